@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine with python3 and make:
+#   make run    create the environment, index corpus/ (incrementally), serve on 127.0.0.1:8000
+#   make test   create the environment, run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CORPUS ?= corpus
+INDEX  ?= index
+
+.PHONY: run test index serve bench install clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Exit status 1 means some files could not be indexed (they are listed);
+# the rest are, so the server still starts.
+index: install
+	$(PY) -m indexer --corpus $(CORPUS) --index $(INDEX) || [ $$? -eq 1 ]
+
+serve: install
+	$(PY) -m webui --index $(INDEX)
+
+run: index serve
+
+test: install
+	$(PY) -m pytest
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(INDEX) .pytest_cache tests/artifacts bench/work

@@ -1,0 +1,1 @@
+"""Reads the corpus and keeps the search index up to date."""

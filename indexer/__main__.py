@@ -1,0 +1,117 @@
+"""`python -m indexer`: bring the index up to date with the corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from indexer.build import IndexingError, update_index
+from search import config
+
+EXIT_NOTHING_DONE = 2
+
+
+class NothingDone(click.ClickException):
+    """A user error after which nothing was indexed (exit status 2)."""
+
+    exit_code = EXIT_NOTHING_DONE
+
+
+def _progress(quiet: bool):
+    """A progress callback: a bar on a terminal, occasional lines otherwise."""
+    if quiet:
+        return None, lambda: None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="file", desc="indexing", leave=False, file=sys.stderr)
+
+        def on_bar(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return on_bar, bar.close
+
+    state = {"last": 0.0}
+
+    def on_line(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - state["last"] >= 5:
+            state["last"] = now
+            click.echo(f"checked {done:,} of {total:,} files", err=True)
+
+    return on_line, lambda: None
+
+
+@click.command(
+    epilog="""Example:
+
+\b
+    python -m indexer --corpus corpus --index index
+    python -m indexer --rebuild --procs 2
+
+Exit status: 0 when every file was indexed, 1 when some could not be,
+2 when nothing could be done (bad arguments, index locked)."""
+)
+@click.option("--corpus", type=click.Path(path_type=Path), envvar=config.CORPUS.env,
+              default=config.CORPUS.default, show_default=True, show_envvar=True,
+              help=config.CORPUS.help)
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar=config.INDEX.env,
+              default=config.INDEX.default, show_default=True, show_envvar=True,
+              help=config.INDEX.help)
+@click.option("--rebuild", is_flag=True,
+              help="Index every file again; the old index serves searches until the new one is committed.")
+@click.option("--procs", type=click.IntRange(1, 64), envvar=config.PROCS.env,
+              default=config.PROCS.default, show_default=True, show_envvar=True,
+              help=config.PROCS.help)
+@click.option("--wait", type=click.FloatRange(0), default=0, metavar="SECONDS",
+              help="Wait this long for another indexer to finish instead of exiting.")
+@click.option("--max-size", "max_mb", type=click.FloatRange(0, min_open=True),
+              envvar=config.MAX_FILE_MB.env, default=config.MAX_FILE_MB.default,
+              show_default=True, show_envvar=True, help=config.MAX_FILE_MB.help)
+@click.option("--commit-every", type=click.IntRange(1), default=None, metavar="N",
+              help="Commit after every N statements, so a long run keeps its progress.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+def main(corpus, index_dir, rebuild, procs, wait, max_mb, commit_every, as_json, quiet):
+    """Index the statements in CORPUS: new files are added, changed ones
+    re-indexed, deleted ones removed; unchanged files are not touched."""
+    on_progress, close_progress = _progress(quiet or as_json)
+    extra = {"commit_every": commit_every} if commit_every else {}
+    try:
+        summary = update_index(
+            corpus, index_dir, rebuild=rebuild, procs=procs, wait=wait,
+            max_file_size=int(max_mb * 1024 * 1024), progress=on_progress, **extra,
+        )
+    except IndexingError as err:
+        close_progress()
+        raise NothingDone(str(err))
+    except KeyboardInterrupt:
+        close_progress()
+        click.echo("interrupted: the index holds its last commit; run the indexer again "
+                   "to finish", err=True)
+        sys.exit(130)
+    close_progress()
+
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        sys.exit(summary.exit_code)
+    for label, items in (("skipped", summary.skipped), ("warning", summary.warnings),
+                         ("failed", summary.problems)):
+        for item in items:
+            click.echo(f"{label}: {item}", err=True)
+    click.echo(
+        f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
+        f"unchanged {summary.unchanged}, failed {summary.failed}; "
+        f"{summary.documents} statements in {index_dir} ({summary.seconds:.1f} s)"
+    )
+    sys.exit(summary.exit_code)
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m indexer")

@@ -1,0 +1,1 @@
+"""Statement search library: analysis, schema, queries, facets, snippets."""

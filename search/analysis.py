@@ -1,0 +1,347 @@
+"""Text analysis for English and Russian: tokens, folding, stop words, lemmas.
+
+The analysers are Whoosh analysers built from small filters. They are pickled
+into the index with the schema, so the classes here keep a stable import path
+and hold no caches: the lemma cache lives at module level.
+
+Pipeline, per language field::
+
+    StatementTokenizer | StopFilter(lang) | MorphFilter
+
+* the tokenizer emits a hyphenated word whole and then its parts, the first
+  part at the whole word's position ("нагорно-карабахский" → the compound,
+  "нагорно", "карабахский"), so the parts are searchable and phrases still
+  line up;
+* the tokenizer also folds: it lower-cases, folds ё to е, drops stress
+  marks and soft hyphens, and repairs words that mix Latin and Cyrillic
+  lookalike letters;
+* Russian words become every distinct normal form pymorphy3 gives them
+  (homonyms: «стали» → сталь, стать), all at the token's position; English
+  words become their Snowball stem.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable, Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from search.langdata import (
+    CYRILLIC_TO_LATIN,
+    LATIN_TO_CYRILLIC,
+    STOP_WORDS,
+    STOP_WORDS_EN,
+    STOP_WORDS_RU,
+)
+
+# A word: letters, digits and combining marks, joined by inner hyphens or
+# apostrophes ("Nagorno-Karabakh", "Armenia’s", "из-за").
+_WORD_CHARS = r"[\w\u0300-\u036f\u00ad]+"
+_JOINERS = "-\u2010\u2011'\u2019\u02bc"
+WORD_RE = re.compile(rf"{_WORD_CHARS}(?:[{_JOINERS}]{_WORD_CHARS})*")
+_PART_RE = re.compile(rf"{_WORD_CHARS}(?:['\u2019\u02bc]{_WORD_CHARS})*")
+
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[a-z]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+# Stress marks, other combining accents and the soft hyphen: invisible to a
+# reader, so invisible to search.
+_INVISIBLE_CHARS = "".join(map(chr, range(0x300, 0x370))) + "\u00ad"
+_INVISIBLE = str.maketrans("", "", _INVISIBLE_CHARS)
+# Folding that keeps every character in place, so offsets stay valid.
+_FOLD = (("ё", "е"), ("\u2019", "'"), ("\u02bc", "'"), ("\u2010", "-"), ("\u2011", "-"))
+# Text that needs word-by-word repair: invisible characters, or a Latin letter
+# next to a Cyrillic one.
+_NEEDS_REPAIR_RE = re.compile(
+    rf"[{_INVISIBLE_CHARS}]|[a-z][\u0400-\u04ff]|[\u0400-\u04ff][a-z]"
+)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and ё-fold a whole text without moving any character."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare letters that lower-case to two
+        lowered = "".join(c.lower()[0] for c in text)
+    # A chain of replace() calls: far faster than translate() on long texts.
+    for old, new in _FOLD:
+        if old in lowered:
+            lowered = lowered.replace(old, new)
+    return lowered
+
+
+def _repair(word: str) -> str:
+    word = word.translate(_INVISIBLE)
+    if _LATIN_RE.search(word) and _CYRILLIC_RE.search(word):
+        word = _fix_mixed_script(word)
+    return word
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold a word the way the index does (ё→е, no accents)."""
+    text = fold_text(text)
+    return _repair(text) if _NEEDS_REPAIR_RE.search(text) else text
+
+
+def _fix_mixed_script(word: str) -> str:
+    """Rewrite lookalike letters of the minority script in a mixed word."""
+    cyrillic = len(_CYRILLIC_RE.findall(word))
+    latin = len(_LATIN_RE.findall(word))
+    if cyrillic >= latin:
+        fixed = word.translate(LATIN_TO_CYRILLIC)
+        return fixed if not _LATIN_RE.search(fixed) else word
+    fixed = word.translate(CYRILLIC_TO_LATIN)
+    return fixed if not _CYRILLIC_RE.search(fixed) else word
+
+
+def script(word: str) -> str:
+    """Return "ru" for Cyrillic words, "en" for Latin ones, "" otherwise."""
+    if _CYRILLIC_RE.search(word):
+        return "ru"
+    if _LATIN_RE.search(word):
+        return "en"
+    return ""
+
+
+def has_letters(word: str) -> bool:
+    return _LETTER_RE.search(word) is not None
+
+
+# --- morphology -----------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _morph():
+    # Loading the dictionaries takes a fraction of a second and ~15 MB;
+    # do it once per process, on first use.
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_stemmers = threading.local()
+
+
+def _english_stem(word: str) -> str:
+    # Snowball stemmer objects keep state while stemming: one per thread.
+    stemmer = getattr(_stemmers, "en", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _stemmers.en = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+@functools.lru_cache(maxsize=500_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """Index terms for one folded word: lemmas, a stem, or the word itself.
+
+    Memoised: a corpus repeats its vocabulary, so morphology is paid once per
+    distinct word form, not once per occurrence.
+    """
+    kind = script(word)
+    if kind == "ru":
+        terms: list[str] = []
+        for parse in _morph().parse(word):
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma not in terms:
+                terms.append(lemma)
+        return tuple(terms) or (word,)
+    if kind == "en":
+        return (_english_stem(word),)
+    return (word,)
+
+
+def lemma_cache_info():
+    """Hit and miss counts of the lemma cache (for benchmarks)."""
+    return word_terms.cache_info()
+
+
+def is_stop_word(word: str, lang: str | None = None) -> bool:
+    """True if the folded word is a stop word in `lang` (or in any language)."""
+    if lang is None:
+        return word in STOP_WORDS_EN or word in STOP_WORDS_RU
+    return word in STOP_WORDS[lang]
+
+
+# --- Whoosh analysis components ------------------------------------------
+
+
+class StatementTokenizer(Tokenizer):
+    """Folded words with their hyphenated parts; keeps positions and offsets.
+
+    "Нагорно-Карабахский регион" gives the compound and "нагорно" at
+    position 0, "карабахский" at 1 and "регион" at 2, so both the compound
+    and its parts match, alone or in phrases. Words come out folded (see
+    `fold`); offsets point into the original text.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = value
+            t.text = fold(value)
+            t.boost = 1.0
+            t.pos = start_pos
+            t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        # Fold the whole text once (offsets unchanged); repair word by word
+        # only when the text has something to repair.
+        folded = fold_text(value)
+        repair = _repair if _NEEDS_REPAIR_RE.search(folded) else None
+        pos = start_pos
+        for match in WORD_RE.finditer(folded):
+            word = match.group()
+            t.text = repair(word) if repair else word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[match.start() : match.end()]
+            t.pos = pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+            if "-" not in word:
+                pos += 1
+                continue
+            base = match.start()
+            for part in _PART_RE.finditer(word):
+                t.text = repair(part.group()) if repair else part.group()
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = value[base + part.start() : base + part.end()]
+                t.pos = pos
+                if chars:
+                    t.startchar = start_char + base + part.start()
+                    t.endchar = start_char + base + part.end()
+                yield t
+                pos += 1
+
+
+class StopFilter(Filter):
+    """Drops stop words and closes the gaps they leave in positions.
+
+    Unlike Whoosh's own StopFilter it keeps tokens that share a position
+    (a compound and its first part) at one position.
+    """
+
+    def __init__(self, lang: str | None = None):
+        self.lang = lang
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.lang == other.lang
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        stops = STOP_WORDS[self.lang] if self.lang else STOP_WORDS_EN | STOP_WORDS_RU
+        out_pos = None  # position given to the last kept token
+        in_pos = None  # original position of the last kept token
+        for t in tokens:
+            if t.text in stops:
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+                continue
+            if t.positions:
+                if out_pos is None:
+                    out_pos = t.pos
+                elif t.pos != in_pos:
+                    out_pos += 1
+                in_pos = t.pos
+                t.pos = out_pos
+            yield t
+
+
+class MorphFilter(Filter):
+    """Replaces each word by its lemmas (Russian) or stem (English).
+
+    Every distinct lemma is emitted at the word's position and offsets.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            for term in word_terms(t.text):
+                t.text = term
+                yield t
+
+
+class LetterWordsFilter(Filter):
+    """Keeps only tokens with at least one letter (drops bare numbers)."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if has_letters(t.text):
+                yield t
+
+
+def language_analyzer(lang: str | None):
+    """The analyser of a language's body field; None for mixed text (titles)."""
+    return StatementTokenizer() | StopFilter(lang) | MorphFilter()
+
+
+def surface_analyzer():
+    """Folded word forms without morphology: spelling, prefixes, fuzzy terms."""
+    return StatementTokenizer() | LetterWordsFilter()
+
+
+def surface_words(*texts: str) -> set[str]:
+    """The distinct folded word forms of some texts, hyphen parts included.
+
+    A fast path for the indexer: the texts are folded and scanned whole, and
+    only the distinct forms are looked at one by one.
+    """
+    folded = fold_text("\n".join(texts))
+    forms = set(WORD_RE.findall(folded))
+    if _NEEDS_REPAIR_RE.search(folded):
+        forms = {_repair(form) for form in forms}
+    words = {form for form in forms if has_letters(form)}
+    for word in [w for w in words if "-" in w]:
+        words.update(p for p in _PART_RE.findall(word) if has_letters(p))
+    return words
+
+
+def query_positions(analyzer, text: str) -> list[list[str]]:
+    """Analyse query text into positions, each a list of alternative terms.
+
+    "выборов в регионе" → [["выбор", "выборы"], ["регион"]].
+    """
+    slots: dict[int, list[str]] = {}
+    for t in analyzer(text, positions=True, mode="query"):
+        alts = slots.setdefault(t.pos, [])
+        if t.text not in alts:
+            alts.append(t.text)
+    return [slots[p] for p in sorted(slots)]
+
+
+def spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded word) for every word and hyphen part in `text`."""
+    for t in StatementTokenizer()(text, chars=True):
+        yield t.startchar, t.endchar, t.text

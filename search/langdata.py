@@ -1,0 +1,70 @@
+"""Language data for English and Russian: stop words, month names, scripts.
+
+Kept as plain constants in one module so linguists can review them without
+reading code, and so analysis, extraction and query parsing agree.
+"""
+
+LANGUAGES = ("en", "ru")
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+
+# Function words only. Deliberately absent: "us" (the United States), "may"
+# (the month), "no" (as in "No:064/20"), numerals, and anything a researcher
+# could want to find on its own.
+STOP_WORDS_EN = frozenset(
+    """
+    a about above after again against all am an and any are as at be because
+    been before being below between both but by can could did do does doing
+    down during each few for from further had has have having he her here hers
+    herself him himself his how i if in into is it its itself just me more most
+    my myself nor not of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours
+    yourself yourselves
+    """.split()
+)
+
+# Particles, prepositions, conjunctions and pronouns. Written with "е" for
+# "ё": stop words are matched after ё-folding.
+STOP_WORDS_RU = frozenset(
+    """
+    а без бы в вам из-за из-под вас во вот все всего всех всю вы где да даже для до его ее
+    ей ему если же за здесь и из или им их к как ко когда кто ли либо меня мне
+    мы на над нас не него нее ней ни ним них но ну о об обо он она они оно от
+    перед по под при про с со так также такой там тем то того тоже том тот ту
+    тут ты у уж уже чем через что чтобы эта эти это этого этой этом этот эту я
+    """.split()
+)
+
+STOP_WORDS = {"en": STOP_WORDS_EN, "ru": STOP_WORDS_RU}
+
+# Month names as they appear in dates: English full and short forms, Russian
+# genitive ("31 марта 2020") and nominative ("март 2020").
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
+    "июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11,
+    "декабря": 12,
+    "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6,
+    "июль": 7, "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11,
+    "декабрь": 12,
+}
+
+MONTH_NAMES_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)
+
+# Lower-case Latin letters that look like Cyrillic ones (upper-case lookalikes
+# such as B, H, M included through their lower-case forms), and back. OCR and
+# careless typing mix them inside one word ("Рoссия" with a Latin "o").
+LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
+
+# Years a statement may plausibly mention; four-digit numbers in this range
+# are counted as "years mentioned" as well as numbers.
+MENTIONED_YEAR_RANGE = (1800, 2100)

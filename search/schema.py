@@ -1,0 +1,130 @@
+"""The index schema: every field name and type, in one place.
+
+A statement is one document. Each language has its own body field with its
+own analyser; metadata lives in indexed fields (for queries and filters) and
+in compact per-document columns (for facets and sorting), both written at
+index time.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from whoosh import columns, fields, formats
+
+from search.analysis import language_analyzer, surface_analyzer
+from search.langdata import LANGUAGES
+
+# Bump when the schema or the meaning of a field changes: an index built
+# with another version must be rebuilt (the indexer says so).
+SCHEMA_VERSION = 1
+
+ID = "id"  # path of the statement relative to the corpus (unique)
+GROUP = "group"  # the source files' group key: what incremental updates replace
+HASH = "hash"  # content hash of the group's files, for incremental updates
+SOURCES = "sources"  # stored: the corpus files the statement was read from
+TITLE = "title"
+BODY = {lang: f"body_{lang}" for lang in LANGUAGES}
+DATE = "date"  # stored ISO date, or year only ("2019"), or None
+DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
+YEAR = "year"
+DOCNO = "docno"  # the statement's own number, e.g. "064/20"
+NUMBERS = "numbers"  # integers mentioned in the text (years included)
+MENTIONED_YEARS = "mentioned_years"  # four-digit years mentioned
+LANG = "lang"  # languages present: "en", "ru"
+# Facet columns (not indexed): cheap to read for every matching document.
+YEAR_COL = "year_col"
+MONTH_COL = "month_col"
+LANG_COL = "lang_col"  # bit mask over LANGUAGES
+NUMBERS_COL = "numbers_col"  # packed int64 array
+MENTIONED_YEARS_COL = "mentioned_years_col"
+
+TEXT_FIELDS = (TITLE, *BODY.values())
+TITLE_BOOST = 2.5
+
+
+# The vocabulary: every folded word form the corpus has used, for prefix and
+# fuzzy queries and spelling suggestions. It lives beside the statements in
+# the same directory as a second Whoosh index, and only grows: each commit
+# adds one vocabulary document holding the words new to the corpus, which
+# costs far less than indexing every statement's words again.
+VOCABULARY_INDEX = "VOCAB"
+WORDS = "words"
+
+
+class WordsField(fields.FieldType):
+    """Folded word forms, indexed for existence only (no positions, no scores)."""
+
+    def __init__(self):
+        super().__init__(formats.Existence(), surface_analyzer())
+
+
+def build_vocabulary_schema() -> fields.Schema:
+    return fields.Schema(**{WORDS: WordsField()})
+
+
+def build_schema() -> fields.Schema:
+    body_fields = {
+        BODY[lang]: fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True)
+        for lang in LANGUAGES
+    }
+    return fields.Schema(
+        **{
+            ID: fields.ID(stored=True, unique=True, sortable=True),
+            GROUP: fields.ID(sortable=True),
+            HASH: fields.ID(sortable=True),
+            SOURCES: fields.STORED(),
+            TITLE: fields.TEXT(
+                analyzer=language_analyzer(None), stored=True, phrase=True,
+                field_boost=TITLE_BOOST,
+            ),
+            **body_fields,
+            DATE: fields.STORED(),
+            DATEKEY: fields.NUMERIC(int, 32, sortable=True, signed=False),
+            YEAR: fields.NUMERIC(int, 32, signed=False, shift_step=8),
+            DOCNO: fields.KEYWORD(stored=True, lowercase=True),
+            NUMBERS: fields.NUMERIC(int, 64, stored=True, shift_step=16),
+            MENTIONED_YEARS: fields.NUMERIC(int, 32, stored=True, signed=False, shift_step=8),
+            LANG: fields.KEYWORD(stored=True),
+            YEAR_COL: fields.COLUMN(columns.NumericColumn("H", default=0)),
+            MONTH_COL: fields.COLUMN(columns.NumericColumn("B", default=0)),
+            LANG_COL: fields.COLUMN(columns.NumericColumn("B", default=0)),
+            NUMBERS_COL: fields.COLUMN(columns.VarBytesColumn()),
+            MENTIONED_YEARS_COL: fields.COLUMN(columns.VarBytesColumn()),
+        }
+    )
+
+
+def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
+    """True when an index's schema has the fields, types and analysers we write.
+
+    Whoosh's own schema equality cannot be used: column objects do not
+    compare equal to themselves after unpickling.
+    """
+    if set(found.names()) != set(expected.names()):
+        return False
+
+    def shape(f):
+        return (
+            type(f), type(f.format), f.stored, f.unique, type(f.column_type),
+            f.analyzer if f.analyzer is not None else None,
+        )
+
+    return all(shape(found[n]) == shape(expected[n]) for n in expected.names())
+
+
+def lang_mask(langs) -> int:
+    """Bit mask of languages for the language column."""
+    return sum(1 << LANGUAGES.index(lang) for lang in langs if lang in LANGUAGES)
+
+
+def pack_ints(values) -> bytes:
+    """Packs integers for a facet column (int64, machine byte order)."""
+    return array("q", sorted(set(values))).tobytes()
+
+
+def date_key(year: int | None, month: int | None = None, day: int | None = None) -> int:
+    """Sortable integer for a date that may be known only to the year."""
+    if not year:
+        return 0
+    return year * 10000 + (month or 0) * 100 + (day or 0)

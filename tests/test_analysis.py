@@ -1,0 +1,165 @@
+"""Text analysis, table-driven: word → the terms the index holds for it."""
+
+import pickle
+
+import pytest
+
+from search.analysis import (
+    fold,
+    language_analyzer,
+    query_positions,
+    surface_words,
+    word_terms,
+)
+
+
+@pytest.fixture(scope="session")
+def ru():
+    return language_analyzer("ru")
+
+
+@pytest.fixture(scope="session")
+def en():
+    return language_analyzer("en")
+
+
+def terms(analyzer, text):
+    return [t.text for t in analyzer(text)]
+
+
+# Every case form of a Russian word shares a term with its dictionary form.
+RUSSIAN_FORMS = [
+    ("выборы", {"выборы", "выбор"}),
+    ("выборов", {"выборы", "выбор"}),
+    ("выборах", {"выборы", "выбор"}),
+    ("выборам", {"выборы", "выбор"}),
+    ("территория", {"территория"}),
+    ("территории", {"территория"}),
+    ("территорий", {"территория"}),
+    ("территориях", {"территория"}),
+    ("территориям", {"территория"}),
+    ("территорией", {"территория"}),
+    ("оккупированных", {"оккупировать"}),
+    ("оккупированные", {"оккупировать"}),
+    ("резолюции", {"резолюция"}),
+    ("резолюций", {"резолюция"}),
+    ("Азербайджана", {"азербайджан"}),
+    ("Азербайджаном", {"азербайджан"}),
+]
+
+
+@pytest.mark.parametrize("word, expected", RUSSIAN_FORMS)
+def test_russian_forms_share_lemmas(ru, word, expected):
+    assert expected <= set(terms(ru, word))
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("стали", {"сталь", "стать"}),  # steel / became
+        ("души", {"душа", "душ"}),  # of the soul / showers
+        ("косой", {"коса", "косой"}),  # with a braid / slanting
+    ],
+)
+def test_homonyms_index_every_normal_form(word, expected):
+    assert expected <= set(word_terms(fold(word)))
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("elections", "elect"),
+        ("election", "elect"),
+        ("elected", "elect"),
+        ("resolutions", "resolut"),
+        ("resolution", "resolut"),
+        ("occupied", "occupi"),
+        ("occupies", "occupi"),
+        ("Armenia’s", "armenia"),
+        ("nations", "nation"),
+    ],
+)
+def test_english_stems(en, word, expected):
+    assert terms(en, word) == [expected]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("ёлка", "елка"),
+        ("Ёлки", "ЕЛКИ"),
+        ("её", "ее"),
+        ("вы́боры", "выборы"),  # stress mark
+        ("Рoссия", "Россия"),  # Latin "o" inside a Russian word
+        ("Armenia’s", "Armenia's"),
+    ],
+)
+def test_folding_makes_equal(ru, a, b):
+    assert fold(a) == fold(b)
+    assert terms(ru, a) == terms(ru, b)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Нагорно-Карабахский регион", [["нагорно-карабахский", "нагорный"], ["карабахский"], ["регион"]]),
+        ("«выборы»", [["выборы", "выбор"]]),
+        ("“elections”", [["elect"]]),
+    ],
+)
+def test_positions(text, expected):
+    analyzer = language_analyzer("ru" if any("а" <= c <= "я" for c in text.lower()) else "en")
+    assert query_positions(analyzer, text) == expected
+
+
+def test_hyphenated_word_parts_are_searchable(ru):
+    assert {"нагорно-карабахский", "карабахский"} <= set(terms(ru, "Нагорно-Карабахский"))
+
+
+def test_stop_words_leave_no_gap_in_positions(en):
+    tokens = [(t.text, t.pos) for t in en("Ministry of Foreign Affairs", positions=True)]
+    positions = [pos for _, pos in tokens]
+    assert [text for text, _ in tokens] == ["ministri", "foreign", "affair"]
+    assert positions == list(range(positions[0], positions[0] + 3))
+
+
+@pytest.mark.parametrize("analyzer_lang, word", [("en", "the"), ("en", "of"), ("ru", "и"), ("ru", "на"), ("ru", "из-за")])
+def test_stop_words_are_dropped(analyzer_lang, word):
+    assert terms(language_analyzer(analyzer_lang), word) == []
+
+
+@pytest.mark.parametrize("word", ["US", "May", "No", "822", "1993"])
+def test_words_that_look_common_are_kept(en, word):
+    assert terms(en, word) != []
+
+
+def test_offsets_point_into_the_original_text(ru):
+    text = "На «оккупированных» территориях"
+    for t in ru(text, chars=True):
+        assert text[t.startchar : t.endchar].lower() in ("оккупированных", "территориях")
+
+
+def test_numbers_are_terms(ru):
+    assert terms(ru, "резолюции 822 (1993)") == ["резолюция", "822", "1993"]
+
+
+def test_analyzers_pickle_with_the_schema():
+    from search.schema import build_schema
+
+    schema = build_schema()
+    again = pickle.loads(pickle.dumps(schema))
+    assert again["body_ru"].analyzer == schema["body_ru"].analyzer
+    assert [t.text for t in again["body_ru"].analyzer("выборов")] == ["выборы", "выбор"]
+
+
+def test_lemma_cache_is_not_pickled():
+    blob = pickle.dumps(language_analyzer("ru"))
+    word_terms("кэш")
+    assert pickle.dumps(language_analyzer("ru")) == blob
+    assert len(blob) < 1000
+
+
+def test_surface_words():
+    assert surface_words("Нагорно-Карабахский регион, Ёлка 2020") == {
+        "нагорно-карабахский", "нагорно", "карабахский", "регион", "елка",
+    }

@@ -1,0 +1,208 @@
+"""The indexer: incremental runs, bad files, locking and the command line."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer.build import IndexingError, IndexLocked, indexer_lock, update_index
+from search import schema as S
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "seed" / "000_2961365e15364d64.txt"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    shutil.copy(SEED, root / "seed.txt")
+    (root / "a.txt").write_text("Statement A\n\nThe Ministry welcomes the agreement.", encoding="utf-8")
+    (root / "b.md").write_text("# Statement B\n\nЗаявление о переговорах.", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def index(tmp_path):
+    return tmp_path / "index"
+
+
+def stored(index_dir):
+    """{id: hash} of what the index holds."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as s:
+        return {f[S.ID]: f for f in s.all_stored_fields()}
+
+
+def index_files(index_dir):
+    return {p.name: p.stat().st_mtime_ns for p in Path(index_dir).iterdir()}
+
+
+def test_first_run_adds_everything(corpus, index):
+    summary = update_index(corpus, index)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged, summary.failed) == (3, 0, 0, 0, 0)
+    assert sorted(stored(index)) == ["a.txt", "b.md", "seed.txt"]
+
+
+def test_second_run_touches_nothing(corpus, index):
+    update_index(corpus, index)
+    before = index_files(index)
+    summary = update_index(corpus, index)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 3)
+    assert summary.commits == 0
+    assert index_files(index) == before
+
+
+def test_changed_added_and_deleted_files(corpus, index):
+    update_index(corpus, index)
+    (corpus / "a.txt").write_text("Statement A\n\nThe Ministry regrets the decision.", encoding="utf-8")
+    (corpus / "b.md").unlink()
+    (corpus / "c.txt").write_text("Statement C\n\nNew text.", encoding="utf-8")
+    os.utime(corpus / "seed.txt")  # touched, not changed
+    summary = update_index(corpus, index)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 1, 1, 1)
+    docs = stored(index)
+    assert sorted(docs) == ["a.txt", "c.txt", "seed.txt"]
+    assert "regrets" in docs["a.txt"][S.BODY["en"]]
+
+
+def test_unreadable_file_keeps_its_old_statement(corpus, index):
+    update_index(corpus, index)
+    (corpus / "a.txt").write_bytes(b"\x00\x01binary now")
+    summary = update_index(corpus, index)
+    assert summary.failed == 1 and summary.exit_code == 1
+    assert "binary" in summary.problems[0].reason
+    assert "welcomes" in stored(index)["a.txt"][S.BODY["en"]]
+
+
+def test_records_file_with_a_broken_line_is_reported_every_run(corpus, index):
+    (corpus / "r.jsonl").write_text('{"id": "1", "text": "good"}\n{broken\n', encoding="utf-8")
+    first = update_index(corpus, index)
+    second = update_index(corpus, index)
+    assert first.failed == second.failed == 1
+    assert "r.jsonl#1" in stored(index)
+
+
+def test_translation_pair_and_sidecar(tmp_path, index):
+    corpus = tmp_path / "pairs"
+    corpus.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    english, russian = text.split("\n\n\nЗаявление")
+    (corpus / "064-20.en.txt").write_text(english, encoding="utf-8")
+    (corpus / "064-20.ru.txt").write_text("Заявление" + russian, encoding="utf-8")
+    (corpus / "064-20.meta.json").write_text(json.dumps({"title": "Given title"}), encoding="utf-8")
+    update_index(corpus, index)
+    docs = stored(index)
+    assert list(docs) == ["064-20.txt"]
+    doc = docs["064-20.txt"]
+    assert doc[S.TITLE] == "Given title"
+    assert doc[S.DATE] == "2020-03-31" and doc[S.DOCNO] == "064/20"
+    assert doc[S.LANG] == "en ru"
+    assert doc[S.SOURCES] == ["064-20.en.txt", "064-20.ru.txt"]
+
+
+def test_invalid_given_date_is_a_warning(corpus, index):
+    (corpus / "a.meta.json").write_text('{"date": "someday"}', encoding="utf-8")
+    summary = update_index(corpus, index)
+    assert summary.failed == 0 and len(summary.warnings) == 1
+    assert "YYYY-MM-DD" in summary.warnings[0].reason
+
+
+def test_statement_found_in_each_language(index_dir):
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as s:
+        ru = {s.stored_fields(d)[S.ID] for d in s.docs_for_query(wq.Term(S.BODY["ru"], "выборы"))}
+        en = {s.stored_fields(d)[S.ID] for d in s.docs_for_query(wq.Term(S.BODY["en"], "elect"))}
+    assert "seed/000_2961365e15364d64.txt" in ru
+    assert "seed/000_2961365e15364d64.txt" in en
+
+
+def test_rebuild_replaces_everything_in_one_commit(corpus, index):
+    update_index(corpus, index)
+    (corpus / "b.md").unlink()
+    summary = update_index(corpus, index, rebuild=True)
+    assert summary.commits == 1 and summary.added == 2
+    assert sorted(stored(index)) == ["a.txt", "seed.txt"]
+
+
+def test_commit_every_keeps_progress(corpus, index):
+    summary = update_index(corpus, index, commit_every=1)
+    assert summary.commits == 3
+
+
+def test_two_processes_index_the_same(corpus, index, tmp_path):
+    update_index(corpus, index, procs=2)
+    single = tmp_path / "single"
+    update_index(corpus, single)
+    assert stored(index).keys() == stored(single).keys()
+
+
+def test_refuses_a_directory_that_is_not_an_index(corpus, tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "thesis.docx").write_text("mine")
+    with pytest.raises(IndexingError, match="not empty"):
+        update_index(corpus, tmp_path / "busy")
+    assert (tmp_path / "busy" / "thesis.docx").read_text() == "mine"
+
+
+def test_locked_index(corpus, index):
+    update_index(corpus, index)
+    with indexer_lock(index):
+        with pytest.raises(IndexLocked, match="--wait"):
+            update_index(corpus, index, wait=0.3)
+
+
+# --- the command line ---------------------------------------------------------------
+
+
+def run_cli(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
+    )
+
+
+def test_cli_exit_0_and_summary(corpus, index):
+    result = run_cli("--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert "added 3, updated 0, removed 0, unchanged 0, failed 0" in result.stdout
+
+
+def test_cli_exit_1_names_the_bad_file(corpus, index):
+    (corpus / "empty.txt").write_bytes(b"")
+    result = run_cli("--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 1
+    assert "failed: empty.txt: empty file" in result.stderr
+    assert "added 3" in result.stdout
+
+
+def test_cli_exit_2_on_bad_arguments(index, tmp_path):
+    result = run_cli("--corpus", str(tmp_path / "missing"), "--index", str(index))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert run_cli("--procs", "0").returncode == 2
+
+
+def test_cli_exit_2_when_locked(corpus, index):
+    update_index(corpus, index)
+    with indexer_lock(index):
+        result = run_cli("--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 2
+    assert "another indexer" in result.stderr and "--wait" in result.stderr
+
+
+def test_cli_reads_environment(corpus, index):
+    result = run_cli("--json", env={"STATEMENTS_CORPUS": str(corpus), "STATEMENTS_INDEX": str(index)})
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["added"] == 3
+
+
+def test_cli_help_has_an_example():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "Example:" in result.stdout
