@@ -1,0 +1,107 @@
+"""`python -m search "query"`: search the index from a terminal or a script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+
+import click
+
+from search import config
+from search.engine import IndexNotFound, SearchIndex
+from search.query import QueryError
+from search.results import SORTS, Filters
+
+
+def _terminal_marks(html: str, color: bool) -> str:
+    """Snippet HTML → terminal text: marks in bold yellow (or [brackets])."""
+    from html import unescape
+
+    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    text = html.replace("<mark>", on).replace("</mark>", off)
+    return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD")
+
+
+@click.command(
+    epilog="""Example:
+
+\b
+    python -m search "выборы" --year 2020
+    python -m search '"occupied territories" number:822' --json
+    python -m search 'резолюция OR resolution' --parsed --limit 3"""
+)
+@click.argument("query", default="")
+@click.option("--index", "index_dir", envvar=config.INDEX.env, default=config.INDEX.default,
+              show_default=True, show_envvar=True, help=config.INDEX.help)
+@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="Results to show.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="relevance, -date (newest first) or date (oldest first).")
+@click.option("--year", type=int, multiple=True, help="Statement year (repeatable: any of).")
+@click.option("--number", type=int, multiple=True, help="A number the statement mentions (repeatable).")
+@click.option("--lang", type=click.Choice(["en", "ru"]), multiple=True, help="Language (repeatable).")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Dated on or after.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Dated on or before.")
+@click.option("--raw", is_flag=True, help="Read QUERY in Whoosh's own query syntax.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON lines).")
+@click.option("--parsed", is_flag=True, help="Print the query as it was understood.")
+@click.option("--facets", "show_facets", is_flag=True, help="Print facet counts too.")
+def main(query, index_dir, limit, page, sort, year, number, lang, date_from, date_to, raw,
+         as_json, parsed, show_facets):
+    """Search the statements for QUERY (see the README for the query language)."""
+    filters = Filters(
+        years=tuple(year), numbers=tuple(number), langs=tuple(lang),
+        date_from=_date(date_from), date_to=_date(date_to),
+    )
+    try:
+        with SearchIndex(index_dir) as index:
+            result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
+                                  facets=show_facets, raw=raw)
+    except (IndexNotFound, QueryError) as err:
+        raise click.ClickException(str(err))
+
+    if as_json:
+        for hit in result.hits:
+            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+        if parsed or show_facets:
+            summary = {"parsed": result.parsed, "total": result.total,
+                       "suggestion": result.suggestion, "notices": result.notices}
+            if show_facets:
+                summary["facets"] = {k: [v.as_dict() for v in vs] for k, vs in result.facets.items()}
+            click.echo(json.dumps(summary, ensure_ascii=False), err=True)
+        return
+
+    color = sys.stdout.isatty()
+    if parsed:
+        click.echo(f"parsed: {result.parsed}")
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
+    click.echo(f"{result.total} statements ({result.took_ms:.0f} ms)"
+               + (f"; did you mean: {result.suggestion}" if result.suggestion else ""))
+    for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
+        meta = ", ".join(x for x in (hit.date, hit.number and f"No {hit.number}",
+                                     "/".join(hit.languages)) if x)
+        click.echo(f"\n{n}. {_terminal_marks(hit.title_html, color)}  [{meta}]")
+        click.echo(f"   {hit.id}" + (f"  score {hit.score}" if hit.score is not None else ""))
+        for snippet in hit.snippets:
+            click.echo(f"   {snippet.lang}: {_terminal_marks(snippet.html, color)}")
+    if show_facets:
+        for name, values in result.facets.items():
+            shown = ", ".join(f"{v.value} ({v.count})" for v in values[:15])
+            click.echo(f"\n{name}: {shown}")
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m search")

@@ -1,0 +1,163 @@
+"""Facet counts and filters over the per-document columns, vectorised.
+
+The columns (year, month, languages, date key, numbers and years mentioned)
+are written at index time. A FacetTable reads them once per index
+generation into numpy arrays; then a filter is a boolean mask over document
+numbers and a facet count is a bincount, whatever the size of the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search import schema as S
+from search.langdata import LANGUAGES
+from search.query import date_key_range
+from search.results import FacetValue, Filters
+
+TOP_NUMBERS = 20
+TOP_MENTIONED_YEARS = 30
+
+
+class MultiColumn:
+    """A multi-valued integer column as flat arrays (document, value id)."""
+
+    def __init__(self, blobs: list[bytes], size: int):
+        lengths = np.fromiter((len(b) // 8 for b in blobs), dtype=np.int64, count=size)
+        values = np.frombuffer(b"".join(blobs), dtype=np.int64)
+        self.doc = np.repeat(np.arange(size, dtype=np.int64), lengths)
+        self.values, self.ids = np.unique(values, return_inverse=True)
+        self.size = size
+
+    def docs_with_any(self, wanted) -> np.ndarray:
+        ids = np.searchsorted(self.values, np.asarray(list(wanted), dtype=np.int64))
+        ids = ids[(ids < len(self.values))]
+        ids = ids[np.isin(self.values[ids], list(wanted))]
+        return self._docs(np.isin(self.ids, ids))
+
+    def docs_in_range(self, lo: int | None, hi: int | None) -> np.ndarray:
+        ok = np.ones(len(self.values), dtype=bool)
+        if lo is not None:
+            ok &= self.values >= lo
+        if hi is not None:
+            ok &= self.values <= hi
+        return self._docs(ok[self.ids])
+
+    def _docs(self, entry_mask: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.doc[entry_mask]] = True
+        return mask
+
+    def counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(values, counts) of the documents in `mask`, zero counts left out."""
+        counts = np.bincount(self.ids[mask[self.doc]], minlength=len(self.values))
+        nonzero = np.flatnonzero(counts)
+        return self.values[nonzero], counts[nonzero]
+
+
+class FacetTable:
+    """The facet columns of one index generation."""
+
+    def __init__(self, reader):
+        size = reader.doc_count_all()
+        self.size = size
+        self.live = np.zeros(size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+
+        def column(name, dtype):
+            return np.fromiter(reader.column_reader(name), dtype=dtype, count=size)
+
+        self.year = column(S.YEAR_COL, np.int32)
+        self.month = column(S.MONTH_COL, np.int32)
+        self.lang = column(S.LANG_COL, np.int32)
+        self.datekey = column(S.DATEKEY, np.int64)
+        self.numbers = MultiColumn(list(reader.column_reader(S.NUMBERS_COL)), size)
+        self.mentioned = MultiColumn(list(reader.column_reader(S.MENTIONED_YEARS_COL)), size)
+
+    # --- filters ----------------------------------------------------------------
+
+    def filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
+        """One mask per active facet filter (the date range counts as "date")."""
+        masks = {}
+        if filters.years:
+            masks["year"] = np.isin(self.year, filters.years)
+        if filters.langs:
+            masks["lang"] = (self.lang & S.lang_mask(filters.langs)) != 0
+        if filters.numbers or filters.number_min is not None or filters.number_max is not None:
+            mask = np.ones(self.size, dtype=bool)
+            if filters.numbers:
+                mask &= self.numbers.docs_with_any(filters.numbers) | self.mentioned.docs_with_any(filters.numbers)
+            if filters.number_min is not None or filters.number_max is not None:
+                lo, hi = filters.number_min, filters.number_max
+                mask &= self.numbers.docs_in_range(lo, hi) | self.mentioned.docs_in_range(lo, hi)
+            masks["number"] = mask
+        if filters.mentioned_years:
+            masks["mentioned_year"] = self.mentioned.docs_with_any(filters.mentioned_years)
+        if filters.date_from or filters.date_to:
+            masks["date"] = self.date_mask(filters.date_from, filters.date_to)
+        return masks
+
+    def date_mask(self, lo, hi) -> np.ndarray:
+        """As query.date_query: dated within, or known only by an overlapping year."""
+        lo_key, hi_key = date_key_range(lo, hi)
+        mask = self.datekey >= lo_key
+        if hi_key is not None:
+            mask &= self.datekey <= hi_key
+        if lo is not None:
+            mask |= self.datekey == S.date_key(lo.year)
+        return mask
+
+    def combine(self, base: np.ndarray, masks: dict[str, np.ndarray], without: str | None = None):
+        mask = base & self.live
+        for name, m in masks.items():
+            if name != without:
+                mask &= m
+        return mask
+
+    # --- counts -------------------------------------------------------------------
+
+    def facets(self, base: np.ndarray, filters: Filters, masks: dict[str, np.ndarray]):
+        """Counts for every facet. A facet's own selection does not narrow it,
+        so its other values stay visible with their counts (multi-select)."""
+        return {
+            "year": self.year_facet(self.combine(base, masks, "year"), filters),
+            "number": self._top(self.numbers, self.combine(base, masks, "number"),
+                                filters.numbers, TOP_NUMBERS),
+            "mentioned_year": self._top(self.mentioned, self.combine(base, masks, "mentioned_year"),
+                                        filters.mentioned_years, TOP_MENTIONED_YEARS),
+            "lang": self.lang_facet(self.combine(base, masks, "lang"), filters),
+        }
+
+    def year_facet(self, mask: np.ndarray, filters: Filters) -> list[FacetValue]:
+        years = self.year[mask]
+        months = self.month[mask]
+        out = []
+        for year in sorted(set(np.unique(years).tolist()) - {0}, reverse=True):
+            in_year = years == year
+            month_values, month_counts = np.unique(months[in_year], return_counts=True)
+            children = [
+                FacetValue(int(m), int(c)) for m, c in zip(month_values, month_counts) if m
+            ]
+            out.append(FacetValue(int(year), int(in_year.sum()), year in filters.years, children))
+        return out
+
+    def lang_facet(self, mask: np.ndarray, filters: Filters) -> list[FacetValue]:
+        langs = self.lang[mask]
+        out = []
+        for n, lang in enumerate(LANGUAGES):
+            count = int(((langs >> n) & 1).sum())
+            if count or lang in filters.langs:
+                out.append(FacetValue(lang, count, lang in filters.langs))
+        return out
+
+    @staticmethod
+    def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int) -> list[FacetValue]:
+        values, counts = column.counts(mask)
+        order = np.lexsort((values, -counts))[:limit]
+        out = [FacetValue(int(values[i]), int(counts[i]), int(values[i]) in selected) for i in order]
+        shown = {v.value for v in out}
+        for value in selected:  # a selected value stays visible, even with no count
+            if value not in shown:
+                found = np.flatnonzero(values == value)
+                out.append(FacetValue(value, int(counts[found[0]]) if len(found) else 0, True))
+        return out

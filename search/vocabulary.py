@@ -1,0 +1,89 @@
+"""The corpus's own word forms: prefix and fuzzy expansion, spelling suggestions.
+
+Words come from the vocabulary index the indexer keeps beside the statements
+(see `schema.VOCABULARY_INDEX`); how common a word is comes from the
+statements themselves, through the terms it analyses to.
+"""
+
+from __future__ import annotations
+
+from search import schema as S
+from search.analysis import is_stop_word, script, word_terms
+
+# Candidates looked at, at most, when ranking a prefix's words by frequency.
+MAX_CANDIDATES = 5000
+
+
+class Vocabulary:
+    def __init__(self, vocabulary_reader, reader):
+        self.words = vocabulary_reader
+        self.reader = reader
+
+    def __contains__(self, word: str) -> bool:
+        return self.words.frequency(S.WORDS, word) > 0
+
+    def frequency(self, word: str) -> int:
+        """In how many statements the word occurs in some form (an estimate)."""
+        if is_stop_word(word):
+            return 0
+        fieldname = S.BODY["ru"] if script(word) == "ru" else S.BODY["en"]
+        return max(
+            (max(self.reader.doc_frequency(fieldname, t), self.reader.doc_frequency(S.TITLE, t))
+             for t in word_terms(word)),
+            default=0,
+        )
+
+    def prefix_words(self, prefix: str, limit: int) -> list[str]:
+        """The most frequent words that start with `prefix`."""
+        found = []
+        for raw in self.words.expand_prefix(S.WORDS, prefix):
+            found.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            if len(found) >= MAX_CANDIDATES:
+                break
+        return self._most_frequent(found, limit)
+
+    def similar_words(self, word: str, maxdist: int, limit: int) -> list[str]:
+        """Words within `maxdist` edits of `word` (first letter kept), most frequent first."""
+        if maxdist <= 0:
+            return [word] if word in self else []
+        found = [
+            w.decode("utf-8") if isinstance(w, bytes) else w
+            for w in self.words.terms_within(S.WORDS, word, maxdist, prefix=1)
+        ]
+        return self._most_frequent(found, limit)
+
+    def _most_frequent(self, words: list[str], limit: int) -> list[str]:
+        if len(words) <= limit:
+            return words
+        return sorted(words, key=lambda w: (-self.frequency(w), w))[:limit]
+
+    def correction(self, word: str) -> str | None:
+        """A more frequent word one or two edits away, for "did you mean"."""
+        maxdist = 1 if len(word) <= 5 else 2
+        own = self.frequency(word)
+        best, best_key = None, None
+        for candidate in self.words.terms_within(S.WORDS, word, maxdist, prefix=1):
+            candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+            if candidate == word:
+                continue
+            freq = self.frequency(candidate)
+            if freq <= own:
+                continue
+            key = (_distance(word, candidate), -freq, candidate)
+            if best_key is None or key < best_key:
+                best, best_key = candidate, key
+        return best
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count as one edit)."""
+    prev2 = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

@@ -1,0 +1,138 @@
+"""The query language, without an index: text → tree → Whoosh query."""
+
+import datetime as dt
+
+import pytest
+from whoosh import query as wq
+
+from search.query import Filter, QueryBuilder, QueryError, Text, parse
+
+
+@pytest.mark.parametrize(
+    "text, parsed",
+    [
+        ("выборы резолюция", "(выборы AND резолюция)"),
+        ('"оккупированные территории"', '"оккупированные территории"'),
+        ("«оккупированные территории»", '"оккупированные территории"'),
+        ("elections OR выборы", "(elections OR выборы)"),
+        ("Armenia NOT Azerbaijan", "(Armenia AND NOT Azerbaijan)"),
+        ("Armenia -Azerbaijan", "(Armenia AND NOT Azerbaijan)"),
+        ("(a OR b) c", "((a OR b) AND c)"),
+        ("title:statement", "title:statement"),
+        ('title:"foreign affairs"', 'title:"foreign affairs"'),
+        ("lang:russian", "lang:ru"),
+        ("year:2020", "year:2020"),
+        ("no:064/20", "no:064/20"),
+        ("number:822", "number:822"),
+        ("number:[800 TO 900]", "number:[800 TO 900]"),
+        ("number:[800 TO *]", "number:[800 TO *]"),
+        ("mentioned:1993", "mentioned:1993"),
+        ("date:2020-03", "date:[2020-03-01 TO 2020-03-31]"),
+        ("date:[2019-01-01 TO 2020-12-31]", "date:[2019-01-01 TO 2020-12-31]"),
+        ("окку*", "окку*"),
+        ("elction~", "elction~2"),
+        ("elction~1", "elction~1"),
+        ("", "*"),
+    ],
+)
+def test_syntax(text, parsed):
+    result = parse(text)
+    assert str(result) == parsed
+    assert result.notices == []
+
+
+@pytest.mark.parametrize(
+    "text, parsed, notice",
+    [
+        ('"unbalanced quote', "(unbalanced AND quote)", "quotation mark"),
+        ("((a b)", "(a AND b)", "never closed"),
+        ("a ) b", "(a AND b)", "closing bracket"),
+        ("OR", "*", "nothing before"),
+        ("a OR", "a", "nothing after"),
+        ("NOT", "*", "nothing after"),
+        ("number:abc", "*", "whole number"),
+        ("year:[2021 TO 2019]", "*", "starts after it ends"),
+        ("date:yesterday", "*", "YYYY-MM-DD"),
+        ("lang:fr", "*", "lang:"),
+        ("colour:red", "(colour AND red)", "not a field"),
+        ("o*", "o", "too short"),
+        ("(" * 40 + "x" + ")" * 40, "x", "deeper than"),
+        (" ".join(f"w{i}" for i in range(1000)), None, "first 100"),
+    ],
+)
+def test_odd_input_is_read_as_words_with_a_notice(text, parsed, notice):
+    result = parse(text)
+    if parsed is not None:
+        assert str(result) == parsed
+    assert any(notice in n for n in result.notices), result.notices
+
+
+@pytest.mark.parametrize("text", ["*a*a*a*", "!!!", "\x00\x01", "))))((((", "~", "\"\"", "-", "title:", ":::", "[ TO ]"])
+def test_nonsense_never_raises(text):
+    q, _ = QueryBuilder().build(parse(text))
+    assert isinstance(q, wq.Query)
+
+
+def test_spans_point_at_the_users_words():
+    text = 'title:выбары "a b" resolutoin'
+    leaves = parse(text).texts()
+    assert [text[s:e] for s, e in (leaf.span for leaf in leaves)] == ["выбары", '"a b"', "resolutoin"]
+
+
+def test_negated_words_are_not_highlighted():
+    parsed = parse("elections -Armenia")
+    assert [t.text for t in parsed.texts()] == ["elections"]
+    assert [t.text for t in parsed.texts(negated=True)] == ["Armenia"]
+    _, hl = QueryBuilder().build(parsed)
+    assert all("armenia" not in terms for terms in hl.terms.values())
+
+
+def test_a_word_searches_every_language_field_through_its_analyser():
+    q, hl = QueryBuilder().build(parse("выборов"))
+    assert hl.terms["body_ru"] == {"выборы", "выбор"}
+    fields = {t.fieldname for t in q.leaves()}
+    assert fields == {"title", "body_en", "body_ru"}
+
+
+def test_lemma_alternatives_are_or_not_and():
+    q, _ = QueryBuilder().build(parse("стали"))
+    ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
+    assert isinstance(ru, wq.DisjunctionMax)
+    assert {t.text for t in ru.subqueries} == {"сталь", "стать"}
+
+
+def test_phrase_is_a_sequence_of_lemmas():
+    q, _ = QueryBuilder().build(parse('"оккупированных территориях"'))
+    ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
+    assert isinstance(ru, wq.Sequence)
+    assert [t.text for t in ru.subqueries] == ["оккупировать", "территория"]
+
+
+def test_stop_words_alone_search_nothing():
+    q, _ = QueryBuilder().build(parse("the of и"))
+    assert q is wq.NullQuery
+
+
+def test_prefix_without_vocabulary_is_not_analysed():
+    q, hl = QueryBuilder().build(parse("Окку*"))
+    assert {p.text for p in q.subqueries} == {"окку"}
+    assert hl.prefixes == {"окку"}
+
+
+def test_filters():
+    root = parse("number:822 date:2020").root
+    assert root.items == (
+        Filter("number", 822, 822),
+        Filter("date", dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+    )
+
+
+def test_raw_mode_is_whooshs_own_syntax():
+    assert str(parse("body_en:elect^2", raw=True)) == "body_en:elect^2.0"
+    assert parse("", raw=True).is_empty
+    with pytest.raises(QueryError, match="no searchable terms"):
+        parse("()", raw=True)
+
+
+def test_text_leaf_string_forms():
+    assert str(Text("prefix", "окку", "title")) == "title:окку*"

@@ -1,0 +1,365 @@
+"""The search library on a real index of the test corpus."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search import schema as S
+from search.engine import SearchIndex, search
+from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS
+from search.results import Filters
+from tests.conftest import LONG_ID, LONG_NEEDLE
+
+SEED = "seed/000_2961365e15364d64.txt"
+PAIR = "tests/mfa-073-20.txt"
+HOSTILE = "tests/hostile.html"
+
+
+def ids(result):
+    return [h.id for h in result.hits]
+
+
+def all_ids(index, query, filters=None):
+    return [h.id for h in index.ids(query, filters)]
+
+
+# --- morphology ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["выборы", "выборов", "выборам", "выборами", "выборах", "ВЫБОРЫ",
+     "territories", "territory", "election", "elections", "elected",
+     "оккупированный", "оккупированная", "оккупированных", "оккупированными",
+     "резолюция", "резолюций", "резолюциями", "Нагорно-Карабахский", "карабахского"],
+)
+def test_every_form_finds_the_seed(search_index, query):
+    assert SEED in all_ids(search_index, query)
+
+
+def test_yo_and_ye_are_one_letter(search_index):
+    assert set(all_ids(search_index, "елки")) == set(all_ids(search_index, "ёлки"))
+    assert "tests/records.jsonl#r1" in all_ids(search_index, "елка")
+
+
+def test_phrase_on_lemmas(search_index):
+    # The text says "на оккупированных территориях" and "оккупированные территории".
+    assert SEED in all_ids(search_index, '"оккупированная территория"')
+    assert SEED in all_ids(search_index, '"occupied territory"')
+    assert SEED not in all_ids(search_index, '"территория оккупированная"')
+
+
+def test_a_query_in_either_language_finds_the_bilingual_pair(search_index):
+    assert PAIR in all_ids(search_index, "ceasefire")
+    assert PAIR in all_ids(search_index, "прекращение огня")
+
+
+def test_legacy_encodings_are_searchable(search_index):
+    assert "tests/legacy-cp1251.txt" in all_ids(search_index, "переговоры министров")
+    assert "tests/legacy-koi8r.txt" in all_ids(search_index, "трубопровод")
+    assert "tests/water-utf16.txt" in all_ids(search_index, "water")
+
+
+# --- query language -------------------------------------------------------------------
+
+
+def test_words_are_all_required(search_index):
+    both = set(all_ids(search_index, "Armenia Azerbaijan"))
+    assert both and both <= set(all_ids(search_index, "Armenia")) & set(all_ids(search_index, "Azerbaijan"))
+
+
+def test_or_not_and_minus(search_index):
+    a, b = set(all_ids(search_index, "ceasefire")), set(all_ids(search_index, "трубопровод"))
+    assert set(all_ids(search_index, "ceasefire OR трубопровод")) == a | b
+    armenia = set(all_ids(search_index, "Armenia"))
+    without = set(all_ids(search_index, "Armenia -Azerbaijan"))
+    assert without == set(all_ids(search_index, "Armenia NOT Azerbaijan"))
+    assert without == armenia - set(all_ids(search_index, "Azerbaijan"))
+
+
+def test_fields(search_index):
+    assert all_ids(search_index, "title:ceasefire") == [PAIR]
+    assert SEED in all_ids(search_index, "no:064/20")
+    assert all(h.number == "064/20" for h in search_index.ids("no:064/20"))
+    ru_only = all_ids(search_index, "выборы lang:en")
+    assert SEED in ru_only and "meduza/golunov_meduza_articles.jsonl#golunov-063" not in ru_only
+
+
+def test_numbers_and_ranges(search_index):
+    assert set(all_ids(search_index, "number:822")) == {SEED, "ungdc/session74_2019/AZE_74_2019.txt"}
+    assert SEED in all_ids(search_index, "number:[880 TO 890]")
+    assert SEED not in all_ids(search_index, "number:[885 TO 890]")
+    assert SEED in all_ids(search_index, "mentioned:1975")
+
+
+def test_years_and_dates(search_index):
+    assert all(h.date.startswith("2020") for h in search_index.ids("Azerbaijan year:2020"))
+    in_march = all_ids(search_index, "date:2020-03")
+    assert SEED in in_march and PAIR not in in_march
+    spring = all_ids(search_index, "date:[2020-03-01 TO 2020-04-30]")
+    assert SEED in spring and PAIR in spring
+    # Speeches known only by their year count when the year overlaps the range.
+    assert "ungdc/session75_2020/AZE_75_2020.txt" in all_ids(search_index, "date:[2020-06-01 TO *]")
+    assert "ungdc/session74_2019/AZE_74_2019.txt" not in all_ids(search_index, "date:[2020-06-01 TO *]")
+
+
+def test_prefix_uses_the_corpus_words_not_a_lemma(search_index):
+    found = all_ids(search_index, "окку*")
+    assert SEED in found
+    result = search_index.search("окку*", filters=Filters(years=(2020,)))
+    snippet = " ".join(s.html for h in result.hits for s in h.snippets)
+    assert "<mark>оккупированных</mark>" in snippet or "<mark>оккупации</mark>" in snippet
+
+
+def test_fuzzy(search_index):
+    assert SEED in all_ids(search_index, "elction~")
+    assert SEED in all_ids(search_index, "Azerbajan~1")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["*a*a*a*", " ".join(["resolution"] * 1000), "(" * 500 + "x", '"""', "title:", "NOT NOT NOT",
+     "number:[1 TO 99999999999]", "a" * 2000, "<script>alert(1)</script>"],
+)
+def test_pathological_queries_return(search_index, query):
+    result = search_index.search(query)
+    assert result.total >= 0
+
+
+# --- ranking, sorting, paging --------------------------------------------------------------
+
+
+def test_title_matches_rank_first(search_index):
+    assert ids(search_index.search("ceasefire"))[0] == PAIR
+
+
+def test_ties_go_to_the_newer_statement(search_index):
+    hits = search_index.search("Azerbaijan Armenia occupation", per_page=50).hits
+    for a, b in zip(hits, hits[1:]):
+        if a.score == b.score:
+            assert (a.date or "") >= (b.date or "")
+
+
+def test_sort_by_date(search_index):
+    newest = search_index.search("resolution", sort="-date", per_page=100).hits
+    keys = [h.date or "" for h in newest]
+    dated = [k for k in keys if k]
+    assert dated == sorted(dated, reverse=True)
+    assert keys[-1] == "" or all(keys)  # undated last
+    oldest = search_index.search("resolution", sort="date", per_page=100).hits
+    assert [h.date for h in oldest if h.date] == sorted(h.date for h in oldest if h.date)
+    assert all(h.score is None for h in oldest)
+
+
+def test_empty_query_browses_newest_first(search_index):
+    result = search_index.search("", per_page=5)
+    assert result.total == search_index.doc_count
+    assert result.sort == "-date"
+
+
+def test_pages_cover_every_hit_once(search_index):
+    total = search_index.search("Azerbaijan").total
+    seen = []
+    for page in range(1, total // 7 + 2):
+        seen += ids(search_index.search("Azerbaijan", page=page, per_page=7))
+    assert len(seen) == len(set(seen)) == total
+
+
+def test_page_past_the_end_is_empty(search_index):
+    result = search_index.search("Azerbaijan", page=999, per_page=10)
+    assert result.hits == [] and result.total > 0
+
+
+@pytest.mark.parametrize("page, per_page", [(0, 10), (1, 0), (1, 101)])
+def test_bad_paging_raises(search_index, page, per_page):
+    with pytest.raises(ValueError):
+        search_index.search("x", page=page, per_page=per_page)
+
+
+# --- snippets ------------------------------------------------------------------------------
+
+
+def test_snippets_mark_inflected_forms(search_index):
+    hit = next(h for h in search_index.search("выборы", per_page=100).hits if h.id == SEED)
+    html = " ".join(s.html for s in hit.snippets)
+    assert "<mark>выборов</mark>" in html or "<mark>Выборы</mark>" in html
+    assert all(s.lang == "ru" for s in hit.snippets)
+    assert len(hit.snippets) <= 3
+
+
+def test_snippets_come_from_the_matching_language(search_index):
+    hit = next(h for h in search_index.search("elections", per_page=100).hits if h.id == SEED)
+    assert {s.lang for s in hit.snippets} == {"en"}
+
+
+def test_html_in_statements_comes_back_escaped(search_index):
+    hit = next(h for h in search_index.search("referendum", per_page=100).hits if h.id == HOSTILE)
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    html = " ".join(s.html for s in hit.snippets)
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_long_statement_snippet_from_where_the_match_is(search_index):
+    hit = next(h for h in search_index.search(LONG_NEEDLE).hits if h.id == LONG_ID)
+    assert f"<mark>{LONG_NEEDLE}</mark>" in hit.snippets[0].html
+
+
+def test_whole_document_with_every_match_marked(search_index):
+    doc = search_index.document(SEED, query="выборы")
+    assert [s.lang for s in doc.sections] == ["en", "ru"]
+    ru = " ".join(doc.sections[1].paragraphs_html)
+    assert ru.count("<mark>") >= 5
+    assert doc.date == "2020-03-31" and doc.number == "064/20"
+    assert {822, 853, 874, 884} <= set(doc.numbers)
+    assert search_index.document("no/such/statement.txt") is None
+
+
+# --- facets ----------------------------------------------------------------------------------
+
+
+def brute_force(index_dir, matching_ids):
+    """Facet counts by reading every matching statement's stored fields."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    counts = {"year": Counter(), "number": Counter(), "mentioned_year": Counter(), "lang": Counter()}
+    with ix.searcher() as s:
+        for doc_id in matching_ids:
+            f = s.document(**{S.ID: doc_id})
+            if f.get(S.DATE):
+                counts["year"][int(f[S.DATE][:4])] += 1
+            years = set(f.get(S.MENTIONED_YEARS) or [])
+            for n in set(f.get(S.NUMBERS) or []) - years:
+                counts["number"][n] += 1
+            for y in years:
+                counts["mentioned_year"][y] += 1
+            for lang in f[S.LANG].split():
+                counts["lang"][lang] += 1
+    return counts
+
+
+def without(filters, facet):
+    field = {"year": "years", "number": "numbers", "mentioned_year": "mentioned_years", "lang": "langs"}[facet]
+    return Filters(**{**filters.__dict__, field: ()})
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("resolution", Filters()),
+        ("Azerbaijan", Filters(years=(2019,))),
+        ("выборы", Filters(langs=("ru",))),
+        ("", Filters(numbers=(822, 2030), years=(2019, 2020))),
+        ("development", Filters(mentioned_years=(2015,), date_from=dt.date(2019, 6, 1))),
+    ],
+)
+def test_facet_counts_equal_brute_force(search_index, index_dir, query, filters):
+    result = search_index.search(query, filters=filters)
+    for facet, values in result.facets.items():
+        expected = brute_force(index_dir, all_ids(search_index, query, without(filters, facet)))[facet]
+        got = {v.value: v.count for v in values}
+        if facet in ("number", "mentioned_year"):  # the top values, then any selected
+            assert all(got[k] == expected[k] for k in got)
+            limit = TOP_NUMBERS if facet == "number" else TOP_MENTIONED_YEARS
+            shown = [v.count for v in values[:limit]]
+            assert shown == sorted(expected.values(), reverse=True)[: len(shown)]
+        else:
+            assert got == dict(expected)
+
+
+def test_selected_year_keeps_the_others_visible(search_index):
+    result = search_index.search("Azerbaijan", filters=Filters(years=(2019,)))
+    years = {v.value: v for v in result.facets["year"]}
+    assert years[2019].selected and not years[2020].selected
+    assert years[2020].count > 0
+    assert result.total == years[2019].count
+
+
+def test_months_within_years(search_index):
+    result = search_index.search("", filters=Filters(years=(2020,)))
+    year = next(v for v in result.facets["year"] if v.value == 2020)
+    march = next(m for m in year.children if m.value == 3)
+    assert march.count >= 1 and sum(m.count for m in year.children) <= year.count
+
+
+def test_number_filters(search_index):
+    exact = search_index.search("", filters=Filters(numbers=(822,))).total
+    assert exact == 2
+    any_of = set(all_ids(search_index, "", Filters(numbers=(822, 2532))))
+    assert any_of == set(all_ids(search_index, "number:822 OR number:2532"))
+    assert PAIR in any_of and len(any_of) > exact
+    ranged = all_ids(search_index, "", Filters(number_min=880, number_max=890))
+    assert SEED in ranged
+
+
+# --- suggestions and related -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typo, fixed", [("выбары", "выборы"), ("resolutoin", "resolution"), ("Azerbajan", "Azerbaijan")])
+def test_did_you_mean(search_index, typo, fixed):
+    result = search_index.search(typo)
+    assert result.suggestion == fixed
+    assert search_index.search(result.suggestion).total > result.total
+
+
+def test_no_suggestion_when_the_query_finds_plenty(search_index):
+    assert search_index.search("resolution").suggestion is None
+
+
+def test_related_statements(search_index):
+    related = [h.id for h in search_index.related(SEED)]
+    assert related and SEED not in related
+    assert any("AZE" in r or "ARM" in r or r == PAIR for r in related)
+
+
+def test_convenience_function(index_dir):
+    assert search(index_dir, "ceasefire").hits[0].id == PAIR
+
+
+def test_results_never_hold_whoosh_objects(search_index):
+    result = search_index.search("выборы")
+    json.dumps(result.as_dict(), ensure_ascii=False)
+
+
+def test_sees_a_new_commit_without_reopening(tmp_path):
+    from indexer.build import update_index
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text("First statement about tea.", encoding="utf-8")
+    update_index(corpus, tmp_path / "ix")
+    with SearchIndex(tmp_path / "ix") as index:
+        assert index.search("coffee").total == 0
+        (corpus / "two.txt").write_text("Second statement about coffee.", encoding="utf-8")
+        update_index(corpus, tmp_path / "ix")
+        assert index.search("coffee").total == 1
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def run_search(*args):
+    return subprocess.run([sys.executable, "-m", "search", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_cli_json_lines(index_dir):
+    result = run_search("выборы", "--index", str(index_dir), "--json", "--limit", "3")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(lines) == 3
+    assert all("<mark>" in " ".join(s["html"] for s in hit["snippets"]) for hit in lines)
+
+
+def test_cli_text_and_parsed_query(index_dir):
+    result = run_search("ceasefire OR трубопровод", "--index", str(index_dir), "--parsed", "--year", "2020")
+    assert result.returncode == 0
+    assert "parsed: (ceasefire OR трубопровод)" in result.stdout
+    assert "[ceasefire]" in result.stdout.lower()
+
+
+def test_cli_missing_index_says_how_to_build_it(tmp_path):
+    result = run_search("x", "--index", str(tmp_path / "none"))
+    assert result.returncode == 1 and "python -m indexer" in result.stderr
