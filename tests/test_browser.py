@@ -1,0 +1,199 @@
+"""The web UI in a real Chromium, against the real server (`python -m webui`).
+
+Screenshots of the main pages are saved under tests/artifacts/ for review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(index_dir):
+    """The real server on a free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webui", "--index", str(index_dir), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/help", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the server did not start: {proc.stdout.read().decode()}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("no Chromium found: install the Debian packages chromium and chromium-driver "
+                    "(.ci/run does) or set CHROMIUM to a Chromium binary")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_russian_query_marks_inflected_forms(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Search statements in English and Russian").fill("выборы")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=*")
+    marks = page.locator(".snippet mark").all_inner_texts()
+    assert {"выборов", "выборах"} & {m.lower() for m in marks}
+    assert page.locator("#q").input_value() == "выборы"
+    shot(page, "search-results")
+    assert page.problems == []
+
+
+def test_year_facet_applies_a_filter(server, page):
+    page.goto(server + "/?q=Azerbaijan")
+    page.locator(".histogram a.facet-value", has_text="2019").first.click()
+    page.wait_for_url("**year=2019*")
+    assert page.locator(".chips .chip", has_text="Year 2019").count() == 1
+    dates = page.locator(".hit .date").all_inner_texts()
+    assert dates and all(d.startswith("2019") for d in dates)
+    shot(page, "search-year-facet")
+    page.locator(".chips .chip", has_text="Year 2019").click()
+    page.wait_for_url(lambda url: "year=" not in url)
+
+
+def test_open_a_statement_and_go_back(server, page):
+    page.goto(server + "/?q=выборы")
+    first_title = page.locator(".hit h2 a").first
+    title = first_title.inner_text()
+    first_title.click()
+    page.wait_for_url("**/doc/**")
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".text mark").count() >= 1
+    shot(page, "document")
+    page.go_back()
+    page.wait_for_url("**/?q=*")
+    assert page.locator("#q").input_value() == "выборы"
+
+
+def test_bilingual_statement_side_by_side(server, page):
+    page.goto(server + "/doc/seed/000_2961365e15364d64.txt?q=выборы")
+    en, ru = page.locator("section.text[lang=en]"), page.locator("section.text[lang=ru]")
+    assert en.bounding_box()["y"] == ru.bounding_box()["y"]  # one row, two columns
+    assert en.bounding_box()["x"] < ru.bounding_box()["x"]
+    shot(page, "document-bilingual")
+
+
+def test_page_through_results(server, page):
+    page.goto(server + "/?q=resolution&per_page=5")
+    first = page.locator(".hit h2 a").all_inner_texts()
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url("**page=2*")
+    second = page.locator(".hit h2 a").all_inner_texts()
+    assert second and set(first).isdisjoint(second)
+    assert page.locator(".pages [aria-current=page]").inner_text() == "2"
+    page.go_back()
+    assert page.locator(".hit h2 a").all_inner_texts() == first
+
+
+def test_script_in_the_query_is_text(server, page):
+    payload = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    page.goto(server + "/")
+    page.locator("#q").fill(payload)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#q").input_value() == payload
+    assert page.problems == []
+    page.goto(server + "/?q=referendum")  # a statement whose title and body hold markup
+    assert page.locator(".hit h2", has_text="<script>alert(1)</script>").count() == 1
+    assert page.evaluate("window.pwned") is None and page.problems == []
+
+
+def test_sort_selector_applies_at_once(server, page):
+    page.goto(server + "/?q=resolution")
+    page.select_option("#sort", "-date")
+    page.wait_for_url("**sort=-date*")
+    dates = [d for d in page.locator(".hit .date").all_inner_texts()]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_keyboard_slash_focuses_search(server, page):
+    page.goto(server + "/help")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q-top"
+
+
+def test_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/?q=выборы")
+    page.locator(".histogram a.facet-value").first.click()
+    page.wait_for_url("**year=*")
+    assert page.locator(".hit").count() >= 1
+    context.close()
+
+
+def test_readable_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/?q=выборы")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=False)
+    page.goto(server + "/doc/seed/000_2961365e15364d64.txt")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()

@@ -1,0 +1,60 @@
+"""`python -m webui`: serve the search pages and the JSON API with waitress."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+import click
+
+from search import config
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command(
+    epilog="""Example:
+
+\b
+    python -m webui --index index --port 8000
+    python -m webui --host 0.0.0.0   # reachable from the network: see the README"""
+)
+@click.option("--index", "index_dir", envvar=config.INDEX.env, default=config.INDEX.default,
+              show_default=True, show_envvar=True, help=config.INDEX.help)
+@click.option("--host", envvar=config.HOST.env, default=config.HOST.default, show_default=True,
+              show_envvar=True, help=config.HOST.help)
+@click.option("--port", type=click.IntRange(1, 65535), envvar=config.PORT.env,
+              default=config.PORT.default, show_default=True, show_envvar=True, help=config.PORT.help)
+@click.option("--threads", type=click.IntRange(1, 64), envvar=config.THREADS.env,
+              default=config.THREADS.default, show_default=True, show_envvar=True,
+              help=config.THREADS.help)
+def main(index_dir, host, port, threads):
+    """Serve the statement search on HOST:PORT (read-only; follows new index commits)."""
+    from waitress import serve
+
+    from webui import create_app
+
+    app = create_app({"INDEX_DIR": index_dir})
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not _is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine can search "
+            "the index (the server is read-only).", err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Searching {index_dir} at http://{shown}:{port}/  (Ctrl+C stops)")
+    serve(app, host=host, port=port, threads=threads, ident="statement-search",
+          clear_untrusted_proxy_headers=True)
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m webui")

@@ -1,0 +1,90 @@
+"""The JSON API and CSV export: the machine-readable twins of the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+
+from webui.params import parse_search
+from webui.statements import get_index
+from webui.views import document_url, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url")
+
+
+@bp.get("")
+def endpoints():
+    """What the API offers, with an example of each call."""
+    return jsonify({
+        "search": url_for("api.search", q="выборы", year=2020, _external=True),
+        "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
+        "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
+        "parameters": ["q", "page", "per_page", "sort", "lang", "year", "number", "number_min",
+                       "number_max", "mentioned_year", "date_from", "date_to", "raw"],
+    })
+
+
+@bp.get("/search")
+def search():
+    req = parse_search(request.args)
+    result = run_search(req)
+    body = result.as_dict()
+    for hit in body["hits"]:
+        hit["url"] = document_url(hit["id"], req.q, external=True)
+    body["links"] = {
+        "html": url_for("pages.search", **req.args(), _external=True),
+        "csv": url_for("api.search_csv", **req.args(page=None, per_page=None), _external=True),
+    }
+    if result.page < result.pages:
+        body["links"]["next"] = url_for("api.search", **req.args(page=req.page + 1), _external=True)
+    return jsonify(body)
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every matching statement (not one page), streamed as CSV."""
+    req = parse_search(request.args)
+    hits = get_index().ids(req.q, req.filters, req.sort, raw=req.raw)
+    first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for hit in ([first] if first else []):
+            yield from _row(writer, buffer, hit, req.q)
+        for hit in hits:
+            yield from _row(writer, buffer, hit, req.q)
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="statements.csv"'
+    return response
+
+
+def _row(writer, buffer, hit, q):
+    writer.writerow([hit.id, hit.title, hit.date or "", hit.number or "", " ".join(hit.languages),
+                     "" if hit.score is None else hit.score, document_url(hit.id, q, external=True)])
+    if buffer.tell() > 64 * 1024:
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id):
+    index = get_index()
+    doc = index.document(doc_id)
+    if doc is None:
+        abort(404, description=f"there is no statement {doc_id!r}")
+    body = doc.as_dict()
+    body["url"] = document_url(doc.id, external=True)
+    body["related"] = [
+        {"id": h.id, "title": h.title, "date": h.date, "url": document_url(h.id, external=True)}
+        for h in index.related(doc.id)
+    ]
+    return jsonify(body)

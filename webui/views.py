@@ -1,0 +1,21 @@
+"""Search helpers shared by the page and API blueprints."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from search.results import SearchResult
+from webui.params import SearchRequest
+from webui.statements import get_index
+
+
+def run_search(req: SearchRequest) -> SearchResult:
+    return get_index().search(
+        req.q, filters=req.filters, sort=req.sort, page=req.page, per_page=req.per_page,
+        raw=req.raw,
+    )
+
+
+def document_url(doc_id: str, q: str = "", external: bool = False) -> str:
+    """Where a statement is shown; with the query, so its matches are marked."""
+    return url_for("pages.document", doc_id=doc_id, q=q or None, _external=external)
