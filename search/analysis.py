@@ -42,26 +42,24 @@ from search.langdata import (
 _WORD_CHARS = r"[\w\u0300-\u036f\u00ad]+"
 _JOINERS = "-\u2010\u2011'\u2019\u02bc"
 WORD_RE = re.compile(rf"{_WORD_CHARS}(?:[{_JOINERS}]{_WORD_CHARS})*")
-_PART_RE = re.compile(rf"{_WORD_CHARS}(?:['\u2019\u02bc]{_WORD_CHARS})*")
+PART_RE = re.compile(rf"{_WORD_CHARS}(?:['\u2019\u02bc]{_WORD_CHARS})*")
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[a-z]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 # Stress marks, other combining accents and the soft hyphen: invisible to a
 # reader, so invisible to search.
-_INVISIBLE_CHARS = "".join(map(chr, range(0x300, 0x370))) + "\u00ad"
-_INVISIBLE = str.maketrans("", "", _INVISIBLE_CHARS)
+_INVISIBLE = str.maketrans("", "", "".join(map(chr, range(0x300, 0x370))) + "\u00ad")
 # Folding that keeps every character in place, so offsets stay valid.
 _FOLD = (("ё", "е"), ("\u2019", "'"), ("\u02bc", "'"), ("\u2010", "-"), ("\u2011", "-"))
-# Text that needs word-by-word repair: invisible characters, or a Latin letter
-# next to a Cyrillic one.
-_NEEDS_REPAIR_RE = re.compile(
-    rf"[{_INVISIBLE_CHARS}]|[a-z][\u0400-\u04ff]|[\u0400-\u04ff][a-z]"
-)
 
 
 def fold_text(text: str) -> str:
-    """Lower-case and ё-fold a whole text without moving any character."""
+    """Lower-case and ё-fold a whole text without moving any character.
+
+    Words may still hold stress marks or mixed scripts; `repair` takes those
+    out one word at a time, where it is cheap (see `word_terms`).
+    """
     lowered = text.lower()
     if len(lowered) != len(text):  # rare letters that lower-case to two
         lowered = "".join(c.lower()[0] for c in text)
@@ -72,7 +70,11 @@ def fold_text(text: str) -> str:
     return lowered
 
 
-def _repair(word: str) -> str:
+def repair(word: str) -> str:
+    """Drops stress marks and soft hyphens; rewrites lookalike letters of the
+    minority script in a word that mixes Latin and Cyrillic."""
+    if word.isascii():
+        return word
     word = word.translate(_INVISIBLE)
     if _LATIN_RE.search(word) and _CYRILLIC_RE.search(word):
         word = _fix_mixed_script(word)
@@ -81,8 +83,7 @@ def _repair(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and fold a word the way the index does (ё→е, no accents)."""
-    text = fold_text(text)
-    return _repair(text) if _NEEDS_REPAIR_RE.search(text) else text
+    return repair(fold_text(text))
 
 
 def _fix_mixed_script(word: str) -> str:
@@ -136,11 +137,12 @@ def _english_stem(word: str) -> str:
 
 @functools.lru_cache(maxsize=500_000)
 def word_terms(word: str) -> tuple[str, ...]:
-    """Index terms for one folded word: lemmas, a stem, or the word itself.
+    """Index terms for one lower-cased word: lemmas, a stem, or the word itself.
 
     Memoised: a corpus repeats its vocabulary, so morphology is paid once per
     distinct word form, not once per occurrence.
     """
+    word = repair(word)
     kind = script(word)
     if kind == "ru":
         terms: list[str] = []
@@ -174,8 +176,8 @@ class StatementTokenizer(Tokenizer):
 
     "Нагорно-Карабахский регион" gives the compound and "нагорно" at
     position 0, "карабахский" at 1 and "регион" at 2, so both the compound
-    and its parts match, alone or in phrases. Words come out folded (see
-    `fold`); offsets point into the original text.
+    and its parts match, alone or in phrases. Words come out lower-cased and
+    ё-folded (see `fold_text`); offsets point into the original text.
     """
 
     def __eq__(self, other):
@@ -203,14 +205,11 @@ class StatementTokenizer(Tokenizer):
             t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        # Fold the whole text once (offsets unchanged); repair word by word
-        # only when the text has something to repair.
-        folded = fold_text(value)
-        repair = _repair if _NEEDS_REPAIR_RE.search(folded) else None
+        folded = fold_text(value)  # once for the whole text; offsets unchanged
         pos = start_pos
         for match in WORD_RE.finditer(folded):
             word = match.group()
-            t.text = repair(word) if repair else word
+            t.text = word
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
@@ -224,8 +223,8 @@ class StatementTokenizer(Tokenizer):
                 pos += 1
                 continue
             base = match.start()
-            for part in _PART_RE.finditer(word):
-                t.text = repair(part.group()) if repair else part.group()
+            for part in PART_RE.finditer(word):
+                t.text = part.group()
                 t.boost = 1.0
                 t.stopped = False
                 if keeporiginal:
@@ -318,13 +317,10 @@ def surface_words(*texts: str) -> set[str]:
     A fast path for the indexer: the texts are folded and scanned whole, and
     only the distinct forms are looked at one by one.
     """
-    folded = fold_text("\n".join(texts))
-    forms = set(WORD_RE.findall(folded))
-    if _NEEDS_REPAIR_RE.search(folded):
-        forms = {_repair(form) for form in forms}
-    words = {form for form in forms if has_letters(form)}
+    forms = set(WORD_RE.findall(fold_text("\n".join(texts))))
+    words = {repair(form) for form in forms if has_letters(form)}
     for word in [w for w in words if "-" in w]:
-        words.update(p for p in _PART_RE.findall(word) if has_letters(p))
+        words.update(p for p in PART_RE.findall(word) if has_letters(p))
     return words
 
 
@@ -339,9 +335,3 @@ def query_positions(analyzer, text: str) -> list[list[str]]:
         if t.text not in alts:
             alts.append(t.text)
     return [slots[p] for p in sorted(slots)]
-
-
-def spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, folded word) for every word and hyphen part in `text`."""
-    for t in StatementTokenizer()(text, chars=True):
-        yield t.startchar, t.endchar, t.text

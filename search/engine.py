@@ -22,7 +22,7 @@ from search.analysis import fold, has_letters, is_stop_word
 from search.facets import FacetTable
 from search.query import ParsedQuery, QueryBuilder, QueryError, parse
 from search.results import SORTS, Document, Filters, Hit, SearchResult, Section
-from search.snippets import Marker, mark_paragraphs, mark_title, snippets
+from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
 from search.vocabulary import Vocabulary
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer statements
@@ -134,22 +134,22 @@ class SearchIndex:
         wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
         table = snap.table
         masks = table.filter_masks(filters)
-        base = self._matching(snap, parsed, wquery)
+        if parsed.is_empty and sort == "relevance":
+            sort = "-date"
+        base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
         final = table.combine(base, masks)
         total = int(final.sum())
         notices = list(parsed.notices)
         if wquery is wq.NullQuery and query.strip():
             notices.append("Nothing to search for: common words and punctuation are not indexed.")
-        if parsed.is_empty and sort == "relevance":
-            sort = "-date"
 
         first = (page - 1) * per_page
-        if sort == "relevance":
-            ranked = self._ranked(snap, wquery, final if masks else None, first + per_page)
-        else:
-            ranked = [(None, d) for d in _by_date(final, table.datekey, sort == "-date")]
-        marker = Marker(highlights) if snippets else None
-        hits = [self._hit(snap.searcher, docnum, score, marker) for score, docnum in ranked[first : first + per_page]]
+        order, order_scores = _ordered(final, docs, scores, table.datekey, sort)
+        shown = [
+            (None if order_scores is None else order_scores[i], int(order[i]))
+            for i in range(first, min(first + per_page, len(order)))
+        ]
+        hits = self._hits(snap.searcher, shown, highlights if snippets else None)
 
         suggestion = None
         if total < SUGGEST_BELOW and not raw and not parsed.is_empty:
@@ -175,61 +175,68 @@ class SearchIndex:
         snap = self._snapshot()
         wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
         masks = snap.table.filter_masks(filters or Filters())
-        return int(snap.table.combine(self._matching(snap, parsed, wquery), masks).sum())
+        base, _, _ = self._run(snap, parsed, wquery, scored=False)
+        return int(snap.table.combine(base, masks).sum())
 
     def ids(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
             raw: bool = False):
-        """Every matching statement as (id, title, date, number, languages, score), in order.
+        """Every matching statement as a Hit without snippets, in order.
 
-        For exports: streams without snippets, a chunk of stored fields at a time.
+        For exports: a generator, reading stored fields one statement at a time.
         """
         parsed = parse(query, raw=raw)
         snap = self._snapshot()
         wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
         masks = snap.table.filter_masks(filters or Filters())
-        final = snap.table.combine(self._matching(snap, parsed, wquery), masks)
         if parsed.is_empty and sort == "relevance":
             sort = "-date"
-        if sort == "relevance":
-            ranked = self._ranked(snap, wquery, final if masks else None, None)
-        else:
-            ranked = [(None, d) for d in _by_date(final, snap.table.datekey, sort == "-date")]
-        for score, docnum in ranked:
-            hit = self._hit(snap.searcher, docnum, score, None)
-            yield hit
+        base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
+        final = snap.table.combine(base, masks)
+        order, order_scores = _ordered(final, docs, scores, snap.table.datekey, sort)
+        for i, docnum in enumerate(order.tolist()):
+            yield self._hit(snap.searcher, docnum, None if order_scores is None else order_scores[i])
 
-    def _matching(self, snap: _Snapshot, parsed: ParsedQuery, wquery) -> np.ndarray:
+    def _run(self, snap: _Snapshot, parsed: ParsedQuery, wquery, scored: bool):
+        """(mask of matching statements, their docnums, their scores) in one pass
+        over the index; docnums and scores only when `scored`."""
         table = snap.table
         if parsed.is_empty:
-            return table.live.copy()
+            return table.live.copy(), None, None
         mask = np.zeros(table.size, dtype=bool)
-        if wquery is not wq.NullQuery:
-            docs = np.fromiter(snap.searcher.docs_for_query(wquery), dtype=np.int64)
-            mask[docs] = True
-        return mask
+        if wquery is wq.NullQuery:
+            return mask, None, None
+        if not scored:
+            mask[np.fromiter(snap.searcher.docs_for_query(wquery), dtype=np.int64)] = True
+            return mask, None, None
+        # Every match is scored anyway (the facets need them all); Whoosh's
+        # block-skipping optimisation only slows this case down.
+        pairs = snap.searcher.search(wquery, limit=None, optimize=False, terms=False).top_n
+        docs = np.fromiter((d for _, d in pairs), dtype=np.int64, count=len(pairs))
+        scores = np.fromiter((sc for sc, _ in pairs), dtype=np.float64, count=len(pairs))
+        mask[docs] = True
+        return mask, docs, scores
 
-    def _ranked(self, snap: _Snapshot, wquery, allowed: np.ndarray | None, limit: int | None):
-        """(score, docnum) by score, ties broken by the newer date."""
-        allow = set(np.flatnonzero(allowed).tolist()) if allowed is not None else None
-        results = snap.searcher.search(wquery, limit=limit, filter=allow, terms=False)
-        datekey = snap.table.datekey
-        scored = [(hit.score, hit.docnum) for hit in results]
-        scored.sort(key=lambda sd: (-sd[0], -int(datekey[sd[1]])))
-        return scored
+    def _hits(self, searcher, shown, highlights) -> list[Hit]:
+        """Hits for (score, docnum) pairs, with snippets when there are highlights."""
+        if highlights is None:
+            return [self._hit(searcher, docnum, score) for score, docnum in shown]
+        marks = index_marks(searcher, [docnum for _, docnum in shown], highlights)
+        marker = Marker(highlights)
+        return [self._hit(searcher, docnum, score, marker, marks[docnum]) for score, docnum in shown]
 
-    def _hit(self, searcher, docnum: int, score, marker: Marker | None) -> Hit:
+    def _hit(self, searcher, docnum: int, score, marker: Marker | None = None,
+             marks: dict | None = None) -> Hit:
         stored = searcher.stored_fields(docnum)
         title = stored.get(S.TITLE, "")
-        langs = stored.get(S.LANG, "").split()
         return Hit(
             id=stored[S.ID],
             title=title,
             title_html=mark_title(title, marker),
             date=stored.get(S.DATE),
             number=stored.get(S.DOCNO),
-            languages=langs,
+            languages=stored.get(S.LANG, "").split(),
             score=round(float(score), 4) if score is not None else None,
-            snippets=snippets(_sections(stored), marker) if marker else [],
+            snippets=snippets(_sections(stored), marks) if marks is not None else [],
         )
 
     # --- did you mean ------------------------------------------------------------------
@@ -258,7 +265,7 @@ class SearchIndex:
             text = text[:start] + better + text[end:]
         corrected = parse(text)
         wquery, _ = QueryBuilder(vocabulary).build(corrected)
-        found = int(table.combine(self._matching(snap, corrected, wquery), masks).sum())
+        found = int(table.combine(self._run(snap, corrected, wquery, scored=False)[0], masks).sum())
         return text if found > total else None
 
     # --- single statements ---------------------------------------------------------------
@@ -277,8 +284,9 @@ class SearchIndex:
             except QueryError:
                 highlights = None
         marker = Marker(highlights) if highlights else None
+        marks = index_marks(snap.searcher, [docnum], highlights)[docnum] if highlights else {}
         sections = [
-            Section(lang, text, mark_paragraphs(text, S.BODY[lang], marker))
+            Section(lang, text, mark_paragraphs(text, marks.get(S.BODY[lang], [])))
             for lang, text in _sections(stored)
         ]
         title = stored.get(S.TITLE, "")
@@ -311,10 +319,8 @@ class SearchIndex:
         if not terms:
             return []
         results = searcher.search(wq.Or(terms), limit=limit + 1, terms=False)
-        return [
-            self._hit(searcher, hit.docnum, hit.score, None)
-            for hit in results if hit.docnum != docnum
-        ][:limit]
+        return [self._hit(searcher, hit.docnum, hit.score) for hit in results
+                if hit.docnum != docnum][:limit]
 
 
 def _sections(stored: dict) -> list[tuple[str, str]]:
@@ -326,15 +332,22 @@ def _sections(stored: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _by_date(mask: np.ndarray, datekey: np.ndarray, newest_first: bool) -> list[int]:
-    """Document numbers in the mask by date; undated statements last either way."""
-    docs = np.flatnonzero(mask)
+def _ordered(final: np.ndarray, docs, scores, datekey: np.ndarray, sort: str):
+    """Docnums of the statements in `final`, in the order asked for, with their
+    scores (or None). By relevance, equal scores go to the newer statement;
+    by date, undated statements come last either way."""
+    if sort == "relevance" and scores is not None:
+        keep = final[docs]
+        docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((-datekey[docs], -scores))
+        return docs[order], scores[order].round(4)
+    docs = np.flatnonzero(final)
     keys = datekey[docs]
-    if newest_first:
+    if sort == "-date":
         order = np.lexsort((docs, -keys))
     else:
         order = np.lexsort((docs, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
-    return docs[order].tolist()
+    return docs[order], None
 
 
 def search(index_dir, query: str = "", **options) -> SearchResult:

@@ -593,7 +593,9 @@ class QueryBuilder:
                     hl.add(fieldname, term)
             if len(positions) == 1:
                 parts.append(_alternatives(fieldname, positions[0]))
-            else:
+            elif all(len(alts) == 1 for alts in positions):
+                parts.append(wq.Phrase(fieldname, [alts[0] for alts in positions]))
+            else:  # a word with several lemmas: a sequence of alternatives
                 parts.append(wq.Sequence([_alternatives(fieldname, alts) for alts in positions]))
         if not parts:
             return None

@@ -17,7 +17,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -65,7 +65,10 @@ def build_vocabulary_schema() -> fields.Schema:
 
 def build_schema() -> fields.Schema:
     body_fields = {
-        BODY[lang]: fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True)
+        # chars=True: each term keeps its character offsets, so matches are
+        # marked without analysing the text again.
+        BODY[lang]: fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True,
+                                chars=True)
         for lang in LANGUAGES
     }
     return fields.Schema(

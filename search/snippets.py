@@ -1,12 +1,14 @@
 """Marked fragments and marked whole statements, as escaped HTML.
 
-A word is marked when it analyses to a term the query searched for in that
-field (so «выборов» is marked for the query «выборы»), when it starts with a
-query prefix, or when it is one of the words a fuzzy term stood for. All
-other text is HTML-escaped; `<mark>` is the only markup produced.
+A word is marked when it was indexed under a term the query searched for in
+that field, so «выборов» is marked for the query «выборы», and the words a
+prefix or fuzzy term stood for are marked too. All other text is
+HTML-escaped; `<mark>` is the only markup produced.
 
-Statements are scanned whole, so a match deep in a long statement still
-gives a fragment; word analysis is memoised per marker.
+Body text is marked from the character offsets the index stores with each
+term (`index_marks`): no re-analysis, and a match deep in a long statement is
+found as cheaply as one at its start. Short texts without stored offsets
+(titles) are marked by analysing them (`Marker`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 from html import escape
 
 from search import schema as S
-from search.analysis import is_stop_word, spans as word_spans, word_terms
+from search.analysis import PART_RE, WORD_RE, fold, fold_text, is_stop_word, word_terms
+from whoosh.reading import TermNotFound
+
 from search.query import Highlights
 from search.results import Snippet
 
@@ -33,47 +37,98 @@ class Mark:
     key: str  # what matched (a term, a prefix or a word): counts distinct matches
 
 
+_UNSEEN = object()
+
+
 class Marker:
     """Finds the words to mark in a text, for one query."""
 
     def __init__(self, highlights: Highlights):
         self.hl = highlights
-        self._memo: dict[tuple[str, str], str | None] = {}
+        self._prefixes = tuple(sorted(highlights.prefixes))
+        self._memo: dict[str, dict[str, str | None]] = {}  # field → form → what it matched
 
-    def _match(self, fieldname: str, word: str) -> str | None:
-        key = (fieldname, word)
-        if key in self._memo:
-            return self._memo[key]
-        found = None
+    def _judge(self, word: str, fieldname: str) -> str | None:
+        """What a folded word matches in a field (a term, prefix or word), or None."""
         if word in self.hl.words:
-            found = word
-        else:
-            for prefix in self.hl.prefixes:
-                if word.startswith(prefix):
-                    found = prefix
-                    break
-        if found is None:
-            terms = self.hl.terms.get(fieldname)
-            lang = next((lang for lang, f in S.BODY.items() if f == fieldname), None)
-            if terms and not is_stop_word(word, lang):
-                found = next((t for t in word_terms(word) if t in terms), None)
-        self._memo[key] = found
-        return found
+            return word
+        for prefix in self._prefixes:
+            if word.startswith(prefix):
+                return prefix
+        terms = self.hl.terms.get(fieldname)
+        if not terms:
+            return None
+        lang = next((lang for lang, f in S.BODY.items() if f == fieldname), None)
+        if is_stop_word(word, lang):
+            return None
+        for term in word_terms(word):
+            if term in terms:
+                return term
+        return None
 
     def marks(self, text: str, fieldname: str) -> list[Mark]:
-        """Matches in `text`, in order, without overlaps (a compound's whole
-        word wins over its parts)."""
+        """Matches in `text`, in order; a compound is marked whole when it
+        matches whole, else its matching parts are.
+
+        Each distinct word form is judged once per query, so a long statement
+        costs one regular-expression pass and a dictionary look-up a word.
+        """
         if not self.hl:
             return []
+        memo = self._memo.setdefault(fieldname, {})
         out: list[Mark] = []
-        for start, end, word in word_spans(text):
-            key = self._match(fieldname, word)
-            if key is None:
-                continue
-            if out and start < out[-1].end:
-                continue  # a part of a compound already marked whole
-            out.append(Mark(start, end, key))
+        for m in WORD_RE.finditer(fold_text(text)):  # same length: offsets carry over
+            form = m.group()
+            key = memo.get(form, _UNSEEN)
+            if key is _UNSEEN:
+                key = memo[form] = self._judge(fold(form), fieldname)
+            if key is not None:
+                out.append(Mark(m.start(), m.end(), key))
+            elif "-" in form:
+                for part in PART_RE.finditer(form):
+                    key = memo.get(part.group(), _UNSEEN)
+                    if key is _UNSEEN:
+                        key = memo[part.group()] = self._judge(fold(part.group()), fieldname)
+                    if key is not None:
+                        out.append(Mark(m.start() + part.start(), m.start() + part.end(), key))
         return out
+
+
+def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str, list[Mark]]]:
+    """Marks in the body fields of some statements, from the index's offsets.
+
+    One posting list is read per query term, skipping forward through the
+    (sorted) statements, so the cost grows with the terms, not the text.
+    """
+    found: dict[int, dict[str, list[Mark]]] = {d: {} for d in docnums}
+    wanted = sorted(found)
+    for fieldname in S.BODY.values():
+        for term in sorted(highlights.terms.get(fieldname, ())):
+            try:
+                postings = searcher.postings(fieldname, term)
+            except TermNotFound:
+                continue
+            for docnum in wanted:
+                postings.skip_to(docnum)
+                if not postings.is_active():
+                    break
+                if postings.id() != docnum:
+                    continue
+                marks = found[docnum].setdefault(fieldname, [])
+                marks.extend(Mark(start, end, term) for _, start, end in postings.value_as("characters"))
+    for by_field in found.values():
+        for fieldname, marks in by_field.items():
+            by_field[fieldname] = _without_overlaps(marks)
+    return found
+
+
+def _without_overlaps(marks: list[Mark]) -> list[Mark]:
+    """In text order; where marks overlap (a compound and its part), the first and longest."""
+    out: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
 
 
 def render(text: str, marks: list[Mark], start: int = 0, end: int | None = None) -> str:
@@ -94,9 +149,8 @@ def mark_title(title: str, marker: Marker | None) -> str:
     return render(title, marker.marks(title, S.TITLE) if marker else [])
 
 
-def mark_paragraphs(text: str, fieldname: str, marker: Marker | None) -> list[str]:
-    """A whole section as paragraphs of escaped HTML with every match marked."""
-    marks = marker.marks(text, fieldname) if marker else []
+def mark_paragraphs(text: str, marks: list[Mark]) -> list[str]:
+    """A whole section as paragraphs of escaped HTML with the marks marked."""
     out = []
     for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
         html = render(text, marks, m.start(), m.end())
@@ -104,14 +158,14 @@ def mark_paragraphs(text: str, fieldname: str, marker: Marker | None) -> list[st
     return out
 
 
-def snippets(sections: list[tuple[str, str]], marker: Marker,
+def snippets(sections: list[tuple[str, str]], marks_by_field: dict[str, list[Mark]],
              max_fragments: int = MAX_FRAGMENTS) -> list[Snippet]:
     """Up to `max_fragments` fragments from the sections that matched, best
     first by distinct matches, shown in reading order. With no match at all,
     the opening of the first section."""
     candidates = []
     for order, (lang, text) in enumerate(sections):
-        marks = marker.marks(text, S.BODY[lang])
+        marks = marks_by_field.get(S.BODY[lang], [])
         for window in _windows(text, marks):
             candidates.append((window[0], order, lang, text, marks, window[1], window[2]))
     candidates.sort(key=lambda c: (-c[0], c[1], c[5]))

@@ -101,11 +101,18 @@ def test_lemma_alternatives_are_or_not_and():
     assert {t.text for t in ru.subqueries} == {"сталь", "стать"}
 
 
-def test_phrase_is_a_sequence_of_lemmas():
+def test_phrase_is_a_phrase_of_lemmas():
     q, _ = QueryBuilder().build(parse('"оккупированных территориях"'))
     ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
+    assert isinstance(ru, wq.Phrase)
+    assert ru.words == ["оккупировать", "территория"]
+
+
+def test_phrase_with_homonyms_is_a_sequence_of_alternatives():
+    q, _ = QueryBuilder().build(parse('"выборы в парламент"'))
+    ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
     assert isinstance(ru, wq.Sequence)
-    assert [t.text for t in ru.subqueries] == ["оккупировать", "территория"]
+    assert {t.text for t in ru.subqueries[0].subqueries} == {"выбор", "выборы"}
 
 
 def test_stop_words_alone_search_nothing():
