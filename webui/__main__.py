@@ -42,9 +42,13 @@ def main(index_dir, host, port, threads):
     from waitress import serve
 
     from webui import create_app
+    from webui.statements import warm_up
 
     app = create_app({"INDEX_DIR": index_dir})
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not warm_up(app):
+        click.echo(f"note: there is no index in {index_dir} yet; searches will answer 503 "
+                   "until `python -m indexer` builds one.", err=True)
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}: anyone who can reach this machine can search "

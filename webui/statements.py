@@ -38,6 +38,17 @@ def init_app(app: Flask) -> None:
     app.extensions["statements"] = _Holder(app.config["INDEX_DIR"])
 
 
+def warm_up(app: Flask) -> bool:
+    """Opens the index and runs one search, so the first visitor does not wait
+    for the morphology dictionaries and the facet columns to load."""
+    try:
+        index = app.extensions["statements"].get()
+    except IndexUnavailable:
+        return False
+    index.search("выборы elections", per_page=1)
+    return True
+
+
 def get_index() -> SearchIndex:
     """The app's SearchIndex (raises IndexUnavailable when there is none yet)."""
     return current_app.extensions["statements"].get()
