@@ -33,7 +33,7 @@ from indexer.read import (
     scan,
 )
 from search import schema as S
-from search.analysis import surface_words
+from search.analysis import clean_words, word_forms
 
 LOCK_NAME = "indexer.lock"
 COMMIT_EVERY = 5000  # statements per commit in incremental runs
@@ -163,22 +163,27 @@ def open_index(index_dir: Path, rebuild: bool = False):
 
 
 class Vocabulary:
-    """The corpus's word forms: known ones, and those new in this run."""
+    """The corpus's word forms: those already in the vocabulary, and new ones."""
 
     def __init__(self, ix, rebuild: bool):
         self.ix = ix
         self.clear = rebuild
-        self.known: set[str] = set()
+        # Every form met so far, clean or raw, so each is looked at only once.
+        self.seen: set[str] = set()
         if not rebuild:
             with ix.reader() as reader:
-                self.known = {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
+                self.seen = {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
         self.new: set[str] = set()
 
-    def add(self, words: set[str]) -> None:
-        fresh = words - self.known
-        if fresh:
-            self.known |= fresh
-            self.new |= fresh
+    def add(self, forms: set[str]) -> None:
+        """Takes a statement's word forms (see analysis.word_forms)."""
+        fresh = forms - self.seen
+        if not fresh:
+            return
+        words = clean_words(fresh) - self.seen
+        self.seen |= fresh
+        self.seen |= words
+        self.new |= words
 
     def commit(self) -> None:
         """Commits the new words; done before the statements' commit, so the
@@ -368,7 +373,7 @@ class _Run:
             fields, warnings = statement_fields(draft, loaded, group_hash)
             summary.warnings.extend(warnings)
             documents.append(fields)
-            self.vocabulary.add(surface_words(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
+            self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
         writer = self._writer()
         old_ids = previous[1] if previous else set()
         if previous:

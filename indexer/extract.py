@@ -19,14 +19,12 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # (ISO). Dates are found by finding years first, then looking just before or
 # after them: much faster than matching month names everywhere in the text.
 _YEAR4_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_BEFORE_YEAR = [
-    # 31 March 2020, 31 марта 2020 года, 31-го марта 2020 г.
-    (re.compile(rf"(?<!\w)(\d{{1,2}})(?:-?го)?\s+({_MONTH_ALT})\.?,?\s+\Z", re.I), "dmy"),
-    # March 31, 2020
-    (re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+\Z", re.I), "mdy"),
-    # 31.03.2020
-    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.\Z"), "dmy"),
-]
+# 31 March 2020, 31 марта 2020 года, 31-го марта 2020 г.
+_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})(?:-?го)?\s+({_MONTH_ALT})\.?,?\s+\Z", re.I)
+# March 31, 2020
+_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+\Z", re.I)
+# 31.03.2020
+_DMY_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.\Z")
 _ISO_TAIL_RE = re.compile(r"-(\d{2})-(\d{2})(?![\d])")
 _LOOK_BEHIND = 32
 _MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{4}})(?!\d)", re.I)
@@ -56,16 +54,33 @@ def find_dates(text: str) -> list[FoundDate]:
                 found.append(FoundDate(date, start, tail.end()))
                 continue
         window = text[max(0, start - _LOOK_BEHIND) : start]
-        for pattern, order in _BEFORE_YEAR:
-            before = pattern.search(window)
-            if before:
-                first, second = before.groups()
-                day, month = (first, second) if order == "dmy" else (second, first)
-                date = _make_date(year, month, day)
-                if date:
-                    found.append(FoundDate(date, start - len(window) + before.start(), end))
-                break
+        pattern = _pattern_before(window)
+        if pattern is None:
+            continue
+        before = pattern.search(window)
+        if before:
+            first, second = before.groups()
+            day, month = (second, first) if pattern is _MDY else (first, second)
+            date = _make_date(year, month, day)
+            if date:
+                found.append(FoundDate(date, start - len(window) + before.start(), end))
     return found
+
+
+def _pattern_before(window: str):
+    """Which date pattern could end just before a year, judged from the last
+    words (cheap), so the regular expressions run only where a date may be."""
+    if window.endswith("."):
+        return _DMY_NUMERIC
+    words = window.split()
+    if not words:
+        return None
+    last = words[-1].lower().rstrip(".,")
+    if last in MONTHS:
+        return _DMY
+    if last[:1].isdigit() and len(words) > 1 and words[-2].lower().rstrip(".,") in MONTHS:
+        return _MDY
+    return None
 
 
 def _make_date(year: int, month: str, day: str) -> dt.date | None:
@@ -174,14 +189,21 @@ def fallback_title(text: str, limit: int = 100) -> str:
 
 # --- language sections ----------------------------------------------------------
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
+# Runs of letters of one script: counting words is as good as counting
+# letters, and much cheaper.
+LANGUAGE_SAMPLE = 400  # characters of a paragraph looked at for its language
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+_LATIN = re.compile(r"[A-Za-z]+")
 
 
 def paragraph_language(paragraph: str) -> str | None:
-    """"ru" or "en" by the script most of the letters are in; None if no letters."""
-    cyrillic = len(_CYRILLIC.findall(paragraph))
-    latin = len(_LATIN.findall(paragraph))
+    """"ru" or "en" by the script most of the words are in; None if no letters.
+
+    A paragraph is in one language: its opening is enough to tell which.
+    """
+    sample = paragraph[:LANGUAGE_SAMPLE]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
     if not cyrillic and not latin:
         return None
     return "ru" if cyrillic >= latin else "en"
@@ -256,7 +278,7 @@ def find_numbers(text: str) -> tuple[list[int], list[int]]:
     for piece in pieces:
         for m in _NUMBER_RE.finditer(piece):
             digits = m.group(1)
-            value = int(re.sub(r"\D", "", digits))
+            value = int(digits) if digits.isdigit() else int(re.sub(r"\D", "", digits))
             if value > MAX_NUMBER:
                 continue
             numbers.add(value)

@@ -286,18 +286,24 @@ def decode(data: bytes, declared: str | None = None) -> str:
     return str(best)
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of blanks other than a single plain space (which needs no change).
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
 _INVISIBLES = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalize(text: str) -> str:
     """Unix newlines, one space between words, at most one blank line."""
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLES.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 

@@ -311,17 +311,25 @@ def surface_analyzer():
     return StatementTokenizer() | LetterWordsFilter()
 
 
-def surface_words(*texts: str) -> set[str]:
-    """The distinct folded word forms of some texts, hyphen parts included.
+def word_forms(*texts: str) -> set[str]:
+    """The distinct word forms of some texts, lower-cased and ё-folded, as
+    they stand (not yet `repair`ed): one regular-expression pass, no analysis."""
+    return set(WORD_RE.findall(fold_text("\n".join(texts))))
 
-    A fast path for the indexer: the texts are folded and scanned whole, and
-    only the distinct forms are looked at one by one.
-    """
-    forms = set(WORD_RE.findall(fold_text("\n".join(texts))))
-    words = {repair(form) for form in forms if has_letters(form)}
+
+def clean_words(forms) -> set[str]:
+    """Word forms as the vocabulary keeps them: repaired, with letters, and
+    with the parts of hyphenated words."""
+    words = {repair(form) for form in forms if not form.isdigit()}
+    words = {w for w in words if has_letters(w)}
     for word in [w for w in words if "-" in w]:
         words.update(p for p in PART_RE.findall(word) if has_letters(p))
     return words
+
+
+def surface_words(*texts: str) -> set[str]:
+    """The words of some texts as the vocabulary keeps them."""
+    return clean_words(word_forms(*texts))
 
 
 def query_positions(analyzer, text: str) -> list[list[str]]:
