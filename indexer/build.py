@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -152,7 +153,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
             )
         if not problem:
             return ix, whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
-    elif any(p.name != LOCK_NAME for p in index_dir.iterdir()):
+    elif any(not _left_by_a_first_run(p.name) for p in index_dir.iterdir()):
         raise IndexingError(
             f"{index_dir} is not empty and holds no index; choose an empty or new directory"
         )
@@ -162,12 +163,22 @@ def open_index(index_dir: Path, rebuild: bool = False):
     return whoosh_index.create_in(where, schema), vocabulary
 
 
+def _left_by_a_first_run(name: str) -> bool:
+    """The lock, and the files of a vocabulary or statements index that a first
+    run stopped before creating both indexes leaves: safe to create over."""
+    if name == LOCK_NAME:
+        return True
+    return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, "MAIN")
+               for prefix in (f"_{index}_", f"{index}_", f"{index}.tmp"))
+
+
 class Vocabulary:
     """The corpus's word forms: those already in the vocabulary, and new ones."""
 
     def __init__(self, ix, rebuild: bool):
         self.ix = ix
         self.clear = rebuild
+        self.run_words: set[str] = set()  # a rebuild's words, kept to trim the vocabulary
         # Every form met so far, clean or raw, so each is looked at only once.
         self.seen: set[str] = set()
         if not rebuild:
@@ -184,22 +195,34 @@ class Vocabulary:
         self.seen |= fresh
         self.seen |= words
         self.new |= words
+        if self.clear:
+            self.run_words |= words
 
     def commit(self) -> None:
         """Commits the new words; done before the statements' commit, so the
-        vocabulary always covers every committed statement."""
-        if not self.new and not self.clear:
+        vocabulary always covers every committed statement. It only adds:
+        until the statements' commit, the old statements are the ones searched."""
+        if not self.new:
             return
+        self._write(" ".join(sorted(self.new)), None)
+        self.new.clear()
+
+    def trim(self) -> None:
+        """After a rebuild's statements are committed: only this run's words."""
+        if self.clear:
+            self._write(" ".join(sorted(self.run_words)), CLEAR)
+            self.clear = False
+            self.run_words = set()
+
+    def _write(self, words: str, mergetype) -> None:
         writer = self.ix.writer()
         try:
-            if self.new:
-                writer.add_document(**{S.WORDS: " ".join(sorted(self.new))})
-            writer.commit(mergetype=CLEAR if self.clear else None)
+            if words:
+                writer.add_document(**{S.WORDS: words})
+            writer.commit(mergetype=mergetype)
         except BaseException:
             _cancel(writer)
             raise
-        self.new.clear()
-        self.clear = False
 
 
 def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
@@ -305,17 +328,37 @@ def update_index(
         raise IndexingError(f"cannot create the index directory {index_dir}: {err.strerror}")
 
     with indexer_lock(index_dir, wait):
-        ix, vocabulary_ix = open_index(index_dir, rebuild)
-        run = _Run(ix, Vocabulary(vocabulary_ix, rebuild), procs, rebuild, commit_every)
+        run = None
         try:
+            ix, vocabulary_ix = open_index(index_dir, rebuild)
+            run = _Run(ix, Vocabulary(vocabulary_ix, rebuild), procs, rebuild, commit_every)
             summary = run.sync(corpus, max_file_size, progress)
+        except (OSError, whoosh_index.LockError) as err:  # the corpus raises ReadError: this is the index
+            raise _write_error(err, index_dir, run.summary.commits if run else 0) from err
         finally:
-            run.close()
+            if run:
+                run.close()
         summary.documents = ix.doc_count()
         ix.close()
         vocabulary_ix.close()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write_error(err: Exception, index_dir: Path, commits: int) -> IndexingError:
+    kept = (f"the {commits} commit{'s' if commits > 1 else ''} this run made before are kept"
+            if commits else "nothing from this run was committed")
+    if isinstance(err, whoosh_index.LockError):  # Whoosh could not create its lock file
+        err = PermissionError(errno.EACCES, "cannot create files in it")
+    if err.errno == errno.ENOSPC:
+        return IndexingError(
+            f"the disk is full: {kept}; the index holds its last commit. "
+            "Free some space and run the indexer again."
+        )
+    return IndexingError(
+        f"cannot write the index in {index_dir} ({err.strerror or err}): {kept}; "
+        "the index holds its last commit"
+    )
 
 
 class _Run:
@@ -358,7 +401,12 @@ class _Run:
         except ReadError as err:
             summary.problems.append(Problem(group.key, str(err)))
             return
-        if previous and previous[0] == loaded.hash:
+        if previous and previous[0].removeprefix(PARTIAL) == loaded.hash:
+            if previous[0].startswith(PARTIAL):  # its problems are reported again
+                try:
+                    summary.problems.extend(drafts(loaded)[1])
+                except ReadError as err:
+                    summary.problems.append(Problem(group.key, str(err)))
             summary.unchanged += len(previous[1])
             return
         try:
@@ -391,6 +439,7 @@ class _Run:
 
     def _writer(self):
         if self.writer is None:
+            _check_writable(Path(self.ix.storage.folder))
             kwargs = {"limitmb": WRITER_MEMORY_MB}
             if self.procs > 1:
                 kwargs.update(procs=self.procs, multisegment=True)
@@ -411,25 +460,29 @@ class _Run:
                 self.cleared = True
             else:
                 writer.commit()
-        except OSError as err:
+        except OSError:
             _cancel(writer)
-            if err.errno == errno.ENOSPC:
-                raise IndexingError(
-                    "the disk is full: nothing from this run was committed; the index still "
-                    "holds its last commit. Free some space and run the indexer again."
-                ) from err
-            raise IndexingError(
-                f"cannot write the index ({err.strerror or err}); the index still holds its "
-                "last commit"
-            ) from err
+            raise  # update_index() says what happened
         self.summary.commits += 1
         self.pending = 0
+        if self.cleared:
+            self.vocabulary.trim()
 
     def close(self) -> None:
         """Abandons uncommitted work (after an error or an interrupt)."""
         if self.writer is not None:
             writer, self.writer = self.writer, None
             _cancel(writer)
+
+
+def _check_writable(index_dir: Path) -> None:
+    """Raises OSError unless files can be created in the index directory.
+
+    Checked before Whoosh opens a writer: a writer that fails while it starts
+    keeps Whoosh's lock file locked for as long as the process lives.
+    """
+    with tempfile.TemporaryFile(dir=index_dir):
+        pass
 
 
 def _cancel(writer) -> None:

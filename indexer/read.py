@@ -148,6 +148,9 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
             rel = (base / d).relative_to(root).as_posix()
             if d.startswith(".") or _ignored(rel, patterns):
                 continue
+            if not _utf8(rel):
+                problems.append(Problem(_shown(rel), NOT_UTF8))
+                continue
             if (base / d).is_symlink():
                 skipped.append(Problem(rel, "symbolic link to a directory: not followed"))
                 continue
@@ -157,6 +160,9 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
             path = base / name
             rel = path.relative_to(root).as_posix()
             if name.startswith(".") or _ignored(rel, patterns):
+                continue
+            if not _utf8(rel):
+                problems.append(Problem(_shown(rel), NOT_UTF8))
                 continue
             if name.lower().endswith(SIDECAR_SUFFIX):
                 sidecars[rel[: -len(SIDECAR_SUFFIX)]] = path
@@ -185,6 +191,23 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
     for key in result.blocked:
         groups.pop(key, None)
     return result
+
+
+NOT_UTF8 = "the file name is not UTF-8 (rename it)"
+
+
+def _utf8(name: str) -> bool:
+    """False for a name the file system holds in another encoding (os.walk
+    gives its bytes as surrogates, which cannot be stored or printed)."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _shown(name: str) -> str:
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _split_rel(rel: str) -> tuple[str, str | None]:

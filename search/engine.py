@@ -73,13 +73,15 @@ class SearchIndex:
             with self._lock:
                 self._snapshots.append(snap)
         else:
-            snap.searcher = snap.searcher.refresh()
-            snap.words = snap.words.refresh()
+            snap.searcher = _latest(self._ix, snap.searcher)
+            snap.words = _latest(self._words_ix, snap.words)
         snap.table = self._table(snap.searcher.reader())
         return snap
 
     def _table(self, reader) -> FacetTable:
         generation = reader.generation()
+        if generation is None:  # an index with no segments
+            generation = -1
         table = self._tables.get(generation)
         if table is None:
             with self._lock:
@@ -203,7 +205,7 @@ class SearchIndex:
         if parsed.is_empty:
             return table.live.copy(), None, None
         mask = np.zeros(table.size, dtype=bool)
-        if wquery is wq.NullQuery:
+        if wquery is wq.NullQuery or not table.size:  # (Whoosh cannot score an empty index)
             return mask, None, None
         if not scored:
             mask[np.fromiter(snap.searcher.docs_for_query(wquery), dtype=np.int64)] = True
@@ -218,7 +220,7 @@ class SearchIndex:
 
     def _hits(self, searcher, shown, highlights) -> list[Hit]:
         """Hits for (score, docnum) pairs, with snippets when there are highlights."""
-        if highlights is None:
+        if highlights is None or not shown:
             return [self._hit(searcher, docnum, score) for score, docnum in shown]
         marks = index_marks(searcher, [docnum for _, docnum in shown], highlights)
         marker = Marker(highlights)
@@ -321,6 +323,20 @@ class SearchIndex:
         results = searcher.search(wq.Or(terms), limit=limit + 1, terms=False)
         return [self._hit(searcher, hit.docnum, hit.score) for hit in results
                 if hit.docnum != docnum][:limit]
+
+
+def _latest(ix, searcher):
+    """The searcher if it shows the latest commit, else a new one that does.
+
+    Not Searcher.refresh(): it reuses segment readers by segment id, so a
+    reused reader keeps the deletions it was opened with, and it also keeps
+    segments that a merge has replaced; and it cannot refresh a searcher of
+    an index with no segments.
+    """
+    if searcher.up_to_date():
+        return searcher
+    searcher.close()
+    return ix.searcher()
 
 
 def _sections(stored: dict) -> list[tuple[str, str]]:

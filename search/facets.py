@@ -65,14 +65,19 @@ class FacetTable:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
 
         def column(name, dtype):
+            if not size:  # no segments: Whoosh's EmptyReader has no columns
+                return np.zeros(0, dtype=dtype)
             return np.fromiter(reader.column_reader(name), dtype=dtype, count=size)
+
+        def values(name):
+            return list(reader.column_reader(name)) if size else []
 
         self.year = column(S.YEAR_COL, np.int32)
         self.month = column(S.MONTH_COL, np.int32)
         self.lang = column(S.LANG_COL, np.int32)
         self.datekey = column(S.DATEKEY, np.int64)
-        self.numbers = MultiColumn(list(reader.column_reader(S.NUMBERS_COL)), size)
-        self.mentioned = MultiColumn(list(reader.column_reader(S.MENTIONED_YEARS_COL)), size)
+        self.numbers = MultiColumn(values(S.NUMBERS_COL), size)
+        self.mentioned = MultiColumn(values(S.MENTIONED_YEARS_COL), size)
 
     # --- filters ----------------------------------------------------------------
 

@@ -20,6 +20,7 @@ to Whoosh's own query parser, for experts, and reports its errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -35,6 +36,8 @@ MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
 MIN_PREFIX = 2  # letters before a *
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
+MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
+MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
 
 
 class QueryError(ValueError):
@@ -307,12 +310,18 @@ class _Parser:
     def unary(self):
         tok = self.peek()
         if self._is_keyword("NOT"):
-            self.take()
+            # A run of NOTs is read in a loop, not by recursion: NOT NOT x is x.
+            negations = 0
+            while self._is_keyword("NOT"):
+                self.take()
+                negations += 1
             if self.peek() is None or self.peek().kind == "rparen":
                 self.note("“NOT” has nothing after it: it is ignored.")
                 return None
             item = self.unary()
-            return Not(item) if item is not None else None
+            if item is None or not negations % 2:
+                return item
+            return item.item if isinstance(item, Not) else Not(item)
         if tok.kind == "word" and tok.text.startswith("-") and len(tok.text) > 1:
             self.take()
             rest = _Token("word", tok.text[1:], tok.start + 1, tok.end)
@@ -501,7 +510,19 @@ def _parse_raw(text: str) -> ParsedQuery:
         raise QueryError(f"cannot parse the raw query: {err}") from None
     if q is wq.NullQuery and text.strip():
         raise QueryError("the raw query has no searchable terms")
-    return ParsedQuery(text, MatchAll(), [], raw=q)
+    return ParsedQuery(text, MatchAll(), [], raw=q.accept(_cheap_every))
+
+
+def _cheap_every(node):
+    """Whoosh's Every(field) reads every posting list of the field; the same
+    statements are found from the language field, or are all of them."""
+    if isinstance(node, wq.Every) and node.fieldname:
+        for lang, fieldname in S.BODY.items():
+            if node.fieldname == fieldname:
+                return wq.Term(S.LANG, lang)
+        if node.fieldname == S.TITLE:
+            return wq.Every()
+    return node
 
 
 # --- building Whoosh queries ---------------------------------------------------------
@@ -541,9 +562,12 @@ class QueryBuilder:
 
     def __init__(self, vocabulary=None):
         self.vocabulary = vocabulary
+        self._expansions: dict[tuple, tuple[list, Highlights]] = {}
+        self._budget = MAX_QUERY_EXPANSIONS
 
     def build(self, parsed: ParsedQuery) -> tuple[wq.Query, Highlights]:
         highlights = Highlights()
+        self._expansions, self._budget = {}, MAX_QUERY_EXPANSIONS
         if parsed.raw is not None:
             for fieldname, text in parsed.raw.iter_all_terms():
                 if fieldname in S.TEXT_FIELDS:
@@ -564,7 +588,11 @@ class QueryBuilder:
         if isinstance(node, Not):
             inner = self._node(node.item, hl, not negated)
             return wq.Not(inner) if inner is not None else None
-        items = [self._node(x, hl, negated) for x in node.items]
+        # x AND x is x, x OR x is x: a repeated clause is searched once.
+        unique: dict = {}
+        for x in node.items:
+            unique.setdefault(_without_span(x), x)
+        items = [self._node(x, hl, negated) for x in unique.values()]
         items = [x for x in items if x is not None]
         if not items:
             return None
@@ -602,8 +630,27 @@ class QueryBuilder:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def _expanded(self, node: Text, fields, hl: Highlights):
-        """A prefix or fuzzy word: the corpus words it stands for, in any form."""
+        """A prefix or fuzzy word: the corpus words it stands for, in any form.
+
+        A word repeated in a query is expanded once, and all the expansions of
+        one query share a budget, so a long query cannot multiply the work.
+        """
+        key = (node.kind, fold(node.text), node.maxdist, tuple(fields), self.vocabulary is None)
+        if key not in self._expansions:
+            own = Highlights()
+            query = self._expand(node, fields, own)
+            self._expansions[key] = (query, own)
+        query, own = self._expansions[key]
+        hl.prefixes |= own.prefixes
+        hl.words |= own.words
+        for fieldname, terms in own.terms.items():
+            for term in terms:
+                hl.add(fieldname, term)
+        return query
+
+    def _expand(self, node: Text, fields, hl: Highlights):
         base = fold(node.text)
+        limit = max(MIN_EXPANSIONS, min(MAX_EXPANSIONS, self._budget))
         if self.vocabulary is None:
             if node.kind == "prefix":
                 hl.prefixes.add(base)
@@ -611,11 +658,12 @@ class QueryBuilder:
             hl.words.add(base)
             return wq.Or([wq.FuzzyTerm(f, base, maxdist=node.maxdist, prefixlength=1) for f in fields])
         if node.kind == "prefix":
-            words = self.vocabulary.prefix_words(base, MAX_EXPANSIONS)
+            words = self.vocabulary.prefix_words(base, limit)
             hl.prefixes.add(base)
         else:
-            words = self.vocabulary.similar_words(base, node.maxdist, MAX_EXPANSIONS)
+            words = self.vocabulary.similar_words(base, node.maxdist, limit)
             hl.words.update(words)
+        self._budget -= len(words)
         parts = []
         for fieldname in fields:
             terms = sorted({t for w in words for alts in query_positions(analyzer(fieldname), w)
@@ -627,6 +675,10 @@ class QueryBuilder:
         if not parts:
             return wq.NullQuery
         return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _without_span(node):
+    return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
 
 def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:

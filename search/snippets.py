@@ -109,9 +109,14 @@ def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str
             except TermNotFound:
                 continue
             for docnum in wanted:
-                postings.skip_to(docnum)
+                # A term whose statements were all deleted has an inactive posting
+                # list from the start; skip_to() on it raises ReadTooFar.
                 if not postings.is_active():
                     break
+                if postings.id() < docnum:
+                    postings.skip_to(docnum)
+                    if not postings.is_active():
+                        break
                 if postings.id() != docnum:
                     continue
                 marks = found[docnum].setdefault(fieldname, [])
