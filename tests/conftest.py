@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The real server and Chromium fixtures (server, browser, page).
+pytest_plugins = ["tests.fixtures_web"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
