@@ -506,6 +506,8 @@ def _parse_raw(text: str) -> ParsedQuery:
     parser = MultifieldParser(list(S.TEXT_FIELDS), _schema())
     try:
         q = parser.parse(text)
+    except RecursionError:
+        raise QueryError("the raw query nests brackets too deeply") from None
     except Exception as err:  # Whoosh raises many kinds of errors on bad syntax
         raise QueryError(f"cannot parse the raw query: {err}") from None
     if q is wq.NullQuery and text.strip():

@@ -151,6 +151,13 @@ def test_csv_streams_every_match(client):
     assert list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url"]
 
 
+def test_csv_cells_cannot_be_formulas():
+    from webui.api import _cell
+
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("Statement on -5 degrees") == "Statement on -5 degrees"
+
+
 def test_csv_bad_parameters_are_400_json(client):
     assert get_json(client, "/api/search.csv?per_page=0", status=400)["error"]["code"] == "invalid_parameter"
 

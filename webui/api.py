@@ -14,6 +14,7 @@ from webui.views import document_url, run_search
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.get("")
@@ -67,12 +68,18 @@ def search_csv():
 
 
 def _row(writer, buffer, hit, q):
-    writer.writerow([hit.id, hit.title, hit.date or "", hit.number or "", " ".join(hit.languages),
-                     "" if hit.score is None else hit.score, document_url(hit.id, q, external=True)])
+    writer.writerow([_cell(hit.id), _cell(hit.title), hit.date or "", _cell(hit.number or ""),
+                     " ".join(hit.languages), "" if hit.score is None else hit.score,
+                     document_url(hit.id, q, external=True)])
     if buffer.tell() > 64 * 1024:
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would read as a formula, made plain (OWASP CSV injection)."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 @bp.get("/documents/<path:doc_id>")
