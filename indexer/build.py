@@ -39,6 +39,10 @@ from search.analysis import clean_words, word_forms
 LOCK_NAME = "indexer.lock"
 COMMIT_EVERY = 5000  # statements per commit in incremental runs
 WRITER_MEMORY_MB = 256
+# One file per segment part, not one compound file: Whoosh reads a compound
+# file's parts into memory for every open searcher, which costs the server
+# gigabytes on a large index; separate files are mapped and shared.
+COMPOUND = False
 # A group that was indexed with problems (say, a broken JSON line) stores this
 # prefix on its hash, so every run reads it again and reports the problem.
 PARTIAL = "partial-"
@@ -173,21 +177,31 @@ def _left_by_a_first_run(name: str) -> bool:
 
 
 class Vocabulary:
-    """The corpus's word forms: those already in the vocabulary, and new ones."""
+    """The corpus's word forms: those the vocabulary index holds, and new ones.
+
+    New words are committed before the statements that use them, so the
+    vocabulary always covers every committed statement. A rebuild, once its
+    statements are committed, also drops the words no statement uses any
+    more, if there are enough of them to matter.
+    """
+
+    STALE_SHARE = 0.05  # of the vocabulary, before a rebuild rewrites it
 
     def __init__(self, ix, rebuild: bool):
         self.ix = ix
-        self.clear = rebuild
-        self.run_words: set[str] = set()  # a rebuild's words, kept to trim the vocabulary
-        # Every form met so far, clean or raw, so each is looked at only once.
-        self.seen: set[str] = set()
-        if not rebuild:
-            with ix.reader() as reader:
-                self.seen = {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
+        with ix.reader() as reader:
+            held = {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
+        # Every form met so far, clean or raw, so each is cleaned only once.
+        self.seen: set[str] = set(held)
         self.new: set[str] = set()
+        # A rebuild keeps what the index held and what this run used, to trim.
+        self.held = held if rebuild else None
+        self.used: set[str] = set()
 
     def add(self, forms: set[str]) -> None:
         """Takes a statement's word forms (see analysis.word_forms)."""
+        if self.held is not None:
+            self.used |= forms & self.held
         fresh = forms - self.seen
         if not fresh:
             return
@@ -195,30 +209,30 @@ class Vocabulary:
         self.seen |= fresh
         self.seen |= words
         self.new |= words
-        if self.clear:
-            self.run_words |= words
+        if self.held is not None:
+            self.used |= words
 
     def commit(self) -> None:
-        """Commits the new words; done before the statements' commit, so the
-        vocabulary always covers every committed statement. It only adds:
-        until the statements' commit, the old statements are the ones searched."""
-        if not self.new:
-            return
-        self._write(" ".join(sorted(self.new)), None)
-        self.new.clear()
+        """Adds the new words (before the statements' commit)."""
+        if self.new:
+            self._write(self.new, None)
+            self.new = set()
 
     def trim(self) -> None:
-        """After a rebuild's statements are committed: only this run's words."""
-        if self.clear:
-            self._write(" ".join(sorted(self.run_words)), CLEAR)
-            self.clear = False
-            self.run_words = set()
+        """After a rebuild's statements are committed: drops unused words."""
+        if self.held is None:
+            return
+        stale = self.held - self.used
+        if len(stale) > self.STALE_SHARE * max(len(self.held), 1):
+            self._write(self.used, CLEAR)
+        self.held = None
+        self.used = set()
 
-    def _write(self, words: str, mergetype) -> None:
-        writer = self.ix.writer()
+    def _write(self, words: set[str], mergetype) -> None:
+        writer = self.ix.writer(compound=COMPOUND)
         try:
             if words:
-                writer.add_document(**{S.WORDS: words})
+                writer.add_document(**{S.WORDS: " ".join(sorted(words))})
             writer.commit(mergetype=mergetype)
         except BaseException:
             _cancel(writer)
@@ -231,12 +245,11 @@ def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
     with ix.reader() as reader:
         if not reader.doc_count():
             return groups
-        ids = reader.column_reader(S.ID)
-        keys = reader.column_reader(S.GROUP)
-        hashes = reader.column_reader(S.HASH)
+        ids = S.read_column(reader, S.ID)
+        keys = S.read_column(reader, S.GROUP)
+        hashes = S.read_column(reader, S.HASH)
         for docnum in reader.all_doc_ids():
-            key = keys[docnum]
-            entry = groups.setdefault(key, (hashes[docnum], set()))
+            entry = groups.setdefault(keys[docnum], (hashes[docnum], set()))
             entry[1].add(ids[docnum])
     return groups
 
@@ -440,7 +453,7 @@ class _Run:
     def _writer(self):
         if self.writer is None:
             _check_writable(Path(self.ix.storage.folder))
-            kwargs = {"limitmb": WRITER_MEMORY_MB}
+            kwargs = {"limitmb": WRITER_MEMORY_MB, "compound": COMPOUND}
             if self.procs > 1:
                 kwargs.update(procs=self.procs, multisegment=True)
             self.writer = self.ix.writer(**kwargs)

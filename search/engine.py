@@ -25,6 +25,7 @@ from search.results import SORTS, Document, Filters, Hit, SearchResult, Section
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
 from search.vocabulary import Vocabulary
 
+RETRIES = 3  # attempts at a search while the indexer keeps committing
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer statements
 MAX_PER_PAGE = 100
 
@@ -132,53 +133,59 @@ class SearchIndex:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         filters = filters or Filters()
         parsed = parse(query, raw=raw)
-        snap = self._snapshot()
-        wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
-        table = snap.table
-        masks = table.filter_masks(filters)
         if parsed.is_empty and sort == "relevance":
             sort = "-date"
-        base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
-        final = table.combine(base, masks)
-        total = int(final.sum())
-        notices = list(parsed.notices)
-        if wquery is wq.NullQuery and query.strip():
-            notices.append("Nothing to search for: common words and punctuation are not indexed.")
 
-        first = (page - 1) * per_page
-        order, order_scores = _ordered(final, docs, scores, table.datekey, sort)
-        shown = [
-            (None if order_scores is None else order_scores[i], int(order[i]))
-            for i in range(first, min(first + per_page, len(order)))
-        ]
-        hits = self._hits(snap.searcher, shown, highlights if snippets else None)
+        def work(snap: _Snapshot):
+            wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
+            table = snap.table
+            masks = table.filter_masks(filters)
+            base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
+            final = table.combine(base, masks)
+            total = int(final.sum())
+            notices = list(parsed.notices)
+            if wquery is wq.NullQuery and query.strip():
+                notices.append("Nothing to search for: common words and punctuation are not indexed.")
 
-        suggestion = None
-        if total < SUGGEST_BELOW and not raw and not parsed.is_empty:
-            suggestion = self._suggestion(snap, parsed, table, masks, total)
-        return SearchResult(
-            query=query,
-            parsed=str(parsed),
-            total=total,
-            page=page,
-            per_page=per_page,
-            sort=sort,
-            took_ms=(time.perf_counter() - started) * 1000,
-            hits=hits,
-            facets=table.facets(base, filters, masks) if facets else {},
-            filters=filters,
-            suggestion=suggestion,
-            notices=notices,
-        )
+            first = (page - 1) * per_page
+            order, order_scores = _ordered(final, docs, scores, table.datekey, sort)
+            shown = [
+                (None if order_scores is None else order_scores[i], int(order[i]))
+                for i in range(first, min(first + per_page, len(order)))
+            ]
+            hits = self._hits(snap.searcher, shown, highlights if snippets else None)
+
+            suggestion = None
+            if total < SUGGEST_BELOW and not raw and not parsed.is_empty:
+                suggestion = self._suggestion(snap, parsed, table, masks, total)
+            return SearchResult(
+                query=query,
+                parsed=str(parsed),
+                total=total,
+                page=page,
+                per_page=per_page,
+                sort=sort,
+                took_ms=(time.perf_counter() - started) * 1000,
+                hits=hits,
+                facets=table.facets(base, filters, masks) if facets else {},
+                filters=filters,
+                suggestion=suggestion,
+                notices=notices,
+            )
+
+        return self._retrying(work)
 
     def count(self, query: str, filters: Filters | None = None) -> int:
         """How many statements a query finds (no ranking, no snippets)."""
         parsed = parse(query)
-        snap = self._snapshot()
-        wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
-        masks = snap.table.filter_masks(filters or Filters())
-        base, _, _ = self._run(snap, parsed, wquery, scored=False)
-        return int(snap.table.combine(base, masks).sum())
+
+        def work(snap: _Snapshot):
+            wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
+            masks = snap.table.filter_masks(filters or Filters())
+            base, _, _ = self._run(snap, parsed, wquery, scored=False)
+            return int(snap.table.combine(base, masks).sum())
+
+        return self._retrying(work)
 
     def ids(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
             raw: bool = False):
@@ -187,16 +194,54 @@ class SearchIndex:
         For exports: a generator, reading stored fields one statement at a time.
         """
         parsed = parse(query, raw=raw)
-        snap = self._snapshot()
-        wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
-        masks = snap.table.filter_masks(filters or Filters())
+        filters = filters or Filters()
         if parsed.is_empty and sort == "relevance":
             sort = "-date"
-        base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
-        final = snap.table.combine(base, masks)
-        order, order_scores = _ordered(final, docs, scores, snap.table.datekey, sort)
-        for i, docnum in enumerate(order.tolist()):
-            yield self._hit(snap.searcher, docnum, None if order_scores is None else order_scores[i])
+
+        def work(snap: _Snapshot):
+            wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
+            masks = snap.table.filter_masks(filters)
+            base, docs, scores = self._run(snap, parsed, wquery, scored=sort == "relevance")
+            order, scores = _ordered(snap.table.combine(base, masks), docs, scores,
+                                     snap.table.datekey, sort)
+            # The first hit is read here, where a retry is still possible: it
+            # opens the stored-fields file, which then stays readable.
+            first = [self._hit(snap.searcher, int(order[0]), None if scores is None else scores[0])] if len(order) else []
+            return snap.searcher, order, scores, first
+
+        searcher, order, scores, first = self._retrying(work)
+        yield from first
+        for i in range(1, len(order)):
+            yield self._hit(searcher, int(order[i]), None if scores is None else scores[i])
+
+    def _retrying(self, work):
+        """Runs work(snapshot); if it fails because the indexer committed
+        meanwhile (a commit deletes the files of merged segments, and Whoosh
+        opens some files only when first read), runs it again on the new commit."""
+        for attempt in range(RETRIES):
+            snap = None
+            try:
+                snap = self._snapshot()
+                return work(snap)
+            except Exception:
+                if attempt == RETRIES - 1 or (snap is not None and snap.searcher.up_to_date()):
+                    raise
+                self._discard_snapshot()
+
+    def _discard_snapshot(self) -> None:
+        """Closes this thread's searchers; the next call opens fresh ones."""
+        snap = getattr(self._local, "snapshot", None)
+        self._local.snapshot = None
+        if snap is None:
+            return
+        with self._lock:
+            if snap in self._snapshots:
+                self._snapshots.remove(snap)
+        for searcher in (snap.searcher, snap.words):
+            try:
+                searcher.close()
+            except Exception:  # its files may be gone already; nothing to release then
+                pass
 
     def _run(self, snap: _Snapshot, parsed: ParsedQuery, wquery, scored: bool):
         """(mask of matching statements, their docnums, their scores) in one pass
@@ -274,55 +319,61 @@ class SearchIndex:
 
     def document(self, doc_id: str, query: str = "", raw: bool = False) -> Document | None:
         """A whole statement, with the query's matches marked; None if unknown."""
-        snap = self._snapshot()
-        docnum = snap.searcher.document_number(**{S.ID: doc_id})
-        if docnum is None:
-            return None
-        stored = snap.searcher.stored_fields(docnum)
-        highlights = None
-        if query.strip():
-            try:
-                _, highlights = QueryBuilder(snap.vocabulary()).build(parse(query, raw=raw))
-            except QueryError:
-                highlights = None
-        marker = Marker(highlights) if highlights else None
-        marks = index_marks(snap.searcher, [docnum], highlights)[docnum] if highlights else {}
-        sections = [
-            Section(lang, text, mark_paragraphs(text, marks.get(S.BODY[lang], [])))
-            for lang, text in _sections(stored)
-        ]
-        title = stored.get(S.TITLE, "")
-        return Document(
-            id=stored[S.ID],
-            title=title,
-            title_html=mark_title(title, marker),
-            date=stored.get(S.DATE),
-            number=stored.get(S.DOCNO),
-            languages=stored.get(S.LANG, "").split(),
-            numbers=list(stored.get(S.NUMBERS) or []),
-            mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
-            sources=list(stored.get(S.SOURCES) or []),
-            sections=sections,
-        )
+
+        def work(snap: _Snapshot):
+            docnum = snap.searcher.document_number(**{S.ID: doc_id})
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+            highlights = None
+            if query.strip():
+                try:
+                    _, highlights = QueryBuilder(snap.vocabulary()).build(parse(query, raw=raw))
+                except QueryError:
+                    highlights = None
+            marker = Marker(highlights) if highlights else None
+            marks = index_marks(snap.searcher, [docnum], highlights)[docnum] if highlights else {}
+            sections = [
+                Section(lang, text, mark_paragraphs(text, marks.get(S.BODY[lang], [])))
+                for lang, text in _sections(stored)
+            ]
+            title = stored.get(S.TITLE, "")
+            return Document(
+                id=stored[S.ID],
+                title=title,
+                title_html=mark_title(title, marker),
+                date=stored.get(S.DATE),
+                number=stored.get(S.DOCNO),
+                languages=stored.get(S.LANG, "").split(),
+                numbers=list(stored.get(S.NUMBERS) or []),
+                mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
+                sources=list(stored.get(S.SOURCES) or []),
+                sections=sections,
+            )
+
+        return self._retrying(work)
 
     def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
         """The statements most like this one, by its most telling terms."""
-        snap = self._snapshot()
-        searcher = snap.searcher
-        docnum = searcher.document_number(**{S.ID: doc_id})
-        if docnum is None:
-            return []
-        stored = searcher.stored_fields(docnum)
-        terms = []
-        for lang, text in _sections(stored):
-            fieldname = S.BODY[lang]
-            for term, weight in searcher.key_terms_from_text(fieldname, text, numterms=12):
-                terms.append(wq.Term(fieldname, term, boost=weight))
-        if not terms:
-            return []
-        results = searcher.search(wq.Or(terms), limit=limit + 1, terms=False)
-        return [self._hit(searcher, hit.docnum, hit.score) for hit in results
-                if hit.docnum != docnum][:limit]
+
+        def work(snap: _Snapshot):
+            searcher = snap.searcher
+            docnum = searcher.document_number(**{S.ID: doc_id})
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            terms = []
+            for lang, text in _sections(stored):
+                fieldname = S.BODY[lang]
+                for term, weight in searcher.key_terms_from_text(fieldname, text, numterms=12):
+                    terms.append(wq.Term(fieldname, term, boost=weight))
+            if not terms:
+                return []
+            results = searcher.search(wq.Or(terms), limit=limit + 1, terms=False)
+            return [self._hit(searcher, hit.docnum, hit.score) for hit in results
+                    if hit.docnum != docnum][:limit]
+
+        return self._retrying(work)
 
 
 def _latest(ix, searcher):

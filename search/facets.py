@@ -65,12 +65,11 @@ class FacetTable:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
 
         def column(name, dtype):
-            if not size:  # no segments: Whoosh's EmptyReader has no columns
-                return np.zeros(0, dtype=dtype)
-            return np.fromiter(reader.column_reader(name), dtype=dtype, count=size)
+            return np.fromiter(values(name), dtype=dtype, count=size)
 
         def values(name):
-            return list(reader.column_reader(name)) if size else []
+            # An index with no segments has Whoosh's EmptyReader: no columns.
+            return S.read_column(reader, name) if size else []
 
         self.year = column(S.YEAR_COL, np.int32)
         self.month = column(S.MONTH_COL, np.int32)

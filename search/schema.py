@@ -116,6 +116,19 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
     return all(shape(found[n]) == shape(expected[n]) for n in expected.names())
 
 
+def read_column(reader, fieldname: str) -> list:
+    """Every document's value of a column, in document order, deleted ones included.
+
+    Read segment by segment: Whoosh's multi-segment column reader leaves out
+    segments that have no file for the column (all their values empty),
+    which would shift every later document.
+    """
+    values: list = []
+    for leaf, _offset in reader.leaf_readers():
+        values.extend(leaf.column_reader(fieldname))
+    return values
+
+
 def lang_mask(langs) -> int:
     """Bit mask of languages for the language column."""
     return sum(1 << LANGUAGES.index(lang) for lang in langs if lang in LANGUAGES)

@@ -12,6 +12,8 @@ from search.analysis import is_stop_word, script, word_terms
 
 # Candidates looked at, at most, when ranking a prefix's words by frequency.
 MAX_CANDIDATES = 5000
+# Statements a word must occur in to be taken as spelt as meant.
+WELL_KNOWN = 5
 
 
 class Vocabulary:
@@ -58,9 +60,15 @@ class Vocabulary:
         return sorted(words, key=lambda w: (-self.frequency(w), w))[:limit]
 
     def correction(self, word: str) -> str | None:
-        """A more frequent word one or two edits away, for "did you mean"."""
-        maxdist = 1 if len(word) <= 5 else 2
+        """A more frequent word one or two edits away, for "did you mean".
+
+        A word several statements use is taken as meant: looking for its
+        neighbours in a large vocabulary is the slow part of a suggestion.
+        """
         own = self.frequency(word)
+        if own >= WELL_KNOWN:
+            return None
+        maxdist = 1 if len(word) <= 5 else 2
         best, best_key = None, None
         for candidate in self.words.terms_within(S.WORDS, word, maxdist, prefix=1):
             candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate

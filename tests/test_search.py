@@ -286,6 +286,12 @@ def test_months_within_years(search_index):
     assert march.count >= 1 and sum(m.count for m in year.children) <= year.count
 
 
+def test_filters_that_match_nothing_show_nothing(search_index):
+    result = search_index.search("Azerbaijan", filters=Filters(years=(1901,)))
+    assert result.total == 0 and result.hits == []
+    assert search_index.search("", filters=Filters(numbers=(987654321,))).hits == []
+
+
 def test_number_filters(search_index):
     exact = search_index.search("", filters=Filters(numbers=(822,))).total
     assert exact == 2
