@@ -10,7 +10,7 @@ import sys
 import click
 
 from search import config
-from search.engine import IndexNotFound, SearchIndex
+from search.engine import IndexUnusable, SearchIndex
 from search.query import QueryError
 from search.results import SORTS, Filters
 
@@ -69,7 +69,7 @@ def main(query, index_dir, limit, page, sort, year, number, lang, date_from, dat
         with SearchIndex(index_dir) as index:
             result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
                                   facets=show_facets, raw=raw)
-    except (IndexNotFound, QueryError) as err:
+    except (IndexUnusable, QueryError) as err:
         raise click.ClickException(str(err))
 
     if as_json:

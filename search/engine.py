@@ -30,8 +30,9 @@ SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer statements
 MAX_PER_PAGE = 100
 
 
-class IndexNotFound(Exception):
-    """There is no index where one was expected; the message says how to make one."""
+class IndexUnusable(Exception):
+    """No index where one was expected, or one this version cannot read; the
+    message says how to make one."""
 
 
 @dataclass
@@ -53,11 +54,17 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         where = str(self.index_dir)
         if not whoosh_index.exists_in(where):
-            raise IndexNotFound(
+            raise IndexUnusable(
                 f"there is no index in {self.index_dir}; build it with "
                 f"`python -m indexer --index {self.index_dir}`"
             )
         self._ix = whoosh_index.open_dir(where)
+        if (not S.compatible(self._ix.schema, S.build_schema())
+                or not whoosh_index.exists_in(where, indexname=S.VOCABULARY_INDEX)):
+            raise IndexUnusable(
+                f"the index in {self.index_dir} was built by another version; rebuild it with "
+                f"`python -m indexer --rebuild --index {self.index_dir}`"
+            )
         self._words_ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
         self._local = threading.local()
         self._lock = threading.Lock()

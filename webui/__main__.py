@@ -37,16 +37,19 @@ def _is_loopback(host: str) -> bool:
 @click.option("--threads", type=click.IntRange(1, 64), envvar=config.THREADS.env,
               default=config.THREADS.default, show_default=True, show_envvar=True,
               help=config.THREADS.help)
-def main(index_dir, host, port, threads):
+@click.option("--workers", type=click.IntRange(1, 64), envvar=config.WORKERS.env,
+              default=config.WORKERS.default, show_default=True, show_envvar=True,
+              help=config.WORKERS.help)
+def main(index_dir, host, port, threads, workers):
     """Serve the statement search on HOST:PORT (read-only; follows new index commits)."""
-    from waitress import serve
+    from whoosh import index as whoosh_index
 
     from webui import create_app
+    from webui.serve import listen, serve
     from webui.statements import warm_up
 
-    app = create_app({"INDEX_DIR": index_dir})
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if not warm_up(app):
+    if not whoosh_index.exists_in(index_dir):
         click.echo(f"note: there is no index in {index_dir} yet; searches will answer 503 "
                    "until `python -m indexer` builds one.", err=True)
     if not _is_loopback(host):
@@ -54,10 +57,21 @@ def main(index_dir, host, port, threads):
             f"warning: listening on {host}: anyone who can reach this machine can search "
             "the index (the server is read-only).", err=True,
         )
+    try:
+        sock = listen(host, port)
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}; "
+                                   "is another server running there? Try --port.")
+
+    def make_app():
+        app = create_app({"INDEX_DIR": index_dir})
+        warm_up(app)
+        return app
+
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Searching {index_dir} at http://{shown}:{port}/  (Ctrl+C stops)")
-    serve(app, host=host, port=port, threads=threads, ident="statement-search",
-          clear_untrusted_proxy_headers=True)
+    click.echo(f"Searching {index_dir} at http://{shown}:{port}/ with {workers} worker "
+               f"process{'es' if workers > 1 else ''}  (Ctrl+C stops)")
+    serve(make_app, sock, threads, workers)
 
 
 if __name__ == "__main__":

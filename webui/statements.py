@@ -10,7 +10,7 @@ import threading
 
 from flask import Flask, current_app
 
-from search.engine import IndexNotFound, SearchIndex
+from search.engine import IndexUnusable, SearchIndex
 
 
 class IndexUnavailable(Exception):
@@ -29,7 +29,7 @@ class _Holder:
                 if self.index is None:
                     try:
                         self.index = SearchIndex(self.index_dir)
-                    except IndexNotFound as err:
+                    except IndexUnusable as err:
                         raise IndexUnavailable(str(err)) from None
         return self.index
 
@@ -42,10 +42,12 @@ def warm_up(app: Flask) -> bool:
     """Opens the index and runs one search, so the first visitor does not wait
     for the morphology dictionaries and the facet columns to load."""
     try:
-        index = app.extensions["statements"].get()
+        app.extensions["statements"].get().search("выборы elections", per_page=1)
     except IndexUnavailable:
         return False
-    index.search("выборы elections", per_page=1)
+    except Exception:  # serve anyway: each request will report what is wrong
+        app.logger.exception("warming up the index failed")
+        return False
     return True
 
 
