@@ -281,14 +281,9 @@ class SearchIndex:
     def _hit(self, searcher, docnum: int, score, marker: Marker | None = None,
              marks: dict | None = None) -> Hit:
         stored = searcher.stored_fields(docnum)
-        title = stored.get(S.TITLE, "")
         return Hit(
-            id=stored[S.ID],
-            title=title,
-            title_html=mark_title(title, marker),
-            date=stored.get(S.DATE),
-            number=stored.get(S.DOCNO),
-            languages=stored.get(S.LANG, "").split(),
+            **_described(stored),
+            title_html=mark_title(stored.get(S.TITLE, ""), marker),
             score=round(float(score), 4) if score is not None else None,
             snippets=snippets(_sections(stored), marks) if marks is not None else [],
         )
@@ -344,14 +339,9 @@ class SearchIndex:
                 Section(lang, text, mark_paragraphs(text, marks.get(S.BODY[lang], [])))
                 for lang, text in _sections(stored)
             ]
-            title = stored.get(S.TITLE, "")
             return Document(
-                id=stored[S.ID],
-                title=title,
-                title_html=mark_title(title, marker),
-                date=stored.get(S.DATE),
-                number=stored.get(S.DOCNO),
-                languages=stored.get(S.LANG, "").split(),
+                **_described(stored),
+                title_html=mark_title(stored.get(S.TITLE, ""), marker),
                 numbers=list(stored.get(S.NUMBERS) or []),
                 mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
                 sources=list(stored.get(S.SOURCES) or []),
@@ -395,6 +385,17 @@ def _latest(ix, searcher):
         return searcher
     searcher.close()
     return ix.searcher()
+
+
+def _described(stored: dict) -> dict:
+    """What a hit and a whole statement both tell of a statement."""
+    return {
+        "id": stored[S.ID],
+        "title": stored.get(S.TITLE, ""),
+        "date": stored.get(S.DATE),
+        "number": stored.get(S.DOCNO),
+        "languages": stored.get(S.LANG, "").split(),
+    }
 
 
 def _sections(stored: dict) -> list[tuple[str, str]]:

@@ -1,0 +1,98 @@
+"""Measuring: worker subprocesses, peak memory, sizes on disk, percentiles."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import ROOT
+
+
+class WorkerFailed(Exception):
+    """A measurement subprocess exited with an error; the message ends with its output."""
+
+
+def run_worker(job: dict, timeout: float | None = None) -> dict:
+    """Runs `python -m bench.worker` on a job in a fresh process; returns its result.
+
+    A fresh process per build gives each engine the same cold start and a
+    peak RSS of its own.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-job-") as tmp:
+        spec, result = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        spec.write_text(json.dumps({**job, "result": str(result)}), encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.worker", str(spec)], cwd=ROOT,
+            capture_output=True, text=True, timeout=timeout,
+        )
+        if proc.returncode != 0 or not result.is_file():
+            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+            raise WorkerFailed(f"{job.get('kind')} job failed (exit {proc.returncode}):\n{tail}")
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest finished child, in MB."""
+    scale = 1024 if sys.platform != "darwin" else 1  # kilobytes on Linux, bytes on macOS
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    return {"rss_mb": own / 1e6, "children_rss_mb": children / 1e6}
+
+
+def process_peak_rss_mb(pid: int) -> float | None:
+    """Another process's peak RSS so far (Linux's VmHWM), or None where unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return None
+
+
+def process_tree_peak_rss_mb(pid: int) -> float | None:
+    """Peak RSS of a process and its children (the server's worker processes),
+    summed: an upper bound, as pages they share count once for each."""
+    total = process_peak_rss_mb(pid)
+    if total is None:
+        return None
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        children = {int(c) for t in tasks for c in (t / "children").read_text().split()}
+    except OSError:
+        children = set()
+    return total + sum(process_peak_rss_mb(c) or 0.0 for c in children)
+
+
+def dir_bytes(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+def percentile(values, p: float) -> float:
+    """The p-th percentile, linearly interpolated (numpy's default method)."""
+    data = sorted(values)
+    if not data:
+        return float("nan")
+    k = (len(data) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (data[hi] - data[lo]) * (k - lo)
+
+
+def median(values) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")

@@ -1,0 +1,362 @@
+"""Results → `RESULTS.md` (tables, targets with pass/fail) and `results.png`.
+
+Figures are medians over repeated runs. Ratios are taken run by run between
+measurements made side by side (the same round of the same run), and their
+median is reported: on a shared, noisy machine a ratio is steadier than
+either of its terms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.engines import ENGINES
+from bench.measure import median, percentile
+from bench.runner import PARALLEL
+
+MB = 1e6
+
+
+# --- summaries of one size -------------------------------------------------------------
+
+
+def _ok(phase) -> bool:
+    return bool(phase) and "failed" not in phase and "skipped" not in phase
+
+
+def paired(a: list[dict], b: list[dict], ratio: Callable[[dict, dict], float]) -> float:
+    """Median of a ratio over runs paired round by round."""
+    return median([ratio(x, y) for x, y in zip(a, b)])
+
+
+def builds(size: dict) -> dict[str, dict]:
+    """Per engine: median build seconds, throughput, index size and peak memory."""
+    phase = size.get("builds")
+    if not _ok(phase):
+        return {}
+    statements, megabytes = size["corpus"]["statements"], size["corpus"]["bytes"] / MB
+    out = {}
+    for key, runs in phase.items():
+        seconds = median([r["seconds"] for r in runs])
+        out[key] = {
+            "seconds": seconds,
+            "docs_s": statements / seconds,
+            "mb_s": megabytes / seconds,
+            "index_mb": median([r["index_bytes"] for r in runs]) / MB,
+            "rss_mb": median([max(r["rss_mb"], r.get("children_rss_mb", 0)) for r in runs]),
+        }
+    return out
+
+
+def search(size: dict) -> dict[str, dict]:
+    """Per engine: p50 and p95 over the query mix, each the median over rounds."""
+    phase = size.get("search")
+    if not _ok(phase):
+        return {}
+    return {
+        engine: {
+            "p50": median([percentile(r, 50) for r in rounds]),
+            "p95": median([percentile(r, 95) for r in rounds]),
+        }
+        for engine, rounds in phase["latency_ms"].items()
+    }
+
+
+def p95_ratio(size: dict, engine: str, baseline: str) -> float | None:
+    """Median over rounds of engine's p95 ÷ baseline's p95 in the same round."""
+    phase = size.get("search")
+    if not _ok(phase) or engine not in phase["latency_ms"] or baseline not in phase["latency_ms"]:
+        return None
+    return median([percentile(a, 95) / percentile(b, 95)
+                   for a, b in zip(phase["latency_ms"][engine], phase["latency_ms"][baseline])])
+
+
+def build_ratio(size: dict, key: str, baseline: str) -> float | None:
+    """Median of baseline seconds ÷ key seconds, round by round (throughput ratio)."""
+    phase = size.get("builds")
+    if not _ok(phase) or key not in phase or baseline not in phase:
+        return None
+    return paired(phase[key], phase[baseline], lambda k, b: b["seconds"] / k["seconds"])
+
+
+def update_ratio(size: dict, kind: str) -> float | None:
+    """An incremental or no-change run's seconds ÷ the full build's, round by round."""
+    phase, full = size.get("incremental"), (size.get("builds") or {}).get("ours")
+    if not _ok(phase) or not full:
+        return None
+    return paired(phase[kind], full, lambda run, build: run["seconds"] / build["seconds"])
+
+
+def server_ratio(size: dict, load: str = "concurrent") -> float | None:
+    """The web server's p95 ÷ the library call's p95 for the same queries."""
+    server, library = size.get("server"), search(size).get("ours")
+    if not _ok(server) or not library:
+        return None
+    return server[load]["p95_ms"] / library["p95"]
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    text: str
+    limit: str
+    near: int | None  # judged at the size nearest this many statements; None: at every size
+    measure: Callable[[dict], tuple[float | None, str]]  # → (value, shown)
+    passes: Callable[[float], bool]
+
+
+def _ratio(value: float | None) -> tuple[float | None, str]:
+    return value, "—" if value is None else f"{value:.2f}x"
+
+
+def _percent(value: float | None) -> tuple[float | None, str]:
+    return value, "—" if value is None else f"{value:.1%}"
+
+
+def _server_check(size: dict) -> tuple[float | None, str]:
+    server, ratio = size.get("server"), server_ratio(size)
+    if ratio is None:
+        return None, "—"
+    errors = server["concurrent"]["errors"]
+    value = ratio if errors == 0 else math.inf
+    return value, f"{errors} errors, {ratio:.2f}x"
+
+
+def _server_memory(size: dict) -> tuple[float | None, str]:
+    server = size.get("server")
+    rss = server.get("peak_rss_mb") if _ok(server) else None
+    return rss, "—" if rss is None else f"{rss:,.0f} MB"
+
+
+TARGETS = (
+    Target("build throughput, one process: ours ÷ plain Whoosh", "≥ 0.8x", None,
+           lambda s: _ratio(build_ratio(s, "ours", "whoosh")), lambda v: v >= 0.8),
+    Target("build with 2 processes ÷ ours with 1", "≥ 1.6x", None,
+           lambda s: _ratio(build_ratio(s, PARALLEL, "ours")), lambda v: v >= 1.6),
+    Target("incremental run after adding 1% ÷ full build", "≤ 5%", None,
+           lambda s: _percent(update_ratio(s, "incremental")), lambda v: v <= 0.05),
+    Target("no-change run ÷ full build", "< 5%", 100_000,
+           lambda s: _percent(update_ratio(s, "nochange")), lambda v: v < 0.05),
+    Target("search p95 with facets and 10 snippets: ours ÷ SQLite FTS5", "≤ 3x", 2_000,
+           lambda s: _ratio(p95_ratio(s, "ours", "sqlite")), lambda v: v <= 3),
+    Target("search p95 with facets and 10 snippets: ours ÷ SQLite FTS5", "≤ 5x", 100_000,
+           lambda s: _ratio(p95_ratio(s, "ours", "sqlite")), lambda v: v <= 5),
+    Target("web server, 8 clients: zero errors, p95 ÷ library p95", "0, ≤ 2x", 38_000,
+           _server_check, lambda v: v <= 2),
+    Target("web server peak memory", "< 1 GB", 100_000, _server_memory, lambda v: v < 1000),
+)
+
+
+def nearest(sizes: list[dict], statements: int) -> dict | None:
+    """The size closest to `statements` (within a factor of two), if any."""
+    close = [s for s in sizes if statements / 2 <= s["corpus"]["statements"] <= statements * 2]
+    return min(close, key=lambda s: abs(math.log(s["corpus"]["statements"] / statements)), default=None)
+
+
+def target_rows(sizes: list[dict]) -> list[tuple[str, str, str, str, str]]:
+    """(target, size, measured, limit, result) for every target."""
+    rows = []
+    for target in TARGETS:
+        if target.near is None:
+            judged = sizes
+        else:
+            found = nearest(sizes, target.near)
+            judged = [found] if found else []
+        if not judged:
+            rows.append((target.text, f"~{target.near:,} statements", "—", target.limit,
+                         "not measured"))
+        for size in judged:
+            value, shown = target.measure(size)
+            result = "not measured" if value is None else ("pass" if target.passes(value) else "FAIL")
+            rows.append((target.text, _size_label(size), shown, target.limit, result))
+    return rows
+
+
+# --- markdown ---------------------------------------------------------------------------------
+
+
+def _size_label(size: dict) -> str:
+    return f"{size['size']} ({size['corpus']['statements']:,})"
+
+
+def _num(value, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+MAIN_COLUMNS = ["size", "statements", "MB", "engine", "build s", "docs/s", "MB/s", "index MB",
+                "indexer peak RSS MB", "search p50 ms", "search p95 ms", "p95 ÷ SQLite"]
+
+
+def main_table(sizes: list[dict]) -> str:
+    rows = []
+    for size in sizes:
+        b, s = builds(size), search(size)
+        for key in [e for e in ENGINES if e in size["engines"]] + [PARALLEL]:
+            if key not in b and key not in s:
+                continue
+            engine = "ours, 2 processes" if key == PARALLEL else key
+            rows.append([
+                size["size"], f"{size['corpus']['statements']:,}", _num(size["corpus"]["bytes"] / MB),
+                engine, _num(b.get(key, {}).get("seconds"), 2), _num(b.get(key, {}).get("docs_s"), 0),
+                _num(b.get(key, {}).get("mb_s"), 2), _num(b.get(key, {}).get("index_mb")),
+                _num(b.get(key, {}).get("rss_mb"), 0), _num(s.get(key, {}).get("p50")),
+                _num(s.get(key, {}).get("p95")), _ratio(p95_ratio(size, key, "sqlite"))[1],
+            ])
+    return table(MAIN_COLUMNS, rows)
+
+
+def indexer_table(sizes: list[dict]) -> str:
+    rows = []
+    for size in sizes:
+        b, inc = builds(size), size.get("incremental")
+        if "ours" not in b:
+            continue
+        updates = _ok(inc)
+        rows.append([
+            _size_label(size), _num(b["ours"]["seconds"], 2),
+            _num(b.get(PARALLEL, {}).get("seconds"), 2), _ratio(build_ratio(size, PARALLEL, "ours"))[1],
+            f"{inc['added']:,}" if updates else "—",
+            _num(median([r["seconds"] for r in inc["incremental"]]), 2) if updates else "—",
+            _percent(update_ratio(size, "incremental"))[1],
+            _num(median([r["seconds"] for r in inc["nochange"]]), 2) if updates else "—",
+            _percent(update_ratio(size, "nochange"))[1],
+        ])
+    return table(["size", "full build s", "2 processes s", "speed-up", "statements added",
+                  "incremental s", "÷ full", "no-change s", "÷ full"], rows)
+
+
+def server_table(sizes: list[dict]) -> str:
+    rows = []
+    for size in sizes:
+        server = size.get("server")
+        if server is None:
+            continue
+        if not _ok(server):
+            rows.append([_size_label(size), "—", "—", "—", "—", "—", "—", "—", "—",
+                         "skipped: " + (server.get("skipped") or server.get("failed", ""))[:80]])
+            continue
+        library = search(size).get("ours", {}).get("p95")
+        for load in ("single", "concurrent"):
+            r = server[load]
+            rows.append([
+                _size_label(size), r["clients"], r["requests"], r["errors"], _num(r["rps"]),
+                _num(r["p50_ms"]), _num(r["p95_ms"]), _num(library),
+                _ratio(server_ratio(size, load))[1], _num(server.get("peak_rss_mb"), 0),
+            ])
+    return table(["size", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms",
+                  "library p95 ms", "p95 ÷ library", "server peak RSS MB"], rows)
+
+
+def query_table(size: dict) -> str:
+    phase = size["search"]
+    engines = list(phase["latency_ms"])
+    rows = []
+    for n, name in enumerate(phase["queries"]):
+        times = [_num(median([r[n] for r in phase["latency_ms"][e]])) for e in engines]
+        found = [str(phase["outcomes"][e][name]["total"]) for e in engines]
+        rows.append([name] + times + [" / ".join(found)])
+    return table(["query"] + [f"{e} ms" for e in engines] + ["matches (" + " / ".join(engines) + ")"],
+                 rows)
+
+
+def markdown(sizes: list[dict], notes: list[str], command: str) -> str:
+    machines = {(s["machine"]["platform"], s["machine"]["cpus"], s["machine"]["python"]) for s in sizes}
+    revisions = sorted({rev for s in sizes
+                        for rev in (s.get("revisions") or {"all": s["machine"].get("revision", "unknown")}).values()})
+    parts = [
+        "# Benchmark results",
+        "",
+        f"Generated by `{command}`; regenerate with `make bench` (or `python -m bench --help`).",
+        "Every engine indexes the same statements, read by our reader and extractor, and answers",
+        "the same query mix (words, inflected forms, phrases, boolean, a date and a number filter),",
+        "each with facet counts over all matches and 10 hits with snippets, as the UI asks.",
+        "Times are medians over repeated runs; ratios are taken between measurements made side by",
+        "side in one run, round by round, and their median is shown. MB are 10^6 bytes.",
+        "",
+        "Machine: " + "; ".join(f"{p}, {c} CPUs, Python {v}" for p, c, v in sorted(machines)) + ".",
+        "Code measured: " + "; ".join(revisions) + ".",
+        "Measured: " + ", ".join(f"{s['size']} {s.get('started', '?')}" for s in sizes) + ".",
+    ]
+    if notes:
+        parts += [""] + [f"- {n}" for n in notes]
+    parts += ["", "## Targets", "",
+              table(["target", "size (statements)", "measured", "limit", "result"],
+                    [list(r) for r in target_rows(sizes)]),
+              "", "## Engines by corpus size", "", main_table(sizes),
+              "", "## Our indexer: processes and incremental runs", "", indexer_table(sizes)]
+    if any("server" in s for s in sizes):
+        parts += ["", "## Web server (`python -m webui`, loopback)", "",
+                  "`library p95` is the same queries through `SearchIndex.search` in one thread.", "",
+                  server_table(sizes)]
+    parts += ["", "## Latency by query (median ms) and statements found", "",
+              "Engines without Russian morphology find fewer Russian statements: the counts show "
+              "the work done differs.", ""]
+    for size in sizes:
+        if _ok(size.get("search")):
+            parts += [f"### {_size_label(size)}", "", query_table(size), ""]
+    parts += ["## Engines", ""]
+    measured = {e for s in sizes for e in s["engines"]}
+    parts += [f"- `{name}`: {cls.description}" for name, cls in ENGINES.items() if name in measured]
+    return "\n".join(parts) + "\n"
+
+
+# --- plot ------------------------------------------------------------------------------------
+
+
+def plot(sizes: list[dict], path: Path) -> bool:
+    """Latency and build time against corpus size, one line per engine; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    keys = list(ENGINES) + [PARALLEL]
+    for key in keys:
+        found = [(s["corpus"]["statements"], search(s)[key]["p95"]) for s in sizes if key in search(s)]
+        if found:
+            left.plot(*zip(*found), marker="o", label=key)
+        found = [(s["corpus"]["statements"], builds(s)[key]["seconds"]) for s in sizes if key in builds(s)]
+        if found:
+            right.plot(*zip(*found), marker="o", label="ours, 2 processes" if key == PARALLEL else key)
+    for ax in (left, right):  # the corpora differ in kind, not only in size: name them
+        for size in sizes:
+            ax.axvline(size["corpus"]["statements"], color="grey", alpha=0.25, linewidth=0.8)
+            ax.annotate(size["size"], (size["corpus"]["statements"], 1), xycoords=("data", "axes fraction"),
+                        xytext=(2, -12), textcoords="offset points", fontsize=8, color="grey")
+    for ax, title, unit in ((left, "Search p95 (facets + 10 snippets)", "ms"),
+                            (right, "Full build", "seconds")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("statements")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def write(sizes: list[dict], out: Path, notes: list[str], command: str) -> tuple[Path, Path | None]:
+    out.mkdir(parents=True, exist_ok=True)
+    results = out / "RESULTS.md"
+    results.write_text(markdown(sizes, notes, command), encoding="utf-8")
+    image = out / "results.png"
+    return results, image if plot(sizes, image) else None

@@ -1,0 +1,151 @@
+"""Synthetic statements made of real paragraphs, for corpora larger than the real sets.
+
+A statement is English, Russian or both (like the seed press release), opens
+with a dated header and a document number ("Press release 31 March 2020",
+"No:064/20, …") and often mentions resolutions, years and amounts, so the
+date and number filters and facets have work to do. Everything is drawn from
+one seeded generator: the same seed gives the same corpus, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.extract import paragraph_language, split_paragraphs
+from indexer.read import normalize
+
+MIN_PARAGRAPH = 60  # characters: drops salutations ("Mr. President,")
+MAX_PARAGRAPH = 1500  # and overlong OCR blocks
+FILES_PER_DIR = 1000
+FIRST_DAY = dt.date(2015, 1, 1)
+LAST_DAY = dt.date(2024, 12, 31)
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря")
+# Security Council resolutions real statements cite; a few recur often, so a
+# number filter finds a fair share of the corpus.
+RESOLUTIONS = (822, 853, 874, 884, 242, 338, 1325, 1373, 1540, 1973, 2231, 2254, 2334)
+
+
+@dataclass
+class ParagraphPool:
+    """Real paragraphs by language, in a stable order."""
+
+    en: list[str]
+    ru: list[str]
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> ParagraphPool:
+        pool = cls([], [])
+        for text in texts:
+            text = normalize(text)
+            paragraphs = split_paragraphs(text)
+            if len(paragraphs) == 1:  # hard-wrapped text without blank lines
+                paragraphs = [p for p in text.split("\n") if p.strip()]
+            for paragraph in paragraphs:
+                if MIN_PARAGRAPH <= len(paragraph) <= MAX_PARAGRAPH:
+                    lang = paragraph_language(paragraph)
+                    if lang in ("en", "ru"):
+                        getattr(pool, lang).append(paragraph)
+        if not pool.en or not pool.ru:
+            raise ValueError("the paragraph pool needs both English and Russian text")
+        return pool
+
+    def __len__(self) -> int:
+        return len(self.en) + len(self.ru)
+
+
+# --- one statement --------------------------------------------------------------
+
+
+def _date_en(day: dt.date, rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+
+
+def _date_ru(day: dt.date, rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return f"{day.day} {MONTHS_RU[day.month - 1]} {day.year} года"
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def _mention(lang: str, rng: random.Random) -> str:
+    """A sentence with a resolution, a year and an amount."""
+    resolution = rng.choice(RESOLUTIONS)
+    year = rng.randint(1975, 2024)
+    amount = rng.choice((120, 350, 1_500, 4_000, 25_000, 1_000_000)) * rng.randint(1, 9)
+    if lang == "en":
+        return (f"The Security Council adopted resolution {resolution} ({year}); "
+                f"since then some {amount:,} people have been affected.")
+    grouped = f"{amount:,}".replace(",", " ")
+    return (f"Совет Безопасности ООН принял резолюцию {resolution} ({year}), "
+            f"с тех пор пострадали более {grouped} человек.")
+
+
+def _title(paragraph: str, rng: random.Random) -> str:
+    words = paragraph.split()[: rng.randint(5, 10)]
+    return " ".join(words).rstrip(",.;:—-–«“\"") or "Statement"
+
+
+def _body(pool: list[str], lang: str, count: int, rng: random.Random) -> list[str]:
+    paragraphs = [rng.choice(pool) for _ in range(count)]
+    if rng.random() < 0.4:
+        at = rng.randrange(len(paragraphs))
+        paragraphs[at] = f"{paragraphs[at]} {_mention(lang, rng)}"
+    return paragraphs
+
+
+def statement(pool: ParagraphPool, rng: random.Random) -> str:
+    """One statement: header lines, then paragraphs in one or two languages."""
+    kind = rng.choices(("en", "ru", "both"), weights=(45, 40, 15))[0]
+    long = rng.random() < 0.5
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    number = f"{rng.randint(1, 400):03d}/{day.year % 100:02d}"
+    dated = rng.random() < 0.9
+    if kind == "ru":
+        body = _body(pool.ru, "ru", rng.randint(3, 9) if long else rng.randint(1, 3), rng)
+        label = rng.choice(("Пресс-релиз", "Заявление", "Сообщение"))
+        head = [f"{label} {_date_ru(day, rng)}" if dated else label,
+                f"№ {number}, {_title(body[0], rng)}"]
+    else:
+        count = rng.randint(3, 6) if long else rng.randint(1, 2)
+        body = _body(pool.en, "en", count, rng)
+        label = rng.choice(("Press release", "Statement", "News"))
+        head = [f"{label} {_date_en(day, rng)}" if dated else label]
+        if kind == "both":
+            head.append(f"No:{number}, {_title(body[0], rng)} (En/Ru)")
+            body += _body(pool.ru, "ru", count, rng)
+        else:
+            head.append(f"No:{number}, {_title(body[0], rng)}")
+    return "\n\n".join(head + body) + "\n"
+
+
+# --- many statements -----------------------------------------------------------------
+
+
+def statements(pool: ParagraphPool, count: int, seed: str) -> Iterator[str]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield statement(pool, rng)
+
+
+def write_statements(pool: ParagraphPool, dest: Path, count: int, seed: str,
+                     prefix: str = "s") -> int:
+    """Writes `count` statements as text files under `dest`, a thousand per
+    folder; returns the bytes written."""
+    written = 0
+    for n, text in enumerate(statements(pool, count, seed)):
+        folder = dest / f"{prefix}{n // FILES_PER_DIR:03d}"
+        if n % FILES_PER_DIR == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        (folder / f"{prefix}{n:06d}.txt").write_bytes(data)
+        written += len(data)
+    return written

@@ -1,0 +1,65 @@
+"""Smoke test of the benchmark harness: a tiny corpus, every engine that can run.
+
+Runs `python -m bench --quick` on 30 statements generated from corpus/ into a
+temporary directory and checks the results table it writes. It needs neither
+../shared nor the optional extras (tantivy, matplotlib): without them those
+parts are skipped, and said so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _table(markdown: str, heading: str) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the first table after a heading."""
+    lines = markdown.split(heading, 1)[1].splitlines()
+    start = next(n for n, ln in enumerate(lines) if ln.startswith("|"))
+    end = next((n for n in range(start, len(lines)) if not lines[n].startswith("|")), len(lines))
+    cells = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[start:end]]
+    return cells[0], cells[2:]
+
+
+@pytest.mark.timeout(120)
+def test_quick_run_writes_a_results_table(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=110,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    markdown = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
+    header, rows = _table(markdown, "## Engines by corpus size")
+    assert header[:4] == ["size", "statements", "MB", "engine"]
+    assert {"build s", "docs/s", "MB/s", "index MB", "search p95 ms", "p95 ÷ SQLite"} <= set(header)
+    engines = {row[header.index("engine")]: row for row in rows}
+    expected = {"ours", "ours, 2 processes", "whoosh", "sqlite"} | ({"tantivy"} if _installed("tantivy") else set())
+    assert set(engines) == expected, proc.stderr[-3000:]
+    for name in expected - {"ours, 2 processes"}:
+        row = engines[name]
+        assert row[header.index("statements")] == "30"
+        assert float(row[header.index("docs/s")].replace(",", "")) > 0
+        assert float(row[header.index("search p95 ms")]) > 0
+    assert engines["sqlite"][header.index("p95 ÷ SQLite")] == "1.00x"
+    if not _installed("tantivy"):
+        assert "engine tantivy: tantivy is not installed" in proc.stderr
+
+    targets, target_rows = _table(markdown, "## Targets")
+    assert targets == ["target", "size (statements)", "measured", "limit", "result"]
+    assert all(row[-1] in ("pass", "FAIL", "not measured") for row in target_rows)
+    assert "## Our indexer" in markdown and "incremental s" in markdown
+
+    assert (tmp_path / "results.png").is_file() == _installed("matplotlib")
+    # Generated corpora and indexes stay in the output's work directory.
+    assert (tmp_path / "work" / "corpora" / "30").is_dir()
