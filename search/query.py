@@ -31,6 +31,7 @@ from whoosh import query as wq
 from search import schema as S
 from search.analysis import fold, is_stop_word, query_positions
 from search.langdata import LANGUAGE_NAMES, LANGUAGES
+from search.phrases import Adjacent
 
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
@@ -623,10 +624,8 @@ class QueryBuilder:
                     hl.add(fieldname, term)
             if len(positions) == 1:
                 parts.append(_alternatives(fieldname, positions[0]))
-            elif all(len(alts) == 1 for alts in positions):
-                parts.append(wq.Phrase(fieldname, [alts[0] for alts in positions]))
-            else:  # a word with several lemmas: a sequence of alternatives
-                parts.append(wq.Sequence([_alternatives(fieldname, alts) for alts in positions]))
+            else:  # a phrase, or a word the analyser splits (a hyphenated one)
+                parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.Or(parts)

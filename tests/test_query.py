@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from whoosh import query as wq
 
+from search.phrases import Adjacent
 from search.query import Filter, QueryBuilder, QueryError, Text, parse
 
 
@@ -104,14 +105,14 @@ def test_lemma_alternatives_are_or_not_and():
 def test_phrase_is_a_phrase_of_lemmas():
     q, _ = QueryBuilder().build(parse('"оккупированных территориях"'))
     ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
-    assert isinstance(ru, wq.Phrase)
-    assert ru.words == ["оккупировать", "территория"]
+    assert isinstance(ru, Adjacent)
+    assert [t.text for t in ru.subqueries] == ["оккупировать", "территория"]
 
 
 def test_phrase_with_homonyms_is_a_sequence_of_alternatives():
     q, _ = QueryBuilder().build(parse('"выборы в парламент"'))
     ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
-    assert isinstance(ru, wq.Sequence)
+    assert isinstance(ru, Adjacent)
     assert {t.text for t in ru.subqueries[0].subqueries} == {"выбор", "выборы"}
 
 
