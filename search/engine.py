@@ -22,6 +22,7 @@ from search.analysis import fold, has_letters, is_stop_word
 from search.facets import FacetTable
 from search.query import ParsedQuery, QueryBuilder, QueryError, parse
 from search.results import SORTS, Document, Filters, Hit, SearchResult, Section
+from search.scoring import CachedBM25F, LengthNorms
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
 from search.vocabulary import Vocabulary
 
@@ -70,18 +71,21 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._tables: dict[int, FacetTable] = {}
         self._snapshots: list[_Snapshot] = []
+        self._norms = LengthNorms()
+        self._weighting = CachedBM25F(self._norms)
 
     # --- snapshots ---------------------------------------------------------------
 
     def _snapshot(self) -> _Snapshot:
         snap = getattr(self._local, "snapshot", None)
         if snap is None:
-            snap = _Snapshot(self._ix.searcher(), self._words_ix.searcher(), None)
+            snap = _Snapshot(self._ix.searcher(weighting=self._weighting),
+                             self._words_ix.searcher(), None)
             self._local.snapshot = snap
             with self._lock:
                 self._snapshots.append(snap)
         else:
-            snap.searcher = _latest(self._ix, snap.searcher)
+            snap.searcher = _latest(self._ix, snap.searcher, self._weighting)
             snap.words = _latest(self._words_ix, snap.words)
         snap.table = self._table(snap.searcher.reader())
         return snap
@@ -96,6 +100,7 @@ class SearchIndex:
                 table = self._tables.get(generation)
                 if table is None:
                     table = FacetTable(reader)
+                    self._norms.keep_only(r for r, _ in reader.leaf_readers())
                     # Keep the newest few: threads may still hold older searchers.
                     self._tables = {g: t for g, t in self._tables.items() if g > generation - 3}
                     self._tables[generation] = table
@@ -373,7 +378,7 @@ class SearchIndex:
         return self._retrying(work)
 
 
-def _latest(ix, searcher):
+def _latest(ix, searcher, weighting=None):
     """The searcher if it shows the latest commit, else a new one that does.
 
     Not Searcher.refresh(): it reuses segment readers by segment id, so a
@@ -384,7 +389,7 @@ def _latest(ix, searcher):
     if searcher.up_to_date():
         return searcher
     searcher.close()
-    return ix.searcher()
+    return ix.searcher(weighting=weighting) if weighting is not None else ix.searcher()
 
 
 def _described(stored: dict) -> dict:

@@ -1,0 +1,86 @@
+"""Our phrase matcher and BM25F scorer against Whoosh's own, on the real test index.
+
+Both exist for speed only: they must find the same statements and give the
+same scores as the Whoosh classes they replace.
+"""
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring
+
+from search.phrases import Adjacent
+from search.scoring import CachedBM25F, LengthNorms
+
+PHRASES = [
+    ("body_en", [["occupi"], ["territori"]]),
+    ("body_en", [["secur"], ["council"]]),
+    ("body_en", [["unit"], ["nation"], ["general"]]),
+    ("body_en", [["council"], ["secur"]]),  # reversed: fewer or no matches
+    ("body_ru", [["оккупировать"], ["территория"]]),
+    ("body_ru", [["совет"], ["безопасность"]]),
+    ("body_ru", [["выбор", "выборы"], ["президент"]]),  # a homonym's lemmas
+    ("body_ru", [["стать", "сталь"], ["известно"]]),
+    ("title", [["foreign"], ["affair"]]),
+]
+REVERSED = ("body_en", [["council"], ["secur"]])
+
+
+@pytest.fixture(scope="module")
+def whoosh_searchers(index_dir):
+    ix = whoosh_index.open_dir(str(index_dir))
+    stock = ix.searcher(weighting=scoring.BM25F())
+    ours = ix.searcher(weighting=CachedBM25F(LengthNorms()))
+    yield stock, ours
+    stock.close()
+    ours.close()
+
+
+def _position(fieldname, alternatives):
+    if len(alternatives) == 1:
+        return wq.Term(fieldname, alternatives[0])
+    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in alternatives])
+
+
+def _results(searcher, query):
+    return [(doc, score) for score, doc in
+            searcher.search(query, limit=None, optimize=False, terms=False).top_n]
+
+
+@pytest.mark.parametrize("fieldname, positions", PHRASES)
+def test_adjacent_finds_what_whoosh_phrases_find(whoosh_searchers, fieldname, positions):
+    stock, _ = whoosh_searchers
+    subs = [_position(fieldname, alts) for alts in positions]
+    expected = _results(stock, wq.Sequence(subs))
+    assert expected or (fieldname, positions) == REVERSED, "a phrase that finds nothing tests little"
+    assert _results(stock, Adjacent(subs)) == expected
+
+
+def test_adjacent_matches_real_phrases(whoosh_searchers):
+    stock, _ = whoosh_searchers
+    found = _results(stock, Adjacent([wq.Term("body_en", "occupi"), wq.Term("body_en", "territori")]))
+    assert found, "the seed statement speaks of occupied territories"
+    reversed_ = _results(stock, Adjacent([wq.Term("body_en", "territori"), wq.Term("body_en", "occupi")]))
+    assert {d for d, _ in reversed_} != {d for d, _ in found}
+
+
+def test_adjacent_inside_boolean_queries(whoosh_searchers):
+    stock, _ = whoosh_searchers
+    phrase = [wq.Term("body_en", "occupi"), wq.Term("body_en", "territori")]
+    for outer in (wq.And, wq.Or):
+        ours = outer([Adjacent(phrase), wq.Term("body_en", "resolut")])
+        theirs = outer([wq.Phrase("body_en", ["occupi", "territori"]), wq.Term("body_en", "resolut")])
+        assert _results(stock, ours) == _results(stock, theirs)
+
+
+@pytest.mark.parametrize("query", [
+    wq.Term("body_en", "resolut"),
+    wq.Or([wq.Term("title", "заявлен"), wq.Term("body_ru", "заявление"), wq.Term("body_en", "statement")]),
+    wq.And([wq.Term("body_en", "secur"), wq.Term("body_en", "council")]),
+    wq.Phrase("body_ru", ["оккупировать", "территория"]),
+])
+def test_cached_bm25f_scores_as_whoosh_does(whoosh_searchers, query):
+    stock, ours = whoosh_searchers
+    expected = _results(stock, query)
+    assert expected
+    assert _results(ours, query) == expected
