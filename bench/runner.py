@@ -243,9 +243,13 @@ class _SizeRun:
         except ServerUnavailable as err:
             self.log(f"[skip] web server: {err}")
             return {"skipped": str(err)}
-        c = result["concurrent"]
+        c, lib = result["concurrent"], result["library_concurrent"]
         self.log(f"web server: {c['requests']} requests, {c['errors']} errors, "
                  f"{c['rps']:.1f} req/s, p95 {c['p95_ms']:.0f} ms")
+        if "failed" in lib:
+            self.log(f"library under the same load failed: {lib['failed']}")
+        else:
+            self.log(f"library under the same load: {lib['rps']:.1f} calls/s, p95 {lib['p95_ms']:.0f} ms")
         return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import queue
 import socket
 import subprocess
 import sys
@@ -21,8 +22,10 @@ from urllib.parse import urlencode
 from bench import ROOT
 from bench.engines.base import HITS
 from bench.engines.ours import query_text
+from bench.library_load import measure_library_load
 from bench.measure import percentile, process_tree_peak_rss_mb
 from bench.queries import Query
+from search.config import WORKERS
 
 REQUEST_TIMEOUT = 120.0
 
@@ -49,13 +52,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(index: Path, start_timeout: float):
+def running_server(index: Path, start_timeout: float, workers: int):
     """Starts `python -m webui` on a free loopback port; yields (port, process)."""
     port = _free_port()
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "webui", "--index", str(index), "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), "--workers", str(workers)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
     except OSError as err:
@@ -149,15 +152,22 @@ def load(port: int, paths: list[str], clients: int, max_requests: int, max_secon
 
 def measure_server(index: Path, queries: tuple[Query, ...], *, clients: int = 8,
                    max_requests: int = 400, max_seconds: float = 120.0,
-                   start_timeout: float = 60.0) -> dict:
-    """Latency and throughput of the web server alone and under concurrent clients.
+                   start_timeout: float = 60.0, workers: int = WORKERS.default) -> dict:
+    """Latency and throughput of the web server alone and under concurrent
+    clients, then of the library under the same load (see bench.library_load).
 
     Raises ServerUnavailable when the server cannot be started.
     """
     paths = [api_path(q) for q in queries]
-    with running_server(index, start_timeout) as (port, proc):
+    with running_server(index, start_timeout, workers) as (port, proc):
         load(port, paths, 1, len(paths), max_seconds)  # warm-up: every query once
         single = load(port, paths, 1, 2 * len(paths), max_seconds)
         concurrent = load(port, paths, clients, max_requests, max_seconds)
         rss = process_tree_peak_rss_mb(proc.pid)
-    return {"single": single, "concurrent": concurrent, "peak_rss_mb": rss}
+    try:
+        library = measure_library_load(index, queries, clients=clients, processes=workers,
+                                       max_requests=max_requests, max_seconds=max_seconds)
+    except (RuntimeError, OSError, queue.Empty) as err:
+        library = {"failed": str(err) or type(err).__name__}
+    return {"workers": workers, "single": single, "concurrent": concurrent,
+            "library_concurrent": library, "peak_rss_mb": rss}
