@@ -156,6 +156,12 @@ def word_terms(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+def is_dictionary_word(word: str) -> bool:
+    """True for a Russian word in pymorphy3's dictionary: spelt as meant, however
+    rare in the corpus («австрии» is not a typo of the commoner «аварии»)."""
+    return script(word) == "ru" and _morph().word_is_known(word)
+
+
 def lemma_cache_info():
     """Hit and miss counts of the lemma cache (for benchmarks)."""
     return word_terms.cache_info()

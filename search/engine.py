@@ -168,7 +168,10 @@ class SearchIndex:
             hits = self._hits(snap.searcher, shown, highlights if snippets else None)
 
             suggestion = None
-            if total < SUGGEST_BELOW and not raw and not parsed.is_empty:
+            # When the words find statements and only the filters remove them,
+            # spelling is not the problem.
+            if (total < SUGGEST_BELOW and not raw and not parsed.is_empty
+                    and int(base.sum()) < SUGGEST_BELOW):
                 suggestion = self._suggestion(snap, parsed, table, masks, total)
             return SearchResult(
                 query=query,

@@ -8,7 +8,7 @@ statements themselves, through the terms it analyses to.
 from __future__ import annotations
 
 from search import schema as S
-from search.analysis import is_stop_word, script, word_terms
+from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
 
 # Candidates looked at, at most, when ranking a prefix's words by frequency.
 MAX_CANDIDATES = 5000
@@ -62,9 +62,12 @@ class Vocabulary:
     def correction(self, word: str) -> str | None:
         """A more frequent word one or two edits away, for "did you mean".
 
-        A word several statements use is taken as meant: looking for its
-        neighbours in a large vocabulary is the slow part of a suggestion.
+        A word several statements use, or a Russian dictionary word, is taken
+        as meant: looking for its neighbours in a large vocabulary is the slow
+        part of a suggestion, and a rare real word is no typo.
         """
+        if is_dictionary_word(word):
+            return None
         own = self.frequency(word)
         if own >= WELL_KNOWN:
             return None

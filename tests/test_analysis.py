@@ -6,6 +6,7 @@ import pytest
 
 from search.analysis import (
     fold,
+    is_dictionary_word,
     language_analyzer,
     query_positions,
     surface_words,
@@ -126,6 +127,14 @@ def test_stop_words_leave_no_gap_in_positions(en):
 @pytest.mark.parametrize("analyzer_lang, word", [("en", "the"), ("en", "of"), ("ru", "и"), ("ru", "на"), ("ru", "из-за")])
 def test_stop_words_are_dropped(analyzer_lang, word):
     assert terms(language_analyzer(analyzer_lang), word) == []
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("австрии", True), ("выборов", True), ("резолюциями", True), ("ёлка", True), ("елка", True),
+    ("выбары", False), ("резолюцыя", False), ("elections", False), ("822", False),
+])
+def test_dictionary_words(word, expected):
+    assert is_dictionary_word(word) is expected
 
 
 @pytest.mark.parametrize("word", ["US", "May", "No", "822", "1993"])

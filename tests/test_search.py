@@ -316,6 +316,27 @@ def test_no_suggestion_when_the_query_finds_plenty(search_index):
     assert search_index.search("resolution").suggestion is None
 
 
+@pytest.mark.parametrize("word, commoner", [("австрии", "аварии"), ("автодром", "автором"),
+                                            ("автоматические", "автоматически")])
+def test_a_rare_dictionary_word_is_not_a_typo(search_index, word, commoner):
+    # A neighbour one edit away finds more, yet the word is Russian as written.
+    assert search_index.search(commoner).total > search_index.search(word).total > 0
+    assert search_index.search(word).suggestion is None
+
+
+@pytest.mark.parametrize("word", ["accident", "acquis"])
+def test_no_suggestion_when_only_the_filters_leave_little(search_index, word):
+    assert search_index.search(word).total >= 3
+    filtered = search_index.search(word, Filters(years=(2020,)))
+    assert filtered.total < 3
+    assert filtered.suggestion is None
+
+
+def test_a_typo_is_corrected_under_filters_too(search_index):
+    result = search_index.search("resolutoin", Filters(years=(2020,)))
+    assert result.suggestion == "resolution"
+
+
 def test_related_statements(search_index):
     related = [h.id for h in search_index.related(SEED)]
     assert related and SEED not in related
