@@ -148,6 +148,9 @@ def open_index(index_dir: Path, rebuild: bool = False):
                 problem = "it was built by another version of the indexer"
             elif not whoosh_index.exists_in(where, indexname=S.VOCABULARY_INDEX):
                 problem = "its vocabulary is missing"
+            elif not S.compatible(whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX).schema,
+                                  S.build_vocabulary_schema()):
+                problem = "it was built by another version of the indexer"
         except Exception as err:  # a damaged or foreign index: say so, plainly
             problem = f"it cannot be opened ({err})"
         if problem and not rebuild:
@@ -190,7 +193,7 @@ class Vocabulary:
     def __init__(self, ix, rebuild: bool):
         self.ix = ix
         with ix.reader() as reader:
-            held = {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
+            held = set(S.vocabulary_words(reader))
         # Every form met so far, clean or raw, so each is cleaned only once.
         self.seen: set[str] = set(held)
         self.new: set[str] = set()
@@ -232,7 +235,7 @@ class Vocabulary:
         writer = self.ix.writer(compound=COMPOUND)
         try:
             if words:
-                writer.add_document(**{S.WORDS: " ".join(sorted(words))})
+                writer.add_document(**{S.WORDS: "\n".join(sorted(words))})
             writer.commit(mergetype=mergetype)
         except BaseException:
             _cancel(writer)

@@ -43,9 +43,10 @@ class _Snapshot:
     searcher: object
     words: object  # searcher of the vocabulary index
     table: FacetTable
+    word_list: list | None = None  # the vocabulary's words, sorted
 
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(self.words.reader(), self.searcher.reader())
+        return Vocabulary(self.word_list, self.searcher.reader())
 
 
 class SearchIndex:
@@ -60,16 +61,20 @@ class SearchIndex:
                 f"`python -m indexer --index {self.index_dir}`"
             )
         self._ix = whoosh_index.open_dir(where)
-        if (not S.compatible(self._ix.schema, S.build_schema())
-                or not whoosh_index.exists_in(where, indexname=S.VOCABULARY_INDEX)):
+        self._words_ix = None
+        if S.compatible(self._ix.schema, S.build_schema()) and whoosh_index.exists_in(
+                where, indexname=S.VOCABULARY_INDEX):
+            self._words_ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
+        if self._words_ix is None or not S.compatible(self._words_ix.schema,
+                                                      S.build_vocabulary_schema()):
             raise IndexUnusable(
                 f"the index in {self.index_dir} was built by another version; rebuild it with "
                 f"`python -m indexer --rebuild --index {self.index_dir}`"
             )
-        self._words_ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._tables: dict[int, FacetTable] = {}
+        self._word_lists: dict[int, list[str]] = {}
         self._snapshots: list[_Snapshot] = []
         self._norms = LengthNorms()
         self._weighting = CachedBM25F(self._norms)
@@ -88,6 +93,7 @@ class SearchIndex:
             snap.searcher = _latest(self._ix, snap.searcher, self._weighting)
             snap.words = _latest(self._words_ix, snap.words)
         snap.table = self._table(snap.searcher.reader())
+        snap.word_list = self._word_list(snap.words.reader())
         return snap
 
     def _table(self, reader) -> FacetTable:
@@ -105,6 +111,19 @@ class SearchIndex:
                     self._tables = {g: t for g, t in self._tables.items() if g > generation - 3}
                     self._tables[generation] = table
         return table
+
+    def _word_list(self, reader) -> list[str]:
+        """The vocabulary's words, read once per vocabulary commit."""
+        generation = reader.generation()
+        if generation is None:
+            generation = -1
+        words = self._word_lists.get(generation)
+        if words is None:
+            words = S.vocabulary_words(reader)
+            with self._lock:
+                self._word_lists = {g: w for g, w in self._word_lists.items() if g > generation - 2}
+                self._word_lists[generation] = words
+        return words
 
     def close(self) -> None:
         with self._lock:

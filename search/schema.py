@@ -17,7 +17,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -46,21 +46,33 @@ TITLE_BOOST = 2.5
 # The vocabulary: every folded word form the corpus has used, for prefix and
 # fuzzy queries and spelling suggestions. It lives beside the statements in
 # the same directory as a second Whoosh index, and only grows: each commit
-# adds one vocabulary document holding the words new to the corpus, which
-# costs far less than indexing every statement's words again.
+# adds one document storing the words new to the corpus (newline-separated).
+# Searches read them all into one sorted list (see search.vocabulary). Stored,
+# not indexed: Whoosh writes an indexed term slowly, and a corpus brings tens
+# of thousands of word forms at once.
 VOCABULARY_INDEX = "VOCAB"
 WORDS = "words"
 
 
 class WordsField(fields.FieldType):
-    """Folded word forms, indexed for existence only (no positions, no scores)."""
+    """The vocabulary field of schema version 2 (indexed words). Kept so such
+    an index still opens, to be reported as built by another version."""
 
     def __init__(self):
         super().__init__(formats.Existence(), surface_analyzer())
 
 
 def build_vocabulary_schema() -> fields.Schema:
-    return fields.Schema(**{WORDS: WordsField()})
+    return fields.Schema(**{WORDS: fields.STORED()})
+
+
+def vocabulary_words(reader) -> list[str]:
+    """Every word a vocabulary index holds, sorted."""
+    words: set[str] = set()
+    for stored in reader.all_stored_fields():
+        words.update(stored.get(WORDS, "").split("\n"))
+    words.discard("")
+    return sorted(words)
 
 
 def build_schema() -> fields.Schema:

@@ -1,28 +1,35 @@
 """The corpus's own word forms: prefix and fuzzy expansion, spelling suggestions.
 
 Words come from the vocabulary index the indexer keeps beside the statements
-(see `schema.VOCABULARY_INDEX`); how common a word is comes from the
-statements themselves, through the terms it analyses to.
+(see `schema.VOCABULARY_INDEX`), read once per commit into a sorted list;
+how common a word is comes from the statements themselves, through the terms
+it analyses to.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
+from whoosh.spelling import ListCorrector
+
 from search import schema as S
 from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
 
-# Candidates looked at, at most, when ranking a prefix's words by frequency.
+# Candidates looked at, at most, when ranking a prefix's or a fuzzy word's words by frequency.
 MAX_CANDIDATES = 5000
 # Statements a word must occur in to be taken as spelt as meant.
 WELL_KNOWN = 5
 
 
 class Vocabulary:
-    def __init__(self, vocabulary_reader, reader):
-        self.words = vocabulary_reader
+    def __init__(self, words: list[str], reader):
+        """`words`: the vocabulary, sorted; `reader`: of the statements index."""
+        self.words = words
         self.reader = reader
 
     def __contains__(self, word: str) -> bool:
-        return self.words.frequency(S.WORDS, word) > 0
+        i = bisect_left(self.words, word)
+        return i < len(self.words) and self.words[i] == word
 
     def frequency(self, word: str) -> int:
         """In how many statements the word occurs in some form (an estimate)."""
@@ -37,22 +44,25 @@ class Vocabulary:
 
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
         """The most frequent words that start with `prefix`."""
+        start = bisect_left(self.words, prefix)
         found = []
-        for raw in self.words.expand_prefix(S.WORDS, prefix):
-            found.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-            if len(found) >= MAX_CANDIDATES:
+        for word in self.words[start:start + MAX_CANDIDATES]:
+            if not word.startswith(prefix):
                 break
+            found.append(word)
         return self._most_frequent(found, limit)
 
     def similar_words(self, word: str, maxdist: int, limit: int) -> list[str]:
         """Words within `maxdist` edits of `word` (first letter kept), most frequent first."""
         if maxdist <= 0:
             return [word] if word in self else []
-        found = [
-            w.decode("utf-8") if isinstance(w, bytes) else w
-            for w in self.words.terms_within(S.WORDS, word, maxdist, prefix=1)
-        ]
+        found = ([word] if word in self else []) + self._neighbours(word, maxdist)
         return self._most_frequent(found, limit)
+
+    def _neighbours(self, word: str, maxdist: int) -> list[str]:
+        """Other words within `maxdist` edits that share the first letter."""
+        return ListCorrector(self.words).suggest(word, limit=MAX_CANDIDATES, maxdist=maxdist,
+                                                 prefix=1)
 
     def _most_frequent(self, words: list[str], limit: int) -> list[str]:
         if len(words) <= limit:
@@ -73,10 +83,7 @@ class Vocabulary:
             return None
         maxdist = 1 if len(word) <= 5 else 2
         best, best_key = None, None
-        for candidate in self.words.terms_within(S.WORDS, word, maxdist, prefix=1):
-            candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
-            if candidate == word:
-                continue
+        for candidate in self._neighbours(word, maxdist):
             freq = self.frequency(candidate)
             if freq <= own:
                 continue

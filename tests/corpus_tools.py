@@ -85,7 +85,7 @@ def vocabulary(index_dir) -> set[str] | None:
         return None
     ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
     with ix.reader() as reader:
-        return {w.decode("utf-8") for w in reader.lexicon(S.WORDS)}
+        return set(S.vocabulary_words(reader))
 
 
 def words_of(fields: dict) -> set[str]:

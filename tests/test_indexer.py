@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer.build import IndexingError, IndexLocked, indexer_lock, update_index
 from search import schema as S
+from search.engine import IndexUnusable, SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed" / "000_2961365e15364d64.txt"
@@ -149,6 +151,30 @@ def test_refuses_a_directory_that_is_not_an_index(corpus, tmp_path):
     with pytest.raises(IndexingError, match="not empty"):
         update_index(corpus, tmp_path / "busy")
     assert (tmp_path / "busy" / "thesis.docx").read_text() == "mine"
+
+
+def _with_old_vocabulary(index):
+    """Makes `index` look built by schema version 2, whose vocabulary indexed its words."""
+    for path in Path(index).iterdir():
+        if path.name.startswith(f"_{S.VOCABULARY_INDEX}_") or path.name.startswith(f"{S.VOCABULARY_INDEX}_"):
+            path.unlink()
+    old = whoosh_index.create_in(str(index), fields.Schema(**{S.WORDS: S.WordsField()}),
+                                 indexname=S.VOCABULARY_INDEX)
+    with old.writer() as writer:
+        writer.add_document(**{S.WORDS: "agreement ministry"})
+
+
+def test_an_index_of_another_version_is_refused_until_rebuilt(corpus, index):
+    update_index(corpus, index)
+    _with_old_vocabulary(index)
+    with pytest.raises(IndexingError, match="another version.*--rebuild"):
+        update_index(corpus, index)
+    with pytest.raises(IndexUnusable, match="--rebuild"):
+        SearchIndex(index)
+    assert update_index(corpus, index, rebuild=True).added == 3
+    with SearchIndex(index) as rebuilt:
+        assert rebuilt.search("agrement~").total == 1
+        assert rebuilt.search("agreament").suggestion == "agreement"
 
 
 def test_locked_index(corpus, index):
