@@ -11,13 +11,11 @@ the same order. The server's p95 is then compared with this one.
 from __future__ import annotations
 
 import multiprocessing
-import threading
-import time
 from pathlib import Path
 
 from bench.engines.base import HITS
 from bench.engines.ours import query_filters, query_text
-from bench.measure import percentile
+from bench.measure import closed_loop, percentile
 from bench.queries import Query, by_name
 from search.engine import SearchIndex
 
@@ -69,41 +67,24 @@ def _process(index: str, names: list[str], threads: int, max_requests: int, max_
 def _calls(index: str, queries, threads: int, max_requests: int, max_seconds: float, ready) -> dict:
     search_index = SearchIndex(index)
 
-    def call(query):
+    def search(query):
         search_index.search(query_text(query), filters=query_filters(query), per_page=HITS,
                             facets=True, snippets=True)
 
     for query in queries:  # warm-up, as the server's is: every query once
-        call(query)
-    lock = threading.Lock()
-    state = {"next": 0, "errors": 0}
-    latencies: list[float] = []
+        search(query)
     ready.wait(timeout=300)
-    deadline = time.monotonic() + max_seconds
 
-    def caller() -> None:
-        while True:
-            with lock:
-                n = state["next"]
-                if n >= max_requests or time.monotonic() >= deadline:
-                    return
-                state["next"] = n + 1
-            started = time.perf_counter()
+    def make_caller():
+        def call(n: int) -> str | None:
             try:
-                call(queries[n % len(queries)])
-            except Exception:
-                with lock:
-                    state["errors"] += 1
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
+                search(queries[n % len(queries)])
+            except Exception as err:
+                return f"{type(err).__name__}: {err}"
+            return None
 
-    started = time.perf_counter()
-    workers = [threading.Thread(target=caller) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    seconds = time.perf_counter() - started
+        return call, lambda: None
+
+    run = closed_loop(threads, max_requests, max_seconds, make_caller)
     search_index.close()
-    return {"latencies": latencies, "errors": state["errors"], "seconds": seconds}
+    return {"latencies": run["latencies"], "errors": len(run["errors"]), "seconds": run["seconds"]}

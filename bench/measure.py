@@ -9,6 +9,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import ROOT
@@ -96,3 +99,45 @@ def percentile(values, p: float) -> float:
 def median(values) -> float:
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
+
+
+def closed_loop(callers: int, max_requests: int, max_seconds: float,
+                make_caller: Callable[[], tuple[Callable[[int], str | None], Callable[[], None]]]) -> dict:
+    """`callers` threads take request numbers in turn until `max_requests` are
+    done or time is up; each thread's `make_caller()` gives (call, close), where
+    call(n) makes request n and returns a problem or None.
+
+    Returns {"latencies": [ms, ...], "errors": [problem, ...], "seconds": wall time}.
+    """
+    lock = threading.Lock()
+    state = {"next": 0}
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + max_seconds
+
+    def run() -> None:
+        call, close = make_caller()
+        try:
+            while True:
+                with lock:
+                    n = state["next"]
+                    if n >= max_requests or time.monotonic() >= deadline:
+                        return
+                    state["next"] = n + 1
+                started = time.perf_counter()
+                problem = call(n)
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    if problem:
+                        errors.append(problem)
+        finally:
+            close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run) for _ in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}

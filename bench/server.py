@@ -13,7 +13,6 @@ import queue
 import socket
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +22,7 @@ from bench import ROOT
 from bench.engines.base import HITS
 from bench.engines.ours import query_text
 from bench.library_load import measure_library_load
-from bench.measure import percentile, process_tree_peak_rss_mb
+from bench.measure import closed_loop, percentile, process_tree_peak_rss_mb
 from bench.queries import Query
 from search.config import WORKERS
 
@@ -102,42 +101,22 @@ def _get(conn: http.client.HTTPConnection, path: str) -> bool:
 
 def load(port: int, paths: list[str], clients: int, max_requests: int, max_seconds: float) -> dict:
     """Runs `clients` threads until `max_requests` are answered or time is up."""
-    lock = threading.Lock()
-    state = {"next": 0}
-    latencies: list[float] = []
-    errors: list[str] = []
-    deadline = time.monotonic() + max_seconds
 
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-        while True:
-            with lock:
-                n = state["next"]
-                if n >= max_requests or time.monotonic() >= deadline:
-                    break
-                state["next"] = n + 1
-            started = time.perf_counter()
+    def make_client():
+        conn = [http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)]
+
+        def call(n: int) -> str | None:
             try:
-                ok = _get(conn, paths[n % len(paths)])
-                problem = None if ok else "bad response"
+                return None if _get(conn[0], paths[n % len(paths)]) else "bad response"
             except (OSError, http.client.HTTPException, ValueError) as err:
-                problem = f"{type(err).__name__}: {err}"
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                if problem:
-                    errors.append(problem)
-        conn.close()
+                conn[0].close()
+                conn[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+                return f"{type(err).__name__}: {err}"
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
+        return call, lambda: conn[0].close()
+
+    run = closed_loop(clients, max_requests, max_seconds, make_client)
+    latencies, errors, seconds = run["latencies"], run["errors"], run["seconds"]
     return {
         "clients": clients,
         "requests": len(latencies),
