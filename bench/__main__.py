@@ -62,7 +62,7 @@ measured in the work directory are combined into RESULTS.md.""")
 @click.option("--repeat", type=click.IntRange(1), default=None,
               help="Search rounds (and builds of small corpora) [default: 5; --quick: 2].")
 @click.option("--build-repeat", type=click.IntRange(1), default=None,
-              help="Full builds per engine [default: up to 3 below 5,000 statements, else 1].")
+              help="Full builds per engine [default: up to 3 below 50,000 statements, else 1].")
 @click.option("--quick", is_flag=True, help="A tiny corpus and short runs (the smoke test).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where RESULTS.md and results.png go [default: bench/; --quick: bench/work/quick].")

@@ -26,7 +26,7 @@ from bench.server import ServerUnavailable, measure_server
 
 RESULTS_VERSION = 1
 PHASES = ("builds", "incremental", "search", "server")
-SMALL_CORPUS = 5000  # statements: builds below this are repeated (they take seconds)
+SMALL_CORPUS = 50_000  # statements: builds below this are repeated (each takes minutes at most)
 PARALLEL = "ours-p2"  # our indexer with two processes
 LIBRARY = ("search", "indexer", "webui")  # what the figures measure
 
