@@ -138,28 +138,20 @@ def open_index(index_dir: Path, rebuild: bool = False):
     Returns (statements index, vocabulary index). An index written by an
     incompatible version is only replaced when `rebuild` is asked for.
     """
-    schema = S.build_schema()
     where = str(index_dir)
     if whoosh_index.exists_in(where):
-        problem = None
         try:
             ix = whoosh_index.open_dir(where)
-            if not S.compatible(ix.schema, schema):
-                problem = "it was built by another version of the indexer"
-            elif not whoosh_index.exists_in(where, indexname=S.VOCABULARY_INDEX):
-                problem = "its vocabulary is missing"
-            elif not S.compatible(whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX).schema,
-                                  S.build_vocabulary_schema()):
-                problem = "it was built by another version of the indexer"
+            return ix, S.open_vocabulary(ix, where)
+        except S.IndexVersionError as err:
+            problem = str(err)
         except Exception as err:  # a damaged or foreign index: say so, plainly
             problem = f"it cannot be opened ({err})"
-        if problem and not rebuild:
+        if not rebuild:
             raise IndexingError(
                 f"cannot use the index in {index_dir}: {problem}; "
                 "run `python -m indexer --rebuild` to build it again"
             )
-        if not problem:
-            return ix, whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
     elif any(not _left_by_a_first_run(p.name) for p in index_dir.iterdir()):
         raise IndexingError(
             f"{index_dir} is not empty and holds no index; choose an empty or new directory"
@@ -167,7 +159,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
     vocabulary = whoosh_index.create_in(
         where, S.build_vocabulary_schema(), indexname=S.VOCABULARY_INDEX
     )
-    return whoosh_index.create_in(where, schema), vocabulary
+    return whoosh_index.create_in(where, S.build_schema()), vocabulary
 
 
 def _left_by_a_first_run(name: str) -> bool:

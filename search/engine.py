@@ -61,16 +61,13 @@ class SearchIndex:
                 f"`python -m indexer --index {self.index_dir}`"
             )
         self._ix = whoosh_index.open_dir(where)
-        self._words_ix = None
-        if S.compatible(self._ix.schema, S.build_schema()) and whoosh_index.exists_in(
-                where, indexname=S.VOCABULARY_INDEX):
-            self._words_ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
-        if self._words_ix is None or not S.compatible(self._words_ix.schema,
-                                                      S.build_vocabulary_schema()):
+        try:
+            self._words_ix = S.open_vocabulary(self._ix, where)
+        except S.IndexVersionError as err:
             raise IndexUnusable(
-                f"the index in {self.index_dir} was built by another version; rebuild it with "
+                f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "
                 f"`python -m indexer --rebuild --index {self.index_dir}`"
-            )
+            ) from None
         self._local = threading.local()
         self._lock = threading.Lock()
         self._tables: dict[int, FacetTable] = {}

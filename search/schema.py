@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 
 from whoosh import columns, fields, formats
+from whoosh import index as whoosh_index
 
 from search.analysis import language_analyzer, surface_analyzer
 from search.langdata import LANGUAGES
@@ -64,6 +65,24 @@ class WordsField(fields.FieldType):
 
 def build_vocabulary_schema() -> fields.Schema:
     return fields.Schema(**{WORDS: fields.STORED()})
+
+
+def open_vocabulary(ix, where: str):
+    """The vocabulary index beside statements index `ix` in directory `where`;
+    raises IndexVersionError when either was written by another version or
+    the vocabulary is missing (a rebuild makes both)."""
+    if not compatible(ix.schema, build_schema()):
+        raise IndexVersionError("it was built by another version of the indexer")
+    if not whoosh_index.exists_in(where, indexname=VOCABULARY_INDEX):
+        raise IndexVersionError("its vocabulary is missing")
+    words = whoosh_index.open_dir(where, indexname=VOCABULARY_INDEX)
+    if not compatible(words.schema, build_vocabulary_schema()):
+        raise IndexVersionError("it was built by another version of the indexer")
+    return words
+
+
+class IndexVersionError(Exception):
+    """An index this version cannot use; the message says why."""
 
 
 def vocabulary_words(reader) -> list[str]:
