@@ -94,33 +94,33 @@ class SearchIndex:
         return snap
 
     def _table(self, reader) -> FacetTable:
-        generation = reader.generation()
-        if generation is None:  # an index with no segments
-            generation = -1
-        table = self._tables.get(generation)
-        if table is None:
-            with self._lock:
-                table = self._tables.get(generation)
-                if table is None:
-                    table = FacetTable(reader)
-                    self._norms.keep_only(r for r, _ in reader.leaf_readers())
-                    # Keep the newest few: threads may still hold older searchers.
-                    self._tables = {g: t for g, t in self._tables.items() if g > generation - 3}
-                    self._tables[generation] = table
-        return table
+        def make(reader):
+            self._norms.keep_only(r for r, _ in reader.leaf_readers())
+            return FacetTable(reader)
+
+        # Keep the newest few: threads may still hold older searchers.
+        return self._per_generation(self._tables, reader, make, keep=3)
 
     def _word_list(self, reader) -> list[str]:
         """The vocabulary's words, read once per vocabulary commit."""
+        return self._per_generation(self._word_lists, reader, S.vocabulary_words, keep=2)
+
+    def _per_generation(self, cache: dict, reader, make, keep: int):
+        """make(reader), computed once per index generation; `cache` keeps the
+        newest `keep` generations."""
         generation = reader.generation()
-        if generation is None:
+        if generation is None:  # an index with no segments
             generation = -1
-        words = self._word_lists.get(generation)
-        if words is None:
-            words = S.vocabulary_words(reader)
+        found = cache.get(generation)
+        if found is None:
             with self._lock:
-                self._word_lists = {g: w for g, w in self._word_lists.items() if g > generation - 2}
-                self._word_lists[generation] = words
-        return words
+                found = cache.get(generation)
+                if found is None:
+                    found = make(reader)
+                    for old in [g for g in cache if g <= generation - keep]:
+                        del cache[old]
+                    cache[generation] = found
+        return found
 
     def close(self) -> None:
         with self._lock:
