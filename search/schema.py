@@ -18,7 +18,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -63,6 +63,29 @@ class WordsField(fields.FieldType):
         super().__init__(formats.Existence(), surface_analyzer())
 
 
+class OffsetPostings(formats.Characters):
+    """Whoosh's positions-and-characters postings, the same bytes on disk,
+    filled from the analyser's fused `term_postings` when it has one (our
+    language analysers do), instead of from its token stream."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        term_postings = getattr(analyzer, "term_postings", None)
+        if term_postings is None or not isinstance(value, str) or set(kwargs) - {"mode"}:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for term, occurrences in term_postings(value).items():
+            yield term, len(occurrences), len(occurrences) * boost, self.encode(occurrences)
+
+
+def body_field(lang: str) -> fields.TEXT:
+    """A language's body: stored, and each term keeps its character offsets, so
+    matches are marked without analysing the text again."""
+    field = fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True, chars=True)
+    field.format = OffsetPostings(field_boost=field.format.field_boost)
+    return field
+
+
 def build_vocabulary_schema() -> fields.Schema:
     return fields.Schema(**{WORDS: fields.STORED()})
 
@@ -95,13 +118,7 @@ def vocabulary_words(reader) -> list[str]:
 
 
 def build_schema() -> fields.Schema:
-    body_fields = {
-        # chars=True: each term keeps its character offsets, so matches are
-        # marked without analysing the text again.
-        BODY[lang]: fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True,
-                                chars=True)
-        for lang in LANGUAGES
-    }
+    body_fields = {BODY[lang]: body_field(lang) for lang in LANGUAGES}
     return fields.Schema(
         **{
             ID: fields.ID(stored=True, unique=True, sortable=True),

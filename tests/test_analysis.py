@@ -172,3 +172,52 @@ def test_surface_words():
     assert surface_words("Нагорно-Карабахский регион, Ёлка 2020") == {
         "нагорно-карабахский", "нагорно", "карабахский", "регион", "елка",
     }
+
+
+# The fused indexing path must give exactly what Whoosh's own postings format
+# makes from the token chain: same terms, positions, offsets and weights.
+POSTINGS_TEXTS = [
+    "The elections in the Nagorno-Karabakh region, and the election of 2020.",
+    "Выборы в Нагорно-Карабахском регионе и выборы в регионах, из-за которых",
+    "и в но Выборы: начало",  # leading stop words leave no gap
+    "the of and",  # stop words only
+    "",
+    "Ёлка и ёж; уда\u0301рение, пере\u00adнос, Mоскве (mixed script)",
+    "Armenia’s and Russia's; 064/20 and A/RES/68/262, 2019-2020",
+    "стали сталь стать — homonyms, e-mail, a-b-c-d, -dash- x--y",
+    "UN Security Council resolution 2231 (2015) Совет Безопасности ООН",
+]
+
+
+def _whoosh_postings(analyzer, text):
+    from whoosh import formats
+
+    return sorted(formats.Characters(field_boost=1.5).word_values(text, analyzer, mode="index"))
+
+
+def _fused_postings(analyzer, text):
+    from search.schema import OffsetPostings
+
+    return sorted(OffsetPostings(field_boost=1.5).word_values(text, analyzer, mode="index"))
+
+
+@pytest.mark.parametrize("lang", ["ru", "en", None])
+@pytest.mark.parametrize("text", POSTINGS_TEXTS)
+def test_fused_postings_match_the_token_chain(lang, text):
+    analyzer = language_analyzer(lang)
+    assert _fused_postings(analyzer, text) == _whoosh_postings(analyzer, text)
+
+
+def test_fused_postings_match_the_token_chain_on_the_corpus(index_dir):
+    """Every statement body of the test corpus, as the index stores it."""
+    from whoosh import index
+
+    from search.schema import BODY
+
+    with index.open_dir(str(index_dir)).searcher() as searcher:
+        bodies = [(lang, stored[field]) for stored in searcher.all_stored_fields()
+                  for lang, field in BODY.items() if stored.get(field)]
+    assert len(bodies) > 400
+    for lang, text in bodies:
+        analyzer = language_analyzer(lang)
+        assert _fused_postings(analyzer, text) == _whoosh_postings(analyzer, text)
