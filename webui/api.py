@@ -8,7 +8,7 @@ import io
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from webui.params import parse_search
-from webui.statements import get_index
+from webui.statements import get_index, search_turn
 from webui.views import document_url, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -50,7 +50,8 @@ def search_csv():
     """Every matching statement (not one page), streamed as CSV."""
     req = parse_search(request.args)
     hits = get_index().ids(req.q, req.filters, req.sort, raw=req.raw)
-    first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
+    with search_turn():  # the search itself; the rows are read as they are sent
+        first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
 
     def rows():
         buffer = io.StringIO()
@@ -85,13 +86,15 @@ def _cell(text: str) -> str:
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id):
     index = get_index()
-    doc = index.document(doc_id)
+    with search_turn():
+        doc = index.document(doc_id)
+        related = index.related(doc.id) if doc else []
     if doc is None:
         abort(404, description=f"there is no statement {doc_id!r}")
     body = doc.as_dict()
     body["url"] = document_url(doc.id, external=True)
     body["related"] = [
         {"id": h.id, "title": h.title, "date": h.date, "url": document_url(h.id, external=True)}
-        for h in index.related(doc.id)
+        for h in related
     ]
     return jsonify(body)

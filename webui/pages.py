@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui.params import SearchRequest, parse_search
-from webui.statements import get_index
+from webui.statements import get_index, search_turn
 from webui.views import document_url, run_search
 
 bp = Blueprint("pages", __name__)
@@ -36,11 +36,13 @@ def search():
 def document(doc_id):
     index = get_index()
     req = parse_search(request.args)
-    doc = index.document(doc_id, query=req.q, raw=req.raw)
+    with search_turn():
+        doc = index.document(doc_id, query=req.q, raw=req.raw)
+        related = index.related(doc.id) if doc else []
     if doc is None:
         abort(404, description=f"There is no statement {doc_id!r} in the index.")
     return render_template(
-        "document.html", doc=doc, req=req, related=index.related(doc.id),
+        "document.html", doc=doc, req=req, related=related,
         back_url=url_for("pages.search", **req.args()) if request.args else None,
         json_url=url_for("api.document", doc_id=doc.id),
     )

@@ -1,4 +1,5 @@
-"""The open index, shared by every request of the app.
+"""The open index, shared by every request of the app, and the turns its
+searches take.
 
 Opened on first use, so the server can start before the first index exists;
 until then requests get a 503 that says how to build one.
@@ -7,6 +8,9 @@ until then requests get a 503 that says how to build one.
 from __future__ import annotations
 
 import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app
 
@@ -17,11 +21,66 @@ class IndexUnavailable(Exception):
     """No index to search yet; the message says how to build it."""
 
 
+class Turns:
+    """One search at a time in this process, in the order they arrived.
+
+    Searching is Python work, and the threads of a process share one
+    interpreter lock: searches run at once only interleave, so each takes
+    as long as all of them together, and the switching costs throughput.
+    Taking turns, a search takes its own time plus the time of those that
+    came before it. The turn is handed to the longest-waiting caller (a
+    plain Lock would let a newcomer overtake it) and wakes no other thread.
+    Cheap requests (static files, the help page) do not take a turn.
+    """
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._busy = False
+        self._queue: deque[threading.Event] = deque()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._mutex:
+            handed = None if not self._busy else threading.Event()
+            if handed is None:
+                self._busy = True
+            else:
+                self._queue.append(handed)
+        if handed is not None:
+            try:
+                handed.wait()
+            except BaseException:  # interrupted while waiting: give the place up
+                with self._mutex:
+                    if handed in self._queue:
+                        self._queue.remove(handed)
+                        raise
+                self._pass_on()  # the turn came meanwhile
+                raise
+        try:
+            yield
+        finally:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        with self._mutex:
+            if self._queue:
+                self._queue.popleft().set()
+            else:
+                self._busy = False
+
+    @property
+    def waiting(self) -> int:
+        """How many callers wait for their turn."""
+        with self._mutex:
+            return len(self._queue)
+
+
 class _Holder:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self.index: SearchIndex | None = None
         self.lock = threading.Lock()
+        self.turns = Turns()
 
     def get(self) -> SearchIndex:
         if self.index is None:
@@ -54,3 +113,8 @@ def warm_up(app: Flask) -> bool:
 def get_index() -> SearchIndex:
     """The app's SearchIndex (raises IndexUnavailable when there is none yet)."""
     return current_app.extensions["statements"].get()
+
+
+def search_turn():
+    """A context manager: wait for this process's turn to search (see Turns)."""
+    return current_app.extensions["statements"].turns.turn()

@@ -6,14 +6,16 @@ from flask import url_for
 
 from search.results import SearchResult
 from webui.params import SearchRequest
-from webui.statements import get_index
+from webui.statements import get_index, search_turn
 
 
 def run_search(req: SearchRequest) -> SearchResult:
-    return get_index().search(
-        req.q, filters=req.filters, sort=req.sort, page=req.page, per_page=req.per_page,
-        raw=req.raw,
-    )
+    index = get_index()
+    with search_turn():
+        return index.search(
+            req.q, filters=req.filters, sort=req.sort, page=req.page, per_page=req.per_page,
+            raw=req.raw,
+        )
 
 
 def document_url(doc_id: str, q: str = "", external: bool = False) -> str:
