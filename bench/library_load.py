@@ -4,8 +4,9 @@ Under concurrent clients a CPU-bound request also waits for the others: with
 8 clients on 2 cores each one waits for about three. To see what the web
 layer itself costs under load, the library is called with the same
 concurrency on the same resources as the server has: as many processes as
-it has workers, the clients spread over them as threads, the same queries in
-the same order. The server's p95 is then compared with this one.
+it has workers, the clients spread over them as threads whose searches take
+turns as a worker's do (webui.statements.Turns), the same queries in the
+same order. The server's p95 is then compared with this one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bench.engines.ours import query_filters, query_text
 from bench.measure import closed_loop, percentile
 from bench.queries import Query, by_name
 from search.engine import SearchIndex
+from webui.statements import Turns
 
 
 def measure_library_load(index: Path, queries: tuple[Query, ...], *, clients: int, processes: int,
@@ -66,10 +68,12 @@ def _process(index: str, names: list[str], threads: int, max_requests: int, max_
 
 def _calls(index: str, queries, threads: int, max_requests: int, max_seconds: float, ready) -> dict:
     search_index = SearchIndex(index)
+    turns = Turns()
 
     def search(query):
-        search_index.search(query_text(query), filters=query_filters(query), per_page=HITS,
-                            facets=True, snippets=True)
+        with turns.turn():
+            search_index.search(query_text(query), filters=query_filters(query), per_page=HITS,
+                                facets=True, snippets=True)
 
     for query in queries:  # warm-up, as the server's is: every query once
         search(query)

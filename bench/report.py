@@ -319,10 +319,11 @@ def markdown(sizes: list[dict], notes: list[str], command: str) -> str:
         parts += ["", "## Web server (`python -m webui`, loopback)", "",
                   "`library, 1 caller` is the same queries through `SearchIndex.search` in one thread "
                   "(the search table's p95). `library, same load` calls it with the same concurrent "
-                  "callers, spread over as many processes as the server has workers, without HTTP. "
+                  "callers, spread over as many processes as the server has workers, each process's "
+                  "searches taking turns as a worker's do, without HTTP. "
                   "A request that needs the CPU also waits for the other clients' requests: with "
-                  "more clients than cores, p95 under load exceeds one caller's by about "
-                  "clients ÷ cores for any server, so the second ratio is the web layer's own cost.", "",
+                  "more clients than cores, each waits for about clients ÷ cores − 1 searches of "
+                  "average length, whatever the server, so the second ratio is the web layer's own cost.", "",
                   server_table(sizes)]
     parts += ["", "## Latency by query (median ms) and statements found", "",
               "Engines without Russian morphology find fewer Russian statements: the counts show "
