@@ -40,12 +40,13 @@ class Turns:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
+        handed = None  # set when the turn is handed over to this caller
         with self._mutex:
-            handed = None if not self._busy else threading.Event()
-            if handed is None:
-                self._busy = True
-            else:
+            if self._busy:
+                handed = threading.Event()
                 self._queue.append(handed)
+            else:
+                self._busy = True
         if handed is not None:
             try:
                 handed.wait()
