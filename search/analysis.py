@@ -34,8 +34,7 @@ from search.langdata import (
     CYRILLIC_TO_LATIN,
     LATIN_TO_CYRILLIC,
     STOP_WORDS,
-    STOP_WORDS_EN,
-    STOP_WORDS_RU,
+    STOP_WORDS_ANY,
 )
 
 # A word: letters, digits and combining marks, joined by inner hyphens or
@@ -168,11 +167,14 @@ def lemma_cache_info():
     return word_terms.cache_info()
 
 
+def _stops(lang: str | None) -> frozenset[str]:
+    """The stop words of a language field; of both for mixed text (titles)."""
+    return STOP_WORDS[lang] if lang else STOP_WORDS_ANY
+
+
 def is_stop_word(word: str, lang: str | None = None) -> bool:
     """True if the folded word is a stop word in `lang` (or in any language)."""
-    if lang is None:
-        return word in STOP_WORDS_EN or word in STOP_WORDS_RU
-    return word in STOP_WORDS[lang]
+    return word in _stops(lang)
 
 
 # --- Whoosh analysis components ------------------------------------------
@@ -212,36 +214,50 @@ class StatementTokenizer(Tokenizer):
             t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        folded = fold_text(value)  # once for the whole text; offsets unchanged
-        pos = start_pos
-        for match in WORD_RE.finditer(folded):
-            word = match.group()
-            t.text = word
+        # Folded once for the whole text; offsets are unchanged by folding.
+        for text, pos, start, end in word_spans(fold_text(value), start_pos):
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = value[match.start() : match.end()]
+                t.original = value[start:end]
             t.pos = pos
             if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
+                t.startchar = start_char + start
+                t.endchar = start_char + end
             yield t
-            if "-" not in word:
-                pos += 1
-                continue
-            base = match.start()
-            for part in PART_RE.finditer(word):
-                t.text = part.group()
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = value[base + part.start() : base + part.end()]
-                t.pos = pos
-                if chars:
-                    t.startchar = start_char + base + part.start()
-                    t.endchar = start_char + base + part.end()
-                yield t
-                pos += 1
+
+
+def word_spans(folded: str, pos: int = 0) -> Iterator[tuple[str, int, int, int]]:
+    """(word, position, start, end) of each word of a folded text; a hyphenated
+    word comes whole, then its parts, the first at the whole word's position."""
+    for match in WORD_RE.finditer(folded):
+        word = match.group()
+        start = match.start()
+        yield word, pos, start, match.end()
+        if "-" not in word:
+            pos += 1
+            continue
+        for part in PART_RE.finditer(word):
+            yield part.group(), pos, start + part.start(), start + part.end()
+            pos += 1
+
+
+class _GapClosing:
+    """Positions for the words kept when stop words are dropped: consecutive,
+    and shared by words that shared one (a compound and its first part)."""
+
+    __slots__ = ("last_in", "last_out")
+
+    def __init__(self):
+        self.last_in = None  # original position of the last kept word
+        self.last_out = 0  # the position given to it
+
+    def __call__(self, pos: int) -> int:
+        if pos != self.last_in:
+            self.last_out = pos if self.last_in is None else self.last_out + 1
+            self.last_in = pos
+        return self.last_out
 
 
 class StopFilter(Filter):
@@ -258,9 +274,8 @@ class StopFilter(Filter):
         return type(self) is type(other) and self.lang == other.lang
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        stops = STOP_WORDS[self.lang] if self.lang else STOP_WORDS_EN | STOP_WORDS_RU
-        out_pos = None  # position given to the last kept token
-        in_pos = None  # original position of the last kept token
+        stops = _stops(self.lang)
+        position = _GapClosing()
         for t in tokens:
             if t.text in stops:
                 if not t.removestops:
@@ -268,12 +283,7 @@ class StopFilter(Filter):
                     yield t
                 continue
             if t.positions:
-                if out_pos is None:
-                    out_pos = t.pos
-                elif t.pos != in_pos:
-                    out_pos += 1
-                in_pos = t.pos
-                t.pos = out_pos
+                t.pos = position(t.pos)
             yield t
 
 
@@ -314,9 +324,10 @@ class LanguageAnalyzer(CompositeAnalyzer):
 
     Indexing a statement runs three chained generators and sets five token
     attributes per word, which costs more than the morphology once the lemma
-    cache is warm. `term_postings` does the same work in one loop; the token
-    chain stays for queries and anything else that wants tokens, and a test
-    holds the two to the same output.
+    cache is warm. `term_postings` does the same work with the same pieces
+    (`word_spans`, the stop words' gap closing, `word_terms`) in one loop,
+    without tokens; the token chain stays for queries and anything else that
+    wants tokens, and a test holds the two to the same output.
     """
 
     def __init__(self, lang: str | None):
@@ -326,35 +337,19 @@ class LanguageAnalyzer(CompositeAnalyzer):
     def term_postings(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
         """Each index term of a text → its (position, start char, end char)
         occurrences, as the token chain gives them in index mode."""
-        stops = STOP_WORDS[self.lang] if self.lang else STOP_WORDS_EN | STOP_WORDS_RU
+        stops = _stops(self.lang)
+        position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
-        pos = 0  # the tokenizer's position
-        in_pos = None  # tokenizer position of the last kept token (StopFilter)
-        out_pos = 0  # position given to it, closing stop words' gaps
-        for match in WORD_RE.finditer(fold_text(value)):
-            word = match.group()
-            start = match.start()
-            if "-" in word:  # the compound, then its parts (see StatementTokenizer)
-                found = [(word, pos, start, match.end())]
-                for part in PART_RE.finditer(word):
-                    found.append((part.group(), pos, start + part.start(), start + part.end()))
-                    pos += 1
-            else:
-                found = ((word, pos, start, match.end()),)
-                pos += 1
-            for text, tpos, startchar, endchar in found:
-                if text in stops:
-                    continue
-                if tpos != in_pos:
-                    out_pos = tpos if in_pos is None else out_pos + 1
-                    in_pos = tpos
-                occurrence = (out_pos, startchar, endchar)
-                for term in word_terms(text):
-                    seen = postings.get(term)
-                    if seen is None:
-                        postings[term] = [occurrence]
-                    else:
-                        seen.append(occurrence)
+        for text, pos, start, end in word_spans(fold_text(value)):
+            if text in stops:
+                continue
+            occurrence = (position(pos), start, end)
+            for term in word_terms(text):
+                seen = postings.get(term)
+                if seen is None:
+                    postings[term] = [occurrence]
+                else:
+                    seen.append(occurrence)
         return postings
 
 

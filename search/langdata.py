@@ -38,6 +38,7 @@ STOP_WORDS_RU = frozenset(
 )
 
 STOP_WORDS = {"en": STOP_WORDS_EN, "ru": STOP_WORDS_RU}
+STOP_WORDS_ANY = STOP_WORDS_EN | STOP_WORDS_RU  # for text of either language (titles)
 
 # Month names as they appear in dates: English full and short forms, Russian
 # genitive ("31 марта 2020") and nominative ("март 2020").
