@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, request, stream_with_cont
 
 from webui.params import parse_search
 from webui.statements import get_index, search_turn
-from webui.views import document_url, run_search
+from webui.views import document_url, load_document, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -85,10 +85,7 @@ def _cell(text: str) -> str:
 
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id):
-    index = get_index()
-    with search_turn():
-        doc = index.document(doc_id)
-        related = index.related(doc.id) if doc else []
+    doc, related = load_document(doc_id)
     if doc is None:
         abort(404, description=f"there is no statement {doc_id!r}")
     body = doc.as_dict()

@@ -6,8 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui.params import SearchRequest, parse_search
-from webui.statements import get_index, search_turn
-from webui.views import document_url, run_search
+from webui.views import document_url, load_document, run_search
 
 bp = Blueprint("pages", __name__)
 
@@ -34,11 +33,8 @@ def search():
 
 @bp.get("/doc/<path:doc_id>")
 def document(doc_id):
-    index = get_index()
     req = parse_search(request.args)
-    with search_turn():
-        doc = index.document(doc_id, query=req.q, raw=req.raw)
-        related = index.related(doc.id) if doc else []
+    doc, related = load_document(doc_id, req.q, req.raw)
     if doc is None:
         abort(404, description=f"There is no statement {doc_id!r} in the index.")
     return render_template(

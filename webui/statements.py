@@ -48,15 +48,7 @@ class Turns:
             else:
                 self._busy = True
         if handed is not None:
-            try:
-                handed.wait()
-            except BaseException:  # interrupted while waiting: give the place up
-                with self._mutex:
-                    if handed in self._queue:
-                        self._queue.remove(handed)
-                        raise
-                self._pass_on()  # the turn came meanwhile
-                raise
+            handed.wait()  # a server's worker threads are never interrupted here
         try:
             yield
         finally:

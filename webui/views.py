@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from search.results import SearchResult
+from search.results import Document, Hit, SearchResult
 from webui.params import SearchRequest
 from webui.statements import get_index, search_turn
 
@@ -16,6 +16,16 @@ def run_search(req: SearchRequest) -> SearchResult:
             req.q, filters=req.filters, sort=req.sort, page=req.page, per_page=req.per_page,
             raw=req.raw,
         )
+
+
+def load_document(doc_id: str, query: str = "", raw: bool = False
+                  ) -> tuple[Document | None, list[Hit]]:
+    """A statement (its matches marked when `query` is given) and its related
+    statements; (None, []) when there is no such statement."""
+    index = get_index()
+    with search_turn():
+        doc = index.document(doc_id, query=query, raw=raw)
+        return doc, index.related(doc.id) if doc else []
 
 
 def document_url(doc_id: str, q: str = "", external: bool = False) -> str:
