@@ -184,10 +184,10 @@ class SearchIndex:
             hits = self._hits(snap.searcher, shown, highlights if snippets else None)
 
             suggestion = None
-            # When the words find statements and only the filters remove them,
-            # spelling is not the problem.
-            if (total < SUGGEST_BELOW and not raw and not parsed.is_empty
-                    and int(base.sum()) < SUGGEST_BELOW):
+            # Judged before the filters (total ≤ what the words find): when the
+            # words find statements and only the filters remove them, spelling
+            # is not the problem.
+            if not raw and not parsed.is_empty and int(base.sum()) < SUGGEST_BELOW:
                 suggestion = self._suggestion(snap, parsed, table, masks, total)
             return SearchResult(
                 query=query,
