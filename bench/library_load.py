@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.engines.base import HITS
 from bench.engines.ours import query_filters, query_text
-from bench.measure import closed_loop, percentile
+from bench.measure import closed_loop, load_summary
 from bench.queries import Query, by_name
 from search.engine import SearchIndex
 from webui.statements import Turns
@@ -44,17 +44,9 @@ def measure_library_load(index: Path, queries: tuple[Query, ...], *, clients: in
     if failed:
         raise RuntimeError(f"library load failed: {failed[0]}")
     latencies = [ms for r in results for ms in r["latencies"]]
-    seconds = max(r["seconds"] for r in results)
-    return {
-        "clients": clients,
-        "processes": processes,
-        "requests": len(latencies),
-        "errors": sum(r["errors"] for r in results),
-        "seconds": seconds,
-        "rps": len(latencies) / seconds if seconds else 0.0,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
-    }
+    errors = [e for r in results for e in r["errors"]]
+    summary = load_summary(latencies, errors, max(r["seconds"] for r in results), clients)
+    return {**summary, "processes": processes}
 
 
 def _process(index: str, names: list[str], threads: int, max_requests: int, max_seconds: float,
@@ -91,4 +83,4 @@ def _calls(index: str, queries, threads: int, max_requests: int, max_seconds: fl
 
     run = closed_loop(threads, max_requests, max_seconds, make_caller)
     search_index.close()
-    return {"latencies": run["latencies"], "errors": len(run["errors"]), "seconds": run["seconds"]}
+    return run

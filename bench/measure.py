@@ -141,3 +141,17 @@ def closed_loop(callers: int, max_requests: int, max_seconds: float,
     for t in threads:
         t.join()
     return {"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}
+
+
+def load_summary(latencies: list[float], errors: list[str], seconds: float, clients: int) -> dict:
+    """Requests, errors, throughput and latency percentiles of a closed-loop run."""
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:3],
+        "seconds": seconds,
+        "rps": len(latencies) / seconds if seconds else 0.0,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+    }

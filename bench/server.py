@@ -22,7 +22,7 @@ from bench import ROOT
 from bench.engines.base import HITS
 from bench.engines.ours import query_text
 from bench.library_load import measure_library_load
-from bench.measure import closed_loop, percentile, process_tree_peak_rss_mb
+from bench.measure import closed_loop, load_summary, process_tree_peak_rss_mb
 from bench.queries import Query
 from search.config import WORKERS
 
@@ -116,17 +116,7 @@ def load(port: int, paths: list[str], clients: int, max_requests: int, max_secon
         return call, lambda: conn[0].close()
 
     run = closed_loop(clients, max_requests, max_seconds, make_client)
-    latencies, errors, seconds = run["latencies"], run["errors"], run["seconds"]
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": len(errors),
-        "error_samples": sorted(set(errors))[:3],
-        "seconds": seconds,
-        "rps": len(latencies) / seconds if seconds else 0.0,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
-    }
+    return load_summary(run["latencies"], run["errors"], run["seconds"], clients)
 
 
 def measure_server(index: Path, queries: tuple[Query, ...], *, clients: int = 8,
