@@ -60,6 +60,14 @@ def test_quick_run_writes_a_results_table(tmp_path):
     assert all(row[-1] in ("pass", "FAIL", "not measured") for row in target_rows)
     assert "## Our indexer" in markdown and "incremental s" in markdown
 
+    # The web server and, for comparison, the library under the same load: both answered.
+    web, web_rows = _table(markdown, "## Web server")
+    callers = {row[web.index("caller")] + f" x{row[web.index('clients')]}": row for row in web_rows}
+    assert set(callers) == {"HTTP x1", "HTTP x8", "library, 2 processes x8"}, proc.stderr[-3000:]
+    for row in callers.values():
+        assert row[web.index("errors")] == "0"
+        assert int(row[web.index("requests")]) > 0 and float(row[web.index("p95 ms")]) > 0
+
     assert (tmp_path / "results.png").is_file() == _installed("matplotlib")
     # Generated corpora and indexes stay in the output's work directory.
     assert (tmp_path / "work" / "corpora" / "30").is_dir()
