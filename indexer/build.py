@@ -141,8 +141,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
     where = str(index_dir)
     if whoosh_index.exists_in(where):
         try:
-            ix = whoosh_index.open_dir(where)
-            return ix, S.open_vocabulary(ix, where)
+            return S.open_indexes(where)
         except S.IndexVersionError as err:
             problem = str(err)
         except Exception as err:  # a damaged or foreign index: say so, plainly

@@ -60,9 +60,8 @@ class SearchIndex:
                 f"there is no index in {self.index_dir}; build it with "
                 f"`python -m indexer --index {self.index_dir}`"
             )
-        self._ix = whoosh_index.open_dir(where)
         try:
-            self._words_ix = S.open_vocabulary(self._ix, where)
+            self._ix, self._words_ix = S.open_indexes(where)
         except S.IndexVersionError as err:
             raise IndexUnusable(
                 f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "

@@ -90,10 +90,11 @@ def build_vocabulary_schema() -> fields.Schema:
     return fields.Schema(**{WORDS: fields.STORED()})
 
 
-def open_vocabulary(ix, where: str):
-    """The vocabulary index beside statements index `ix` in directory `where`;
-    raises IndexVersionError when either was written by another version or
-    the vocabulary is missing (a rebuild makes both)."""
+def open_indexes(where: str):
+    """(statements index, vocabulary index) in directory `where`; raises
+    IndexVersionError when either was written by another version or the
+    vocabulary is missing (a rebuild makes both)."""
+    ix = whoosh_index.open_dir(where)
     if not compatible(ix.schema, build_schema()):
         raise IndexVersionError("it was built by another version of the indexer")
     if not whoosh_index.exists_in(where, indexname=VOCABULARY_INDEX):
@@ -101,7 +102,7 @@ def open_vocabulary(ix, where: str):
     words = whoosh_index.open_dir(where, indexname=VOCABULARY_INDEX)
     if not compatible(words.schema, build_vocabulary_schema()):
         raise IndexVersionError("it was built by another version of the indexer")
-    return words
+    return ix, words
 
 
 class IndexVersionError(Exception):
