@@ -9,17 +9,10 @@ from pathlib import Path
 
 import click
 
-from indexer.build import IndexingError, update_index
+from indexer.build import update_index
 from search import config
-
-EXIT_NOTHING_DONE = 2
-
-
-class NothingDone(click.ClickException):
-    """A user error after which nothing was indexed (exit status 2)."""
-
-    exit_code = EXIT_NOTHING_DONE
-
+from search.cli import reports_errors
+from search.config import option
 
 def _progress(quiet: bool):
     """A progress callback: a bar on a terminal, occasional lines otherwise."""
@@ -58,26 +51,19 @@ def _progress(quiet: bool):
 Exit status: 0 when every file was indexed, 1 when some could not be,
 2 when nothing could be done (bad arguments, index locked)."""
 )
-@click.option("--corpus", type=click.Path(path_type=Path), envvar=config.CORPUS.env,
-              default=config.CORPUS.default, show_default=True, show_envvar=True,
-              help=config.CORPUS.help)
-@click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar=config.INDEX.env,
-              default=config.INDEX.default, show_default=True, show_envvar=True,
-              help=config.INDEX.help)
+@option(config.CORPUS, type=click.Path(path_type=Path))
+@option(config.INDEX, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True,
               help="Index every file again; the old index serves searches until the new one is committed.")
-@click.option("--procs", type=click.IntRange(1, 64), envvar=config.PROCS.env,
-              default=config.PROCS.default, show_default=True, show_envvar=True,
-              help=config.PROCS.help)
+@option(config.PROCS)
 @click.option("--wait", type=click.FloatRange(0), default=0, metavar="SECONDS",
               help="Wait this long for another indexer to finish instead of exiting.")
-@click.option("--max-size", "max_mb", type=click.FloatRange(0, min_open=True),
-              envvar=config.MAX_FILE_MB.env, default=config.MAX_FILE_MB.default,
-              show_default=True, show_envvar=True, help=config.MAX_FILE_MB.help)
+@option(config.MAX_FILE_MB)
 @click.option("--commit-every", type=click.IntRange(1), default=None, metavar="N",
               help="Commit after every N statements, so a long run keeps its progress.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@reports_errors
 def main(corpus, index_dir, rebuild, procs, wait, max_mb, commit_every, as_json, quiet):
     """Index the statements in CORPUS: new files are added, changed ones
     re-indexed, deleted ones removed; unchanged files are not touched."""
@@ -88,15 +74,12 @@ def main(corpus, index_dir, rebuild, procs, wait, max_mb, commit_every, as_json,
             corpus, index_dir, rebuild=rebuild, procs=procs, wait=wait,
             max_file_size=int(max_mb * 1024 * 1024), progress=on_progress, **extra,
         )
-    except IndexingError as err:
-        close_progress()
-        raise NothingDone(str(err))
     except KeyboardInterrupt:
-        close_progress()
         click.echo("interrupted: the index holds its last commit; run the indexer again "
                    "to finish", err=True)
         sys.exit(130)
-    close_progress()
+    finally:
+        close_progress()
 
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

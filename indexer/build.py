@@ -34,6 +34,7 @@ from indexer.read import (
     scan,
 )
 from search import schema as S
+from search.errors import IndexingError, IndexLocked, IndexUnusable
 from search.analysis import clean_words, word_forms
 
 LOCK_NAME = "indexer.lock"
@@ -46,14 +47,6 @@ COMPOUND = False
 # A group that was indexed with problems (say, a broken JSON line) stores this
 # prefix on its hash, so every run reads it again and reports the problem.
 PARTIAL = "partial-"
-
-
-class IndexingError(Exception):
-    """Nothing could be done (bad arguments, unusable index); says what to do."""
-
-
-class IndexLocked(IndexingError):
-    """Another indexer is writing to the same index."""
 
 
 @dataclass
@@ -142,7 +135,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
     if whoosh_index.exists_in(where):
         try:
             return S.open_indexes(where)
-        except S.IndexVersionError as err:
+        except IndexUnusable as err:
             problem = str(err)
         except Exception as err:  # a damaged or foreign index: say so, plainly
             problem = f"it cannot be opened ({err})"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from search.errors import ReadError
 from search.schema import SCHEMA_VERSION
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
@@ -36,10 +37,6 @@ META_KEYS = ("title", "date", "number", "lang")
 # Bump when reading or extraction changes what is indexed: every statement
 # is then re-indexed by the next incremental run.
 READER_VERSION = 1
-
-
-class ReadError(Exception):
-    """A file that cannot be read as a statement; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ import sys
 import click
 
 from search import config
-from search.engine import IndexUnusable, SearchIndex
-from search.query import QueryError
+from search.cli import reports_errors
+from search.config import option
+from search.engine import SearchIndex
 from search.results import SORTS, Filters
 
 
@@ -42,8 +43,7 @@ def _date(value: str | None) -> dt.date | None:
     python -m search 'резолюция OR resolution' --parsed --limit 3"""
 )
 @click.argument("query", default="")
-@click.option("--index", "index_dir", envvar=config.INDEX.env, default=config.INDEX.default,
-              show_default=True, show_envvar=True, help=config.INDEX.help)
+@option(config.INDEX)
 @click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Results to show.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
@@ -58,6 +58,7 @@ def _date(value: str | None) -> dt.date | None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON lines).")
 @click.option("--parsed", is_flag=True, help="Print the query as it was understood.")
 @click.option("--facets", "show_facets", is_flag=True, help="Print facet counts too.")
+@reports_errors
 def main(query, index_dir, limit, page, sort, year, number, lang, date_from, date_to, raw,
          as_json, parsed, show_facets):
     """Search the statements for QUERY (see the README for the query language)."""
@@ -65,12 +66,9 @@ def main(query, index_dir, limit, page, sort, year, number, lang, date_from, dat
         years=tuple(year), numbers=tuple(number), langs=tuple(lang),
         date_from=_date(date_from), date_to=_date(date_to),
     )
-    try:
-        with SearchIndex(index_dir) as index:
-            result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
-                                  facets=show_facets, raw=raw)
-    except (IndexUnusable, QueryError) as err:
-        raise click.ClickException(str(err))
+    with SearchIndex(index_dir) as index:
+        result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
+                              facets=show_facets, raw=raw)
 
     if as_json:
         for hit in result.hits:

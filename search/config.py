@@ -1,24 +1,54 @@
 """Settings shared by the command-line tools and the web app, declared once.
 
-Each setting is read from a command-line flag, then from its environment
-variable, then falls back to its default.
+Each setting is read from its command-line flag, then from its environment
+variable, then falls back to its default. `SETTINGS` is the one table: every
+CLI declares its options with `option(setting)`, the web app reads the same
+variables, and a test checks that the README documents each of them.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import click
 
 
 @dataclass(frozen=True)
 class Setting:
-    env: str
+    flag: str  # the command-line flag, e.g. "--index"
+    env: str  # the environment variable, e.g. "STATEMENTS_INDEX"
     default: object
     help: str
+    type: object = None  # a click type; None for text
+    dest: str | None = None  # the parameter name in the command's function
+    extra: dict = field(default_factory=dict)  # other click.option arguments
+
+    @property
+    def name(self) -> str:
+        return self.dest or self.flag.lstrip("-").replace("-", "_")
 
 
-INDEX = Setting("STATEMENTS_INDEX", "index", "Index directory.")
-CORPUS = Setting("STATEMENTS_CORPUS", "corpus", "Corpus directory (the statements).")
-PROCS = Setting("STATEMENTS_PROCS", 1, "Indexing processes.")
-MAX_FILE_MB = Setting("STATEMENTS_MAX_FILE_MB", 50, "Largest file to index, in megabytes.")
-HOST = Setting("STATEMENTS_HOST", "127.0.0.1", "Address to listen on.")
-PORT = Setting("STATEMENTS_PORT", 8000, "Port to listen on.")
-THREADS = Setting("STATEMENTS_THREADS", 8, "Web server threads per worker process.")
-WORKERS = Setting("STATEMENTS_WORKERS", 2, "Web server worker processes (each uses a core).")
+INDEX = Setting("--index", "STATEMENTS_INDEX", "index", "Index directory.", dest="index_dir")
+CORPUS = Setting("--corpus", "STATEMENTS_CORPUS", "corpus", "Corpus directory (the statements).")
+PROCS = Setting("--procs", "STATEMENTS_PROCS", 1, "Indexing processes.", click.IntRange(1, 64))
+MAX_FILE_MB = Setting("--max-size", "STATEMENTS_MAX_FILE_MB", 50,
+                      "Largest file to index, in megabytes.",
+                      click.FloatRange(0, min_open=True), dest="max_mb")
+HOST = Setting("--host", "STATEMENTS_HOST", "127.0.0.1", "Address to listen on.")
+PORT = Setting("--port", "STATEMENTS_PORT", 8000, "Port to listen on.", click.IntRange(1, 65535))
+THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per worker process.",
+                  click.IntRange(1, 64))
+WORKERS = Setting("--workers", "STATEMENTS_WORKERS", 2,
+                  "Web server worker processes (each uses a core).", click.IntRange(1, 64))
+
+SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, HOST, PORT, THREADS, WORKERS)
+
+
+def option(setting: Setting, **overrides):
+    """A click option for a setting: its flag, variable, default and help."""
+    kwargs = dict(envvar=setting.env, default=setting.default, show_default=True,
+                  show_envvar=True, help=setting.help, **setting.extra)
+    if setting.type is not None:
+        kwargs["type"] = setting.type
+    kwargs.update(overrides)
+    return click.option(setting.flag, setting.name, **kwargs)

@@ -19,6 +19,7 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.analysis import fold, has_letters, is_stop_word
+from search.errors import IndexUnusable
 from search.facets import FacetTable
 from search.query import ParsedQuery, QueryBuilder, QueryError, parse
 from search.results import SORTS, Document, Filters, Hit, SearchResult, Section
@@ -29,11 +30,6 @@ from search.vocabulary import Vocabulary
 RETRIES = 3  # attempts at a search while the indexer keeps committing
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer statements
 MAX_PER_PAGE = 100
-
-
-class IndexUnusable(Exception):
-    """No index where one was expected, or one this version cannot read; the
-    message says how to make one."""
 
 
 @dataclass
@@ -62,7 +58,7 @@ class SearchIndex:
             )
         try:
             self._ix, self._words_ix = S.open_indexes(where)
-        except S.IndexVersionError as err:
+        except IndexUnusable as err:
             raise IndexUnusable(
                 f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "
                 f"`python -m indexer --rebuild --index {self.index_dir}`"

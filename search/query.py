@@ -30,6 +30,7 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.analysis import fold, is_stop_word, query_positions
+from search.errors import QueryError  # noqa: F401  (raised here, imported from here)
 from search.langdata import LANGUAGE_NAMES, LANGUAGES
 from search.phrases import Adjacent
 
@@ -39,10 +40,6 @@ MIN_PREFIX = 2  # letters before a *
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
-
-
-class QueryError(ValueError):
-    """A query that cannot be run; the message says what to change."""
 
 
 # --- the query tree ------------------------------------------------------------

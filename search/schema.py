@@ -14,6 +14,7 @@ from whoosh import columns, fields, formats
 from whoosh import index as whoosh_index
 
 from search.analysis import language_analyzer, surface_analyzer
+from search.errors import IndexUnusable
 from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
@@ -92,21 +93,17 @@ def build_vocabulary_schema() -> fields.Schema:
 
 def open_indexes(where: str):
     """(statements index, vocabulary index) in directory `where`; raises
-    IndexVersionError when either was written by another version or the
+    IndexUnusable (saying why, without the remedy) when either was written by another version or the
     vocabulary is missing (a rebuild makes both)."""
     ix = whoosh_index.open_dir(where)
     if not compatible(ix.schema, build_schema()):
-        raise IndexVersionError("it was built by another version of the indexer")
+        raise IndexUnusable("it was built by another version of the indexer")
     if not whoosh_index.exists_in(where, indexname=VOCABULARY_INDEX):
-        raise IndexVersionError("its vocabulary is missing")
+        raise IndexUnusable("its vocabulary is missing")
     words = whoosh_index.open_dir(where, indexname=VOCABULARY_INDEX)
     if not compatible(words.schema, build_vocabulary_schema()):
-        raise IndexVersionError("it was built by another version of the indexer")
+        raise IndexUnusable("it was built by another version of the indexer")
     return ix, words
-
-
-class IndexVersionError(Exception):
-    """An index this version cannot use; the message says why."""
 
 
 def vocabulary_words(reader) -> list[str]:

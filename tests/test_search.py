@@ -389,4 +389,4 @@ def test_cli_text_and_parsed_query(index_dir):
 
 def test_cli_missing_index_says_how_to_build_it(tmp_path):
     result = run_search("x", "--index", str(tmp_path / "none"))
-    assert result.returncode == 1 and "python -m indexer" in result.stderr
+    assert result.returncode == 2 and "python -m indexer" in result.stderr

@@ -8,6 +8,8 @@ import logging
 import click
 
 from search import config
+from search.cli import reports_errors
+from search.config import option
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
@@ -28,18 +30,12 @@ def _is_loopback(host: str) -> bool:
     python -m webui --index index --port 8000
     python -m webui --host 0.0.0.0   # reachable from the network: see the README"""
 )
-@click.option("--index", "index_dir", envvar=config.INDEX.env, default=config.INDEX.default,
-              show_default=True, show_envvar=True, help=config.INDEX.help)
-@click.option("--host", envvar=config.HOST.env, default=config.HOST.default, show_default=True,
-              show_envvar=True, help=config.HOST.help)
-@click.option("--port", type=click.IntRange(1, 65535), envvar=config.PORT.env,
-              default=config.PORT.default, show_default=True, show_envvar=True, help=config.PORT.help)
-@click.option("--threads", type=click.IntRange(1, 64), envvar=config.THREADS.env,
-              default=config.THREADS.default, show_default=True, show_envvar=True,
-              help=config.THREADS.help)
-@click.option("--workers", type=click.IntRange(1, 64), envvar=config.WORKERS.env,
-              default=config.WORKERS.default, show_default=True, show_envvar=True,
-              help=config.WORKERS.help)
+@option(config.INDEX)
+@option(config.HOST)
+@option(config.PORT)
+@option(config.THREADS)
+@option(config.WORKERS)
+@reports_errors
 def main(index_dir, host, port, threads, workers):
     """Serve the statement search on HOST:PORT (read-only; follows new index commits)."""
     from whoosh import index as whoosh_index

@@ -9,9 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.query import QueryError
-from webui.params import ParameterError
-from webui.statements import IndexUnavailable
+from search.errors import StatementsError
 
 
 def wants_json() -> bool:
@@ -27,17 +25,10 @@ def _error(status: int, code: str, message: str):
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(ParameterError)
-    def bad_parameter(err: ParameterError):
-        return _error(400, err.code, str(err))
-
-    @app.errorhandler(QueryError)
-    def bad_query(err: QueryError):
-        return _error(400, "invalid_query", str(err))
-
-    @app.errorhandler(IndexUnavailable)
-    def no_index(err: IndexUnavailable):
-        return _error(503, "index_unavailable", str(err))
+    @app.errorhandler(StatementsError)
+    def known_error(err: StatementsError):
+        # Each error of the project's family carries its own status and code.
+        return _error(err.http_status, err.code, str(err))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from search.engine import MAX_PER_PAGE
+from search.errors import InvalidInput
 from search.results import SORTS, Filters
 
 MAX_QUERY_CHARS = 2000
@@ -17,10 +18,8 @@ DEFAULT_PER_PAGE = 20
 LANGS = ("en", "ru")
 
 
-class ParameterError(ValueError):
+class ParameterError(InvalidInput):
     """A request parameter that cannot be used."""
-
-    code = "invalid_parameter"
 
     def __init__(self, name: str, message: str):
         super().__init__(f"{name}: {message}")

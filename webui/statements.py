@@ -14,12 +14,8 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app
 
-from search.engine import IndexUnusable, SearchIndex
-
-
-class IndexUnavailable(Exception):
-    """No index to search yet; the message says how to build it."""
-
+from search.engine import SearchIndex
+from search.errors import IndexUnusable
 
 class Turns:
     """One search at a time in this process, in the order they arrived.
@@ -79,10 +75,7 @@ class _Holder:
         if self.index is None:
             with self.lock:
                 if self.index is None:
-                    try:
-                        self.index = SearchIndex(self.index_dir)
-                    except IndexUnusable as err:
-                        raise IndexUnavailable(str(err)) from None
+                    self.index = SearchIndex(self.index_dir)
         return self.index
 
 
@@ -95,7 +88,7 @@ def warm_up(app: Flask) -> bool:
     for the morphology dictionaries and the facet columns to load."""
     try:
         app.extensions["statements"].get().search("выборы elections", per_page=1)
-    except IndexUnavailable:
+    except IndexUnusable:
         return False
     except Exception:  # serve anyway: each request will report what is wrong
         app.logger.exception("warming up the index failed")
@@ -104,7 +97,7 @@ def warm_up(app: Flask) -> bool:
 
 
 def get_index() -> SearchIndex:
-    """The app's SearchIndex (raises IndexUnavailable when there is none yet)."""
+    """The app's SearchIndex (raises IndexUnusable when there is none yet)."""
     return current_app.extensions["statements"].get()
 
 
