@@ -21,7 +21,10 @@ from search import schema as S
 from search.analysis import fold, has_letters, is_stop_word
 from search.errors import IndexUnusable
 from search.facets import FacetTable
-from search.query import ParsedQuery, QueryBuilder, QueryError, parse
+from search.errors import QueryError
+from search.query_build import QueryBuilder
+from search.query_parser import parse
+from search.query_tree import ParsedQuery
 from search.results import SORTS, Document, Filters, Hit, SearchResult, Section
 from search.scoring import CachedBM25F, LengthNorms
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets

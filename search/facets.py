@@ -12,7 +12,7 @@ import numpy as np
 
 from search import schema as S
 from search.langdata import LANGUAGES
-from search.query import date_key_range
+from search.query_build import date_key_range
 from search.results import FacetValue, Filters
 
 TOP_NUMBERS = 20

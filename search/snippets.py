@@ -22,7 +22,7 @@ from search import schema as S
 from search.analysis import PART_RE, WORD_RE, fold, fold_text, is_stop_word, word_terms
 from whoosh.reading import TermNotFound
 
-from search.query import Highlights
+from search.query_build import Highlights
 from search.results import Snippet
 
 FRAGMENT_CHARS = 240

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from search.query import QueryError
+from search.errors import QueryError
 from search.results import SORTS, Filters
 
 API_PARAMS = ["q", "page", "per_page", "sort", "lang", "year", "number", "number_min", "number_max",

@@ -6,7 +6,10 @@ import pytest
 from whoosh import query as wq
 
 from search.phrases import Adjacent
-from search.query import Filter, QueryBuilder, QueryError, Text, parse
+from search.errors import QueryError
+from search.query_build import QueryBuilder
+from search.query_parser import parse
+from search.query_tree import Filter, Text
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,217 @@
+"""Query tree → Whoosh query, and the terms to mark in the text found.
+
+Word forms come from the same analysers that indexed the text, so a query
+finds every form of its words; prefixes and fuzzy words expand into the
+corpus's own words (see search.vocabulary) within a budget per query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search import schema as S
+from search.analysis import fold, is_stop_word, query_positions
+from search.phrases import Adjacent
+from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
+
+MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
+MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
+MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
+
+
+@functools.lru_cache(maxsize=1)
+def whoosh_schema():
+    """The index schema, built once: its analysers are what queries are analysed with."""
+    return S.build_schema()
+
+
+def analyzer(fieldname: str):
+    return whoosh_schema()[fieldname].analyzer
+
+
+@dataclass
+class Highlights:
+    """What to mark in text: index terms per field, prefixes, exact word forms."""
+
+    terms: dict[str, set[str]] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+    def add(self, fieldname: str, term: str) -> None:
+        self.terms.setdefault(fieldname, set()).add(term)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes or self.words)
+
+
+class QueryBuilder:
+    """Turns a parsed query into a Whoosh query and the terms to highlight.
+
+    `vocabulary` (see search.vocabulary) expands prefixes and fuzzy words into
+    the corpus's own word forms; without it they become Whoosh's own Prefix
+    and FuzzyTerm queries over the index terms.
+    """
+
+    def __init__(self, vocabulary=None):
+        self.vocabulary = vocabulary
+        self._expansions: dict[tuple, tuple[list, Highlights]] = {}
+        self._budget = MAX_QUERY_EXPANSIONS
+
+    def build(self, parsed: ParsedQuery) -> tuple[wq.Query, Highlights]:
+        highlights = Highlights()
+        self._expansions, self._budget = {}, MAX_QUERY_EXPANSIONS
+        if parsed.raw is not None:
+            for fieldname, text in parsed.raw.iter_all_terms():
+                if fieldname in S.TEXT_FIELDS:
+                    highlights.add(fieldname, text.decode() if isinstance(text, bytes) else text)
+            return parsed.raw, highlights
+        q = self._node(parsed.root, highlights, negated=False)
+        if q is None:
+            return wq.NullQuery, highlights
+        return q, highlights
+
+    def _node(self, node, hl: Highlights, negated: bool):
+        if isinstance(node, MatchAll):
+            return wq.Every()
+        if isinstance(node, Text):
+            return self._text(node, hl if not negated else Highlights())
+        if isinstance(node, Filter):
+            return filter_query(node)
+        if isinstance(node, Not):
+            inner = self._node(node.item, hl, not negated)
+            return wq.Not(inner) if inner is not None else None
+        # x AND x is x, x OR x is x: a repeated clause is searched once.
+        unique: dict = {}
+        for x in node.items:
+            unique.setdefault(_without_span(x), x)
+        items = [self._node(x, hl, negated) for x in unique.values()]
+        items = [x for x in items if x is not None]
+        if not items:
+            return None
+        if node.op == "or":
+            return items[0] if len(items) == 1 else wq.Or(items)
+        positives = [x for x in items if not isinstance(x, wq.Not)]
+        negatives = [x.query for x in items if isinstance(x, wq.Not)]
+        base = (positives[0] if len(positives) == 1 else wq.And(positives)) if positives else wq.Every()
+        for neg in negatives:
+            base = wq.AndNot(base, neg)
+        return base
+
+    def _text(self, node: Text, hl: Highlights):
+        fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
+        if node.kind in ("prefix", "fuzzy"):
+            return self._expanded(node, fields, hl)
+        if node.kind == "word" and is_stop_word(fold(node.text)):
+            return None
+        parts = []
+        for fieldname in fields:
+            positions = query_positions(analyzer(fieldname), node.text)
+            if not positions:
+                continue
+            for alts in positions:
+                for term in alts:
+                    hl.add(fieldname, term)
+            if len(positions) == 1:
+                parts.append(_alternatives(fieldname, positions[0]))
+            else:  # a phrase, or a word the analyser splits (a hyphenated one)
+                parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _expanded(self, node: Text, fields, hl: Highlights):
+        """A prefix or fuzzy word: the corpus words it stands for, in any form.
+
+        A word repeated in a query is expanded once, and all the expansions of
+        one query share a budget, so a long query cannot multiply the work.
+        """
+        key = (node.kind, fold(node.text), node.maxdist, tuple(fields), self.vocabulary is None)
+        if key not in self._expansions:
+            own = Highlights()
+            query = self._expand(node, fields, own)
+            self._expansions[key] = (query, own)
+        query, own = self._expansions[key]
+        hl.prefixes |= own.prefixes
+        hl.words |= own.words
+        for fieldname, terms in own.terms.items():
+            for term in terms:
+                hl.add(fieldname, term)
+        return query
+
+    def _expand(self, node: Text, fields, hl: Highlights):
+        base = fold(node.text)
+        limit = max(MIN_EXPANSIONS, min(MAX_EXPANSIONS, self._budget))
+        if self.vocabulary is None:
+            if node.kind == "prefix":
+                hl.prefixes.add(base)
+                return wq.Or([wq.Prefix(f, base) for f in fields])
+            hl.words.add(base)
+            return wq.Or([wq.FuzzyTerm(f, base, maxdist=node.maxdist, prefixlength=1) for f in fields])
+        if node.kind == "prefix":
+            words = self.vocabulary.prefix_words(base, limit)
+            hl.prefixes.add(base)
+        else:
+            words = self.vocabulary.similar_words(base, node.maxdist, limit)
+            hl.words.update(words)
+        self._budget -= len(words)
+        parts = []
+        for fieldname in fields:
+            terms = sorted({t for w in words for alts in query_positions(analyzer(fieldname), w)
+                            for t in alts})
+            for term in terms:
+                hl.add(fieldname, term)
+            if terms:
+                parts.append(wq.Or([wq.Term(fieldname, t) for t in terms]))
+        if not parts:
+            return wq.NullQuery
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _without_span(node):
+    return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
+
+
+def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
+    """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0])
+    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms])
+
+
+def filter_query(node: Filter) -> wq.Query:
+    """The Whoosh query of a metadata filter."""
+    if node.field == "lang":
+        return wq.Term(S.LANG, node.lo)
+    if node.field == "no":
+        return wq.Term(S.DOCNO, node.lo)
+    if node.field == "date":
+        return date_query(node.lo, node.hi)
+    fieldname = {"number": S.NUMBERS, "year": S.YEAR, "mentioned": S.MENTIONED_YEARS}[node.field]
+    return wq.NumericRange(fieldname, node.lo, node.hi)
+
+
+def date_query(lo: dt.date | None, hi: dt.date | None) -> wq.Query:
+    """Statements dated within [lo, hi]; those known only by year, when it overlaps.
+
+    A statement known only by its year Y has the date key Y0000, which sorts
+    before every day of Y: the range catches the years after lo's, and one
+    more clause catches lo's own year.
+    """
+    lo_key, hi_key = date_key_range(lo, hi)
+    dated = wq.NumericRange(S.DATEKEY, lo_key, hi_key)
+    if lo is None:
+        return dated
+    first_year = S.date_key(lo.year)
+    return wq.Or([dated, wq.NumericRange(S.DATEKEY, first_year, first_year)])
+
+
+def date_key_range(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int | None]:
+    """Date-key bounds of a date range; unknown dates (key 0) never match."""
+    lo_key = S.date_key(lo.year, lo.month, lo.day) if lo else 1
+    hi_key = S.date_key(hi.year, hi.month, hi.day) if hi else None
+    return lo_key, hi_key

@@ -1,0 +1,50 @@
+"""Lexing user query text: tokens, and the field names the syntax knows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FIELD_ALIASES = {
+    "title": "title",
+    "lang": "lang", "language": "lang",
+    "number": "number", "num": "number",
+    "year": "year",
+    "date": "date",
+    "no": "no", "docno": "no",
+    "mentioned": "mentioned", "mentions": "mentioned",
+}
+TEXT_FIELD_NAMES = {"title"}
+LANG_ALIASES = {
+    "en": "en", "eng": "en", "english": "en", "английский": "en",
+    "ru": "ru", "rus": "ru", "russian": "ru", "русский": "ru",
+}
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<field>[A-Za-z]+):(?=\S)
+  | (?P<range>[\[{][^\]}]*\s(?:TO|to)\s[^\]}]*[\]}])
+  | (?P<quote>["“”«»„])
+  | (?P<word>[^\s()"“”«»„]+)
+    """,
+    re.X,
+)
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def lex(text: str) -> list[Token]:
+    return [
+        Token(m.lastgroup, m.group(), m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
+        if m.lastgroup != "space"
+    ]

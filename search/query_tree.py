@@ -1,0 +1,101 @@
+"""The query tree: what a parsed query is, independent of any index.
+
+`search.query_parser` builds it from user text; `search.query_build` turns
+it into a Whoosh query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words to find: a word, a "phrase", a prefix* or a fuzzy~ word."""
+
+    kind: str  # "word", "phrase", "prefix" or "fuzzy"
+    text: str
+    field: str | None = None  # None: title and every body; "title": title only
+    maxdist: int = 0  # for fuzzy words
+    span: tuple[int, int] | None = None  # where the user typed it
+
+    def __str__(self) -> str:
+        body = {
+            "word": self.text,
+            "phrase": f'"{self.text}"',
+            "prefix": f"{self.text}*",
+            "fuzzy": f"{self.text}~{self.maxdist}",
+        }[self.kind]
+        return f"{self.field}:{body}" if self.field else body
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A metadata condition: field value, or field in [lo, hi] (None = open)."""
+
+    field: str  # "number", "year", "date", "lang", "no", "mentioned"
+    lo: object
+    hi: object
+
+    def __str__(self) -> str:
+        if self.lo == self.hi:
+            return f"{self.field}:{self.lo}"
+        return f"{self.field}:[{'*' if self.lo is None else self.lo} TO {'*' if self.hi is None else self.hi}]"
+
+
+@dataclass(frozen=True)
+class Bool:
+    op: str  # "and" or "or"
+    items: tuple
+
+    def __str__(self) -> str:
+        joiner = " OR " if self.op == "or" else " AND "
+        return "(" + joiner.join(map(str, self.items)) + ")"
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+    def __str__(self) -> str:
+        return f"NOT {self.item}"
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    def __str__(self) -> str:
+        return "*"
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query: its tree, the text it came from, and notices for the user."""
+
+    text: str
+    root: object
+    notices: list[str] = field(default_factory=list)
+    raw: object = None  # a Whoosh query, in raw mode
+
+    def __str__(self) -> str:
+        return str(self.raw) if self.raw is not None else str(self.root)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.raw is None and isinstance(self.root, MatchAll)
+
+    def texts(self, negated: bool = False) -> list[Text]:
+        """The Text leaves, outside NOT unless `negated` (for marking matches)."""
+        found: list[Text] = []
+
+        def walk(node, inside_not):
+            if isinstance(node, Text):
+                if inside_not == negated:
+                    found.append(node)
+            elif isinstance(node, Bool):
+                for item in node.items:
+                    walk(item, inside_not)
+            elif isinstance(node, Not):
+                walk(node.item, not inside_not)
+
+        walk(self.root, False)
+        return found
