@@ -143,9 +143,16 @@ def test_words_that_look_common_are_kept(en, word):
 
 
 def test_offsets_point_into_the_original_text(ru):
-    text = "На «оккупированных» территориях"
-    for t in ru(text, chars=True):
-        assert text[t.startchar : t.endchar].lower() in ("оккупированных", "территориях")
+    text = "На «ОККУПИРОВАННЫХ» территориях, Ёлка и выборах"
+    tokens = [(t.text, text[t.startchar : t.endchar]) for t in ru(text, chars=True)]
+    # Every term of a word (each of its lemmas) points at the word as written.
+    assert tokens == [
+        ("оккупировать", "ОККУПИРОВАННЫХ"),
+        ("территория", "территориях"),
+        ("елка", "Ёлка"),
+        ("выборы", "выборах"),
+        ("выбор", "выборах"),
+    ]
 
 
 def test_numbers_are_terms(ru):
