@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
+from search.fields import DATE_RANGE, FIELDS, LANGUAGE, Field
+from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS  # noqa: F401  (the facets' sizes)
 from search.langdata import LANGUAGES
 from search.query_build import date_key_range
 from search.results import FacetValue, Filters
-
-TOP_NUMBERS = 20
-TOP_MENTIONED_YEARS = 30
 
 
 class MultiColumn:
@@ -81,28 +80,33 @@ class FacetTable:
     # --- filters ----------------------------------------------------------------
 
     def filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
-        """One mask per active facet filter (the date range counts as "date")."""
-        masks = {}
-        if filters.years:
-            masks["year"] = np.isin(self.year, filters.years)
-        if filters.langs:
-            masks["lang"] = (self.lang & S.lang_mask(filters.langs)) != 0
-        if filters.numbers or filters.number_min is not None or filters.number_max is not None:
-            mask = np.ones(self.size, dtype=bool)
-            if filters.numbers:
-                mask &= self.numbers.docs_with_any(filters.numbers) | self.mentioned.docs_with_any(filters.numbers)
-            if filters.number_min is not None or filters.number_max is not None:
-                lo, hi = filters.number_min, filters.number_max
-                mask &= self.numbers.docs_in_range(lo, hi) | self.mentioned.docs_in_range(lo, hi)
-            masks["number"] = mask
-        if filters.mentioned_years:
-            masks["mentioned_year"] = self.mentioned.docs_with_any(filters.mentioned_years)
-        if filters.date_from or filters.date_to:
-            masks["date"] = self.date_mask(filters.date_from, filters.date_to)
+        """One mask per facet with an active filter (the date range counts as "date");
+        the filters of one facet (numbers and a number range) narrow it together."""
+        masks: dict[str, np.ndarray] = {}
+        for f in FIELDS:
+            if f.active(filters):
+                mask = self._mask(f, f.value(filters))
+                masks[f.group] = masks[f.group] & mask if f.group in masks else mask
         return masks
 
+    def _mask(self, f: Field, value) -> np.ndarray:
+        if f.kind == DATE_RANGE:
+            return self.date_mask(*value)
+        if f.kind == LANGUAGE:
+            return (self.lang & S.lang_mask(value)) != 0
+        mask = np.zeros(self.size, dtype=bool)
+        for name in f.columns:  # a match in any of the filter's columns
+            column = getattr(self, name)
+            if f.is_range:
+                mask |= column.docs_in_range(*value)
+            elif isinstance(column, MultiColumn):
+                mask |= column.docs_with_any(value)
+            else:
+                mask |= np.isin(column, value)
+        return mask
+
     def date_mask(self, lo, hi) -> np.ndarray:
-        """As query.date_query: dated within, or known only by an overlapping year."""
+        """As query_build.date_query: dated within, or known only by an overlapping year."""
         lo_key, hi_key = date_key_range(lo, hi)
         mask = self.datekey >= lo_key
         if hi_key is not None:
@@ -121,18 +125,24 @@ class FacetTable:
     # --- counts -------------------------------------------------------------------
 
     def facets(self, base: np.ndarray, filters: Filters, masks: dict[str, np.ndarray]):
-        """Counts for every facet. A facet's own selection does not narrow it,
-        so its other values stay visible with their counts (multi-select)."""
-        return {
-            "year": self.year_facet(self.combine(base, masks, "year"), filters),
-            "number": self._top(self.numbers, self.combine(base, masks, "number"),
-                                filters.numbers, TOP_NUMBERS),
-            "mentioned_year": self._top(self.mentioned, self.combine(base, masks, "mentioned_year"),
-                                        filters.mentioned_years, TOP_MENTIONED_YEARS),
-            "lang": self.lang_facet(self.combine(base, masks, "lang"), filters),
-        }
+        """Counts for every counted facet. A facet's own selection does not narrow
+        it, so its other values stay visible with their counts (multi-select)."""
+        out = {}
+        for f in FIELDS:
+            if not f.counted:
+                continue
+            mask = self.combine(base, masks, f.group)
+            selected = f.value(filters)
+            if f.kind == LANGUAGE:
+                out[f.name] = self.lang_facet(mask, selected)
+            elif f.display == "histogram":
+                out[f.name] = self.year_facet(mask, selected)
+            else:
+                out[f.name] = self._top(getattr(self, f.columns[0]), mask, selected, f.top)
+        return out
 
-    def year_facet(self, mask: np.ndarray, filters: Filters) -> list[FacetValue]:
+    def year_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:
+        """Years, newest first, each with its months."""
         years = self.year[mask]
         months = self.month[mask]
         out = []
@@ -142,20 +152,20 @@ class FacetTable:
             children = [
                 FacetValue(int(m), int(c)) for m, c in zip(month_values, month_counts) if m
             ]
-            out.append(FacetValue(int(year), int(in_year.sum()), year in filters.years, children))
+            out.append(FacetValue(int(year), int(in_year.sum()), year in selected, children))
         return out
 
-    def lang_facet(self, mask: np.ndarray, filters: Filters) -> list[FacetValue]:
+    def lang_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:
         langs = self.lang[mask]
         out = []
         for n, lang in enumerate(LANGUAGES):
             count = int(((langs >> n) & 1).sum())
-            if count or lang in filters.langs:
-                out.append(FacetValue(lang, count, lang in filters.langs))
+            if count or lang in selected:
+                out.append(FacetValue(lang, count, lang in selected))
         return out
 
     @staticmethod
-    def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int) -> list[FacetValue]:
+    def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int | None) -> list[FacetValue]:
         values, counts = column.counts(mask)
         order = np.lexsort((values, -counts))[:limit]
         out = [FacetValue(int(values[i]), int(counts[i]), int(values[i]) in selected) for i in order]

@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.analysis import fold, is_stop_word, query_positions
+from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
 from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 
@@ -185,14 +186,14 @@ def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
 
 def filter_query(node: Filter) -> wq.Query:
     """The Whoosh query of a metadata filter."""
-    if node.field == "lang":
-        return wq.Term(S.LANG, node.lo)
     if node.field == "no":
         return wq.Term(S.DOCNO, node.lo)
-    if node.field == "date":
+    f = BY_SYNTAX[node.field]
+    if f.kind == DATE_RANGE:
         return date_query(node.lo, node.hi)
-    fieldname = {"number": S.NUMBERS, "year": S.YEAR, "mentioned": S.MENTIONED_YEARS}[node.field]
-    return wq.NumericRange(fieldname, node.lo, node.hi)
+    if f.kind in (LANGUAGE, KEYWORD):
+        return wq.Term(f.index_field, node.lo)
+    return wq.NumericRange(f.index_field, node.lo, node.hi)
 
 
 def date_query(lo: dt.date | None, hi: dt.date | None) -> wq.Query:

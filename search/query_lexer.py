@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-FIELD_ALIASES = {
-    "title": "title",
-    "lang": "lang", "language": "lang",
-    "number": "number", "num": "number",
-    "year": "year",
-    "date": "date",
-    "no": "no", "docno": "no",
-    "mentioned": "mentioned", "mentions": "mentioned",
-}
+from search.fields import SYNTAX_ALIASES
+
+# Query-syntax field names: the text fields, a statement's own number, and the filters.
+FIELD_ALIASES = {"title": "title", "no": "no", "docno": "no", **SYNTAX_ALIASES}
 TEXT_FIELD_NAMES = {"title"}
 LANG_ALIASES = {
     "en": "en", "eng": "en", "english": "en", "английский": "en",

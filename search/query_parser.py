@@ -27,7 +27,7 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.errors import QueryError
-from search.langdata import LANGUAGES
+from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.query_build import whoosh_schema
 from search.query_lexer import FIELD_ALIASES, LANG_ALIASES, TEXT_FIELD_NAMES, Token, lex
 from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
@@ -246,8 +246,7 @@ class _Parser:
         if field is None:
             # "10:30", "UN:" or a field we do not know: plain text.
             if not name.isdigit():
-                self.note(f"“{name}:” is not a field (try title:, lang:, year:, date:, number:, "
-                          "mentioned: or no:); it is read as a word.")
+                self.note(f"“{name}:” is not a field (try {_FIELD_LIST}); it is read as a word.")
             return self.word(name, tok.start, None)
         if nxt is None:
             return None
@@ -257,7 +256,7 @@ class _Parser:
                 return None
             return self.primary_from(self.take(), field)
         value_tok = self.take()
-        if value_tok.kind == "range" and field in ("number", "year", "date", "mentioned"):
+        if value_tok.kind == "range" and field in _RANGED:
             lo, hi = re.split(r"\s+(?:TO|to)\s+", value_tok.text[1:-1].strip(), maxsplit=1)
             return self.filter_range(field, lo.strip(), hi.strip(), value_tok.text)
         value = value_tok.text.strip('"“”«»„') if value_tok.kind != "phrase" else value_tok.text
@@ -265,16 +264,17 @@ class _Parser:
 
     def filter_value(self, field: str, value: str):
         try:
-            if field == "lang":
+            kind = BY_SYNTAX[field].kind if field in BY_SYNTAX else KEYWORD
+            if kind == LANGUAGE:
                 lang = LANG_ALIASES.get(value.lower())
                 if lang is None:
-                    raise ValueError(f"lang: takes one of {', '.join(LANGUAGES)}")
-                return self.leaf(Filter("lang", lang, lang))
-            if field == "no":
-                return self.leaf(Filter("no", value.lower(), value.lower()))
-            if field == "date":
+                    raise ValueError(f"{field}: takes one of {', '.join(BY_SYNTAX[field].choices)}")
+                return self.leaf(Filter(field, lang, lang))
+            if kind == KEYWORD:  # no:064/20, and keyword facets
+                return self.leaf(Filter(field, value.lower(), value.lower()))
+            if kind == DATE_RANGE:
                 lo, hi = _date_bounds(value)
-                return self.leaf(Filter("date", lo, hi))
+                return self.leaf(Filter(field, lo, hi))
             number = _integer(value, field)
             return self.leaf(Filter(field, number, number))
         except ValueError as err:
@@ -283,7 +283,7 @@ class _Parser:
 
     def filter_range(self, field: str, lo: str, hi: str, text: str):
         try:
-            if field == "date":
+            if BY_SYNTAX[field].kind == DATE_RANGE:
                 low = None if lo == "*" else _date_bounds(lo)[0]
                 high = None if hi == "*" else _date_bounds(hi)[1]
             else:
@@ -300,6 +300,10 @@ class _Parser:
         tok = self.peek()
         return tok is not None and tok.kind == "word" and tok.text == word
 
+
+# What a fielded value may be a [lo TO hi] range of: numbers and dates.
+_RANGED = {name for name, f in BY_SYNTAX.items() if f.kind not in (LANGUAGE, KEYWORD)}
+_FIELD_LIST = ", ".join(f"{name}:" for name in dict.fromkeys(FIELD_ALIASES.values()))
 
 _WORDISH = re.compile(r"[\w\-'’]+")
 

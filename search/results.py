@@ -51,6 +51,7 @@ class Filters:
     """Narrowing outside the query text, as the sidebar and the API give it.
 
     Values within one facet are alternatives (any of); facets combine with AND.
+    `search.fields` declares, for each attribute, its parameters, syntax and checks.
     """
 
     years: tuple[int, ...] = ()
@@ -76,7 +77,6 @@ class Filters:
 
 
 SORTS = ("relevance", "-date", "date")  # relevance, newest first, oldest first
-FACETS = ("year", "number", "mentioned_year", "lang")
 
 
 @dataclass

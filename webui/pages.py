@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from search.fields import BY_PARAM, DATE_FIELD, FIELDS, LANGUAGE, PARAMS, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui.params import SearchRequest, parse_search
 from webui.views import document_url, load_document, run_search
@@ -26,6 +27,7 @@ def search():
     result = run_search(req)
     return render_template(
         "search.html", req=req, result=result, links=_Links(req),
+        facet_groups=groups(), value_label=value_label,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),
     )
@@ -52,9 +54,6 @@ def help():
 class _Links:
     """URLs for the search page: toggling a facet value, paging, sorting."""
 
-    FIELDS = {"year": "years", "number": "numbers", "mentioned_year": "mentioned_years",
-              "lang": "langs"}
-
     def __init__(self, req: SearchRequest):
         self.req = req
 
@@ -62,12 +61,14 @@ class _Links:
         return url_for("pages.search", **self.req.args(**changes))
 
     def toggle(self, facet: str, value) -> str:
-        current = list(getattr(self.req.filters, self.FIELDS[facet]))
+        """The search with a value of a facet (named as its parameter) chosen or not."""
+        current = list(BY_PARAM[facet].value(self.req.filters))
         values = [v for v in current if v != value] if value in current else current + [value]
         return self.url(**{facet: values, "page": None})
 
-    def clear(self, *names) -> str:
-        return self.url(page=None, **{n: None for n in names})
+    def clear(self, *params) -> str:
+        """The search without these filter parameters (without any, when none are named)."""
+        return self.url(page=None, **{p: None for p in params or PARAMS})
 
     def page(self, n: int) -> str:
         return self.url(page=n if n > 1 else None)
@@ -76,24 +77,26 @@ class _Links:
         import calendar
 
         last = calendar.monthrange(year, month)[1]
-        return self.url(page=None, date_from=f"{year}-{month:02d}-01",
-                        date_to=f"{year}-{month:02d}-{last:02d}")
+        date_from, date_to = DATE_FIELD.params
+        return self.url(page=None, **{date_from: f"{year}-{month:02d}-01",
+                                      date_to: f"{year}-{month:02d}-{last:02d}"})
 
     def chips(self):
         """(label, url that removes it) for every active filter."""
-        f = self.req.filters
-        out = [(f"Year {y}", self.toggle("year", y)) for y in f.years]
-        out += [(LANGUAGE_NAMES.get(lang, lang), self.toggle("lang", lang)) for lang in f.langs]
-        out += [(f"Mentions {n}", self.toggle("number", n)) for n in f.numbers]
-        out += [(f"Mentions the year {y}", self.toggle("mentioned_year", y)) for y in f.mentioned_years]
-        if f.number_min is not None or f.number_max is not None:
-            lo = "" if f.number_min is None else f.number_min
-            hi = "" if f.number_max is None else f.number_max
-            out.append((f"Numbers {lo}–{hi}", self.clear("number_min", "number_max")))
-        if f.date_from or f.date_to:
-            lo = f.date_from.isoformat() if f.date_from else "…"
-            hi = f.date_to.isoformat() if f.date_to else "…"
-            out.append((f"Dated {lo} to {hi}", self.clear("date_from", "date_to")))
+        filters = self.req.filters
+        out = []
+        for f in FIELDS:
+            if not f.active(filters):
+                continue
+            if f.is_range:
+                ends = ["…" if v is None else f.format(v) for v in f.value(filters)]
+                out.append((f.chip.format(*ends), self.clear(*f.params)))
+            else:
+                out += [(f.chip.format(value_label(f, v)), self.toggle(f.params[0], v))
+                        for v in f.value(filters)]
         return out
 
 
+def value_label(f, value) -> str:
+    """A facet value as people read it (a language by its name)."""
+    return LANGUAGE_NAMES.get(value, value) if f.kind == LANGUAGE else str(value)

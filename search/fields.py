@@ -1,0 +1,283 @@
+"""The facets and filters, declared once.
+
+Each `Field` says what a filter is called in every layer: its facet, its URL
+parameters, the `Filters` attributes they fill, its query-syntax field, its
+type and bounds, its label and its help. The API's parameters and links, the
+search page's sidebar, the options of `python -m search`, the query syntax's
+fields, the facet masks and counts and the README's table all read `FIELDS`;
+a test checks each entry against the API, the CLI and the README.
+
+A new keyword facet over a column of its own is one entry (kind KEYWORD,
+its column, its label) plus the code that writes and loads that column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+import click
+
+from search import schema as S
+from search.errors import InvalidInput
+from search.langdata import LANGUAGES
+from search.results import Filters
+
+# Kinds of filter: what values they take and how they match.
+KEYWORD = "keyword"  # any of some words (a language, an issuer)
+LANGUAGE = "language"  # any of the languages
+INTEGER = "integer"  # any of some whole numbers
+YEAR = "year"  # any of some years
+INTEGER_RANGE = "integer range"  # whole numbers from … to …
+DATE_RANGE = "date range"  # dates from … to …
+RANGES = (INTEGER_RANGE, DATE_RANGE)
+INTEGERS = (INTEGER, YEAR, INTEGER_RANGE)
+
+MAX_INTEGER = 10**15  # the largest number a statement is taken to mention
+YEARS = (1, 9999)
+
+
+class ParameterError(InvalidInput):
+    """A request parameter or option that cannot be used, by name."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Field:
+    """One facet or filter, as every layer names it."""
+
+    name: str  # the filter's name; for a counted facet, its key in SearchResult.facets
+    kind: str  # one of the kinds above
+    params: tuple[str, ...]  # URL parameters: one (repeatable) for values, (low, high) for a range
+    attrs: tuple[str, ...]  # the Filters attributes they fill, in the same order
+    label: str  # the sidebar's heading
+    help: str  # one line, for the CLI, /api and the README
+    syntax: tuple[str, ...] = ()  # query-syntax field names, the canonical one first
+    index_field: str | None = None  # the indexed field a syntax filter (year:…) queries
+    columns: tuple[str, ...] = ()  # FacetTable columns a filter's mask reads (a match in any)
+    bounds: tuple[int, int] | None = None  # the lowest and highest whole number taken
+    choices: tuple[str, ...] = ()  # the values taken, when they are a closed list
+    facet: str | None = None  # the facet this filter narrows with, when not its own
+    counted: bool = False  # the facet has value counts
+    top: int | None = None  # counted values shown (None: all)
+    display: str = "columns"  # how the sidebar lists the counts: histogram, list, columns
+    chip: str = "{}"  # an active filter as the page shows it; a range fills two {}
+    cli_aliases: tuple[str, ...] = ()  # further CLI flags, one per parameter
+
+    @property
+    def group(self) -> str:
+        """The facet whose mask (and counts) this filter belongs to."""
+        return self.facet or self.name
+
+    @property
+    def is_range(self) -> bool:
+        return self.kind in RANGES
+
+    @property
+    def takes_dates(self) -> bool:
+        return self.kind == DATE_RANGE
+
+    def flags(self, param: str) -> tuple[str, ...]:
+        """The CLI flags of a parameter: --param, then any alias."""
+        n = self.params.index(param)
+        alias = self.cli_aliases[n:n + 1]
+        return (_flag(param), *alias)
+
+    def value(self, filters: Filters) -> tuple:
+        """The filter's value in `filters`: the values chosen, or (low, high)."""
+        if self.is_range:
+            return tuple(getattr(filters, a) for a in self.attrs)
+        return getattr(filters, self.attrs[0])
+
+    def active(self, filters: Filters) -> bool:
+        value = self.value(filters)
+        return any(v is not None for v in value) if self.is_range else bool(value)
+
+    def parse(self, param: str, raw: str, name: str | None = None):
+        """One parameter's text as a value; a ParameterError (named `name`) says why not."""
+        name = name or param
+        raw = raw.strip()
+        if self.kind in INTEGERS:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ParameterError(name, f"{raw!r} is not a whole number") from None
+            lo, hi = self.bounds or (0, MAX_INTEGER)
+            if not lo <= value <= hi:
+                raise ParameterError(name, f"must be between {lo} and {hi}")
+            return value
+        if self.kind == DATE_RANGE:
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ParameterError(name, f"{raw!r} is not a date; write it as YYYY-MM-DD") from None
+        if self.choices and raw not in self.choices:
+            raise ParameterError(name, f"{raw!r} is not one of {', '.join(self.choices)}")
+        return raw
+
+    def format(self, value) -> str:
+        """A value as a URL parameter."""
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _flag(param: str) -> str:
+    return "--" + param.replace("_", "-")
+
+
+TOP_NUMBERS = 20
+TOP_MENTIONED_YEARS = 30
+
+YEAR_FIELD = Field(
+    "year", YEAR, ("year",), ("years",), "Year", "The statement's year (repeatable: any of them).",
+    syntax=("year",), index_field=S.YEAR, columns=("year",), bounds=YEARS,
+    counted=True, display="histogram", chip="Year {}",
+)
+LANG_FIELD = Field(
+    "lang", LANGUAGE, ("lang",), ("langs",), "Language",
+    "Statements with a text in this language (repeatable).",
+    syntax=("lang", "language"), index_field=S.LANG, columns=("lang",), choices=LANGUAGES,
+    counted=True, display="list",
+)
+NUMBER_FIELD = Field(
+    "number", INTEGER, ("number",), ("numbers",), "Numbers mentioned",
+    "A number the statement mentions (repeatable: any of them).",
+    syntax=("number", "num"), index_field=S.NUMBERS, columns=("numbers", "mentioned"),
+    bounds=(0, MAX_INTEGER), counted=True, top=TOP_NUMBERS, chip="Mentions {}",
+)
+NUMBER_RANGE_FIELD = Field(
+    "number_range", INTEGER_RANGE, ("number_min", "number_max"), ("number_min", "number_max"),
+    "Numbers mentioned", "Mentions a number from … to … (either end may be left open).",
+    columns=("numbers", "mentioned"), bounds=(0, MAX_INTEGER), facet="number",
+    chip="Numbers {}–{}",
+)
+MENTIONED_YEAR_FIELD = Field(
+    "mentioned_year", YEAR, ("mentioned_year",), ("mentioned_years",), "Years mentioned",
+    "A year the statement mentions (repeatable: any of them).",
+    syntax=("mentioned", "mentions"), index_field=S.MENTIONED_YEARS, columns=("mentioned",),
+    bounds=YEARS, counted=True, top=TOP_MENTIONED_YEARS, chip="Mentions the year {}",
+)
+DATE_FIELD = Field(
+    "date", DATE_RANGE, ("date_from", "date_to"), ("date_from", "date_to"), "Date",
+    "Dated from … to … (YYYY-MM-DD; a statement known only by its year counts when it overlaps).",
+    syntax=("date",), columns=("datekey",), chip="Dated {} to {}", cli_aliases=("--from", "--to"),
+)
+
+# In the order of the sidebar and of the facets in a result.
+FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, DATE_FIELD)
+
+PARAMS = tuple(p for f in FIELDS for p in f.params)  # every filter's URL parameters
+FACETS = tuple(f.name for f in FIELDS if f.counted)  # the facets with counts
+BY_PARAM = {p: f for f in FIELDS for p in f.params}
+BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
+SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A facet in the sidebar: its counts (if any) and its range forms."""
+
+    name: str
+    label: str
+    counted: Field | None
+    ranges: tuple[Field, ...]
+
+
+def groups() -> list[Group]:
+    """The sidebar's sections, in registry order."""
+    out: dict[str, list[Field]] = {}
+    for f in FIELDS:
+        out.setdefault(f.group, []).append(f)
+    return [
+        Group(name, members[0].label, next((f for f in members if f.counted), None),
+              tuple(f for f in members if f.is_range))
+        for name, members in out.items()
+    ]
+
+
+# --- reading and writing filters --------------------------------------------------------
+
+
+def filters_from(getlist, name=lambda param: param) -> Filters:
+    """Filters from raw texts: `getlist(param)` gives a parameter's values.
+
+    Repeated values are alternatives; an empty range end is open. Every
+    problem is a ParameterError naming the parameter as `name(param)` gives it.
+    """
+    values = {}
+    for f in FIELDS:
+        for param, attr in zip(f.params, f.attrs):
+            raws = getlist(param)
+            if f.is_range:
+                raw = raws[0].strip() if raws else ""  # as args.get: the first
+                values[attr] = f.parse(param, raw, name(param)) if raw else None
+            else:
+                values[attr] = tuple(dict.fromkeys(f.parse(param, r, name(param)) for r in raws))
+        if f.is_range:
+            lo, hi = (values[a] for a in f.attrs)
+            if lo is not None and hi is not None and lo > hi:
+                later = "is after" if f.kind == DATE_RANGE else "is greater than"
+                raise ParameterError(name(f.params[0]), f"{later} {name(f.params[1])}")
+    return Filters(**values)
+
+
+def filter_args(filters: Filters) -> dict:
+    """Filters as URL parameters: a list per repeatable one, a text or None per range end."""
+    args = {}
+    for f in FIELDS:
+        if f.is_range:
+            for param, value in zip(f.params, f.value(filters)):
+                args[param] = None if value is None else f.format(value)
+        else:
+            args[f.params[0]] = list(f.value(filters))
+    return args
+
+
+def filter_options(command):
+    """Adds a click option per filter parameter; the command receives them as `filters`.
+
+    Options are read by the same rules as the API's parameters (bounds,
+    ranges in order), so a bad one is reported as an InvalidInput.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        given = {p: kwargs.pop(p) for p in PARAMS}
+
+        def getlist(param):
+            value = given[param]
+            return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+        kwargs["filters"] = filters_from(getlist, lambda p: BY_PARAM[p].flags(p)[0])
+        return command(*args, **kwargs)
+
+    for f in reversed(FIELDS):
+        for param in reversed(f.params):
+            wrapper = click.option(*f.flags(param), param, **_option_kwargs(f, param))(wrapper)
+    return wrapper
+
+
+def _option_kwargs(f: Field, param: str) -> dict:
+    help = f.help
+    if f.is_range:
+        end = "lowest" if param == f.params[0] else "highest"
+        help = f"{f.label}: the {end} value. {f.help}"
+    kwargs = {"help": help, "multiple": not f.is_range}
+    if f.choices:
+        kwargs["type"] = click.Choice(f.choices)
+    else:
+        kwargs["metavar"] = {DATE_RANGE: "YYYY-MM-DD", YEAR: "YEAR"}.get(f.kind, "N")
+    return kwargs
+
+
+def describe() -> list[dict]:
+    """The filters as the API describes them."""
+    return [
+        {"name": f.name, "parameters": list(f.params), "type": f.kind, "label": f.label,
+         "help": f.help, "repeatable": not f.is_range,
+         "query_field": f"{f.syntax[0]}:" if f.syntax else None, "facet": f.group}
+        for f in FIELDS
+    ]
