@@ -28,6 +28,7 @@ from search.results import Snippet
 FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
 _LEAD = 60  # characters of context before a fragment's first match
+PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")  # lines up to a blank line
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def mark_title(title: str, marker: Marker | None) -> str:
 def mark_paragraphs(text: str, marks: list[Mark]) -> list[str]:
     """A whole section as paragraphs of escaped HTML with the marks marked."""
     out = []
-    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
+    for m in PARAGRAPH.finditer(text):
         html = render(text, marks, m.start(), m.end())
         out.append(html.replace("\n", "<br>"))
     return out
