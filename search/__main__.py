@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sys
@@ -13,7 +12,8 @@ from search import config
 from search.cli import reports_errors
 from search.config import option
 from search.engine import SearchIndex
-from search.results import SORTS, Filters
+from search.fields import filter_options
+from search.results import SORTS
 
 
 def _terminal_marks(html: str, color: bool) -> str:
@@ -25,20 +25,11 @@ def _terminal_marks(html: str, color: bool) -> str:
     return unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD")
-
-
 @click.command(
     epilog="""Example:
 
 \b
-    python -m search "выборы" --year 2020
+    python -m search "выборы" --year 2020 --lang ru
     python -m search '"occupied territories" number:822' --json
     python -m search 'резолюция OR resolution' --parsed --limit 3"""
 )
@@ -49,23 +40,14 @@ def _date(value: str | None) -> dt.date | None:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="relevance, -date (newest first) or date (oldest first).")
-@click.option("--year", type=int, multiple=True, help="Statement year (repeatable: any of).")
-@click.option("--number", type=int, multiple=True, help="A number the statement mentions (repeatable).")
-@click.option("--lang", type=click.Choice(["en", "ru"]), multiple=True, help="Language (repeatable).")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Dated on or after.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Dated on or before.")
 @click.option("--raw", is_flag=True, help="Read QUERY in Whoosh's own query syntax.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON lines).")
 @click.option("--parsed", is_flag=True, help="Print the query as it was understood.")
 @click.option("--facets", "show_facets", is_flag=True, help="Print facet counts too.")
 @reports_errors
-def main(query, index_dir, limit, page, sort, year, number, lang, date_from, date_to, raw,
-         as_json, parsed, show_facets):
+@filter_options
+def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, show_facets):
     """Search the statements for QUERY (see the README for the query language)."""
-    filters = Filters(
-        years=tuple(year), numbers=tuple(number), langs=tuple(lang),
-        date_from=_date(date_from), date_to=_date(date_to),
-    )
     with SearchIndex(index_dir) as index:
         result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
                               facets=show_facets, raw=raw)

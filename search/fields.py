@@ -56,6 +56,7 @@ class Field:
     attrs: tuple[str, ...]  # the Filters attributes they fill, in the same order
     label: str  # the sidebar's heading
     help: str  # one line, for the CLI, /api and the README
+    param_help: tuple[str, ...] = ()  # a range's help per end (low, high), for the CLI
     syntax: tuple[str, ...] = ()  # query-syntax field names, the canonical one first
     index_field: str | None = None  # the indexed field a syntax filter (year:…) queries
     columns: tuple[str, ...] = ()  # FacetTable columns a filter's mask reads (a match in any)
@@ -150,7 +151,8 @@ NUMBER_FIELD = Field(
 )
 NUMBER_RANGE_FIELD = Field(
     "number_range", INTEGER_RANGE, ("number_min", "number_max"), ("number_min", "number_max"),
-    "Numbers mentioned", "Mentions a number from … to … (either end may be left open).",
+    "Numbers mentioned", "Mentions a number in a range (either end may be left open).",
+    param_help=("Mentions a number at least this.", "Mentions a number at most this."),
     columns=("numbers", "mentioned"), bounds=(0, MAX_INTEGER), facet="number",
     chip="Numbers {}–{}",
 )
@@ -162,7 +164,8 @@ MENTIONED_YEAR_FIELD = Field(
 )
 DATE_FIELD = Field(
     "date", DATE_RANGE, ("date_from", "date_to"), ("date_from", "date_to"), "Date",
-    "Dated from … to … (YYYY-MM-DD; a statement known only by its year counts when it overlaps).",
+    "Dated in a range (YYYY-MM-DD; a statement known only by its year counts when it overlaps).",
+    param_help=("Dated on or after this day.", "Dated on or before this day."),
     syntax=("date",), columns=("datekey",), chip="Dated {} to {}", cli_aliases=("--from", "--to"),
 )
 
@@ -261,10 +264,7 @@ def filter_options(command):
 
 
 def _option_kwargs(f: Field, param: str) -> dict:
-    help = f.help
-    if f.is_range:
-        end = "lowest" if param == f.params[0] else "highest"
-        help = f"{f.label}: the {end} value. {f.help}"
+    help = f.param_help[f.params.index(param)] if f.param_help else f.help
     kwargs = {"help": help, "multiple": not f.is_range}
     if f.choices:
         kwargs["type"] = click.Choice(f.choices)

@@ -7,6 +7,7 @@ import io
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
+from search import fields
 from webui.params import parse_search
 from webui.statements import get_index, search_turn
 from webui.views import document_url, load_document, run_search
@@ -24,8 +25,8 @@ def endpoints():
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", "lang", "year", "number", "number_min",
-                       "number_max", "mentioned_year", "date_from", "date_to", "raw"],
+        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
+        "filters": fields.describe(),
     })
 
 

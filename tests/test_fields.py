@@ -1,0 +1,106 @@
+"""The registry of filters, entry by entry: the API takes each one's parameters,
+`python -m search` its options, and the README documents both; and every
+setting is documented."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search import config, fields
+from search.__main__ import main as search_cli
+from search.results import Filters
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+# A value of each kind that finds something in the test corpus, and one that is refused.
+GOOD = {
+    fields.YEAR: ["2020"],
+    fields.INTEGER: ["822"],
+    fields.LANGUAGE: ["ru"],
+    fields.INTEGER_RANGE: ["800", "900"],
+    fields.DATE_RANGE: ["2020-01-01", "2020-12-31"],
+}
+BAD = {
+    fields.YEAR: "twenty",
+    fields.INTEGER: "-5",
+    fields.LANGUAGE: "fr",
+    fields.INTEGER_RANGE: "1e3",
+    fields.DATE_RANGE: "2020-13-01",
+}
+ENTRIES = pytest.mark.parametrize("entry", fields.FIELDS, ids=lambda f: f.name)
+
+
+def good_args(entry) -> list[tuple[str, str]]:
+    return list(zip(entry.params, GOOD[entry.kind]))
+
+
+def test_the_registry_fills_every_filter_once():
+    attrs = [a for f in fields.FIELDS for a in f.attrs]
+    assert sorted(attrs) == sorted(f.name for f in dataclasses.fields(Filters))
+    assert len(set(fields.PARAMS)) == len(fields.PARAMS)
+    for f in fields.FIELDS:
+        assert f.group in {g.name for g in fields.groups()}
+        assert len(f.params) == len(f.attrs) == (2 if f.is_range else 1)
+
+
+@ENTRIES
+def test_the_api_takes_the_entrys_parameters(client, entry):
+    args = good_args(entry)
+    query = "&".join(f"{p}={v}" for p, v in args)
+    body = client.get(f"/api/search?{query}&per_page=1").get_json()
+    everything = client.get("/api/search?per_page=1").get_json()["total"]
+    assert 0 < body["total"] < everything, (query, body["total"])
+    expected = fields.filters_from(lambda p: [v for q, v in args if q == p])
+    assert body["filters"] == json.loads(json.dumps(expected.as_dict())) != {}
+    assert f"{args[0][0]}={args[0][1]}" in body["links"]["html"]  # links keep the filter
+    assert set(entry.params) <= set(client.get("/api").get_json()["parameters"])
+
+    refused = client.get(f"/api/search?{entry.params[0]}={BAD[entry.kind]}")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"].startswith(entry.params[0])
+
+
+def cli(index_dir, *args):
+    return CliRunner().invoke(search_cli, ["", "--index", str(index_dir), *args])
+
+
+@ENTRIES
+def test_the_cli_takes_the_entrys_options(client, index_dir, entry):
+    args = good_args(entry)
+    options = [x for p, v in args for x in (entry.flags(p)[0], v)]
+    result = cli(index_dir, *options)
+    assert result.exit_code == 0, result.output
+    total = int(re.match(r"(\d+) statements", result.output).group(1))
+    query = "&".join(f"{p}={v}" for p, v in args)
+    assert total == client.get(f"/api/search?{query}").get_json()["total"] > 0
+
+    refused = cli(index_dir, entry.flags(entry.params[0])[-1], BAD[entry.kind])
+    assert refused.exit_code == 2
+    assert entry.params[0].replace("_", "-") in refused.output or "Invalid value" in refused.output
+
+
+def readme_rows(heading: str) -> list[str]:
+    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ")]
+
+
+@ENTRIES
+def test_the_readme_documents_the_entry(entry):
+    """One row of the filter table names every parameter, option and syntax field."""
+    wanted = [f"`{p}`" for p in entry.params]
+    wanted += [f"`{flag}`" for p in entry.params for flag in entry.flags(p)]
+    wanted += [f"`{name}:" for name in entry.syntax[:1]]
+    rows = [row for row in readme_rows("Searching") if all(w in row for w in wanted)]
+    assert len(rows) == 1, f"no README row has all of {wanted}"
+
+
+@pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda s: s.env)
+def test_the_readme_documents_every_setting(setting):
+    assert f"`{setting.env}`" in README
+    assert re.search(rf"[`\[]{re.escape(setting.flag)}[ `\]]", README), setting.flag
