@@ -4,6 +4,10 @@ Searching is CPU work in Python, and the threads of one process share one
 interpreter lock: a busy server with one process uses one core. Worker
 processes, forked after the listening socket is bound, use them all; the
 kernel hands each connection to one of them. A worker that dies is replaced.
+
+The requests waitress refuses itself (a request line or headers too long, a
+body too large, a malformed request) are answered by the app's one error
+handler, so an API path gets JSON there too and people get the error page.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ import traceback
 from collections.abc import Callable
 
 from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.task import ErrorTask
+from werkzeug.exceptions import InternalServerError, default_exceptions
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from webui.errors import REFUSED_BY_SERVER, is_api_path
 
 QUICK_DEATH_SECONDS = 10  # a worker that dies sooner failed to start
 MAX_QUICK_DEATHS = 3
@@ -84,11 +95,104 @@ def serve(make_app: Callable[[], Flask], sock: socket.socket, threads: int, work
 
 
 def _serve_one(make_app: Callable[[], Flask], sock: socket.socket, threads: int) -> None:
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl+C
+    app = make_app()
+    server = create_server(
+        app, sockets=[sock], threads=threads, ident="statement-search",
+        clear_untrusted_proxy_headers=True,
+        # The app takes no uploads: refuse a large body before spooling it to disk.
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+    )
+    # With one socket, create_server() returns the one server that accepts on
+    # it; waitress reads the class of each connection's channel from it.
+    server.channel_class = _Channel
     try:
-        waitress_serve(make_app(), sockets=[sock], threads=threads, ident="statement-search",
-                       clear_untrusted_proxy_headers=True)
+        server.run()
     except KeyboardInterrupt:
         pass
+
+
+# --- the requests waitress refuses ---------------------------------------------------------------
+# Waitress answers these itself, as text/plain, and has no setting to change
+# that; its HTTPChannel takes the classes of its parser and of the task that
+# answers a refused request as attributes, which these subclasses fill in.
+
+REQUEST_START_BYTES = 1024  # enough of a request line to see where it goes
+
+
+class _Parser(HTTPRequestParser):
+    """Waitress's parser, keeping the first bytes of the request: when the
+    request line and headers are too long, it forgets the path."""
+
+    start = b""
+
+    def received(self, data):
+        if len(self.start) < REQUEST_START_BYTES:
+            self.start += data[:REQUEST_START_BYTES - len(self.start)]
+        return super().received(data)
+
+
+class _RefusedTask(ErrorTask):
+    """Answers a refused request through the app's error handler; waitress's
+    own plain-text answer only if the app cannot answer."""
+
+    def execute(self):
+        try:
+            status, headers, body = self._app_answer()
+        except Exception:
+            self.channel.logger.exception("the app could not answer a refused request")
+            super().execute()
+            return
+        self.status = status
+        self.response_headers.extend(headers)
+        self.set_close_on_finish()  # what follows a refused request cannot be trusted
+        self.content_length = len(body)
+        self.write(body)
+
+    def _app_answer(self) -> tuple[str, list[tuple[str, str]], bytes]:
+        error = self.request.error
+        refused = default_exceptions.get(error.code, InternalServerError)(
+            description=_message(error, self.channel.adj))
+        # After an unexpected failure waitress answers with a fresh request;
+        # the one that failed is still first in the channel's queue.
+        original = self.channel.requests[0] if self.channel.requests else self.request
+        path = "/api" if is_api_path(_target_path(getattr(original, "start", b""))) else "/"
+        environ = EnvironBuilder(path=path, method="GET",
+                                 environ_base={"REMOTE_ADDR": self.channel.addr[0]}).get_environ()
+        environ[REFUSED_BY_SERVER] = refused
+        app_iter, status, headers = run_wsgi_app(self.channel.server.application, environ)
+        try:
+            body = b"".join(app_iter)
+        finally:
+            getattr(app_iter, "close", lambda: None)()
+        return status, [(k, v) for k, v in headers if k.lower() != "content-length"], body
+
+
+class _Channel(HTTPChannel):
+    parser_class = _Parser
+    error_task_class = _RefusedTask
+
+
+def _target_path(start: bytes) -> str:
+    """The path of a request line (maybe cut short); "" when there is none."""
+    line = start.lstrip(b"\r\n").split(b"\r\n", 1)[0].split(b"\n", 1)[0]
+    parts = line.split(b" ")
+    if len(parts) < 2:
+        return ""
+    target = parts[1].decode("latin-1")
+    if not target.startswith("/"):  # absolute form: http://host/path
+        target = "/" + target.split("://", 1)[-1].partition("/")[2]
+    return target.split("?", 1)[0]
+
+
+def _message(error, adj) -> str:
+    if error.code == 431:
+        return (f"The request's address and headers are too large: the limit is "
+                f"{adj.max_request_header_size:,} bytes.")
+    if error.code == 413:
+        return f"The request's body is too large: the limit is {adj.max_request_body_size:,} bytes."
+    if error.code >= 500:
+        return InternalServerError.description if error.code == 500 else f"{error.reason}: {error.body}"
+    return f"The request is malformed: {error.body.rstrip('.')}."
