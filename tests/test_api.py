@@ -188,3 +188,13 @@ def test_no_index_yet_is_503_with_the_fix(tmp_path):
     response = client.get("/api/search?q=x")
     assert response.status_code == 503
     assert "python -m indexer" in response.get_json()["error"]["message"]
+
+
+def test_the_endpoint_list_describes_every_filter(client):
+    from search.fields import FIELDS
+
+    body = get_json(client, "/api")
+    described = {d["name"]: d for d in body["filters"]}
+    for f in FIELDS:
+        assert set(f.params) <= set(body["parameters"])
+        assert described[f.name]["parameters"] == list(f.params) and described[f.name]["help"]

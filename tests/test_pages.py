@@ -122,3 +122,32 @@ def test_static_assets_are_served_by_the_app(client):
     for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
         assert client.get(asset).status_code == 200
     assert "http://" not in html.split("<footer")[0].replace("http://localhost", "")
+
+
+ALL_FILTERS = ("year=2020&lang=ru&number=822&number_min=800&number_max=900&mentioned_year=1975"
+               "&date_from=2020-01-01&date_to=2020-12-31")
+
+
+def test_the_sidebar_has_each_facet_and_each_range_form(client):
+    from search.fields import groups
+
+    html = page(client, "/?q=resolution")
+    for group in groups():
+        assert f'id="facet-{group.name}"' in html, group.name
+        for f in group.ranges:
+            for param in f.params:
+                assert f'name="{param}" type="{"date" if f.takes_dates else "number"}"' in html
+
+
+def test_every_active_filter_has_a_chip_that_removes_it_alone(client):
+    from search.fields import FIELDS
+
+    html = page(client, f"/?q=x&{ALL_FILTERS}")
+    clear_all = hrefs(html, "chip clear")
+    chips = [parse_qs(urlsplit(h).query) for h in hrefs(html, "chip") if h not in clear_all]
+    given = parse_qs(ALL_FILTERS)
+    for f in FIELDS:
+        removing = [c for c in chips if not set(f.params) & set(c)]
+        assert len(removing) == 1, f.name
+        assert removing[0] == {"q": ["x"], **{k: v for k, v in given.items() if k not in f.params}}
+    assert clear_all == ["/?q=x"]
