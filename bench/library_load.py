@@ -5,7 +5,7 @@ Under concurrent clients a CPU-bound request also waits for the others: with
 layer itself costs under load, the library is called with the same
 concurrency on the same resources as the server has: as many processes as
 it has workers, the clients spread over them as threads whose searches take
-turns as a worker's do (webui.statements.Turns), the same queries in the
+turns as a worker's do (webui.turns.Turns), the same queries in the
 same order. The server's p95 is then compared with this one.
 """
 
@@ -19,7 +19,7 @@ from bench.engines.ours import query_filters, query_text
 from bench.measure import closed_loop, load_summary
 from bench.queries import Query, by_name
 from search.engine import SearchIndex
-from webui.statements import Turns
+from webui.turns import Turns
 
 
 def measure_library_load(index: Path, queries: tuple[Query, ...], *, clients: int, processes: int,
@@ -65,7 +65,7 @@ def _calls(index: str, queries, threads: int, max_requests: int, max_seconds: fl
     def search(query):
         with turns.turn():
             search_index.search(query_text(query), filters=query_filters(query), per_page=HITS,
-                                facets=True, snippets=True)
+                                facets=True, with_snippets=True)
 
     for query in queries:  # warm-up, as the server's is: every query once
         search(query)

@@ -12,6 +12,7 @@ from array import array
 
 from whoosh import columns, fields, formats
 from whoosh import index as whoosh_index
+from whoosh.codec import whoosh3 as W3
 
 from search.analysis import language_analyzer, surface_analyzer
 from search.errors import IndexUnusable
@@ -162,17 +163,76 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
     return all(shape(found[n]) == shape(expected[n]) for n in expected.names())
 
 
+# Columns the indexer writes for every statement: a live segment without one
+# of them is damaged (Whoosh would read the missing column as all defaults).
+STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL)
+
+
 def read_column(reader, fieldname: str) -> list:
     """Every document's value of a column, in document order, deleted ones included.
 
     Read segment by segment: Whoosh's multi-segment column reader leaves out
-    segments that have no file for the column (all their values empty),
-    which would shift every later document.
+    segments that have no file for the column, which would shift every later
+    document. A live segment without the column raises IndexUnusable.
     """
     values: list = []
     for leaf, _offset in reader.leaf_readers():
-        values.extend(leaf.column_reader(fieldname))
+        if leaf.doc_count_all():
+            values.extend(_segment_column(leaf, fieldname))
     return values
+
+
+def hold_files(reader) -> None:
+    """Opens every file of every live segment that a search reads after the
+    searcher is opened (stored fields, field lengths, the statement columns).
+
+    A commit deletes the files of the segments it merged away; an open file
+    stays readable, so a reader that holds them shows its commit whole however
+    long it is used. Raises IndexUnusable, naming the file, for a file a live
+    segment lacks: Whoosh would read its values as defaults.
+    """
+    for leaf, _offset in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        perdoc = leaf._perdoc  # (Whoosh's per-document reader; its cached readers keep the files open)
+        if perdoc._cached_reader("_stored", W3.STORED_COLUMN) is None:
+            raise IndexUnusable(f"segment {_segment_name(leaf)} has no stored fields")
+        for fieldname in leaf.schema.scorable_names():
+            if leaf.field_length(fieldname) and perdoc._cached_reader(
+                    W3._lenfield(fieldname), W3.LENGTHS_COLUMN) is None:
+                raise IndexUnusable(f"segment {_segment_name(leaf)} has no lengths of {fieldname}")
+        if STATEMENT_COLUMNS[0] in leaf.schema:  # (the vocabulary index has no columns)
+            for fieldname in STATEMENT_COLUMNS:
+                _segment_column(leaf, fieldname)
+
+
+def _segment_column(leaf, fieldname: str):
+    """One segment's column, from the file the reader holds open once read.
+
+    Not SegmentReader.column_reader(): it checks on every call that the file
+    still exists, and reads defaults when it does not.
+    """
+    perdoc = leaf._perdoc
+    if fieldname not in perdoc._colfiles and not perdoc.has_column(fieldname):
+        raise IndexUnusable(f"segment {_segment_name(leaf)} has no {fieldname} column")
+    field = leaf.schema[fieldname]
+    return columns.TranslatingColumnReader(perdoc.column_reader(fieldname, field.column_type),
+                                           field.from_column_value)
+
+
+def _segment_name(leaf) -> str:
+    return leaf.segment().segment_id()  # (the file names' prefix)
+
+
+def content_key(reader) -> tuple:
+    """What identifies the content of a commit: its segments (random ids, new
+    for every segment written) and how many statements each has deleted
+    (deletions only grow). Unlike a generation number, no other commit nor
+    another index has it."""
+    return tuple(
+        (leaf.segment().segment_id(), leaf.segment().deleted_count())
+        for leaf, _ in reader.leaf_readers() if leaf.segment() is not None
+    )
 
 
 def lang_mask(langs) -> int:

@@ -21,7 +21,9 @@ MAX_CANDIDATES = 5000
 WELL_KNOWN = 5
 
 
-class Vocabulary:
+class WordList:
+    """The vocabulary's words, sorted, with how often the statements use each."""
+
     def __init__(self, words: list[str], reader):
         """`words`: the vocabulary, sorted; `reader`: of the statements index."""
         self.words = words

@@ -84,7 +84,7 @@ class Invariants:
 
 
 def search_library(index: SearchIndex, inv: Invariants, rng: random.Random) -> None:
-    result = index.search("", per_page=1, snippets=False)
+    result = index.search("", per_page=1, with_snippets=False)
     inv.check(result.total, {v.value: v.count for v in result.facets["year"]}, "library")
     assert index.search("alphamarker OR betamarker", per_page=5).total == CHANGED
     assert index.count("alphamarker OR betamarker") == CHANGED

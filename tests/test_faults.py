@@ -73,7 +73,7 @@ def results(index_dir) -> dict[str, tuple[int, dict[str, float]]]:
     out = {}
     with SearchIndex(index_dir) as index:
         for q in QUERIES:
-            result = index.search(q, per_page=100, facets=False, snippets=False)
+            result = index.search(q, per_page=100, facets=False, with_snippets=False)
             out[q] = (result.total, {h.id: h.score for h in result.hits})
     return out
 

@@ -166,8 +166,8 @@ def test_library_never_raises_on_user_text(search_index, q, filters, sort, page,
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(q=query_text, sort=st.sampled_from(SORTS))
 def test_export_lists_every_match_once(search_index, q, sort):
-    result = search_index.search(q, sort=sort, per_page=1, snippets=False)
-    ids = [hit.id for hit in search_index.ids(q, sort=sort)]
+    result = search_index.search(q, sort=sort, per_page=1, with_snippets=False)
+    ids = [hit.id for hit in search_index.hits(q, sort=sort)]
     assert len(ids) == len(set(ids)) == result.total
 
 

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from webui.statements import Turns
+from webui.turns import Turns
 
 
 def wait_until(predicate, timeout=10.0):

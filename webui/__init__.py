@@ -29,9 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, pages, security, statements
+    from webui import api, errors, index_holder, pages, security
 
-    statements.init_app(app)
+    index_holder.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)

@@ -42,7 +42,7 @@ def main(index_dir, host, port, threads, workers):
 
     from webui import create_app
     from webui.serve import listen, serve
-    from webui.statements import warm_up
+    from webui.index_holder import warm_up
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not whoosh_index.exists_in(index_dir):

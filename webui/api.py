@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, jsonify, request, stream_with_cont
 
 from search import fields
 from webui.params import parse_search
-from webui.statements import get_index, search_turn
-from webui.views import document_url, load_document, run_search
+from webui.index_holder import get_index, search_turn
+from webui.searching import document_url, load_document, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -50,7 +50,7 @@ def search():
 def search_csv():
     """Every matching statement (not one page), streamed as CSV."""
     req = parse_search(request.args)
-    hits = get_index().ids(req.q, req.filters, req.sort, raw=req.raw)
+    hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw)
     with search_turn():  # the search itself; the rows are read as they are sent
         first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
 

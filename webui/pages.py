@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from search.fields import BY_PARAM, DATE_FIELD, FIELDS, LANGUAGE, PARAMS, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui.params import SearchRequest, parse_search
-from webui.views import document_url, load_document, run_search
+from webui.searching import document_url, load_document, run_search
 
 bp = Blueprint("pages", __name__)
 

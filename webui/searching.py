@@ -1,4 +1,4 @@
-"""Search helpers shared by the page and API blueprints."""
+"""Searching for a request: the helpers the page and API blueprints share."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import url_for
 
 from search.results import Document, Hit, SearchResult
 from webui.params import SearchRequest
-from webui.statements import get_index, search_turn
+from webui.index_holder import get_index, search_turn
 
 
 def run_search(req: SearchRequest) -> SearchResult:

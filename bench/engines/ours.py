@@ -38,7 +38,7 @@ class OursSession(Session):
 
     def search(self, query: Query) -> Outcome:
         result = self.index.search(query_text(query), filters=query_filters(query),
-                                   per_page=HITS, facets=True, snippets=True)
+                                   per_page=HITS, facets=True, with_snippets=True)
         return Outcome(
             total=result.total,
             hits=len(result.hits),

@@ -1,0 +1,250 @@
+"""Consistent views of the index: one per thread, taken whole from one commit.
+
+A snapshot is a searcher of the statements, a searcher of the vocabulary, the
+facet table and the word list, all of the same commit. It opens every file
+it will read when it is taken (see `schema.hold_files`), so a later commit
+that deletes them cannot change what it shows; what fails while it is taken
+because a commit landed meanwhile is taken again on the new commit. The
+facet table and word list are computed once per commit content (segment ids),
+never per generation number, which a replaced or re-created index reuses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
+
+from search import schema as S
+from search.errors import IndexUnusable, StatementsError
+from search.facets import FacetTable
+from search.vocabulary import WordList
+
+RETRIES = 4  # attempts at a search while the indexer keeps committing
+KEEP_TABLES = 3  # facet tables kept: threads may still show older commits
+KEEP_WORD_LISTS = 2
+
+_TOC = re.compile(r"_(%s|%s)_(\d+)\.toc" % (MAIN_INDEX, S.VOCABULARY_INDEX))
+
+
+@dataclass
+class Snapshot:
+    """One thread's view of one commit."""
+
+    searcher: object
+    words: object  # searcher of the vocabulary index
+    table: FacetTable
+    word_list: list[str]  # the vocabulary's words, sorted
+    stamp: tuple  # the commit it was taken on (see `_listing`)
+    files: frozenset[str]  # the names of its segments' files
+
+    def vocabulary(self) -> WordList:
+        return WordList(self.word_list, self.searcher.reader())
+
+    def close(self) -> None:
+        for searcher in (self.searcher, self.words):
+            try:
+                searcher.close()
+            except Exception:  # its files may be gone already; nothing to release then
+                pass
+
+
+class Snapshots:
+    """The snapshots of the index in one directory, for every thread."""
+
+    def __init__(self, index_dir: Path, weighting, on_new_commit=None):
+        """`on_new_commit(reader)` is called once for each new commit's content."""
+        self.index_dir = Path(index_dir)
+        self._weighting = weighting
+        self._on_new_commit = on_new_commit
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Snapshot] = []
+        self._tables: dict[tuple, FacetTable] = {}
+        self._word_lists: dict[tuple, list[str]] = {}
+        self._indexes = None  # (stamp, statements index, vocabulary index)
+        self._open_indexes(self._listing()[0])
+
+    def current(self) -> Snapshot:
+        """This thread's snapshot, taken again if the index has changed (or if
+        files of its commit have gone: then the index is damaged, and taking it
+        again says so)."""
+        stamp, names = self._listing()
+        snap = getattr(self._local, "snapshot", None)
+        if snap is not None and snap.stamp == stamp and snap.files <= names:
+            return snap
+        self.discard()
+        snap = self._take(stamp, names)
+        self._local.snapshot = snap
+        return snap
+
+    def detach(self) -> Snapshot:
+        """This thread's snapshot, for the caller alone to close (with `release`):
+        a generator that reads from it may outlive the thread's next search."""
+        snap = self.current()
+        self._local.snapshot = None
+        return snap
+
+    def release(self, snap: Snapshot) -> None:
+        with self._lock:
+            if snap in self._open:
+                self._open.remove(snap)
+        snap.close()
+
+    def discard(self) -> None:
+        """Closes this thread's snapshot; the next call takes a fresh one."""
+        snap = getattr(self._local, "snapshot", None)
+        self._local.snapshot = None
+        if snap is not None:
+            self.release(snap)
+
+    def retrying(self, work, detach: bool = False):
+        """work(snapshot); run again on the new commit when it fails because the
+        indexer committed meanwhile. With `detach`, returns (result, snapshot)."""
+        for attempt in range(RETRIES):
+            snap = None
+            try:
+                snap = self.detach() if detach else self.current()
+                result = work(snap)
+                return (result, snap) if detach else result
+            except _Changed:
+                continue
+            except Exception as err:
+                if snap is not None:
+                    self.release(snap) if detach else self.discard()
+                if (isinstance(err, StatementsError) or attempt == RETRIES - 1 or snap is None
+                        or self._listing()[0] == snap.stamp):
+                    raise
+        raise IndexUnusable(f"the index in {self.index_dir} changed {RETRIES} times during one "
+                            "search; try again")
+
+    def close(self) -> None:
+        with self._lock:
+            snaps, self._open = self._open, []
+        for snap in snaps:
+            snap.close()
+        self._local = threading.local()
+
+    # --- taking a snapshot -------------------------------------------------------------
+
+    def _take(self, stamp: tuple, names: set[str]) -> Snapshot:
+        """A snapshot of the commit `stamp` names (or a newer one)."""
+        try:
+            ix, words_ix = self._open_indexes(stamp)
+            searcher = ix.searcher(weighting=self._weighting)
+            try:
+                words = words_ix.searcher()
+                try:
+                    reader, word_reader = searcher.reader(), words.reader()
+                    S.hold_files(reader)
+                    S.hold_files(word_reader)
+                    table = self._cached(self._tables, S.content_key(reader),
+                                         lambda: self._new_table(reader), KEEP_TABLES)
+                    word_list = self._cached(self._word_lists, S.content_key(word_reader),
+                                             lambda: S.vocabulary_words(word_reader), KEEP_WORD_LISTS)
+                except BaseException:
+                    words.close()
+                    raise
+            except BaseException:
+                searcher.close()
+                raise
+        except Exception as err:
+            if self._listing()[0] != stamp:
+                raise _Changed from err  # a commit took files away meanwhile
+            if isinstance(err, IndexUnusable) and str(err).startswith("the index in"):
+                raise
+            raise IndexUnusable(damaged(self.index_dir, _what(err))) from err
+        segments = tuple(f"{leaf.segment().segment_id()}."
+                         for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
+                         if leaf.segment() is not None)
+        files = frozenset(name for name in names if name.startswith(segments))
+        snap = Snapshot(searcher, words, table, word_list, stamp, files)
+        with self._lock:
+            self._open.append(snap)
+        return snap
+
+    def _new_table(self, reader) -> FacetTable:
+        if self._on_new_commit is not None:
+            self._on_new_commit(reader)
+        return FacetTable(reader)
+
+    def _cached(self, cache: dict, key: tuple, make, keep: int):
+        """make(), computed once per commit content; `cache` keeps the newest `keep`."""
+        found = cache.get(key)
+        if found is None:
+            with self._lock:
+                found = cache.get(key)
+                if found is None:
+                    found = make()
+                    cache[key] = found
+                    for old in list(cache)[:-keep]:  # (dicts keep insertion order)
+                        del cache[old]
+        return found
+
+    def _open_indexes(self, stamp: tuple):
+        """The Whoosh indexes, opened again (and checked) when the directory's
+        commit changes: it may be another index now, even of another version."""
+        with self._lock:
+            if self._indexes is not None and self._indexes[0] == stamp:
+                return self._indexes[1:]
+            try:
+                ix, words_ix = S.open_indexes(str(self.index_dir))
+            except IndexUnusable as err:
+                raise IndexUnusable(
+                    f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "
+                    f"`python -m indexer --rebuild --index {self.index_dir}`"
+                ) from None
+            self._indexes = (stamp, ix, words_ix)
+            return ix, words_ix
+
+    def _listing(self) -> tuple[tuple, set[str]]:
+        """(what names the directory's latest commit of both indexes, the names
+        of its files). The commit is named by generation numbers and the
+        identity of the table-of-contents files: a replaced or re-created
+        index starts its generations again."""
+        for _ in range(RETRIES):
+            latest: dict[str, tuple[int, os.DirEntry]] = {}
+            names = set()
+            try:
+                with os.scandir(self.index_dir) as entries:
+                    for entry in entries:
+                        names.add(entry.name)
+                        found = _TOC.fullmatch(entry.name)
+                        if found and int(found[2]) >= latest.get(found[1], (-1, None))[0]:
+                            latest[found[1]] = (int(found[2]), entry)
+                if MAIN_INDEX not in latest:
+                    break
+                return tuple(
+                    (name, generation, entry.inode(), entry.stat().st_mtime_ns)
+                    for name, (generation, entry) in sorted(latest.items())
+                ), names
+            except FileNotFoundError:  # the directory is gone, or a commit removed that file
+                continue
+            except NotADirectoryError:
+                break
+        raise IndexUnusable(missing(self.index_dir))
+
+
+class _Changed(Exception):
+    """A snapshot could not be taken because a commit landed meanwhile."""
+
+
+def missing(index_dir: Path) -> str:
+    return f"there is no index in {index_dir}; build it with `python -m indexer --index {index_dir}`"
+
+
+def damaged(index_dir: Path, what: str) -> str:
+    return (f"the index in {index_dir} is damaged ({what}); rebuild it with "
+            f"`python -m indexer --rebuild --index {index_dir}`")
+
+
+def _what(err: Exception) -> str:
+    if isinstance(err, IndexUnusable):
+        return str(err)
+    if isinstance(err, OSError) and err.filename:
+        return f"{Path(err.filename).name}: {err.strerror}"
+    return f"{type(err).__name__}: {err}"

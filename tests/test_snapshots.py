@@ -1,0 +1,173 @@
+"""A search sees one whole commit, whatever the indexer does meanwhile.
+
+Each test places an indexer commit at the worst moment for the reader: right
+after Whoosh has opened a searcher on the old commit (whose segment files the
+commit then deletes), in the middle of a streamed export, or by replacing the
+whole index directory under an open SearchIndex.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import urllib.error
+import urllib.request
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from indexer.build import update_index
+from search.engine import SearchIndex
+from search.errors import IndexUnusable
+from search.results import Filters
+from tests.corpus_tools import small_corpus, write_statements
+from tests.fixtures_web import running_server
+
+N = 30
+
+
+def _corpus(dest, year: int, marker: str, n: int = N):
+    return write_statements(dest, {
+        f"s{i:03d}.txt": f"Statement {i} of {year}\n\n15 March {year}\n\nKeyword {marker}, item {i}.\n"
+        for i in range(n)
+    })
+
+
+@pytest.fixture
+def two_versions(tmp_path):
+    """An index of N statements of 2001 in several segments, and a corpus that
+    replaces every one of them with a statement of 2002."""
+    old, new = _corpus(tmp_path / "old", 2001, "alphamarker"), _corpus(tmp_path / "new", 2002, "betamarker")
+    index_dir = tmp_path / "index"
+    update_index(old, index_dir, commit_every=4)
+    assert len(whoosh_index.open_dir(str(index_dir)).reader().leaf_readers()) >= 2
+    return new, index_dir
+
+
+def _consistent(result) -> dict[int, int]:
+    years = {v.value: v.count for v in result.facets["year"]}
+    assert sum(years.values()) == result.total, (result.total, years)
+    return years
+
+
+def test_a_commit_right_after_the_searcher_opens_is_never_read_as_empty_columns(two_versions, monkeypatch):
+    new, index_dir = two_versions
+    opened = FileIndex.searcher
+    armed = []
+
+    def searcher_then_commit(self, **kwargs):
+        searcher = opened(self, **kwargs)
+        if armed and self.indexname == "MAIN":
+            # Replaces every statement: the old commit's segment files are deleted.
+            update_index(armed.pop(), index_dir, rebuild=True)
+        return searcher
+
+    monkeypatch.setattr(FileIndex, "searcher", searcher_then_commit)
+    english = Filters(langs=("en",))  # every statement of both versions
+    with SearchIndex(index_dir) as index:
+        armed.append(new)
+        assert index.count("", english) == N
+        assert not armed, "the commit was not placed"
+    with SearchIndex(index_dir) as index:
+        armed.append(new)
+        result = index.search("", filters=english, per_page=1)
+        assert not armed and result.total == N
+        assert _consistent(result) == {2002: N}
+        assert {v.value: v.count for v in result.facets["lang"]} == {"en": N}
+
+
+def test_an_export_streams_the_commit_it_started_on(two_versions):
+    new, index_dir = two_versions
+    with SearchIndex(index_dir) as index:
+        hits = index.hits("", sort="date")
+        first = next(hits)
+        update_index(new, index_dir, rebuild=True)  # deletes every segment the export reads
+        rest = list(hits)
+        assert sorted([first.id] + [h.id for h in rest]) == [f"s{i:03d}.txt" for i in range(N)]
+        assert {h.date[:4] for h in rest} == {"2001"}
+        assert _consistent(index.search("")) == {2002: N}
+
+
+def test_an_index_replaced_under_an_open_one_is_followed(tmp_path):
+    index_dir, other = tmp_path / "index", tmp_path / "other"
+    update_index(_corpus(tmp_path / "a", 2001, "alphamarker", 40), index_dir)
+    update_index(_corpus(tmp_path / "b", 2019, "betamarker", 5), other)
+    with SearchIndex(index_dir) as index:
+        assert _consistent(index.search("", per_page=100)) == {2001: 40}
+        index_dir.rename(tmp_path / "index.old")
+        other.rename(index_dir)
+        result = index.search("", per_page=100)
+        assert _consistent(result) == {2019: 5}
+        assert len(result.hits) == 5 and all(h.date.startswith("2019") for h in result.hits)
+        assert index.count("alphamarker") == 0 and index.count("betamarker") == 5
+
+        shutil.rmtree(index_dir)
+        with pytest.raises(IndexUnusable, match="there is no index in .*python -m indexer"):
+            index.search("")
+        update_index(_corpus(tmp_path / "c", 2005, "gammamarker", 7), index_dir)
+        result = index.search("", per_page=100)
+        assert _consistent(result) == {2005: 7} and len(result.hits) == 7
+        assert index.document("s006.txt").date.startswith("2005")
+
+
+def test_a_missing_column_of_a_live_segment_is_damage_not_defaults(tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(small_corpus(tmp_path / "corpus", 6), index_dir)
+    with SearchIndex(index_dir) as index:
+        assert index.search("").total == 6
+    column = next(index_dir.glob("*.year_col.col"))
+    column.unlink()
+    with SearchIndex(index_dir) as index:
+        with pytest.raises(IndexUnusable, match=r"is damaged \(.*year_col.*\).*--rebuild"):
+            index.search("")
+
+
+SEARCH_PATHS = ("/api/search?q=", "/api/search?q=alphamarker&year=2001", "/api/search.csv?q=",
+                "/api/documents/s001.txt", "/?q=alphamarker", "/doc/s001.txt")
+
+
+def _statuses(url: str) -> dict[str, tuple[int, str]]:
+    found = {}
+    for path in SEARCH_PATHS:
+        try:
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                found[path] = (response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as err:
+            found[path] = (err.code, err.read().decode("utf-8"))
+    return found
+
+
+def _all_unavailable(url: str, says: str) -> None:
+    for path, (status, body) in _statuses(url).items():
+        assert status == 503, (path, status, body[:300])
+        if path.startswith("/api/"):
+            assert json.loads(body)["error"]["code"] == "index_unavailable", path
+        assert says in html.unescape(body), (path, body[:500])
+
+
+def _all_served(url: str) -> None:
+    for path, (status, body) in _statuses(url).items():
+        assert status == 200, (path, status, body[:300])
+
+
+def test_the_server_says_the_index_is_gone_or_damaged_and_recovers_by_itself(tmp_path):
+    index_dir = tmp_path / "index"
+    corpus = _corpus(tmp_path / "corpus", 2001, "alphamarker", 12)
+    update_index(corpus, index_dir)
+    with running_server(index_dir) as url:
+        _all_served(url)
+
+        shutil.rmtree(index_dir)
+        _all_unavailable(url, f"there is no index in {index_dir}; build it with `python -m indexer")
+        update_index(corpus, index_dir)
+        _all_served(url)
+
+        column = next(index_dir.glob("*.year_col.col"))
+        kept = column.read_bytes()
+        column.unlink()
+        _all_unavailable(url, f"the index in {index_dir} is damaged (")
+        _all_unavailable(url, "year_col")
+        column.write_bytes(kept)
+        _all_served(url)
