@@ -8,6 +8,7 @@ import io
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from search import fields
+from webui import parts
 from webui.params import parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
@@ -89,8 +90,20 @@ def document(doc_id):
     doc, related = load_document(doc_id)
     if doc is None:
         abort(404, description=f"there is no statement {doc_id!r}")
+    shown = parts.page(doc, request.args.get("part"))
     body = doc.as_dict()
+    body["sections"] = [{"lang": s.lang, "text": s.text} for s in shown.sections]
+    body["part"], body["parts"] = shown.part, shown.parts
+
+    def part_url(n: int, view: str) -> str:
+        return url_for(view, doc_id=doc.id, part=n if n > 1 else None, _external=True)
+
     body["url"] = document_url(doc.id, external=True)
+    body["links"] = {"html": part_url(shown.part, "pages.document")}
+    if shown.part > 1:
+        body["links"]["previous"] = part_url(shown.part - 1, "api.document")
+    if shown.part < shown.parts:
+        body["links"]["next"] = part_url(shown.part + 1, "api.document")
     body["related"] = [
         {"id": h.id, "title": h.title, "date": h.date, "url": document_url(h.id, external=True)}
         for h in related

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from search.fields import BY_PARAM, DATE_FIELD, FIELDS, LANGUAGE, PARAMS, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
+from webui import parts
 from webui.params import SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
 
@@ -39,10 +40,15 @@ def document(doc_id):
     doc, related = load_document(doc_id, req.q, req.raw)
     if doc is None:
         abort(404, description=f"There is no statement {doc_id!r} in the index.")
+    shown = parts.page(doc, request.args.get("part"))
+    args = req.args()
+    years = set(doc.mentioned_years)
     return render_template(
-        "document.html", doc=doc, req=req, related=related,
-        back_url=url_for("pages.search", **req.args()) if request.args else None,
-        json_url=url_for("api.document", doc_id=doc.id),
+        "document.html", doc=doc, req=req, related=related, shown=shown,
+        numbers=[n for n in doc.numbers if n not in years], listed=parts.LISTED_VALUES,
+        part_url=lambda n: url_for("pages.document", doc_id=doc.id, **args, part=n if n > 1 else None),
+        back_url=url_for("pages.search", **args) if args else None,
+        json_url=url_for("api.document", doc_id=doc.id, part=shown.part if shown.parts > 1 else None),
     )
 
 
