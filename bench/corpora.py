@@ -28,7 +28,8 @@ import click
 from bench import SHARED_RAW, SHIPPED_CORPUS
 from bench.ship import copy_ungdc_session, ship, speakers
 from bench.synthetic import ParagraphPool, write_statements
-from indexer.read import drafts, load, scan
+from indexer.read import drafts, load
+from indexer.scan import scan
 
 # Bump when a generator changes what it writes: cached corpora are rebuilt.
 RECIPE_VERSION = 2

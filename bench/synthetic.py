@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.extract import paragraph_language, split_paragraphs
-from indexer.read import normalize
+from indexer.decode import normalize
 
 MIN_PARAGRAPH = 60  # characters: drops salutations ("Mr. President,")
 MAX_PARAGRAPH = 1500  # and overlong OCR blocks

@@ -49,7 +49,7 @@ def _progress(quiet: bool):
     python -m indexer --rebuild --procs 2
 
 Exit status: 0 when every file was indexed, 1 when some could not be,
-2 when nothing could be done (bad arguments, index locked)."""
+2 when nothing could be done (bad arguments, index locked or damaged)."""
 )
 @option(config.CORPUS, type=click.Path(path_type=Path))
 @option(config.INDEX, type=click.Path(path_type=Path))
@@ -59,12 +59,14 @@ Exit status: 0 when every file was indexed, 1 when some could not be,
 @click.option("--wait", type=click.FloatRange(0), default=0, metavar="SECONDS",
               help="Wait this long for another indexer to finish instead of exiting.")
 @option(config.MAX_FILE_MB)
+@option(config.MAX_STATEMENT_MB)
 @click.option("--commit-every", type=click.IntRange(1), default=None, metavar="N",
               help="Commit after every N statements, so a long run keeps its progress.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @reports_errors
-def main(corpus, index_dir, rebuild, procs, wait, max_mb, commit_every, as_json, quiet):
+def main(corpus, index_dir, rebuild, procs, wait, max_mb, max_statement_mb, commit_every, as_json,
+         quiet):
     """Index the statements in CORPUS: new files are added, changed ones
     re-indexed, deleted ones removed; unchanged files are not touched."""
     on_progress, close_progress = _progress(quiet or as_json)
@@ -72,7 +74,8 @@ def main(corpus, index_dir, rebuild, procs, wait, max_mb, commit_every, as_json,
     try:
         summary = update_index(
             corpus, index_dir, rebuild=rebuild, procs=procs, wait=wait,
-            max_file_size=int(max_mb * 1024 * 1024), progress=on_progress, **extra,
+            max_file_size=int(max_mb * config.MB),
+            max_statement_size=int(max_statement_mb * config.MB), progress=on_progress, **extra,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: the index holds its last commit; run the indexer again "

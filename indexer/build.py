@@ -1,229 +1,113 @@
 """Incremental indexing: compare the corpus with the index, write the difference.
 
 Each statement remembers the group of files it came from and their content
-hash. A run hashes every group, adds new ones, replaces changed ones (delete
-and add in one commit), removes those whose files are gone, and leaves the
-rest alone; when nothing changed it opens no writer at all. A group that
-cannot be read keeps whatever was indexed from it before.
+hash. A run checks the index is whole, hashes every group, adds new ones,
+replaces changed ones (delete and add in one commit), removes those whose
+files are gone, and leaves the rest alone; when nothing changed it opens no
+writer at all. A group that cannot be read keeps whatever was indexed from it
+before.
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
-import os
-import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from indexer.extract import extract, parse_date
-from indexer.read import (
-    DEFAULT_MAX_FILE_SIZE,
-    Draft,
-    LoadedGroup,
-    Problem,
-    ReadError,
-    drafts,
-    load,
-    scan,
-)
+from indexer.checked import CHECKED_NAME, check_whole, remember
+from indexer.fields import statement_fields
+from indexer.lock import LOCK_NAME, indexer_lock
+from indexer.read import DEFAULT_MAX_STATEMENT_SIZE, drafts, load
+from indexer.scan import DEFAULT_MAX_FILE_SIZE, scan
+from indexer.summary import Problem, Summary
+from indexer.vocabulary import VocabularyWriter
+from indexer.writers import COMPOUND, WRITER_MEMORY_MB, cancel, check_writable
 from search import schema as S
-from search.errors import IndexingError, IndexLocked, IndexUnusable
-from search.analysis import clean_words, word_forms
+from search.analysis import word_forms
+from search.errors import IndexingError, IndexUnusable, ReadError
+from search.integrity import damaged
 
-LOCK_NAME = "indexer.lock"
 COMMIT_EVERY = 5000  # statements per commit in incremental runs
-WRITER_MEMORY_MB = 256
-# One file per segment part, not one compound file: Whoosh reads a compound
-# file's parts into memory for every open searcher, which costs the server
-# gigabytes on a large index; separate files are mapped and shared.
-COMPOUND = False
 # A group that was indexed with problems (say, a broken JSON line) stores this
 # prefix on its hash, so every run reads it again and reports the problem.
 PARTIAL = "partial-"
 
 
-@dataclass
-class Summary:
-    """What a run did, counted in statements; problems name files and reasons."""
-
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-    documents: int = 0
-    commits: int = 0
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> int:
-        return len(self.problems)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.problems else 0
-
-    def as_dict(self) -> dict:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "documents": self.documents,
-            "commits": self.commits,
-            "seconds": round(self.seconds, 3),
-            "problems": [{"path": p.path, "reason": p.reason} for p in self.problems],
-            "warnings": [{"path": p.path, "reason": p.reason} for p in self.warnings],
-            "skipped": [{"path": p.path, "reason": p.reason} for p in self.skipped],
-        }
+# --- the index ------------------------------------------------------------------------
 
 
-# --- the index and its lock ---------------------------------------------------------
-
-
-@contextmanager
-def indexer_lock(index_dir: Path, wait: float = 0.0):
-    """Holds an exclusive lock on the index for the whole run.
-
-    The lock is an OS file lock: it goes away with the process, so a killed
-    indexer never leaves a stale lock behind.
-    """
-    path = index_dir / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise IndexingError(f"cannot write to the index directory {index_dir}: {err.strerror}")
-    deadline = time.monotonic() + max(wait, 0.0)
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(
-                        f"another indexer is writing to {index_dir}; wait for it to finish, "
-                        "or pass --wait SECONDS to wait for the lock"
-                    ) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)
+STATEMENTS_INDEX = whoosh_index._DEF_INDEX_NAME  # Whoosh's default index name: "MAIN"
 
 
 def open_index(index_dir: Path, rebuild: bool = False):
     """Opens the statements index in `index_dir`, creating it if there is none.
 
     Returns (statements index, vocabulary index). An index written by an
-    incompatible version is only replaced when `rebuild` is asked for.
+    incompatible version, or a damaged one, is only replaced when `rebuild`
+    is asked for; until then IndexingError (or IndexUnusable, for damage)
+    says so and how to rebuild.
     """
     where = str(index_dir)
-    if whoosh_index.exists_in(where):
+    if _has_toc(index_dir, STATEMENTS_INDEX):
         try:
-            return S.open_indexes(where)
-        except IndexUnusable as err:
-            problem = str(err)
-        except Exception as err:  # a damaged or foreign index: say so, plainly
-            problem = f"it cannot be opened ({err})"
-        if not rebuild:
-            raise IndexingError(
-                f"cannot use the index in {index_dir}: {problem}; "
-                "run `python -m indexer --rebuild` to build it again"
-            )
+            ix, vocabulary = S.open_indexes(where)
+        except IndexUnusable as err:  # another version, or no vocabulary
+            if not rebuild:
+                raise IndexingError(
+                    f"cannot use the index in {index_dir}: {err}; "
+                    "run `python -m indexer --rebuild` to build it again"
+                ) from None
+        except Exception as err:  # its table of contents cannot be read: damaged
+            if not rebuild:
+                raise damaged(index_dir, f"it cannot be opened: {type(err).__name__}: {err}") from None
+        else:
+            return _checked(ix, vocabulary, index_dir, rebuild)
     elif any(not _left_by_a_first_run(p.name) for p in index_dir.iterdir()):
         raise IndexingError(
             f"{index_dir} is not empty and holds no index; choose an empty or new directory"
         )
-    vocabulary = whoosh_index.create_in(
-        where, S.build_vocabulary_schema(), indexname=S.VOCABULARY_INDEX
-    )
-    return whoosh_index.create_in(where, S.build_schema()), vocabulary
+    return whoosh_index.create_in(where, S.build_schema()), _new_vocabulary(where)
+
+
+def _checked(ix, vocabulary, index_dir: Path, rebuild: bool):
+    """The opened indexes once checked whole. A rebuild replaces a damaged
+    vocabulary, and writes the statements anew over a damaged statements
+    index (never reading it), so its old commit stays until the new one."""
+    try:
+        check_whole(ix, index_dir)
+    except IndexUnusable:
+        if not rebuild:
+            raise
+    try:
+        check_whole(vocabulary, index_dir)
+    except IndexUnusable:
+        if not rebuild:
+            raise
+        vocabulary = _new_vocabulary(str(index_dir))
+    return ix, vocabulary
+
+
+def _new_vocabulary(where: str):
+    return whoosh_index.create_in(where, S.build_vocabulary_schema(), indexname=S.VOCABULARY_INDEX)
+
+
+def _has_toc(index_dir: Path, indexname: str) -> bool:
+    """True when a table of contents of the index is in the directory, readable or not."""
+    prefix = f"_{indexname}_"
+    return any(p.name.startswith(prefix) and p.name.endswith(".toc") for p in index_dir.iterdir())
 
 
 def _left_by_a_first_run(name: str) -> bool:
     """The lock, and the files of a vocabulary or statements index that a first
     run stopped before creating both indexes leaves: safe to create over."""
-    if name == LOCK_NAME:
+    if name == LOCK_NAME or name.startswith(CHECKED_NAME):
         return True
-    return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, "MAIN")
+    return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, STATEMENTS_INDEX)
                for prefix in (f"_{index}_", f"{index}_", f"{index}.tmp"))
-
-
-class Vocabulary:
-    """The corpus's word forms: those the vocabulary index holds, and new ones.
-
-    New words are committed before the statements that use them, so the
-    vocabulary always covers every committed statement. A rebuild, once its
-    statements are committed, also drops the words no statement uses any
-    more, if there are enough of them to matter.
-    """
-
-    STALE_SHARE = 0.05  # of the vocabulary, before a rebuild rewrites it
-
-    def __init__(self, ix, rebuild: bool):
-        self.ix = ix
-        with ix.reader() as reader:
-            held = set(S.vocabulary_words(reader))
-        # Every form met so far, clean or raw, so each is cleaned only once.
-        self.seen: set[str] = set(held)
-        self.new: set[str] = set()
-        # A rebuild keeps what the index held and what this run used, to trim.
-        self.held = held if rebuild else None
-        self.used: set[str] = set()
-
-    def add(self, forms: set[str]) -> None:
-        """Takes a statement's word forms (see analysis.word_forms)."""
-        if self.held is not None:
-            self.used |= forms & self.held
-        fresh = forms - self.seen
-        if not fresh:
-            return
-        words = clean_words(fresh) - self.seen
-        self.seen |= fresh
-        self.seen |= words
-        self.new |= words
-        if self.held is not None:
-            self.used |= words
-
-    def commit(self) -> None:
-        """Adds the new words (before the statements' commit)."""
-        if self.new:
-            self._write(self.new, None)
-            self.new = set()
-
-    def trim(self) -> None:
-        """After a rebuild's statements are committed: drops unused words."""
-        if self.held is None:
-            return
-        stale = self.held - self.used
-        if len(stale) > self.STALE_SHARE * max(len(self.held), 1):
-            self._write(self.used, CLEAR)
-        self.held = None
-        self.used = set()
-
-    def _write(self, words: set[str], mergetype) -> None:
-        writer = self.ix.writer(compound=COMPOUND)
-        try:
-            if words:
-                writer.add_document(**{S.WORDS: "\n".join(sorted(words))})
-            writer.commit(mergetype=mergetype)
-        except BaseException:
-            _cancel(writer)
-            raise
 
 
 def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
@@ -241,60 +125,6 @@ def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
     return groups
 
 
-# --- statements → index fields -------------------------------------------------------
-
-
-def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
-    """The index fields of one statement, and warnings about its metadata."""
-    meta = extract(draft.text, draft.name, draft.lang_hint)
-    warnings = []
-    given = draft.given
-    if given.get("title"):
-        meta.title = " ".join(str(given["title"]).split())
-    if given.get("number"):
-        meta.docno = str(given["number"]).strip()
-    if given.get("date"):
-        try:
-            meta.date, meta.year = parse_date(given["date"])
-        except ValueError as err:
-            warnings.append(Problem(draft.id, f"{err}; the date found in the text is used"))
-    date = meta.date
-    month = date.month if date else None
-    bodies = {lang: text for lang, text in _join_sections(meta.sections).items()}
-    fields = {
-        S.ID: draft.id,
-        S.GROUP: loaded.group.key,
-        S.HASH: group_hash,
-        S.SOURCES: [p.name for p in loaded.group.files],
-        S.TITLE: meta.title,
-        S.DATE: date.isoformat() if date else (str(meta.year) if meta.year else None),
-        S.DATEKEY: S.date_key(meta.year, month, date.day if date else None),
-        S.NUMBERS: meta.numbers,
-        S.MENTIONED_YEARS: meta.mentioned_years,
-        S.LANG: " ".join(bodies),
-        S.YEAR_COL: meta.year or 0,
-        S.MONTH_COL: month or 0,
-        S.LANG_COL: S.lang_mask(bodies),
-        # The number facet shows numbers other than years; years have their own.
-        S.NUMBERS_COL: S.pack_ints(set(meta.numbers) - set(meta.mentioned_years)),
-        S.MENTIONED_YEARS_COL: S.pack_ints(meta.mentioned_years),
-    }
-    for lang, text in bodies.items():
-        fields[S.BODY[lang]] = text
-    if meta.year:
-        fields[S.YEAR] = meta.year
-    if meta.docno:
-        fields[S.DOCNO] = meta.docno
-    return fields, warnings
-
-
-def _join_sections(sections) -> dict[str, str]:
-    bodies: dict[str, list[str]] = {}
-    for lang, text in sections:
-        bodies.setdefault(lang, []).append(text)
-    return {lang: "\n\n".join(texts) for lang, texts in bodies.items()}
-
-
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -309,6 +139,7 @@ def update_index(
     procs: int = 1,
     wait: float = 0.0,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE,
     commit_every: int = COMMIT_EVERY,
     progress: ProgressFn | None = None,
 ) -> Summary:
@@ -331,8 +162,12 @@ def update_index(
         run = None
         try:
             ix, vocabulary_ix = open_index(index_dir, rebuild)
-            run = _Run(ix, Vocabulary(vocabulary_ix, rebuild), procs, rebuild, commit_every)
+            run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
+                       max_statement_size)
             summary = run.sync(corpus, max_file_size, progress)
+            if summary.commits:
+                remember(ix, index_dir)
+                remember(vocabulary_ix, index_dir)
         except (OSError, whoosh_index.LockError) as err:  # the corpus raises ReadError: this is the index
             raise _write_error(err, index_dir, run.summary.commits if run else 0) from err
         finally:
@@ -364,12 +199,14 @@ def _write_error(err: Exception, index_dir: Path, commits: int) -> IndexingError
 class _Run:
     """One indexing run: a lazily opened writer and the counts."""
 
-    def __init__(self, ix, vocabulary: Vocabulary, procs: int, rebuild: bool, commit_every: int):
+    def __init__(self, ix, vocabulary: VocabularyWriter, procs: int, rebuild: bool, commit_every: int,
+                 max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE):
         self.ix = ix
         self.vocabulary = vocabulary
         self.procs = procs
         self.rebuild = rebuild
         self.commit_every = commit_every if not rebuild else 0
+        self.max_statement_size = max_statement_size
         self.writer = None
         self.pending = 0
         self.cleared = False
@@ -397,20 +234,20 @@ class _Run:
     def _sync_group(self, group, previous) -> None:
         summary = self.summary
         try:
-            loaded = load(group)
+            loaded = load(group, self.max_statement_size)
         except ReadError as err:
             summary.problems.append(Problem(group.key, str(err)))
             return
         if previous and previous[0].removeprefix(PARTIAL) == loaded.hash:
             if previous[0].startswith(PARTIAL):  # its problems are reported again
                 try:
-                    summary.problems.extend(drafts(loaded)[1])
+                    summary.problems.extend(drafts(loaded, self.max_statement_size)[1])
                 except ReadError as err:
                     summary.problems.append(Problem(group.key, str(err)))
             summary.unchanged += len(previous[1])
             return
         try:
-            found, problems = drafts(loaded)
+            found, problems = drafts(loaded, self.max_statement_size)
         except ReadError as err:
             summary.problems.append(Problem(group.key, str(err)))
             return
@@ -439,7 +276,7 @@ class _Run:
 
     def _writer(self):
         if self.writer is None:
-            _check_writable(Path(self.ix.storage.folder))
+            check_writable(Path(self.ix.storage.folder))
             kwargs = {"limitmb": WRITER_MEMORY_MB, "compound": COMPOUND}
             if self.procs > 1:
                 kwargs.update(procs=self.procs, multisegment=True)
@@ -461,7 +298,7 @@ class _Run:
             else:
                 writer.commit()
         except OSError:
-            _cancel(writer)
+            cancel(writer)
             raise  # update_index() says what happened
         self.summary.commits += 1
         self.pending = 0
@@ -472,21 +309,4 @@ class _Run:
         """Abandons uncommitted work (after an error or an interrupt)."""
         if self.writer is not None:
             writer, self.writer = self.writer, None
-            _cancel(writer)
-
-
-def _check_writable(index_dir: Path) -> None:
-    """Raises OSError unless files can be created in the index directory.
-
-    Checked before Whoosh opens a writer: a writer that fails while it starts
-    keeps Whoosh's lock file locked for as long as the process lives.
-    """
-    with tempfile.TemporaryFile(dir=index_dir):
-        pass
-
-
-def _cancel(writer) -> None:
-    try:
-        writer.cancel()
-    except Exception:  # best effort: the last commit is intact either way
-        pass
+            cancel(writer)

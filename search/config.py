@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 import click
 
 
+MB = 1024 * 1024  # the megabyte of the size settings
+
+
 @dataclass(frozen=True)
 class Setting:
     flag: str  # the command-line flag, e.g. "--index"
@@ -34,6 +37,10 @@ PROCS = Setting("--procs", "STATEMENTS_PROCS", 1, "Indexing processes.", click.I
 MAX_FILE_MB = Setting("--max-size", "STATEMENTS_MAX_FILE_MB", 50,
                       "Largest file to index, in megabytes.",
                       click.FloatRange(0, min_open=True), dest="max_mb")
+MAX_STATEMENT_MB = Setting("--max-statement-size", "STATEMENTS_MAX_STATEMENT_MB", 2,
+                           "Text indexed and stored per statement, in megabytes; "
+                           "the rest of a longer one is left out, with a warning.",
+                           click.FloatRange(0, min_open=True), dest="max_statement_mb")
 HOST = Setting("--host", "STATEMENTS_HOST", "127.0.0.1", "Address to listen on.")
 PORT = Setting("--port", "STATEMENTS_PORT", 8000, "Port to listen on.", click.IntRange(1, 65535))
 THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per worker process.",
@@ -41,7 +48,7 @@ THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per 
 WORKERS = Setting("--workers", "STATEMENTS_WORKERS", 2,
                   "Web server worker processes (each uses a core).", click.IntRange(1, 64))
 
-SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, HOST, PORT, THREADS, WORKERS)
+SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, THREADS, WORKERS)
 
 
 def option(setting: Setting, **overrides):

@@ -3,18 +3,20 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer.build import IndexingError, IndexLocked, indexer_lock, update_index
+from indexer.__main__ import main
+from indexer.build import update_index
+from indexer.lock import indexer_lock
 from search import schema as S
 from search.engine import IndexUnusable, SearchIndex
+from search.errors import IndexingError, IndexLocked
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed" / "000_2961365e15364d64.txt"
@@ -188,47 +190,47 @@ def test_locked_index(corpus, index):
 
 
 def run_cli(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "indexer", *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
-    )
+    """The command line, run in-process; stdout and stderr apart."""
+    clean = {name: None for name in os.environ if name.startswith("STATEMENTS_")}
+    return CliRunner().invoke(main, list(args), env={**clean, **(env or {})},
+                              prog_name="python -m indexer")
 
 
 def test_cli_exit_0_and_summary(corpus, index):
     result = run_cli("--corpus", str(corpus), "--index", str(index))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "added 3, updated 0, removed 0, unchanged 0, failed 0" in result.stdout
 
 
 def test_cli_exit_1_names_the_bad_file(corpus, index):
     (corpus / "empty.txt").write_bytes(b"")
     result = run_cli("--corpus", str(corpus), "--index", str(index))
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "failed: empty.txt: empty file" in result.stderr
     assert "added 3" in result.stdout
 
 
 def test_cli_exit_2_on_bad_arguments(index, tmp_path):
     result = run_cli("--corpus", str(tmp_path / "missing"), "--index", str(index))
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "does not exist" in result.stderr
-    assert run_cli("--procs", "0").returncode == 2
+    assert run_cli("--procs", "0").exit_code == 2
 
 
 def test_cli_exit_2_when_locked(corpus, index):
     update_index(corpus, index)
     with indexer_lock(index):
         result = run_cli("--corpus", str(corpus), "--index", str(index))
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "another indexer" in result.stderr and "--wait" in result.stderr
 
 
 def test_cli_reads_environment(corpus, index):
     result = run_cli("--json", env={"STATEMENTS_CORPUS": str(corpus), "STATEMENTS_INDEX": str(index)})
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert json.loads(result.stdout)["added"] == 3
 
 
 def test_cli_help_has_an_example():
     result = run_cli("--help")
-    assert result.returncode == 0 and "Example:" in result.stdout
+    assert result.exit_code == 0 and "Example:" in result.stdout

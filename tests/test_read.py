@@ -6,7 +6,10 @@ import os
 
 import pytest
 
-from indexer.read import ReadError, decode, drafts, load, normalize, scan
+from indexer.decode import decode, normalize
+from indexer.read import drafts, load
+from indexer.scan import scan
+from search.errors import ReadError
 
 RUSSIAN = "Заявление Министерства иностранных дел о выборах. Ёлка."
 

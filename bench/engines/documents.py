@@ -1,7 +1,7 @@
 """Statements as the other engines index them, read exactly as our indexer reads them.
 
 The files are read with `indexer.read` and their metadata extracted with
-`indexer.extract` through `indexer.build.statement_fields`, so every engine
+`indexer.extract` through `indexer.fields.statement_fields`, so every engine
 indexes the same text, titles, dates and numbers; only analysis, storage,
 ranking and highlighting differ.
 """
@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import statement_fields
-from indexer.read import drafts, load, scan
+from indexer.fields import statement_fields
+from indexer.read import drafts, load
+from indexer.scan import scan
 from search import schema as S
 
 

@@ -1,0 +1,163 @@
+"""Bad input is reported, never fatal: each case names the file (and the line or
+field), the rest of the corpus is indexed, and nothing odd reaches the index."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.build import update_index
+from search import schema as S
+from tests.corpus_tools import stored
+
+NESTED = "[" * 1000 + "]" * 1000
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def put(root: Path, rel: str, data) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def run(tmp_path, files: dict, **kwargs):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    put(corpus, "good.txt", "A good statement\n\nThe ministry welcomes the agreement.")
+    for rel, data in files.items():
+        put(corpus, rel, data)
+    index = tmp_path / "index"
+    summary = update_index(corpus, index, **kwargs)
+    return summary, stored(index), index
+
+
+def reasons(items) -> dict[str, str]:
+    return {p.path: p.reason for p in items}
+
+
+def test_deeply_nested_json_is_reported_with_its_line_and_the_run_goes_on(tmp_path):
+    summary, docs, _ = run(tmp_path, {
+        "deep.json": NESTED,
+        "lines.jsonl": '{"id": "a", "text": "First record about fisheries."}\n' + NESTED + "\n",
+        "sided.txt": "Sided statement\n\nText.",
+        "sided.meta.json": NESTED,
+    })
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"deep.json", "lines.jsonl:2", "sided.txt"}
+    assert re.search(r"nested deeper than \d+ levels at line 1", problems["deep.json"])
+    assert "nested deeper" in problems["lines.jsonl:2"]
+    assert "sided.meta.json" in problems["sided.txt"] and "nested deeper" in problems["sided.txt"]
+    assert set(docs) == {"good.txt", "lines.jsonl#a"}
+
+
+def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):
+    summary, docs, _ = run(tmp_path, {
+        "a.txt": "Single statement\n\nAlone.",
+        "a.en.txt": "English statement\n\nIn English.",
+        "a.ru.txt": "Русское заявление\n\nПо-русски.",
+    })
+    problems = reasons(summary.problems)
+    assert "collide" in problems["a.txt"]
+    assert all(name in problems["a.txt"] for name in ("a.en.txt", "a.ru.txt"))
+    assert set(docs) == {"good.txt"}
+
+
+def test_language_infixes_in_any_letter_case_pair(tmp_path):
+    summary, docs, _ = run(tmp_path, {
+        "c.EN.TXT": "Statement on fisheries\n\nThe ministry welcomes the fisheries agreement.",
+        "c.ru.txt": "Заявление о рыболовстве\n\nМинистерство приветствует соглашение.",
+    })
+    assert summary.problems == []
+    assert docs["c.txt"][S.LANG] == "en ru"
+    assert docs["c.txt"][S.SOURCES] == ["c.EN.TXT", "c.ru.txt"]
+
+
+@pytest.mark.parametrize("text, encoding, uncertain", [
+    ("Élysée", "latin-1", True),
+    ("Le président à l'Élysée", "latin-1", True),
+    ("Выборы", "koi8_r", True),
+    ("Выборы прошли спокойно", "koi8_r", True),
+    ("Заявление Министерства иностранных дел о выборах в парламент. Ёлка у Кремля.", "koi8_r", False),
+    ("Заявление Министерства иностранных дел о выборах в парламент. Ёлка у Кремля.", "cp1251", False),
+])
+def test_legacy_encodings_are_not_guessed_from_a_few_letters(tmp_path, text, encoding, uncertain):
+    summary, docs, _ = run(tmp_path, {"legacy.txt": text.encode(encoding)})
+    assert summary.problems == []
+    assert docs["legacy.txt"][S.TITLE] == text
+    notes = [w.reason for w in summary.warnings if w.path == "legacy.txt"]
+    assert bool(notes) == uncertain
+    assert all(re.fullmatch(r"decoded as [\w-]+, uncertain", n) for n in notes)
+
+
+def test_utf16_without_a_byte_order_mark(tmp_path):
+    text = "Заявление о выборах\n\nМинистерство иностранных дел заявляет о выборах."
+    summary, docs, _ = run(tmp_path, {"le.txt": text.encode("utf-16-le"),
+                                      "be.txt": text.encode("utf-16-be")})
+    assert summary.problems == []
+    assert docs["le.txt"][S.TITLE] == docs["be.txt"][S.TITLE] == "Заявление о выборах"
+
+
+def test_json_fields_of_the_wrong_type_are_dropped_with_a_warning_naming_them(tmp_path):
+    record = {"id": True, "title": ["a", "b"], "number": {"x": 1}, "text": "Statement on fisheries."}
+    summary, docs, _ = run(tmp_path, {"r.jsonl": json.dumps(record) + "\n",
+                                      "s.txt": "Sided\n\nText.", "s.meta.json": '{"title": 5}'})
+    assert summary.problems == []
+    assert set(docs) == {"good.txt", "r.jsonl#1", "s.txt"}
+    doc = docs["r.jsonl#1"]
+    assert "[" not in doc[S.TITLE] and S.DOCNO not in doc
+    warned = " | ".join(w.reason for w in summary.warnings)
+    for field in ('"title"', '"number"', '"id"'):
+        assert field in warned, warned
+    assert docs["s.txt"][S.TITLE] == "Sided"
+
+
+def test_control_characters_never_reach_a_title_or_field(tmp_path):
+    osc = "\x1b]0;owned\x07"
+    summary, docs, _ = run(tmp_path, {
+        "r.jsonl": json.dumps({"title": f"{osc}Record title", "number": "1\x9d/2", "text": "Text."}) + "\n",
+        "s.txt": "Sided\n\nText.",
+        "s.meta.json": json.dumps({"title": f"Sidecar{osc} title"}),
+        "f.md": f"---\ntitle: Front{osc} matter\n---\nText.",
+        "b.txt": f"Body\x1b[31m title\x9b\n\nText{osc}.",
+    })
+    assert summary.problems == []
+    for doc in docs.values():
+        for field in (S.TITLE, S.DOCNO, S.BODY["en"]):
+            assert not CONTROLS.search((doc.get(field) or "").replace("\n", "")), (doc[S.ID], field)
+    assert docs["r.jsonl#1"][S.TITLE] == "]0;ownedRecord title"
+    assert docs["r.jsonl#1"][S.DOCNO] == "1/2"
+    assert docs["s.txt"][S.TITLE] == "Sidecar]0;owned title"
+    assert docs["f.md"][S.TITLE] == "Front]0;owned matter"
+    assert docs["b.txt"][S.TITLE] == "Body[31m title"
+
+
+def test_ids_a_link_cannot_carry_are_refused_with_the_reason(tmp_path):
+    summary, docs, _ = run(tmp_path, {
+        "bad\nname.txt": "Odd name\n\nText.",
+        "r.jsonl": json.dumps({"id": "a\nb", "text": "Record."}) + "\n"
+                   + json.dumps({"id": "../up", "text": "Other record."}) + "\n",
+    })
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"bad\\nname.txt"}
+    assert "U+000A" in problems["bad\\nname.txt"] and "rename" in problems["bad\\nname.txt"]
+    assert set(docs) == {"good.txt", "r.jsonl#1", "r.jsonl#2"}
+    warned = [w.reason for w in summary.warnings]
+    assert any("U+000A" in w for w in warned) and any('".."' in w for w in warned)
+
+
+def test_a_huge_statement_is_indexed_up_to_the_limit_with_a_warning(tmp_path):
+    words = "The assembly debated sustainable development and climate finance. "
+    big = "Long statement\n\n" + words * (3 * 1024 * 1024 // len(words)) + "Zanzibarquokka."
+    summary, docs, index = run(tmp_path, {"big.txt": big}, max_statement_size=1024 * 1024)
+    assert summary.problems == []
+    notes = [w.reason for w in summary.warnings if w.path == "big.txt"]
+    assert notes == ["indexed the first 1 MB of 3.0 MB of text"]
+    body = docs["big.txt"][S.BODY["en"]]
+    assert len(body.encode("utf-8")) <= 1024 * 1024
+    assert big.startswith("Long statement\n\n" + body.split("\n\n", 1)[-1][:100])
+    assert body.endswith(("assembly", "debated", "sustainable", "development", "and", "climate",
+                          "finance.", "The"))  # cut between words
+    assert "Zanzibarquokka" not in body
