@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import IndexingError, update_index
+from indexer.build import update_index
+from search.errors import IndexingError
 from search.engine import SearchIndex
 from tests.corpus_tools import (
     ROOT,
@@ -220,89 +221,12 @@ def test_killed_indexer_leaves_its_last_commit_and_the_next_run_converges(versio
 
 
 # --- killed at the moments that matter ------------------------------------------------------
-
-# Runs the indexer's command line with one step replaced by "do it, then die"
-# (or "die before doing it"): a SIGKILL at an exact point of a run.
-KILL_AT = r"""
-import os, signal, sys
-
-point = sys.argv[1]
-sys.argv = ["python -m indexer"] + sys.argv[2:]
-
-
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-if point == "vocabulary-created":
-    # The first run has created the vocabulary index, not yet the statements index.
-    import whoosh.index as wi
-    create_in = wi.create_in
-
-    def patched(dirname, schema, indexname=None):
-        ix = create_in(dirname, schema, indexname=indexname) if indexname else create_in(dirname, schema)
-        if indexname == "VOCAB":
-            die()
-        return ix
-
-    wi.create_in = patched
-elif point == "statements-created":
-    # Both indexes exist; nothing is committed yet.
-    import whoosh.index as wi
-    create_in = wi.create_in
-
-    def patched(dirname, schema, indexname=None):
-        ix = create_in(dirname, schema, indexname=indexname) if indexname else create_in(dirname, schema)
-        if not indexname:
-            die()
-        return ix
-
-    wi.create_in = patched
-elif point == "between-commits":
-    # The vocabulary of a batch is committed, its statements are not.
-    import indexer.build as build
-    commit = build.Vocabulary.commit
-
-    def patched(self):
-        commit(self)
-        die()
-
-    build.Vocabulary.commit = patched
-elif point == "segment-written":
-    # A new segment's files are on disk; the table of contents naming it is not.
-    from whoosh.writing import SegmentWriter
-    commit_toc = SegmentWriter._commit_toc
-
-    def patched(self, segments):
-        if self.indexname == "MAIN":
-            die()
-        return commit_toc(self, segments)
-
-    SegmentWriter._commit_toc = patched
-elif point == "toc-written":
-    # The new table of contents is written to a temporary file, not yet renamed.
-    from whoosh.filedb.filestore import FileStorage
-    rename_file = FileStorage.rename_file
-
-    def patched(self, frm, to, safe=False):
-        if frm.startswith("_MAIN_") and ".toc." in frm:
-            die()
-        return rename_file(self, frm, to, safe)
-
-    FileStorage.rename_file = patched
-else:
-    raise SystemExit(f"unknown point {point}")
-
-from indexer.__main__ import main
-
-main(prog_name="python -m indexer")
-"""
-
+# tests/crash_harness.py runs the indexer with a SIGKILL armed at one exact point.
 
 def kill_at(point: str, corpus: Path, index_dir: Path, *args) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [sys.executable, "-c", KILL_AT, point, "--corpus", str(corpus), "--index", str(index_dir),
-         "--commit-every", str(COMMIT_EVERY), "-q", *args],
+        [sys.executable, "-m", "tests.crash_harness", point, "--corpus", str(corpus),
+         "--index", str(index_dir), "--commit-every", str(COMMIT_EVERY), "-q", *args],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert result.returncode == -signal.SIGKILL, f"{point} was never reached: {result.stderr}"
@@ -408,6 +332,7 @@ def bad_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
     put("good/cp1251.txt", ("Заявление о выборах\n\n" + RUSSIAN).encode("cp1251"))
     put("good/koi8.txt", ("Заявление о ёлке\n\n" + RUSSIAN).encode("koi8_r"))
     put("good/utf16.txt", ("Заявление в UTF-16\n\n" + RUSSIAN).encode("utf-16"))
+    put("good/utf16-without-bom.txt", ("Заявление в UTF-16LE\n\n" + RUSSIAN).encode("utf-16-le"))
     put("good/bom.md", "\ufeff# Briefing with a byte-order mark\n\nThe spokeswoman answered questions.")
     put("good/records.jsonl", '{"id": "a", "text": "First record about fisheries."}\n'
                               '{"id": "b", "text": \n'
@@ -423,7 +348,6 @@ def bad_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
     noise = random.Random(7)
     put("bad/garbage.txt", bytes(noise.randrange(0x80, 0x100) for _ in range(4000)))
     put("bad/stray-byte.txt", RUSSIAN.encode("utf-8") * 3 + b"\xff" + RUSSIAN.encode("utf-8"))
-    put("bad/utf16-without-bom.txt", RUSSIAN.encode("utf-16-le"))
     put("bad/broken.json", '{"text": "unterminated')
     os.symlink(corpus / "bad" / "loop.txt", corpus / "bad" / "loop.txt")
     os.symlink(corpus / "bad" / "ping.txt", corpus / "bad" / "pong.txt")
@@ -439,7 +363,6 @@ def bad_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
         "bad/big.txt": "too large",
         "bad/garbage.txt": "encoding",
         "bad/stray-byte.txt": "encoding",
-        "bad/utf16-without-bom.txt": "binary|encoding|UTF-16",
         "bad/broken.json": "invalid JSON",
         "good/records.jsonl:2": "invalid JSON",
         "bad/loop.txt": "looping",
@@ -450,7 +373,8 @@ def bad_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
         "bad/fifo.txt": "not a regular file",
     }
     good = {
-        "good/plain.txt", "good/cp1251.txt", "good/koi8.txt", "good/utf16.txt", "good/bom.md",
+        "good/plain.txt", "good/cp1251.txt", "good/koi8.txt", "good/utf16.txt",
+        "good/utf16-without-bom.txt", "good/bom.md",
         "good/records.jsonl#a", "good/records.jsonl#c", "good/link-inside.txt",
         "папка с пробелами/Заявление № 5 от 1 июня.txt", "names with spaces/a page (draft) & more.html",
     }
@@ -474,7 +398,7 @@ def check_bad_files_index(index_dir: Path, good: set[str]):
     with SearchIndex(index_dir) as index:
         assert index.search(SECRET).total == 0
         found = {h.id for h in index.search("выборы", per_page=100).hits}
-        assert {"good/cp1251.txt", "good/koi8.txt", "good/utf16.txt"} <= found
+        assert {"good/cp1251.txt", "good/koi8.txt", "good/utf16.txt", "good/utf16-without-bom.txt"} <= found
         assert {h.id for h in index.search("ёлка", per_page=100).hits} >= {"good/koi8.txt"}
         assert "good/records.jsonl#c" in {h.id for h in index.search("forests").hits}
         odd_name = "папка с пробелами/Заявление № 5 от 1 июня.txt"
@@ -711,7 +635,7 @@ def test_file_size_limit_through_the_library(versions, tmp_path):
     shutil.copytree(versions["ref1"], index_dir)
     script = (
         "import json, sys\n"
-        "from indexer.build import IndexingError, update_index\n"
+        "from indexer.build import update_index\nfrom search.errors import IndexingError\n"
         "try:\n"
         "    update_index(sys.argv[1], sys.argv[2])\n"
         "except IndexingError as err:\n"
