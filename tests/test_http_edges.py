@@ -189,3 +189,45 @@ def test_the_connection_still_serves_after_an_error(base):
     for _ in range(3):
         send(base, "GET", "/api/search?q=" + "x" * LONG)
     assert send(base, "GET", "/api/search?q=x").status == 200
+
+
+# --- what people see ------------------------------------------------------------------------------
+
+ACCESSIBLE = """() => ({
+    lang: document.documentElement.lang,
+    title: document.title,
+    h1: [...document.querySelectorAll('h1')].map(h => h.innerText.trim()),
+    main: !!document.querySelector('main#main'),
+    skip: document.querySelector('a.skip')?.getAttribute('href'),
+    unnamedLinks: [...document.querySelectorAll('a')].filter(a => !a.innerText.trim()).length,
+    scrolls: document.documentElement.scrollWidth > window.innerWidth + 1,
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path, status", [
+    ("/help", 200), ("/nothing", 404), ("/doc/nothing", 404), ("/?page=0", 400),
+    ("/?q=" + "x" * LONG, 431),
+], ids=["help", "404", "no-statement", "400", "431"])
+def test_the_help_and_error_pages_are_accessible_under_the_policy(base, browser, path, status):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    try:
+        response = page.goto(base + path)
+        assert response.status == status
+        assert CSP in response.headers.get("content-security-policy", "")
+        facts = page.evaluate(ACCESSIBLE)
+        assert facts["lang"] == "en" and facts["main"] and facts["skip"] == "#main", facts
+        assert len(facts["h1"]) == 1 and facts["h1"][0], facts
+        assert facts["unnamedLinks"] == 0 and not facts["scrolls"], facts
+        if status != 200:
+            assert str(status) in facts["title"]
+            assert page.locator(".error .message").is_visible()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        # Only the status itself may be reported; a refused script or style would be too.
+        assert [p for p in problems if "status of 4" not in p] == [], problems
+    finally:
+        context.close()
