@@ -19,11 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from indexer.__main__ import main
 from indexer.build import update_index
 from search.errors import IndexingError
 from search.engine import SearchIndex
@@ -43,6 +46,20 @@ COMMIT_EVERY = 4
 CRASH_TRIALS = 20
 CRASH_SEED = 20240611
 QUERIES = ["москва", "года", '"general assembly"', "climate OR климат", "пра*", "assembli~", "", "sustainable -climate"]
+
+
+def cli(corpus, index_dir, *args) -> subprocess.CompletedProcess:
+    """`python -m indexer` run in-process, as a finished process would report it
+    (an exception the command did not turn into a message shows as a traceback)."""
+    env = {name: None for name in os.environ if name.startswith("STATEMENTS_")}
+    result = CliRunner().invoke(main, ["--corpus", str(corpus), "--index", str(index_dir), *args],
+                                env=env, prog_name="python -m indexer")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(
+            traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["python -m indexer", *args], result.exit_code,
+                                       result.stdout, stderr)
 
 
 # --- corpora and their reference indexes ---------------------------------------------------
@@ -205,7 +222,7 @@ def test_killed_indexer_leaves_its_last_commit_and_the_next_run_converges(versio
             middle.add((scenario, state))
         # The next run finishes the work: the CLI for some trials, the library for the rest.
         if trial % 5 == 4:
-            result = run_indexer(corpus, index_dir, "-q")
+            result = cli(corpus, index_dir, "-q")
             assert result.returncode == 0, f"{where}: the next run failed: {result.stderr}"
         else:
             summary = update_index(corpus, index_dir)
@@ -235,12 +252,12 @@ def kill_at(point: str, corpus: Path, index_dir: Path, *args) -> subprocess.Comp
 
 def recover(corpus: Path, index_dir: Path, where: str) -> subprocess.CompletedProcess:
     """The next run; if it cannot recover by itself, the one command it names must."""
-    result = run_indexer(corpus, index_dir, "-q")
+    result = cli(corpus, index_dir, "-q")
     if result.returncode != 0:
         command = re.search(r"`python -m indexer([^`]*)`", result.stderr)
         assert command, (f"{where}: the next run failed without naming the command that "
                          f"recovers (exit {result.returncode}): {result.stderr.strip()}")
-        result = run_indexer(corpus, index_dir, *command.group(1).split(), "-q")
+        result = cli(corpus, index_dir, *command.group(1).split(), "-q")
         assert result.returncode == 0, f"{where}: `python -m indexer{command.group(1)}` failed: {result.stderr}"
     return result
 
@@ -437,14 +454,14 @@ def test_a_records_file_with_a_bad_line_is_reported_again_but_not_rewritten(tmp_
 def test_bad_files_from_the_command_line(tmp_path):
     corpus, bad, good = bad_corpus(tmp_path)
     index_dir = tmp_path / "index"
-    result = run_indexer(corpus, index_dir, "--max-size", str(MAX_SIZE / 1024 / 1024), "--json")
+    result = cli(corpus, index_dir, "--max-size", str(MAX_SIZE / 1024 / 1024), "--json")
     assert result.returncode == 1, result.stderr
     summary = json.loads(result.stdout)
     check_bad_files_summary({p["path"]: p["reason"] for p in summary["problems"]},
                             {p["path"]: p["reason"] for p in summary["skipped"]}, bad)
     assert summary["added"] == len(good)
     check_bad_files_index(index_dir, good)
-    text = run_indexer(corpus, index_dir, "--max-size", str(MAX_SIZE / 1024 / 1024))
+    text = cli(corpus, index_dir, "--max-size", str(MAX_SIZE / 1024 / 1024))
     assert text.returncode == 1 and "Traceback" not in text.stderr
     for path in bad:
         assert f"failed: {path}: " in text.stderr
@@ -455,7 +472,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_run_goes_on(tmp_path):
     latin1_name = os.fsencode(corpus) + b"/caf\xe9 au lait.txt"  # Latin-1, as old archives have
     with open(latin1_name, "wb") as f:
         f.write(b"Statement on coffee\n\nThe ministry welcomes the coffee harvest.")
-    result = run_indexer(corpus, tmp_path / "index", "--json")
+    result = cli(corpus, tmp_path / "index", "--json")
     assert "Traceback" not in result.stderr, result.stderr[-600:]
     assert result.returncode in (0, 1)
     summary = json.loads(result.stdout)
@@ -613,7 +630,7 @@ def test_file_size_limit_fails_clearly_and_keeps_the_last_commit(versions, tmp_p
         check_consistent(index_dir, states, where)
     assert failures >= 3, "the limits never made a commit fail"
     # Space again: the next run converges.
-    result = run_indexer(versions["v2"], index_dir, "-q", *args)
+    result = cli(versions["v2"], index_dir, "-q", *args)
     assert result.returncode == 0, result.stderr
     assert stored(index_dir) == after
 
