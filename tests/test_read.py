@@ -6,9 +6,10 @@ import os
 
 import pytest
 
-from indexer.decode import decode, normalize
-from indexer.read import drafts, load
-from indexer.scan import scan
+from indexer.decode import decode, decode_text, normalize
+from indexer.formats.records import MAX_NESTING, parse_json
+from indexer.read import drafts, limit_text, load
+from indexer.scan import scan, split_lang
 from search.errors import ReadError
 
 RUSSIAN = "Заявление Министерства иностранных дел о выборах. Ёлка."
@@ -157,3 +158,55 @@ def test_names_with_spaces_and_cyrillic(tmp_path):
     write(tmp_path, "папка с пробелами/Заявление № 5.txt", "Текст заявления.")
     _, docs = read_all(tmp_path)
     assert list(docs) == ["папка с пробелами/Заявление № 5.txt"]
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        (RUSSIAN, "utf-16-le"),
+        (RUSSIAN, "utf-16-be"),
+        ("Statement of the Ministry", "utf-16-le"),
+        ("Élysée", "latin-1"),
+        ("Выборы", "koi8_r"),
+        (RUSSIAN, "cp866"),
+    ],
+)
+def test_encodings_without_a_mark(text, encoding):
+    assert decode(text.encode(encoding)) == text
+
+
+def test_a_stray_byte_in_utf8_is_not_guessed_away():
+    with pytest.raises(ReadError, match=r"invalid UTF-8 at byte 3,?\d*"):
+        decode(RUSSIAN.encode("utf-8") * 3 + b"\xff" + RUSSIAN.encode("utf-8"))
+
+
+def test_uncertain_guesses_say_so():
+    assert decode_text("Élysée".encode("latin-1")).note == "decoded as Windows-1252, uncertain"
+    assert decode_text(RUSSIAN.encode("koi8_r") * 3).note is None
+
+
+@pytest.mark.parametrize("name, split", [
+    ("064-20.en.txt", ("064-20.txt", "en")),
+    ("c.EN.TXT", ("c.txt", "en")),
+    ("c.Ru.Md", ("c.md", "ru")),
+    ("plain.txt", ("plain.txt", None)),
+    ("en.txt", ("en.txt", None)),
+])
+def test_language_infix_in_any_case(name, split):
+    assert split_lang(name) == split
+
+
+def test_nesting_is_limited_with_the_line():
+    parse_json("[" * MAX_NESTING + "]" * MAX_NESTING)
+    parse_json('["' + "[" * 1000 + '"]')  # brackets in a string do not nest
+    with pytest.raises(ValueError, match=f"nested deeper than {MAX_NESTING} levels at line 3"):
+        parse_json("{\n\n" + '"a": ' + "[" * MAX_NESTING + "]" * MAX_NESTING + "}")
+
+
+def test_limit_text_cuts_at_a_word():
+    text = "слово " * 250_000  # 2.6 MB in UTF-8
+    head, note = limit_text(text, 1024 * 1024)
+    assert len(head.encode()) <= 1024 * 1024 and head.endswith("слово") and text.startswith(head)
+    assert len(head.encode()) > 1024 * 1024 - 20
+    assert note == "indexed the first 1 MB of 2.6 MB of text"
+    assert limit_text("short", 1024) == ("short", None)
