@@ -34,6 +34,7 @@ class PartSection:
     lang: str
     text: str  # this part's text, exactly as in the statement
     paragraphs_html: list[str]
+    ended_in: int | None = None  # the section's last part, when it ends before this one
 
 
 @dataclass
@@ -60,7 +61,8 @@ def page(doc: Document, part_arg: str | None) -> Paged:
     for section, section_parts in zip(doc.sections, cut):
         pieces = section_parts[part - 1] if part <= len(section_parts) else []
         text = section.text[pieces[0].start:pieces[-1].end] if pieces else ""
-        sections.append(PartSection(section.lang, text, [p.html for p in pieces]))
+        ended_in = len(section_parts) if section_parts and not pieces else None
+        sections.append(PartSection(section.lang, text, [p.html for p in pieces], ended_in))
     return Paged(part, parts, sections, with_matches)
 
 
@@ -92,7 +94,8 @@ def _parts(section: Section) -> list[list[_Piece]]:
 def _pieces(section: Section):
     """The paragraphs of a section, each cut between its lines when too long."""
     text = section.text
-    for match, html in zip(PARAGRAPH.finditer(text), section.paragraphs_html):
+    # One HTML paragraph per PARAGRAPH match (search/snippets.py); never drop text silently.
+    for match, html in zip(PARAGRAPH.finditer(text), section.paragraphs_html, strict=True):
         start, end = match.span()
         html_lines = html.split(LINE_BREAK_HTML)
         if end - start <= PART_CHARS or len(html_lines) == 1:
