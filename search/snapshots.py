@@ -22,6 +22,7 @@ from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
 from search import schema as S
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
+from search.integrity import check_index, damaged
 from search.vocabulary import WordList
 
 RETRIES = 4  # attempts at a search while the indexer keeps committing
@@ -67,7 +68,14 @@ class Snapshots:
         self._tables: dict[tuple, FacetTable] = {}
         self._word_lists: dict[tuple, list[str]] = {}
         self._indexes = None  # (stamp, statements index, vocabulary index)
-        self._open_indexes(self._listing()[0])
+        for attempt in range(RETRIES):  # (a commit may replace the files being opened)
+            stamp = self._listing()[0]
+            try:
+                self._open_indexes(stamp)
+                break
+            except IndexUnusable:
+                if attempt == RETRIES - 1 or self._listing()[0] == stamp:
+                    raise
 
     def current(self) -> Snapshot:
         """This thread's snapshot, taken again if the index has changed (or if
@@ -116,9 +124,12 @@ class Snapshots:
             except Exception as err:
                 if snap is not None:
                     self.release(snap) if detach else self.discard()
-                if (isinstance(err, StatementsError) or attempt == RETRIES - 1 or snap is None
-                        or self._listing()[0] == snap.stamp):
+                if isinstance(err, StatementsError) or snap is None:
                     raise
+                if attempt < RETRIES - 1 and self._listing()[0] != snap.stamp:
+                    continue
+                self._raise_if_damaged(err)
+                raise
         raise IndexUnusable(f"the index in {self.index_dir} changed {RETRIES} times during one "
                             "search; try again")
 
@@ -140,8 +151,11 @@ class Snapshots:
                 words = words_ix.searcher()
                 try:
                     reader, word_reader = searcher.reader(), words.reader()
-                    S.hold_files(reader)
-                    S.hold_files(word_reader)
+                    try:
+                        S.hold_files(reader)
+                        S.hold_files(word_reader)
+                    except IndexUnusable as err:  # (it names the file, not the index)
+                        raise damaged(self.index_dir, str(err)) from err
                     table = self._cached(self._tables, S.content_key(reader),
                                          lambda: self._new_table(reader), KEEP_TABLES)
                     word_list = self._cached(self._word_lists, S.content_key(word_reader),
@@ -155,9 +169,9 @@ class Snapshots:
         except Exception as err:
             if self._listing()[0] != stamp:
                 raise _Changed from err  # a commit took files away meanwhile
-            if isinstance(err, IndexUnusable) and str(err).startswith("the index in"):
+            if isinstance(err, IndexUnusable):
                 raise
-            raise IndexUnusable(damaged(self.index_dir, _what(err))) from err
+            raise damaged(self.index_dir, _what(err)) from err
         segments = tuple(f"{leaf.segment().segment_id()}."
                          for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
                          if leaf.segment() is not None)
@@ -198,8 +212,20 @@ class Snapshots:
                     f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "
                     f"`python -m indexer --rebuild --index {self.index_dir}`"
                 ) from None
+            except Exception as err:  # an unreadable table of contents, whatever the error
+                raise damaged(self.index_dir, _what(err)) from err
             self._indexes = (stamp, ix, words_ix)
             return ix, words_ix
+
+    def _raise_if_damaged(self, err: Exception) -> None:
+        """Raises IndexUnusable, saying what is wrong, when `err` came from reading
+        a damaged index rather than from a commit meanwhile."""
+        try:
+            check_index(self._indexes[1])
+        except IndexUnusable as found:
+            raise found from err
+        except Exception:  # the check could not tell: the original error stands
+            pass
 
     def _listing(self) -> tuple[tuple, set[str]]:
         """(what names the directory's latest commit of both indexes, the names
@@ -235,11 +261,6 @@ class _Changed(Exception):
 
 def missing(index_dir: Path) -> str:
     return f"there is no index in {index_dir}; build it with `python -m indexer --index {index_dir}`"
-
-
-def damaged(index_dir: Path, what: str) -> str:
-    return (f"the index in {index_dir} is damaged ({what}); rebuild it with "
-            f"`python -m indexer --rebuild --index {index_dir}`")
 
 
 def _what(err: Exception) -> str:

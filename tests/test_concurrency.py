@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer.build import IndexLocked, update_index
+from indexer.build import update_index
 from search.engine import SearchIndex
+from search.errors import IndexLocked
 from tests.corpus_tools import ROOT, indexer_command, run_indexer, stored, write_statements
 from tests.fixtures_web import running_server
 

@@ -171,3 +171,15 @@ def test_the_server_says_the_index_is_gone_or_damaged_and_recovers_by_itself(tmp
         _all_unavailable(url, "year_col")
         column.write_bytes(kept)
         _all_served(url)
+
+
+@pytest.mark.parametrize("pattern", ["MAIN_*._stored.col", "MAIN_*.pst", "MAIN_*.trm"])
+def test_a_garbled_file_is_said_to_be_damage(tmp_path, pattern):
+    index_dir = tmp_path / "index"
+    update_index(small_corpus(tmp_path / "corpus", 6), index_dir)
+    victim = next(index_dir.glob(pattern))
+    victim.write_bytes(bytes(range(256)) * (victim.stat().st_size // 256 + 1))
+    with pytest.raises(IndexUnusable, match=r"is damaged \(.+\).*--rebuild"):
+        with SearchIndex(index_dir) as index:
+            index.search("statement")
+            list(index.hits(""))

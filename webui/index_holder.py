@@ -28,6 +28,8 @@ class _Holder:
         self.turns = Turns()
 
     def get(self) -> SearchIndex:
+        """The open index; until one opens, each request tries again (and gets
+        the IndexUnusable that says why it cannot)."""
         if self.index is None:
             with self.lock:
                 if self.index is None:
