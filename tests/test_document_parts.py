@@ -35,7 +35,8 @@ def big(tmp_path_factory):
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "long.txt").write_text(long_text(), encoding="utf-8")
-    lines = "\n".join(f"Line {n} of the annex lists the delegations present at the session." for n in range(LINES))
+    lines = "\n".join(f"Line {n} of the annex lists the delegations present at the session."
+                      for n in range(LINES))
     (corpus / "annex.txt").write_text("Annex to the statement\n\n" + lines, encoding="utf-8")
     (corpus / "pair.en.txt").write_text("Statement in two languages\n\n" + "\n\n".join(
         PARAGRAPH.format(n=n).strip() for n in range(300)), encoding="utf-8")
