@@ -173,7 +173,7 @@ def test_the_server_says_the_index_is_gone_or_damaged_and_recovers_by_itself(tmp
         _all_served(url)
 
 
-@pytest.mark.parametrize("pattern", ["MAIN_*._stored.col", "MAIN_*.pst", "MAIN_*.trm"])
+@pytest.mark.parametrize("pattern", ["MAIN_*._stored.col", "MAIN_*.pst", "MAIN_*.trm", "_MAIN_*.toc"])
 def test_a_garbled_file_is_said_to_be_damage(tmp_path, pattern):
     index_dir = tmp_path / "index"
     update_index(small_corpus(tmp_path / "corpus", 6), index_dir)
