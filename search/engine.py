@@ -27,6 +27,9 @@ from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, sn
 from search.suggest import SUGGEST_BELOW, suggestion
 
 MAX_PER_PAGE = 100
+# Related statements are found from the telling terms of a statement's opening
+# this long: enough to say what it is about, and a huge one stays cheap.
+RELATED_SAMPLE_CHARS = 200_000
 
 
 class SearchIndex:
@@ -202,7 +205,8 @@ class SearchIndex:
             terms = []
             for lang, text in _sections(stored):
                 fieldname = S.BODY[lang]
-                for term, weight in searcher.key_terms_from_text(fieldname, text, numterms=12):
+                for term, weight in searcher.key_terms_from_text(
+                        fieldname, text[:RELATED_SAMPLE_CHARS], numterms=12):
                     terms.append(wq.Term(fieldname, term, boost=weight))
             if not terms:
                 return []
