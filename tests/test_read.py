@@ -108,14 +108,14 @@ def test_sidecar_beside_a_single_file(tmp_path):
 def test_what_is_left_out(tmp_path):
     write(tmp_path, ".hidden.txt", "x")
     write(tmp_path, ".git/config.txt", "x")
-    write(tmp_path, "notes.pdf", b"%PDF-1.4")
+    write(tmp_path, "notes.odt", b"PK\x03\x04")
     write(tmp_path, "LICENCE.txt", "licence")
     write(tmp_path, ".indexignore", "# comment\nLICENCE.txt\ndrafts/*\n")
     write(tmp_path, "drafts/wip.txt", "draft")
     write(tmp_path, "ok.txt", "fine")
     found, docs = read_all(tmp_path)
     assert list(docs) == ["ok.txt"]
-    assert [(s.path, s.reason) for s in found.skipped] == [("notes.pdf", "unsupported format .pdf")]
+    assert [(s.path, s.reason) for s in found.skipped] == [("notes.odt", "unsupported format .odt")]
 
 
 def test_bad_files_are_reported_with_reasons(tmp_path):

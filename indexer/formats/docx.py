@@ -1,0 +1,106 @@
+"""Word .docx: the text of the body (paragraphs, tables, text boxes) in
+document order, then the footnotes and endnotes.
+
+A .docx is a ZIP of XML parts; the body is read by walking its XML, which
+reaches every paragraph wherever it sits (python-docx's `paragraphs` skips
+tables and text boxes).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import xml.etree.ElementTree as ET
+
+from indexer.decode import Decoded
+from search.errors import ReadError
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+BODY = "word/document.xml"
+NOTES = ("word/footnotes.xml", "word/endnotes.xml")
+# A part larger than this unpacked is refused: a small ZIP can unpack to gigabytes.
+MAX_PART_BYTES = 256 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_docx(data: bytes) -> tuple[Decoded, dict]:
+    """(text of a .docx, {}); raises ReadError for a file that is not one."""
+    if data.startswith(_OLE_MAGIC):
+        raise ReadError("not a .docx: an encrypted Word file or a Word 97–2003 .doc renamed")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as err:
+        raise ReadError(f"not a .docx: not a ZIP archive ({err})") from err
+    with archive:
+        names = set(archive.namelist())
+        if BODY not in names:
+            raise ReadError(f"a ZIP archive but not a Word document (it has no {BODY})")
+        paragraphs = _paragraphs(_part(archive, BODY))
+        for name in NOTES:
+            if name in names:
+                paragraphs += _paragraphs(_part(archive, name), notes=True)
+    return Decoded("\n\n".join(p for p in paragraphs if p.strip())), {}
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> ET.Element:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART_BYTES:
+        raise ReadError(f"damaged .docx: {name} unpacks to {info.file_size / 2**20:,.0f} MB")
+    try:
+        return ET.fromstring(archive.read(name))
+    except ET.ParseError as err:
+        raise ReadError(f"damaged .docx: {name} is not well-formed XML ({err})") from err
+    except (zipfile.BadZipFile, OSError, RuntimeError) as err:  # bad CRC, encrypted entry
+        raise ReadError(f"damaged .docx: {name} cannot be unpacked ({err})") from err
+
+
+def _paragraphs(root: ET.Element, notes: bool = False) -> list[str]:
+    """Every paragraph's text in document order; a text box's paragraphs follow
+    the paragraph that anchors it."""
+    out: list[str] = []
+    if notes:
+        # Separator "notes" hold only the line above the footnotes.
+        items = [n for n in root if not n.get(f"{_W}type")]
+    else:
+        items = [root]
+    for item in items:
+        _walk(item, out)
+    return out
+
+
+def _walk(element: ET.Element, out: list[str]) -> None:
+    for child in element:
+        if child.tag == _FALLBACK:
+            continue  # the same content again, for older readers
+        if child.tag == f"{_W}p":
+            boxes: list[str] = []
+            out.append(_paragraph_text(child, boxes))
+            out.extend(boxes)
+        else:
+            _walk(child, out)
+
+
+def _paragraph_text(paragraph: ET.Element, boxes: list[str]) -> str:
+    parts: list[str] = []
+
+    def visit(element: ET.Element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _FALLBACK:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append(" ")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            elif tag == f"{_W}txbxContent":
+                _walk(child, boxes)  # a text box inside the paragraph
+            elif tag != f"{_W}delText":
+                visit(child)
+
+    visit(paragraph)
+    return "".join(parts)
