@@ -286,10 +286,13 @@ def test_dehyphenate(text, expected):
     ("Annex", False, "text"),
     (" ".join(ENGLISH_PAGE), False, "text"),
     (" ".join(RUSSIAN_PAGE), True, "text"),
+    ("Міністерство закордонних справ України рішуче засуджує проведення так званих виборів", False, "text"),
+    ("Le ministère des Affaires étrangères a été informé de la décision", False, "text"),
     (" ".join(RUSSIAN_PAGE).encode("cp1251").decode("latin-1"), False, "unreadable"),
     ("!#$% &*()+ =<>? @[]^ {}|~ " * 5 + "ab", False, "unreadable"),  # not letters
     ("Пpeдcтaвитeль Mинистepствa зaявил o выбopax и peфepeндyмe", False, "unreadable"),  # mixed scripts
     (" ".join(["Xqzvbt Plmrkw Ghjtrn Zxcvbn"] * 12), False, "unreadable"),  # no stop words
+    ("mINISTRY wELCOMES tHE aGREEMENT oN tHE bORDER sETTLEMENT", False, "unreadable"),  # odd case
 ])
 def test_judge_page_text(text, images, verdict):
     assert judge(text, images) == verdict

@@ -194,11 +194,18 @@ def _join_lines(boxes: list[tuple]) -> str:
 # --- text quality ------------------------------------------------------------
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-# A plain word: one script, lower case, Capitalised or upper case; a Latin word
-# with more than one accented letter is Cyrillic read through a wrong map.
-_PLAIN_WORD_RE = re.compile(
-    r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[а-яё]+|[А-ЯЁ][а-яё]*|[А-ЯЁ]+"
-    r"|[a-z]*[à-ÿ][a-z]*|[A-ZÀ-Þ][a-z]*|[A-Z][a-z]*[à-ÿ][a-z]*)")
+# A plain word is of one script, in lower case, Capitalised or upper case; a
+# Latin word with more than one accented letter is Cyrillic read through a wrong map.
+_CYRILLIC_WORD_RE = re.compile("[\u0400-\u04ff]+")
+_LATIN_WORD_RE = re.compile("[A-Za-z\u00c0-\u024f]+")
+
+
+def _plain(word: str) -> bool:
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return False
+    if _CYRILLIC_WORD_RE.fullmatch(word):
+        return True
+    return bool(_LATIN_WORD_RE.fullmatch(word)) and sum(ch > "\x7f" for ch in word) <= 1
 
 
 def judge(text: str, has_images: bool) -> str:
@@ -215,7 +222,7 @@ def judge(text: str, has_images: bool) -> str:
     words = _WORD_RE.findall(text)
     if not words:
         return "unreadable"
-    plain = sum(1 for w in words if _PLAIN_WORD_RE.fullmatch(w))
+    plain = sum(map(_plain, words))
     if plain < MIN_WORD_SHARE * len(words):
         return "unreadable"
     if len(words) >= STOP_WORD_SAMPLE and len(words) >= PROSE_WORDS_PER_LINE * (text.count("\n") + 1):
