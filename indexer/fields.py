@@ -51,6 +51,8 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
         fields[S.YEAR] = meta.year
     if meta.docno:
         fields[S.DOCNO] = meta.docno
+    if given.get("url"):
+        fields[S.URL] = given["url"]
     return fields, warnings
 
 

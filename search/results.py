@@ -27,6 +27,7 @@ class Hit:
     languages: list[str]
     score: float | None  # None when not sorted by relevance
     snippets: list[Snippet] = field(default_factory=list)
+    source_url: str | None = None  # the original on the web (http/https); the API's `url` is our page
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -137,6 +138,7 @@ class Document:
     mentioned_years: list[int]
     sources: list[str]
     sections: list[Section]
+    source_url: str | None = None  # the original on the web (http/https), as the corpus gives it
 
     def as_dict(self) -> dict:
         return {
@@ -148,5 +150,6 @@ class Document:
             "numbers": self.numbers,
             "mentioned_years": self.mentioned_years,
             "sources": self.sources,
+            "source_url": self.source_url,
             "sections": [{"lang": s.lang, "text": s.text} for s in self.sections],
         }

@@ -35,6 +35,7 @@ DOCNO = "docno"  # the statement's own number, e.g. "064/20"
 NUMBERS = "numbers"  # integers mentioned in the text (years included)
 MENTIONED_YEARS = "mentioned_years"  # four-digit years mentioned
 LANG = "lang"  # languages present: "en", "ru"
+URL = "url"  # stored: the original's address on the web (http or https), when the corpus gives it
 # Facet columns (not indexed): cheap to read for every matching document.
 YEAR_COL = "year_col"
 MONTH_COL = "month_col"
@@ -136,6 +137,7 @@ def build_schema() -> fields.Schema:
             NUMBERS: fields.NUMERIC(int, 64, stored=True, shift_step=16),
             MENTIONED_YEARS: fields.NUMERIC(int, 32, stored=True, signed=False, shift_step=8),
             LANG: fields.KEYWORD(stored=True),
+            URL: fields.STORED(),
             YEAR_COL: fields.COLUMN(columns.NumericColumn("H", default=0)),
             MONTH_COL: fields.COLUMN(columns.NumericColumn("B", default=0)),
             LANG_COL: fields.COLUMN(columns.NumericColumn("B", default=0)),

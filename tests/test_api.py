@@ -148,7 +148,7 @@ def test_csv_streams_every_match(client):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
     assert len(rows) == total > 5
-    assert list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url"]
+    assert list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url", "source_url"]
 
 
 def test_csv_cells_cannot_be_formulas():

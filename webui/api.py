@@ -15,7 +15,7 @@ from webui.searching import document_url, load_document, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url")
+CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url", "source_url")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,7 +73,7 @@ def search_csv():
 def _row(writer, buffer, hit, q):
     writer.writerow([_cell(hit.id), _cell(hit.title), hit.date or "", _cell(hit.number or ""),
                      " ".join(hit.languages), "" if hit.score is None else hit.score,
-                     document_url(hit.id, q, external=True)])
+                     document_url(hit.id, q, external=True), hit.source_url or ""])
     if buffer.tell() > 64 * 1024:
         yield buffer.getvalue()
         buffer.seek(0)

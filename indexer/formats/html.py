@@ -1,10 +1,15 @@
-"""HTML: the visible text of a page, its heading or title, and a dated meta tag."""
+"""HTML: a web page's main text (menus, footers and related links left out),
+its title, date and original address; all its visible text when no main text is found."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from trafilatura import bare_extraction, load_html
 
 from indexer.decode import Decoded, decode_text
 
@@ -73,6 +78,76 @@ class _VisibleText(HTMLParser):
         self.parts.append(data)
 
 
+@dataclass
+class Article:
+    """What trafilatura finds in a page: its main text in paragraphs, and metadata."""
+
+    text: str
+    title: str | None
+    date: str | None  # ISO, from the page's markup (meta tags, <time>, the URL)
+
+
+# trafilatura's XML: these elements are paragraphs (rows of a table, items of a list).
+_PARAGRAPHS = {"head", "p", "item", "quote", "row", "list", "table", "div", "section", "pre"}
+
+
+def parsed(html: str):
+    """The page as an lxml tree, or None when lxml cannot make one of it."""
+    try:
+        return load_html(html)
+    except Exception:  # (lxml on odd markup; the visible-text reader still reads it)
+        return None
+
+
+def main_text(tree) -> Article | None:
+    """The page's main text and metadata, or None when trafilatura finds no main text."""
+    try:
+        found = bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=True,
+            favor_precision=True,  # (menus and related links out, even at some cost in text)
+            # Dates from the markup only (a date in the text may be any event's),
+            # as old as statements go (htmldate's default floor is 1995).
+            date_extraction_params={"extensive_search": False, "original_date": True,
+                                    "min_date": "1900-01-01"},
+        )
+    except Exception:  # (an extractor failure on odd markup: all visible text is read instead)
+        return None
+    if found is None or found.body is None:
+        return None
+    text = _paragraph_text(found.body)
+    if not text.strip():
+        return None
+    return Article(text, found.title or None, found.date or None)
+
+
+def page_address(tree) -> str | None:
+    """The page's own address: its canonical link (made absolute by og:url), else og:url."""
+    og_url = next((u.strip() for u in tree.xpath('//meta[@property="og:url"]/@content') if u.strip()), "")
+    for link in tree.xpath("//link[@rel][@href]"):
+        if "canonical" in link.get("rel").lower().split() and link.get("href").strip():
+            joined = urljoin(og_url, link.get("href").strip())
+            if urlsplit(joined).scheme:  # (a relative link with no og:url to place it is no address)
+                return joined
+            break
+    return og_url or None
+
+
+def _paragraph_text(body) -> str:
+    """Text of trafilatura's XML body, a blank line between paragraphs."""
+    parts: list[str] = []
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        block = element.tag in _PARAGRAPHS
+        if event == "start":
+            parts.append("\n\n" if block else "\n" if element.tag == "lb"
+                         else " " if element.tag == "cell" else "")
+            parts.append(element.text or "")
+        else:
+            parts.append("\n\n" if block else "")
+            if element is not body:
+                parts.append(element.tail or "")
+    return "".join(parts)
+
+
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 
 
@@ -80,12 +155,21 @@ def read_html(data: bytes) -> tuple[Decoded, dict]:
     m = _CHARSET_RE.search(data[:4096])
     declared = m.group(1).decode("ascii") if m else None
     decoded = decode_text(data, declared)
-    parser = _VisibleText()
-    parser.feed(decoded.text)
-    parser.close()
+    tree = parsed(decoded.text)
     given = {}
-    if parser.h1 or parser.title:
-        given["title"] = parser.h1 or parser.title
-    if parser.date:
-        given["date"] = parser.date
-    return replace(decoded, text="".join(parser.parts)), given
+    url = page_address(tree) if tree is not None else None
+    if url:
+        given["url"] = url
+    article = main_text(tree) if tree is not None else None
+    if article:
+        text, title, date = article.text, article.title, article.date
+    else:
+        page = _VisibleText()
+        page.feed(decoded.text)
+        page.close()
+        text, title, date = "".join(page.parts), page.h1 or page.title, page.date
+    if title:
+        given["title"] = title
+    if date:
+        given["date"] = date
+    return replace(decoded, text=text), given

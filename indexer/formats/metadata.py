@@ -1,13 +1,16 @@
 """The metadata a file may give (JSON records, sidecars, front matter, HTML),
 checked once: a value of the wrong type is dropped with a warning naming its
-field, and every value is cleaned of control characters."""
+field, every value is cleaned of control characters, and an address that is
+not http or https (javascript:, a file path) is dropped with a warning."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from indexer.decode import clean_field
 
 # Metadata a record or a sidecar may give; anything else is ignored.
-META_KEYS = ("title", "date", "number", "lang")
+META_KEYS = ("title", "date", "number", "lang", "url")
 # Fields that may also be written as a JSON integer ("number": 64, "date": 2019).
 INTEGER_OK = {"date", "number"}
 
@@ -41,6 +44,20 @@ def checked(values: dict, source: str = "") -> tuple[dict, list[str]]:
             warnings.append(f'"{key}"{where} is {kind_of(value)}, not text: ignored')
             continue
         value = clean_field(value)
+        if key == "url" and value and not web_address(value):
+            where = f" in {source}" if source else ""
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            warnings.append(f'"url"{where} is not an http or https address ({shown!r}): ignored')
+            continue
         if value:
             given[key] = value
     return given, warnings
+
+
+def web_address(url: str) -> bool:
+    """True for an absolute http or https address, the only kind a statement's page links to."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # (a malformed host, "http://[x")
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and " " not in url
