@@ -1,4 +1,5 @@
-"""Text → metadata: title, date, document number, language sections, numbers.
+"""Text → metadata: title, date, document number, language sections, numbers,
+resolutions cited.
 
 Everything here works on plain text and knows nothing of files or the index,
 so it is tested with tables of strings.
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.langdata import MENTIONED_YEAR_RANGE, MONTHS
+from search.resolutions import find_resolutions
 
 # --- dates ------------------------------------------------------------------
 
@@ -256,13 +258,21 @@ _NOT_A_YEAR_BEFORE = re.compile(
     r"(?:resolutions?|резолюци\w*|decisions?|решени\w*|No\.?|№|S/RES/|A/RES/\d+/)\s*$", re.I
 )
 _NOT_A_YEAR_AFTER = re.compile(r"\s*\(\d{4}\)")
+# A number that is the day of a date without a year: "9 сентября", "on 23
+# September", "9-10 сентября", "September 23". English month names count only
+# capitalised, so "may" the verb is no month.
+_DAY_BEFORE_MONTH = re.compile(
+    rf"(?:-?го)?(?:\s*[-–—]\s*\d{{1,2}}(?:-?го)?)?(?:\s+of)?\s+({_MONTH_ALT})(?!\w)", re.I
+)
+_MONTH_BEFORE_DAY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(?:\d{{1,2}}\s*[-–—]\s*)?\Z", re.I)
+_DAYS = range(1, 32)
 
 
 def find_numbers(text: str) -> tuple[list[int], list[int]]:
     """Integers mentioned, and the subset that are years, both sorted and unique.
 
     "822 (1993)" → numbers 822 and 1993, years 1993. Dates count for their
-    year only, so "31 March 2020" adds 2020 but not 31.
+    year only, so "31 March 2020" adds 2020 but not 31, and "on 23 September" nothing.
     """
     numbers: set[int] = set()
     years: set[int] = set()
@@ -279,7 +289,7 @@ def find_numbers(text: str) -> tuple[list[int], list[int]]:
         for m in _NUMBER_RE.finditer(piece):
             digits = m.group(1)
             value = int(digits) if digits.isdigit() else int(re.sub(r"\D", "", digits))
-            if value > MAX_NUMBER:
+            if value > MAX_NUMBER or (value in _DAYS and _is_day(piece, m.start(), m.end())):
                 continue
             numbers.add(value)
             if len(digits) == 4 and lo <= value <= hi and not (
@@ -288,6 +298,16 @@ def find_numbers(text: str) -> tuple[list[int], list[int]]:
             ):
                 years.add(value)
     return sorted(numbers), sorted(years)
+
+
+def _is_day(text: str, start: int, end: int) -> bool:
+    """Whether the number at text[start:end] is the day of a date written without its year."""
+    month = _DAY_BEFORE_MONTH.match(text, end) or _MONTH_BEFORE_DAY.search(text, max(0, start - 16), start)
+    return bool(month) and _is_month_name(month.group(1))
+
+
+def _is_month_name(word: str) -> bool:
+    return not word.isascii() or word[0].isupper()
 
 
 # --- all together -----------------------------------------------------------------
@@ -304,6 +324,7 @@ class Metadata:
     sections: list[tuple[str, str]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     mentioned_years: list[int] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
 
     @property
     def languages(self) -> list[str]:
@@ -337,4 +358,5 @@ def extract(text: str, name: str = "", lang_hint: str | None = None) -> Metadata
         sections=language_sections(text, lang_hint),
         numbers=numbers,
         mentioned_years=years,
+        resolutions=find_resolutions(text),
     )

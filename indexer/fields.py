@@ -44,6 +44,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
         # The number facet shows numbers other than years; years have their own.
         S.NUMBERS_COL: S.pack_ints(set(meta.numbers) - set(meta.mentioned_years)),
         S.MENTIONED_YEARS_COL: S.pack_ints(meta.mentioned_years),
+        S.RESOLUTIONS_COL: S.pack_strings(meta.resolutions),
     }
     for lang, text in bodies.items():
         fields[S.BODY[lang]] = text
@@ -51,6 +52,8 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
         fields[S.YEAR] = meta.year
     if meta.docno:
         fields[S.DOCNO] = meta.docno
+    if meta.resolutions:
+        fields[S.RESOLUTIONS] = meta.resolutions
     if given.get("url"):
         fields[S.URL] = given["url"]
     return fields, warnings

@@ -225,6 +225,7 @@ def _described(stored: dict) -> dict:
         "date": stored.get(S.DATE),
         "number": stored.get(S.DOCNO),
         "languages": stored.get(S.LANG, "").split(),
+        "resolutions": list(stored.get(S.RESOLUTIONS) or []),
         "source_url": stored.get(S.URL),
     }
 

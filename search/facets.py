@@ -1,7 +1,8 @@
 """Facet counts and filters over the per-document columns, vectorised.
 
-The columns (year, month, languages, date key, numbers and years mentioned)
-are written at index time. A FacetTable reads them once per index
+The columns (year, month, languages, date key, numbers and years mentioned,
+and the keyword columns of the registry's KEYWORD filters, such as the
+resolutions cited) are written at index time. A FacetTable reads them once per index
 generation into numpy arrays; then a filter is a boolean mask over document
 numbers and a facet count is a bincount, whatever the size of the result.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.fields import DATE_RANGE, FIELDS, LANGUAGE, Field
-from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS  # noqa: F401  (the facets' sizes)
+from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field
+from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS  # noqa: F401  (the facets' sizes)
 from search.langdata import LANGUAGES
 from search.query_build import date_key_range
 from search.results import FacetValue, Filters
@@ -23,13 +24,17 @@ class MultiColumn:
 
     def __init__(self, blobs: list[bytes], size: int):
         lengths = np.fromiter((len(b) // 8 for b in blobs), dtype=np.int64, count=size)
-        values = np.frombuffer(b"".join(blobs), dtype=np.int64)
+        self._fill(lengths, np.frombuffer(b"".join(blobs), dtype=np.int64), size)
+
+    def _fill(self, lengths: np.ndarray, values: np.ndarray, size: int) -> None:
+        """From each document's count of values and all the values, in document order."""
         self.doc = np.repeat(np.arange(size, dtype=np.int64), lengths)
         self.values, self.ids = np.unique(values, return_inverse=True)
         self.size = size
 
     def docs_with_any(self, wanted) -> np.ndarray:
-        ids = np.searchsorted(self.values, np.asarray(list(wanted), dtype=np.int64))
+        kind = str if self.values.dtype.kind == "U" else np.int64
+        ids = np.searchsorted(self.values, np.asarray(list(wanted), dtype=kind))
         ids = ids[(ids < len(self.values))]
         ids = ids[np.isin(self.values[ids], list(wanted))]
         return self._docs(np.isin(self.ids, ids))
@@ -54,6 +59,16 @@ class MultiColumn:
         return self.values[nonzero], counts[nonzero]
 
 
+class KeywordColumn(MultiColumn):
+    """A multi-valued string column (schema.pack_strings): value ids over the
+    sorted vocabulary of the strings, so it filters and counts as numbers do."""
+
+    def __init__(self, blobs: list[bytes], size: int):
+        lists = [S.unpack_strings(b) if b else [] for b in blobs]
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=size)
+        self._fill(lengths, np.array([v for vs in lists for v in vs], dtype=str), size)
+
+
 class FacetTable:
     """The facet columns of one index generation."""
 
@@ -76,6 +91,13 @@ class FacetTable:
         self.datekey = column(S.DATEKEY, np.int64)
         self.numbers = MultiColumn(values(S.NUMBERS_COL), size)
         self.mentioned = MultiColumn(values(S.MENTIONED_YEARS_COL), size)
+        # Keyword columns, by column name: whatever the registry's KEYWORD filters read.
+        self.keywords = {name: KeywordColumn(values(name), size)
+                         for f in FIELDS if f.kind == KEYWORD for name in f.columns}
+
+    def column(self, name: str):
+        """A column by the name a registry entry gives it."""
+        return self.keywords[name] if name in self.keywords else getattr(self, name)
 
     # --- filters ----------------------------------------------------------------
 
@@ -96,7 +118,7 @@ class FacetTable:
             return (self.lang & S.lang_mask(value)) != 0
         mask = np.zeros(self.size, dtype=bool)
         for name in f.columns:  # a match in any of the filter's columns
-            column = getattr(self, name)
+            column = self.column(name)
             if f.is_range:
                 mask |= column.docs_in_range(*value)
             elif isinstance(column, MultiColumn):
@@ -138,7 +160,7 @@ class FacetTable:
             elif f.display == "histogram":
                 out[f.name] = self.year_facet(mask, selected)
             else:
-                out[f.name] = self._top(getattr(self, f.columns[0]), mask, selected, f.top)
+                out[f.name] = self._top(self.column(f.columns[0]), mask, selected, f.top)
         return out
 
     def year_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:
@@ -168,7 +190,7 @@ class FacetTable:
     def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int | None) -> list[FacetValue]:
         values, counts = column.counts(mask)
         order = np.lexsort((values, -counts))[:limit]
-        out = [FacetValue(int(values[i]), int(counts[i]), int(values[i]) in selected) for i in order]
+        out = [FacetValue(values[i].item(), int(counts[i]), values[i].item() in selected) for i in order]
         shown = {v.value for v in out}
         for value in selected:  # a selected value stays visible, even with no count
             if value not in shown:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import click
 
+from search import resolutions
 from search import schema as S
 from search.errors import InvalidInput
 from search.langdata import LANGUAGES
@@ -68,6 +70,8 @@ class Field:
     display: str = "columns"  # how the sidebar lists the counts: histogram, list, columns
     chip: str = "{}"  # an active filter as the page shows it; a range fills two {}
     cli_aliases: tuple[str, ...] = ()  # further CLI flags, one per parameter
+    canonical: Callable[[str], str | None] | None = None  # a keyword value's one spelling (None: refused)
+    takes: str = ""  # what a keyword value looks like, said when one is refused
 
     @property
     def group(self) -> str:
@@ -118,6 +122,11 @@ class Field:
                 raise ParameterError(name, f"{raw!r} is not a date; write it as YYYY-MM-DD") from None
         if self.choices and raw not in self.choices:
             raise ParameterError(name, f"{raw!r} is not one of {', '.join(self.choices)}")
+        if self.canonical is not None:
+            value = self.canonical(raw)
+            if value is None:
+                raise ParameterError(name, f"{raw!r} is not {self.takes}")
+            return value
         return raw
 
     def format(self, value) -> str:
@@ -131,6 +140,7 @@ def _flag(param: str) -> str:
 
 TOP_NUMBERS = 20
 TOP_MENTIONED_YEARS = 30
+TOP_RESOLUTIONS = 20
 
 YEAR_FIELD = Field(
     "year", YEAR, ("year",), ("years",), "Year", "The statement's year (repeatable: any of them).",
@@ -162,6 +172,13 @@ MENTIONED_YEAR_FIELD = Field(
     syntax=("mentioned", "mentions"), index_field=S.MENTIONED_YEARS, columns=("mentioned",),
     bounds=YEARS, counted=True, top=TOP_MENTIONED_YEARS, chip="Mentions the year {}",
 )
+CITES_FIELD = Field(
+    "cites", KEYWORD, ("cites",), ("cites",), "Resolutions cited",
+    "A UN resolution the statement cites, by its symbol (repeatable: any of them).",
+    syntax=("cites", "cited"), index_field=S.RESOLUTIONS, columns=(S.RESOLUTIONS_COL,),
+    counted=True, top=TOP_RESOLUTIONS, display="list", chip="Cites {}",
+    canonical=resolutions.canonical, takes=f"a UN resolution; write it as {resolutions.EXAMPLES}",
+)
 DATE_FIELD = Field(
     "date", DATE_RANGE, ("date_from", "date_to"), ("date_from", "date_to"), "Date",
     "Dated in a range (YYYY-MM-DD; a statement known only by its year counts when it overlaps).",
@@ -170,7 +187,8 @@ DATE_FIELD = Field(
 )
 
 # In the order of the sidebar and of the facets in a result.
-FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, DATE_FIELD)
+FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, CITES_FIELD,
+          DATE_FIELD)
 
 PARAMS = tuple(p for f in FIELDS for p in f.params)  # every filter's URL parameters
 FACETS = tuple(f.name for f in FIELDS if f.counted)  # the facets with counts
@@ -269,7 +287,7 @@ def _option_kwargs(f: Field, param: str) -> dict:
     if f.choices:
         kwargs["type"] = click.Choice(f.choices)
     else:
-        kwargs["metavar"] = {DATE_RANGE: "YYYY-MM-DD", YEAR: "YEAR"}.get(f.kind, "N")
+        kwargs["metavar"] = {DATE_RANGE: "YYYY-MM-DD", YEAR: "YEAR", KEYWORD: "VALUE"}.get(f.kind, "N")
     return kwargs
 
 

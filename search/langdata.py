@@ -69,3 +69,23 @@ CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
 # Years a statement may plausibly mention; four-digit numbers in this range
 # are counted as "years mentioned" as well as numbers.
 MENTIONED_YEAR_RANGE = (1800, 2100)
+
+# UN resolutions as statements cite them: the word "resolution" in either
+# language (any Russian case: «резолюция», «резолюциями»), the words that may
+# stand between it and the numbers («резолюции СБ ООН 853»), and the words that
+# name the General Assembly, whose resolutions a bare number may be (a bare
+# number is otherwise a Security Council resolution).
+RESOLUTION_WORDS = ("resolutions", "resolution", "резолюци")  # (the Russian stem takes any ending)
+RESOLUTION_QUALIFIERS = (
+    "of the Security Council", "of the General Assembly", "of the United Nations",
+    "Совета Безопасности ООН", "Совета Безопасности", "Генеральной Ассамблеи ООН",
+    "Генеральной Ассамблеи", "СБ ООН", "ГА ООН", "СБ", "ГА", "ООН", "No.", "Nos.", "№",
+)
+GENERAL_ASSEMBLY_WORDS = ("General Assembly", "Генеральной Ассамблеи", "Генеральная Ассамблея", "ГА ООН")
+# Words that join the numbers of a list: "822 (1993), 853 (1993) and 884 (1993)".
+LIST_WORDS = ("and", "or", "as well as", "и", "или", "а также")
+# Words between a resolution's number and its year ("2175 of 2014", «2175 от
+# 2014 года»), and words after a number that make it a count, not a resolution
+# ("resolution 1325, 20 years on").
+RESOLUTION_YEAR_WORDS = ("of", "от")
+COUNT_WORDS = ("%", "per cent", "percent", "years", "year", "лет", "год", "процент")

@@ -8,7 +8,7 @@ The query language (see the README):
     NOT Armenia, -Armenia       exclude
     title:statement             a word, phrase or prefix in the title only
     lang:ru  year:2020  no:064/20
-    number:822  number:[800 TO 900]  mentioned:1993
+    number:822  number:[800 TO 900]  mentioned:1993  cites:"S/RES/822 (1993)"
     date:2020-03  date:[2019-01-01 TO 2020-12-31]   (either end may be *)
     окку*                       words starting with "окку"
     elction~  elction~2         words within one (two) typing errors
@@ -270,7 +270,10 @@ class _Parser:
                 if lang is None:
                     raise ValueError(f"{field}: takes one of {', '.join(BY_SYNTAX[field].choices)}")
                 return self.leaf(Filter(field, lang, lang))
-            if kind == KEYWORD:  # no:064/20, and keyword facets
+            if kind == KEYWORD and field in BY_SYNTAX:  # keyword facets: cites:"S/RES/822 (1993)"
+                keyword = BY_SYNTAX[field].parse(field, value)
+                return self.leaf(Filter(field, keyword, keyword))
+            if kind == KEYWORD:  # no:064/20
                 return self.leaf(Filter(field, value.lower(), value.lower()))
             if kind == DATE_RANGE:
                 lo, hi = _date_bounds(value)

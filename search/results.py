@@ -27,6 +27,7 @@ class Hit:
     languages: list[str]
     score: float | None  # None when not sorted by relevance
     snippets: list[Snippet] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
     source_url: str | None = None  # the original on the web (http/https); the API's `url` is our page
 
     def as_dict(self) -> dict:
@@ -63,6 +64,7 @@ class Filters:
     date_to: dt.date | None = None
     number_min: int | None = None
     number_max: int | None = None
+    cites: tuple[str, ...] = ()  # UN resolutions, as symbols: "S/RES/822 (1993)"
 
     def __bool__(self) -> bool:
         return any(getattr(self, f) not in ((), None) for f in self.__dataclass_fields__)
@@ -138,6 +140,7 @@ class Document:
     mentioned_years: list[int]
     sources: list[str]
     sections: list[Section]
+    resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
     source_url: str | None = None  # the original on the web (http/https), as the corpus gives it
 
     def as_dict(self) -> dict:
@@ -150,6 +153,7 @@ class Document:
             "numbers": self.numbers,
             "mentioned_years": self.mentioned_years,
             "sources": self.sources,
+            "resolutions": self.resolutions,
             "source_url": self.source_url,
             "sections": [{"lang": s.lang, "text": s.text} for s in self.sections],
         }

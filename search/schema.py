@@ -42,6 +42,8 @@ MONTH_COL = "month_col"
 LANG_COL = "lang_col"  # bit mask over LANGUAGES
 NUMBERS_COL = "numbers_col"  # packed int64 array
 MENTIONED_YEARS_COL = "mentioned_years_col"
+RESOLUTIONS = "resolutions"  # UN resolutions cited, one term each: "S/RES/822 (1993)"
+RESOLUTIONS_COL = "resolutions_col"  # the same, packed strings (pack_strings)
 
 TEXT_FIELDS = (TITLE, *BODY.values())
 TITLE_BOOST = 2.5
@@ -143,6 +145,8 @@ def build_schema() -> fields.Schema:
             LANG_COL: fields.COLUMN(columns.NumericColumn("B", default=0)),
             NUMBERS_COL: fields.COLUMN(columns.VarBytesColumn()),
             MENTIONED_YEARS_COL: fields.COLUMN(columns.VarBytesColumn()),
+            RESOLUTIONS: fields.ID(stored=True),
+            RESOLUTIONS_COL: fields.COLUMN(columns.VarBytesColumn()),
         }
     )
 
@@ -167,7 +171,8 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
 
 # Columns the indexer writes for every statement: a live segment without one
 # of them is damaged (Whoosh would read the missing column as all defaults).
-STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL)
+STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL,
+                     RESOLUTIONS_COL)
 
 
 def read_column(reader, fieldname: str) -> list:
@@ -240,6 +245,15 @@ def content_key(reader) -> tuple:
 def lang_mask(langs) -> int:
     """Bit mask of languages for the language column."""
     return sum(1 << LANGUAGES.index(lang) for lang in langs if lang in LANGUAGES)
+
+
+def pack_strings(values) -> bytes:
+    """Packs strings for a keyword column: UTF-8, sorted, each ending in a newline."""
+    return "".join(f"{v}\n" for v in sorted(set(values))).encode("utf-8")
+
+
+def unpack_strings(blob: bytes) -> list[str]:
+    return blob.decode("utf-8").split("\n")[:-1]
 
 
 def pack_ints(values) -> bytes:

@@ -26,7 +26,7 @@ def test_search_shape(client):
         assert key in hit
     assert hit["url"].startswith("http://localhost/doc/")
     assert all({"lang", "html"} <= set(s) for s in hit["snippets"])
-    assert set(body["facets"]) == {"year", "number", "mentioned_year", "lang"}
+    assert set(body["facets"]) == {"year", "number", "mentioned_year", "cites", "lang"}
     assert all({"value", "count"} <= set(v) for v in body["facets"]["year"])
 
 

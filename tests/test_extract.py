@@ -90,6 +90,31 @@ def test_numbers_mentioned(text, numbers, years):
     assert find_numbers(text) == (numbers, years)
 
 
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        # the days of dates, with or without a year, are no numbers mentioned (corpus/ungdc/, corpus/meduza/)
+        ("the Climate Action Summit, held yesterday, on 23 September, are implemented.", []),
+        ("There are two dates on our calendar that exemplify this perfectly: 8 March, "
+         "International Women’s Day, and LGBTI Pride Day.", []),
+        ("Fifty-four years ago, on 21 September 1965, our founding father", [1965]),
+        ("многотысячный митинг возле «Останкино», который состоялся 9 ноября.", []),
+        ("Пресс-релиз 31 марта 2020 года", [2020]),
+        ("9 сентября", []),
+        ("9-10 сентября и 23–25 September", []),
+        ("September 23 and Sept. 5", []),
+        ("1-го сентября", []),
+        # other numbers beside month names still count
+        ("over 300 ballistic missiles and more than 400 armed drones", [300, 400]),
+        ("30 countries met in September", [30]),
+        ("we may 5 times", [5]),  # "may" the verb is no month
+        ("resolution 822 (1993) of 30 April 1993", [822, 1993]),
+    ],
+)
+def test_days_of_dates_are_no_numbers(text, numbers):
+    assert find_numbers(text)[0] == numbers
+
+
 def test_sections_by_script():
     text = "First English paragraph.\n\nSecond one.\n\nПервый русский абзац.\n\n1993\n\nЕщё один."
     assert language_sections(text) == [
@@ -107,6 +132,7 @@ def test_seed_statement():
     assert {822, 853, 874, 884} <= set(meta.numbers)
     assert meta.mentioned_years == [1975, 1993, 2020]
     assert 64 not in meta.numbers and 20 not in meta.numbers  # the statement's own number
+    assert meta.resolutions == ["S/RES/822 (1993)", "S/RES/853 (1993)", "S/RES/874 (1993)", "S/RES/884 (1993)"]
 
 
 @pytest.mark.parametrize(

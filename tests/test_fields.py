@@ -25,6 +25,7 @@ GOOD = {
     fields.LANGUAGE: ["ru"],
     fields.INTEGER_RANGE: ["800", "900"],
     fields.DATE_RANGE: ["2020-01-01", "2020-12-31"],
+    fields.KEYWORD: ["A/RES/68/262"],
 }
 BAD = {
     fields.YEAR: "twenty",
@@ -32,6 +33,7 @@ BAD = {
     fields.LANGUAGE: "fr",
     fields.INTEGER_RANGE: "1e3",
     fields.DATE_RANGE: "2020-13-01",
+    fields.KEYWORD: "resolution",
 }
 ENTRIES = pytest.mark.parametrize("entry", fields.FIELDS, ids=lambda f: f.name)
 

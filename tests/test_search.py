@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 
 from search import schema as S
 from search.engine import SearchIndex, search
-from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS
+from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS
 from search.results import Filters
 from tests.conftest import LONG_ID, LONG_NEEDLE
 
@@ -333,7 +333,8 @@ def test_whole_document_with_every_match_marked(search_index):
 def brute_force(index_dir, matching_ids):
     """Facet counts by reading every matching statement's stored fields."""
     ix = whoosh_index.open_dir(str(index_dir))
-    counts = {"year": Counter(), "number": Counter(), "mentioned_year": Counter(), "lang": Counter()}
+    counts = {"year": Counter(), "number": Counter(), "mentioned_year": Counter(), "lang": Counter(),
+              "cites": Counter()}
     with ix.searcher() as s:
         for doc_id in matching_ids:
             f = s.document(**{S.ID: doc_id})
@@ -346,11 +347,14 @@ def brute_force(index_dir, matching_ids):
                 counts["mentioned_year"][y] += 1
             for lang in f[S.LANG].split():
                 counts["lang"][lang] += 1
+            for resolution in f.get(S.RESOLUTIONS) or []:
+                counts["cites"][resolution] += 1
     return counts
 
 
 def without(filters, facet):
-    field = {"year": "years", "number": "numbers", "mentioned_year": "mentioned_years", "lang": "langs"}[facet]
+    field = {"year": "years", "number": "numbers", "mentioned_year": "mentioned_years", "lang": "langs",
+             "cites": "cites"}[facet]
     return Filters(**{**filters.__dict__, field: ()})
 
 
@@ -362,19 +366,20 @@ def without(filters, facet):
         ("выборы", Filters(langs=("ru",))),
         ("", Filters(numbers=(822, 2030), years=(2019, 2020))),
         ("development", Filters(mentioned_years=(2015,), date_from=dt.date(2019, 6, 1))),
+        ("", Filters(cites=("S/RES/822 (1993)", "S/RES/2254 (2015)"), langs=("en",))),
     ],
 )
 def test_facet_counts_equal_brute_force(search_index, index_dir, query, filters):
     result = search_index.search(query, filters=filters)
     assert result.total > 0
-    assert set(result.facets) == {"year", "number", "mentioned_year", "lang"}
-    assert all(result.facets.values())
+    assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "lang"}
+    assert all(v for facet, v in result.facets.items() if facet != "cites")  # not every search cites
     for facet, values in result.facets.items():
         expected = brute_force(index_dir, all_ids(search_index, query, without(filters, facet)))[facet]
         got = {v.value: v.count for v in values}
-        if facet in ("number", "mentioned_year"):  # the top values, then any selected
+        if facet in ("number", "mentioned_year", "cites"):  # the top values, then any selected
             assert all(got[k] == expected[k] for k in got)
-            limit = TOP_NUMBERS if facet == "number" else TOP_MENTIONED_YEARS
+            limit = {"number": TOP_NUMBERS, "mentioned_year": TOP_MENTIONED_YEARS, "cites": TOP_RESOLUTIONS}[facet]
             shown = [v.count for v in values[:limit]]
             assert shown == sorted(expected.values(), reverse=True)[: len(shown)]
         else:
@@ -528,7 +533,7 @@ def test_cli_facets_go_to_stderr_with_json(index_dir):
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 1
     summary = json.loads(result.stderr)
-    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "lang"}
+    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "cites", "lang"}
 
 
 def test_cli_bad_date_is_a_usage_error(index_dir):
