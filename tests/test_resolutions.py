@@ -3,6 +3,7 @@ a filter and a query field that agree with each other and with the statements.""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -149,3 +150,11 @@ def test_a_query_field_value_that_is_no_resolution_is_said_and_ignored(search_in
     assert str(result) == "Azerbaijan"
     assert any("cites:" in notice and "S/RES/822 (1993)" in notice for notice in result.notices)
     assert search_index.count('cites:"822 (1993)"') == search_index.count('cites:"S/RES/822 (1993)"') > 0
+
+
+def test_the_help_page_gives_the_query_field_an_example_that_finds(client):
+    html = client.get("/help").get_data(as_text=True)
+    example = re.search(r'href="(/\?q=cites[^"]*)"', html)
+    assert example, "the help page has no cites: example"
+    body = client.get("/api/search" + example.group(1)[1:].replace("&amp;", "&")).get_json()
+    assert SEED in [h["id"] for h in body["hits"]]
