@@ -26,7 +26,7 @@ from pathlib import Path
 import click
 
 from bench import SHARED_RAW, SHIPPED_CORPUS
-from bench.ship import copy_ungdc_session, ship, speakers
+from bench.ship import UNGDC_COLLECTION, copy_ungdc_session, ship, speakers, write_json
 from bench.synthetic import ParagraphPool, write_statements
 from indexer.read import drafts, load
 from indexer.scan import scan
@@ -172,6 +172,7 @@ def _build(name: str, path: Path, recipe: dict) -> str:
         table = speakers(SHARED_RAW)
         for session in sorted(SHARED_RAW.glob(UNGDC_SESSIONS)):
             copy_ungdc_session(session, path / session.name, table)
+        write_json(path / "_collection.json", UNGDC_COLLECTION)
         return "UN General Debate speeches 2015–2024"
     _write_news(path)
     return "Channel One news items 2019–2025 (read from ../shared, not redistributed)"

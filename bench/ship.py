@@ -3,7 +3,9 @@
 `corpus/` holds a small, licensed selection of `../shared/corpus-raw/`; this
 module recreates it byte for byte, so the selection can be reviewed and
 regenerated rather than edited by hand. UNGDC speeches get a sidecar
-`NAME.meta.json` with a title built from the corpus's table of speakers.
+`NAME.meta.json` with a title, the country (name and ISO3 code), speaker,
+post and session from the corpus's table of speakers; their folder a
+`_collection.json`; the seed a sidecar naming its issuer.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ MEDUZA_LICENCE = "ru-golunov-meduza/Licence.txt"
 UNGDC_README = "ungdc/README_UNGDC.txt"
 SPEAKERS = "ungdc/Speakers_by_session.csv"
 SHIPPED_SESSIONS = ("session74_2019", "session75_2020")
+SEED_META = {"issuer": "Ministry of Foreign Affairs of the Republic of Azerbaijan", "type": "press release"}
+UNGDC_COLLECTION = {"collection": "UN General Debate", "type": "speech"}
 
 
 def speakers(raw: Path) -> dict[tuple[str, str], dict[str, str]]:
@@ -44,6 +48,21 @@ def speech_title(stem: str, table: dict) -> str:
     return f"{row['Country']}: {row['Name of Person Speaking']}, {row['Post']} — {debate}"
 
 
+def speech_metadata(stem: str, table: dict) -> dict:
+    """The sidecar of speech `ISO_SESSION_YEAR`: its title, and who spoke for which country."""
+    iso, session, _year = stem.split("_")
+    meta = {"title": speech_title(stem, table), "lang": "en", "country_code": iso,
+            "session": int(session)}
+    row = table.get((session, iso))
+    if row is not None:
+        meta.update(country=row["Country"], speaker=row["Name of Person Speaking"], post=row["Post"])
+    return meta
+
+
+def write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def copy_ungdc_session(source: Path, dest: Path, table: dict) -> int:
     """Copies one session's speeches with their title sidecars; returns how many."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -52,9 +71,7 @@ def copy_ungdc_session(source: Path, dest: Path, table: dict) -> int:
         if speech.name.startswith("."):
             continue
         shutil.copyfile(speech, dest / speech.name)
-        meta = {"title": speech_title(speech.stem, table), "lang": "en"}
-        sidecar = dest / f"{speech.stem}.meta.json"
-        sidecar.write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(dest / f"{speech.stem}.meta.json", speech_metadata(speech.stem, table))
         count += 1
     return count
 
@@ -83,6 +100,7 @@ def ship(raw: Path, corpus: Path) -> dict[str, int]:
         raise FileNotFoundError(f"the full sets are not in {raw} (see ../shared/README.md)")
     (corpus / "seed").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(raw / SEED, corpus / "seed" / Path(SEED).name)
+    write_json(corpus / "seed" / f"{Path(SEED).stem}.meta.json", SEED_META)
     counts = {"seed": 1}
     counts["meduza"] = write_meduza(raw / MEDUZA, corpus / "meduza" / Path(MEDUZA).name)
     shutil.copyfile(raw / MEDUZA_LICENCE, corpus / "meduza" / "LICENCE.txt")
@@ -90,4 +108,5 @@ def ship(raw: Path, corpus: Path) -> dict[str, int]:
     for session in SHIPPED_SESSIONS:
         counts[session] = copy_ungdc_session(raw / "ungdc" / session, corpus / "ungdc" / session, table)
     shutil.copyfile(raw / UNGDC_README, corpus / "ungdc" / Path(UNGDC_README).name)
+    write_json(corpus / "ungdc" / "_collection.json", UNGDC_COLLECTION)
     return counts

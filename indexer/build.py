@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from indexer.checked import CHECKED_NAME, check_whole, remember
+from indexer.declared import SETTINGS_FILE, check_against_index, read_settings
 from indexer.fields import statement_fields
 from indexer.lock import LOCK_NAME, indexer_lock
 from indexer.read import DEFAULT_MAX_STATEMENT_SIZE, drafts, load
@@ -26,6 +27,7 @@ from indexer.scan import DEFAULT_MAX_FILE_SIZE, scan
 from indexer.summary import Problem, Summary
 from indexer.vocabulary import VocabularyWriter
 from indexer.writers import COMPOUND, WRITER_MEMORY_MB, cancel, check_writable
+from search import declared as D
 from search import schema as S
 from search.analysis import word_forms
 from search.errors import IndexingError, IndexUnusable, ReadError
@@ -104,7 +106,7 @@ def _has_toc(index_dir: Path, indexname: str) -> bool:
 def _left_by_a_first_run(name: str) -> bool:
     """The lock, and the files of a vocabulary or statements index that a first
     run stopped before creating both indexes leaves: safe to create over."""
-    if name == LOCK_NAME or name.startswith(CHECKED_NAME):
+    if name == LOCK_NAME or name.startswith(CHECKED_NAME) or name == D.DECLARED_FILE:
         return True
     return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, STATEMENTS_INDEX)
                for prefix in (f"_{index}_", f"{index}_", f"{index}.tmp"))
@@ -158,13 +160,20 @@ def update_index(
     except OSError as err:
         raise IndexingError(f"cannot create the index directory {index_dir}: {err.strerror}")
 
+    facets = read_settings(corpus)
     with indexer_lock(index_dir, wait):
         run = None
         try:
             ix, vocabulary_ix = open_index(index_dir, rebuild)
+            relabelled = check_against_index(index_dir, ix.doc_count_all() > 0, facets, rebuild)
             run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
-                       max_statement_size)
+                       max_statement_size, facets)
             summary = run.sync(corpus, max_file_size, progress)
+            if summary.commits or relabelled or D.read(index_dir) is None:
+                D.write(index_dir, facets)
+            if relabelled:
+                summary.warnings.append(Problem(SETTINGS_FILE, "the facets' labels or order changed: "
+                                                "written down, no rebuild needed"))
             if summary.commits:
                 remember(ix, index_dir)
                 remember(vocabulary_ix, index_dir)
@@ -200,8 +209,9 @@ class _Run:
     """One indexing run: a lazily opened writer and the counts."""
 
     def __init__(self, ix, vocabulary: VocabularyWriter, procs: int, rebuild: bool, commit_every: int,
-                 max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE):
+                 max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE, declared=()):
         self.ix = ix
+        self.declared = declared  # the corpus's declared facets (search.declared.Declared)
         self.vocabulary = vocabulary
         self.procs = procs
         self.rebuild = rebuild
@@ -255,7 +265,7 @@ class _Run:
         summary.problems.extend(problems)
         documents = []
         for draft in found:
-            fields, warnings = statement_fields(draft, loaded, group_hash)
+            fields, warnings = statement_fields(draft, loaded, group_hash, self.declared)
             summary.warnings.extend(warnings)
             documents.append(fields)
             self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))

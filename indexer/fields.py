@@ -5,13 +5,15 @@ search reads them by)."""
 from __future__ import annotations
 
 from indexer.extract import extract, parse_date
+from indexer.formats.metadata import extras
 from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
 
 
-def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
-    """The index fields of one statement, and warnings about it (its metadata, its reading)."""
+def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declared=()):
+    """The index fields of one statement, and warnings about it (its metadata, its reading);
+    `declared` are the corpus's facets (search.declared.Declared), filled from its metadata."""
     meta = extract(draft.text, draft.name, draft.lang_hint)
     warnings = [Problem(draft.id, note) for note in draft.notes]
     given = draft.given
@@ -56,7 +58,38 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str):
         fields[S.RESOLUTIONS] = meta.resolutions
     if given.get("url"):
         fields[S.URL] = given["url"]
+    metadata = extras(given)
+    if "/" in draft.id and "collection" not in metadata:  # the top folder, unless declared
+        metadata["collection"] = draft.id.split("/", 1)[0]
+    if metadata:
+        fields[S.METADATA] = metadata
+    packed = []
+    for facet in declared:
+        values, note = facet_values(facet, metadata.get(facet.name))
+        if note:
+            warnings.append(Problem(draft.id, note))
+        if values:
+            fields[S.DECLARED_PREFIX[facet.kind] + facet.name] = values
+            packed += [f"{facet.name}{S.DECLARED_SEP}{v}" for v in values]
+    fields[S.DECLARED_COL] = S.pack_strings(packed)
     return fields, warnings
+
+
+def facet_values(facet, value) -> tuple[list, str | None]:
+    """A declared facet's values from a metadata value, and a warning about what was left out."""
+    if value is None:
+        return [], None
+    values = value if isinstance(value, list) else [value]
+    note = None
+    if len(values) > 1 and not facet.multi:
+        note = f'"{facet.name}" has {len(values)} values, but its facet takes one: the first is used'
+        values = values[:1]
+    if facet.kind == "integer":
+        kept = [int(v) for v in values if isinstance(v, int) or str(v).strip().lstrip("-").isdigit()]
+        if len(kept) < len(values):
+            note = f'"{facet.name}" is an integer facet: values that are not whole numbers are left out'
+        return kept, note
+    return [v for v in (str(v) for v in values) if v and S.DECLARED_SEP not in v], note
 
 
 def _join_sections(sections) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """A group of files → the statements' texts: loading and hashing its bytes once,
-reading each file in its format, records, sidecars, and the per-statement limit.
+reading each file in its format, records, sidecars, folder defaults, and the
+per-statement limit.
 
 Nothing here touches the index.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from indexer.decode import decode_text, normalize
 from indexer.formats import read_text_file
-from indexer.formats.metadata import checked
+from indexer.formats.metadata import checked, extras
 from indexer.formats.records import read_sidecar, records
 from indexer.scan import SourceGroup
 from indexer.summary import Problem
@@ -44,6 +45,7 @@ class LoadedGroup:
     contents: list[bytes]
     sidecar: bytes | None
     hash: str
+    defaults: list[bytes] = field(default_factory=list)  # the folders' _collection.json files
 
 
 def load(group: SourceGroup, max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE) -> LoadedGroup:
@@ -60,7 +62,10 @@ def load(group: SourceGroup, max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZ
     sidecar = _read_bytes(group.sidecar) if group.sidecar else None
     if sidecar is not None:
         digest.update(b"meta\0" + sidecar)
-    return LoadedGroup(group, contents, sidecar, digest.hexdigest()[:32])
+    defaults = [_read_bytes(path) for path in group.defaults]
+    for data in defaults:
+        digest.update(b"defaults\0" + len(data).to_bytes(8, "big") + data)
+    return LoadedGroup(group, contents, sidecar, digest.hexdigest()[:32], defaults)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -94,11 +99,31 @@ def drafts(loaded: LoadedGroup, max_statement_size: int = DEFAULT_MAX_STATEMENT_
     sidecar, notes = read_sidecar(loaded.sidecar, group.sidecar.name) if loaded.sidecar else ({}, [])
     read = _record_drafts if group.is_records else _file_draft
     found, problems = read(loaded, sidecar, notes)
+    defaults, notes = folder_defaults(loaded)
+    if found:
+        found[0].notes.extend(notes)
     for draft in found:
+        draft.given = {**defaults, **draft.given}
         draft.text, note = limit_text(draft.text, max_statement_size)
         if note:
             draft.notes.append(note)
     return found, problems
+
+
+def folder_defaults(loaded: LoadedGroup) -> tuple[dict, list[str]]:
+    """The metadata a statement inherits from its folders (nearer folders win),
+    and warnings: a bad _collection.json is reported and its defaults left out."""
+    out, notes = {}, []
+    for path, data in zip(loaded.group.defaults, loaded.defaults):
+        name = f"{path.parent.name}/{path.name}"
+        try:
+            found, warnings = read_sidecar(data, name)
+        except ReadError as err:
+            notes.append(f"{err}: its defaults are not applied")
+            continue
+        notes.extend(warnings)
+        out.update(extras(found))
+    return out, notes
 
 
 def _record_drafts(loaded: LoadedGroup, sidecar: dict, notes: list[str]):

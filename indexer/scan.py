@@ -3,8 +3,8 @@
 The corpus is a folder tree. Each supported file is a statement, except that
 translations (`064-20.en.txt` and `064-20.ru.txt`) form one statement, and a
 JSON or JSON Lines file holds one statement per record. `NAME.meta.json`
-beside a file overrides what is extracted from it. Nothing here reads a
-file's content.
+beside a file overrides what is extracted from it; `_collection.json` in a
+folder gives defaults to everything below it. Nothing here reads a file's content.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.declared import SETTINGS_FILE
 from indexer.decode import unlinkable
 from indexer.formats import RECORD_SUFFIXES, SUPPORTED_SUFFIXES
 from indexer.summary import Problem
 from search import config
 
 SIDECAR_SUFFIX = ".meta.json"
+COLLECTION_FILE = "_collection.json"  # a folder's metadata defaults, not a statement
 IGNORE_FILE = ".indexignore"
 TRANSLATION_LANGS = ("en", "ru")
 DEFAULT_MAX_FILE_SIZE = int(config.MAX_FILE_MB.default * config.MB)
@@ -39,6 +41,7 @@ class SourceGroup:
     files: list[Path] = field(default_factory=list)
     langs: list[str | None] = field(default_factory=list)
     sidecar: Path | None = None
+    defaults: list[Path] = field(default_factory=list)  # folders' _collection.json, outermost first
 
     @property
     def is_records(self) -> bool:
@@ -89,6 +92,7 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
     result = ScanResult()
     groups, problems, skipped = result.groups, result.problems, result.skipped
     sidecars: dict[str, Path] = {}
+    collections: dict[str, Path] = {}  # folder ("" for the corpus) → its _collection.json
 
     def onerror(err: OSError) -> None:
         rel = Path(err.filename).relative_to(root).as_posix() if err.filename else "?"
@@ -117,6 +121,12 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
             if not _utf8(rel):
                 problems.append(Problem(_shown(rel), NOT_UTF8))
                 continue
+            if rel == SETTINGS_FILE:  # the corpus's settings (indexer.declared)
+                continue
+            if name == COLLECTION_FILE:
+                folder = base.relative_to(root).as_posix()
+                collections["" if folder == "." else folder] = path
+                continue
             if name.lower().endswith(SIDECAR_SUFFIX):
                 sidecars[rel[: -len(SIDECAR_SUFFIX)]] = path
                 continue
@@ -141,6 +151,7 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
         names = [key] + [f.relative_to(root).as_posix() for f in group.files]
         candidates = [n for name in names for n in (name.rsplit(".", 1)[0], name)]
         group.sidecar = next((sidecars[c] for c in candidates if c in sidecars), None)
+        group.defaults = _defaults(key, collections)
         collision = _collision(group, root)
         if collision:
             problems.append(Problem(key, collision))
@@ -148,6 +159,13 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
     for key in result.blocked:
         groups.pop(key, None)
     return result
+
+
+def _defaults(key: str, collections: dict[str, Path]) -> list[Path]:
+    """The _collection.json files of a statement's folders, the corpus's first."""
+    parts = key.split("/")[:-1]
+    folders = [""] + ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    return [collections[f] for f in folders if f in collections]
 
 
 def _collision(group: SourceGroup, root: Path) -> str | None:

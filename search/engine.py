@@ -14,6 +14,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
+from search import declared
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
@@ -38,6 +39,7 @@ class SearchIndex:
 
     def __init__(self, index_dir):
         self.index_dir = Path(index_dir)
+        self.declared = declared.register(self.index_dir)  # the corpus's facets, into the registry
         self._norms = LengthNorms()
         self._snapshots = Snapshots(
             self.index_dir, CachedBM25F(self._norms),
@@ -72,6 +74,7 @@ class SearchIndex:
         raw: bool = False,
     ) -> SearchResult:
         """Runs a query. Raises QueryError only in raw mode, ValueError on bad paging."""
+        declared.ensure(self.declared)  # facets and filters of this index's declarations
         started = time.perf_counter()
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
@@ -189,6 +192,7 @@ class SearchIndex:
                 mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
                 sources=list(stored.get(S.SOURCES) or []),
                 sections=sections,
+                metadata=dict(stored.get(S.METADATA) or {}),
             )
 
         return self._snapshots.retrying(work)

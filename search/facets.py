@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field
+from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field, every
 from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS  # noqa: F401  (the facets' sizes)
 from search.langdata import LANGUAGES
 from search.query_build import date_key_range
@@ -69,6 +69,23 @@ class KeywordColumn(MultiColumn):
         self._fill(lengths, np.array([v for vs in lists for v in vs], dtype=str), size)
 
 
+def declared_columns(blobs: list[bytes], size: int, facets) -> dict[str, MultiColumn]:
+    """The columns of the declared facets (registry entries), from the one column that
+    holds them all ("NAME\x1fVALUE" strings): keywords as strings, integers as numbers."""
+    per_doc = [S.unpack_strings(b) if b else [] for b in blobs]
+    out = {}
+    for f in facets:
+        prefix = f.name + S.DECLARED_SEP
+        lists = [[v[len(prefix):] for v in vs if v.startswith(prefix)] for vs in per_doc]
+        column = MultiColumn.__new__(KeywordColumn if f.kind == KEYWORD else MultiColumn)
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=size)
+        flat = [v for vs in lists for v in vs]
+        values = np.array(flat, dtype=str) if f.kind == KEYWORD else np.array([int(v) for v in flat], dtype=np.int64)
+        column._fill(lengths, values, size)
+        out[f.name] = column
+    return out
+
+
 class FacetTable:
     """The facet columns of one index generation."""
 
@@ -94,10 +111,19 @@ class FacetTable:
         # Keyword columns, by column name: whatever the registry's KEYWORD filters read.
         self.keywords = {name: KeywordColumn(values(name), size)
                          for f in FIELDS if f.kind == KEYWORD for name in f.columns}
+        self._declared = values(S.DECLARED_COL)  # read into columns when first asked for
+
+    def _declared_column(self, f: Field) -> MultiColumn:
+        if f.name not in self.keywords:
+            self.keywords.update(declared_columns(self._declared, self.size, [f]))
+        return self.keywords[f.name]
 
     def column(self, name: str):
         """A column by the name a registry entry gives it."""
-        return self.keywords[name] if name in self.keywords else getattr(self, name)
+        if name in self.keywords:
+            return self.keywords[name]
+        f = next((f for f in every() if f.declared and f.name == name), None)
+        return self._declared_column(f) if f else getattr(self, name)
 
     # --- filters ----------------------------------------------------------------
 
@@ -105,7 +131,7 @@ class FacetTable:
         """One mask per facet with an active filter (the date range counts as "date");
         the filters of one facet (numbers and a number range) narrow it together."""
         masks: dict[str, np.ndarray] = {}
-        for f in FIELDS:
+        for f in every():
             if f.active(filters):
                 mask = self._mask(f, f.value(filters))
                 masks[f.group] = masks[f.group] & mask if f.group in masks else mask
@@ -150,7 +176,7 @@ class FacetTable:
         """Counts for every counted facet. A facet's own selection does not narrow
         it, so its other values stay visible with their counts (multi-select)."""
         out = {}
-        for f in FIELDS:
+        for f in every():
             if not f.counted:
                 continue
             mask = self.combine(base, masks, f.group)

@@ -8,7 +8,9 @@ fields, the facet masks and counts and the README's table all read `FIELDS`;
 a test checks each entry against the API, the CLI and the README.
 
 A new keyword facet over a column of its own is one entry (kind KEYWORD,
-its column, its label) plus the code that writes and loads that column.
+its column, its label) plus the code that writes and loads that column. The
+facets a corpus declares enter at start-up (`declare`, from search.declared)
+and are listed by `every()` after the fixed ones.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Field:
     cli_aliases: tuple[str, ...] = ()  # further CLI flags, one per parameter
     canonical: Callable[[str], str | None] | None = None  # a keyword value's one spelling (None: refused)
     takes: str = ""  # what a keyword value looks like, said when one is refused
+    declared: bool = False  # declared by the corpus: its values are in Filters.declared by name
 
     @property
     def group(self) -> str:
@@ -96,6 +99,8 @@ class Field:
         """The filter's value in `filters`: the values chosen, or (low, high)."""
         if self.is_range:
             return tuple(getattr(filters, a) for a in self.attrs)
+        if self.declared:
+            return dict(filters.declared).get(self.name, ())
         return getattr(filters, self.attrs[0])
 
     def active(self, filters: Filters) -> bool:
@@ -189,12 +194,44 @@ DATE_FIELD = Field(
 # In the order of the sidebar and of the facets in a result.
 FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, CITES_FIELD,
           DATE_FIELD)
+DECLARED: list[Field] = []  # the corpus's own facets, after the fixed ones (see declare)
+DECLARED_ATTR = "declared"  # the Filters attribute their values fill, as (name, values) pairs
+FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
 
-PARAMS = tuple(p for f in FIELDS for p in f.params)  # every filter's URL parameters
-FACETS = tuple(f.name for f in FIELDS if f.counted)  # the facets with counts
+PARAMS = [p for f in FIELDS for p in f.params]  # every filter's URL parameters (declared ones too)
+FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with counts
 BY_PARAM = {p: f for f in FIELDS for p in f.params}
 BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
+# Names a declared facet cannot take: the fixed filters' and the search's own.
+RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
+                      "q", "page", "per_page", "sort", "raw", "part",
+                      "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
+
+
+def every() -> tuple[Field, ...]:
+    """The fixed entries, then the declared ones."""
+    return (*FIELDS, *DECLARED)
+
+
+def declare(entries) -> None:
+    """Makes `entries` the declared facets, replacing those declared before (the
+    lookups are updated in place, so every module that imported them sees them)."""
+    from search import query_lexer  # (it reads the registry's syntax names)
+
+    for f in DECLARED:
+        PARAMS.remove(f.params[0])
+        BY_PARAM.pop(f.params[0], None)
+        BY_SYNTAX.pop(f.syntax[0], None)
+        SYNTAX_ALIASES.pop(f.syntax[0], None)
+        query_lexer.FIELD_ALIASES.pop(f.syntax[0], None)
+    DECLARED[:] = [f for f in entries if f.name not in RESERVED]
+    for f in DECLARED:
+        PARAMS.append(f.params[0])
+        BY_PARAM[f.params[0]] = f
+        BY_SYNTAX[f.syntax[0]] = f
+        SYNTAX_ALIASES[f.syntax[0]] = f.syntax[0]
+        query_lexer.FIELD_ALIASES[f.syntax[0]] = f.syntax[0]
 
 
 @dataclass(frozen=True)
@@ -210,7 +247,7 @@ class Group:
 def groups() -> list[Group]:
     """The sidebar's sections, in registry order."""
     out: dict[str, list[Field]] = {}
-    for f in FIELDS:
+    for f in every():
         out.setdefault(f.group, []).append(f)
     return [
         Group(name, members[0].label, next((f for f in members if f.counted), None),
@@ -228,11 +265,15 @@ def filters_from(getlist, name=lambda param: param) -> Filters:
     Repeated values are alternatives; an empty range end is open. Every
     problem is a ParameterError naming the parameter as `name(param)` gives it.
     """
-    values = {}
-    for f in FIELDS:
+    values, declared = {}, {}
+    for f in every():
         for param, attr in zip(f.params, f.attrs):
             raws = getlist(param)
-            if f.is_range:
+            if f.declared:
+                chosen = tuple(dict.fromkeys(f.parse(param, r, name(param)) for r in raws))
+                if chosen:
+                    declared[f.name] = chosen
+            elif f.is_range:
                 raw = raws[0].strip() if raws else ""  # as args.get: the first
                 values[attr] = f.parse(param, raw, name(param)) if raw else None
             else:
@@ -242,13 +283,13 @@ def filters_from(getlist, name=lambda param: param) -> Filters:
             if lo is not None and hi is not None and lo > hi:
                 later = "is after" if f.kind == DATE_RANGE else "is greater than"
                 raise ParameterError(name(f.params[0]), f"{later} {name(f.params[1])}")
-    return Filters(**values)
+    return Filters(**values, declared=tuple(declared.items()))
 
 
 def filter_args(filters: Filters) -> dict:
     """Filters as URL parameters: a list per repeatable one, a text or None per range end."""
     args = {}
-    for f in FIELDS:
+    for f in every():
         if f.is_range:
             for param, value in zip(f.params, f.value(filters)):
                 args[param] = None if value is None else f.format(value)
@@ -266,15 +307,30 @@ def filter_options(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        given = {p: kwargs.pop(p) for p in PARAMS}
+        given = {p: kwargs.pop(p) for f in FIELDS for p in f.params}
+        if "index_dir" in kwargs:  # the declared facets are those of the index searched
+            from search.declared import register
+            register(kwargs["index_dir"])
+        for raw in kwargs.pop("facet", ()):
+            key, sep, value = raw.partition("=")
+            if not sep or key.strip() not in BY_PARAM or key.strip() in given:
+                known = ", ".join(f.name for f in DECLARED) or "none"
+                raise ParameterError(FACET_OPTION, f"{raw!r} is not NAME=VALUE of a declared facet "
+                                                   f"(this index declares: {known})")
+            given.setdefault(key.strip() + "\0", []).append(value)
 
         def getlist(param):
-            value = given[param]
+            value = given.get(param, given.get(param + "\0"))
             return [] if value is None else [value] if isinstance(value, str) else list(value)
 
-        kwargs["filters"] = filters_from(getlist, lambda p: BY_PARAM[p].flags(p)[0])
+        def flag(p):
+            return BY_PARAM[p].flags(p)[0] if not BY_PARAM[p].declared else f"{FACET_OPTION} {p}"
+
+        kwargs["filters"] = filters_from(getlist, flag)
         return command(*args, **kwargs)
 
+    wrapper = click.option(FACET_OPTION, "facet", multiple=True, metavar="NAME=VALUE",
+                           help="A facet the corpus declares (repeatable), e.g. issuer=…")(wrapper)
     for f in reversed(FIELDS):
         for param in reversed(f.params):
             wrapper = click.option(*f.flags(param), param, **_option_kwargs(f, param))(wrapper)
@@ -296,6 +352,7 @@ def describe() -> list[dict]:
     return [
         {"name": f.name, "parameters": list(f.params), "type": f.kind, "label": f.label,
          "help": f.help, "repeatable": not f.is_range,
-         "query_field": f"{f.syntax[0]}:" if f.syntax else None, "facet": f.group}
-        for f in FIELDS
+         "query_field": f"{f.syntax[0]}:" if f.syntax else None, "facet": f.group,
+         **({"declared": True, "cli": f"{FACET_OPTION} {f.name}=VALUE"} if f.declared else {})}
+        for f in every()
     ]

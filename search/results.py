@@ -65,6 +65,7 @@ class Filters:
     number_min: int | None = None
     number_max: int | None = None
     cites: tuple[str, ...] = ()  # UN resolutions, as symbols: "S/RES/822 (1993)"
+    declared: tuple[tuple[str, tuple], ...] = ()  # the corpus's declared facets: (name, values)
 
     def __bool__(self) -> bool:
         return any(getattr(self, f) not in ((), None) for f in self.__dataclass_fields__)
@@ -74,6 +75,9 @@ class Filters:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if value in ((), None):
+                continue
+            if name == "declared":  # each declared facet by its own name
+                out.update((facet, list(values)) for facet, values in value)
                 continue
             out[name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
@@ -142,6 +146,7 @@ class Document:
     sections: list[Section]
     resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
     source_url: str | None = None  # the original on the web (http/https), as the corpus gives it
+    metadata: dict = field(default_factory=dict)  # what else the corpus gives: {"issuer": "…"}
 
     def as_dict(self) -> dict:
         return {
@@ -155,5 +160,6 @@ class Document:
             "sources": self.sources,
             "resolutions": self.resolutions,
             "source_url": self.source_url,
+            "metadata": self.metadata,
             "sections": [{"lang": s.lang, "text": s.text} for s in self.sections],
         }

@@ -20,7 +20,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -44,6 +44,13 @@ NUMBERS_COL = "numbers_col"  # packed int64 array
 MENTIONED_YEARS_COL = "mentioned_years_col"
 RESOLUTIONS = "resolutions"  # UN resolutions cited, one term each: "S/RES/822 (1993)"
 RESOLUTIONS_COL = "resolutions_col"  # the same, packed strings (pack_strings)
+METADATA = "metadata"  # stored: the further metadata the corpus gives ({"issuer": "…"})
+# The facets the corpus declares (corpus/statements.toml): one indexed field each,
+# facet_NAME (keywords) or facetnum_NAME (integers), for the query syntax, and one
+# column of them all, packed strings "NAME\x1fVALUE", for filter masks and counts.
+DECLARED_PREFIX = {"keyword": "facet_", "integer": "facetnum_"}
+DECLARED_COL = "declared_col"
+DECLARED_SEP = "\x1f"
 
 TEXT_FIELDS = (TITLE, *BODY.values())
 TITLE_BOOST = 2.5
@@ -121,7 +128,7 @@ def vocabulary_words(reader) -> list[str]:
 
 def build_schema() -> fields.Schema:
     body_fields = {BODY[lang]: body_field(lang) for lang in LANGUAGES}
-    return fields.Schema(
+    schema = fields.Schema(
         **{
             ID: fields.ID(stored=True, unique=True, sortable=True),
             GROUP: fields.ID(sortable=True),
@@ -147,8 +154,13 @@ def build_schema() -> fields.Schema:
             MENTIONED_YEARS_COL: fields.COLUMN(columns.VarBytesColumn()),
             RESOLUTIONS: fields.ID(stored=True),
             RESOLUTIONS_COL: fields.COLUMN(columns.VarBytesColumn()),
+            METADATA: fields.STORED(),
+            DECLARED_COL: fields.COLUMN(columns.VarBytesColumn()),
         }
     )
+    schema.add(DECLARED_PREFIX["keyword"] + "*", fields.ID(), glob=True)
+    schema.add(DECLARED_PREFIX["integer"] + "*", fields.NUMERIC(int, 64), glob=True)
+    return schema
 
 
 def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
@@ -172,7 +184,7 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
 # Columns the indexer writes for every statement: a live segment without one
 # of them is damaged (Whoosh would read the missing column as all defaults).
 STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL,
-                     RESOLUTIONS_COL)
+                     RESOLUTIONS_COL, DECLARED_COL)
 
 
 def read_column(reader, fieldname: str) -> list:

@@ -100,9 +100,9 @@ def test_translation_pair_is_one_statement(tmp_path):
 
 def test_sidecar_beside_a_single_file(tmp_path):
     write(tmp_path, "speech.txt", "Text.")
-    write(tmp_path, "speech.meta.json", '{"date": "2019-09-24", "unknown": "ignored"}')
+    write(tmp_path, "speech.meta.json", '{"date": "2019-09-24", "unknown": "kept"}')
     _, docs = read_all(tmp_path)
-    assert docs["speech.txt"].given == {"date": "2019-09-24"}
+    assert docs["speech.txt"].given == {"date": "2019-09-24", "unknown": "kept"}
 
 
 def test_what_is_left_out(tmp_path):

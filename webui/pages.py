@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search.fields import BY_PARAM, DATE_FIELD, FIELDS, LANGUAGE, PARAMS, groups
+from search.fields import BY_PARAM, DATE_FIELD, DECLARED, LANGUAGE, PARAMS, every, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
 from webui.params import SearchRequest, parse_search
@@ -46,6 +46,7 @@ def document(doc_id):
     return render_template(
         "document.html", doc=doc, req=req, related=related, shown=shown,
         numbers=[n for n in doc.numbers if n not in years], listed=parts.LISTED_VALUES,
+        facet_names={f.name for f in DECLARED},
         part_url=lambda n: url_for("pages.document", doc_id=doc.id, **args, part=n if n > 1 else None),
         back_url=url_for("pages.search", **args) if args else None,
         json_url=url_for("api.document", doc_id=doc.id, part=shown.part if shown.parts > 1 else None),
@@ -91,7 +92,7 @@ class _Links:
         """(label, url that removes it) for every active filter."""
         filters = self.req.filters
         out = []
-        for f in FIELDS:
+        for f in every():
             if not f.active(filters):
                 continue
             if f.is_range:

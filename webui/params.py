@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from search.declared import ensure
 from search.engine import MAX_PER_PAGE
+from search.errors import IndexUnusable
 from search.fields import ParameterError, filter_args, filters_from
 from search.results import SORTS, Filters
+from webui.index_holder import get_index
 
 __all__ = ["ParameterError", "SearchRequest", "parse_search"]
 
@@ -52,6 +55,14 @@ def _integer(raw: str, name: str, lo: int, hi: int) -> int:
     return value
 
 
+def _declared_facets() -> None:
+    """The registry holds the facets the open index declares (its filters are read next)."""
+    try:
+        ensure(get_index().declared)
+    except IndexUnusable:
+        pass  # no index yet: the search will say so
+
+
 def parse_search(args) -> SearchRequest:
     """Reads and checks the search parameters of a request."""
     q = args.get("q", "")
@@ -63,6 +74,7 @@ def parse_search(args) -> SearchRequest:
     page = _integer(args.get("page", "1") or "1", "page", 1, 10**6)
     per_page = _integer(args.get("per_page", str(DEFAULT_PER_PAGE)) or str(DEFAULT_PER_PAGE),
                         "per_page", 1, MAX_PER_PAGE)
+    _declared_facets()
     filters = filters_from(args.getlist)
     raw = args.get("raw", "") in ("1", "true", "yes", "on")
     return SearchRequest(q, filters, sort, page, per_page, raw)

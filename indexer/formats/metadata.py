@@ -1,10 +1,13 @@
 """The metadata a file may give (JSON records, sidecars, front matter, HTML),
 checked once: a value of the wrong type is dropped with a warning naming its
 field, every value is cleaned of control characters, and an address that is
-not http or https (javascript:, a file path) is dropped with a warning."""
+not http or https (javascript:, a file path) is dropped with a warning.
+Any other key (`issuer`, `country`, `speaker`…) is kept as the statement's own
+metadata: text, a whole number, or a list of them."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from indexer.decode import clean_field
@@ -13,6 +16,11 @@ from indexer.decode import clean_field
 META_KEYS = ("title", "date", "number", "lang", "url")
 # Fields that may also be written as a JSON integer ("number": 64, "date": 2019).
 INTEGER_OK = {"date", "number"}
+# Keys that are the record itself, not metadata about it.
+RECORD_KEYS = {"text", "id"}
+# A further key must be a name a filter can carry (issuer, post_held).
+EXTRA_KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+MAX_LIST = 100  # values kept of a list
 
 
 def kind_of(value) -> str:
@@ -51,7 +59,42 @@ def checked(values: dict, source: str = "") -> tuple[dict, list[str]]:
             continue
         if value:
             given[key] = value
+    for key, value in values.items():
+        if key in META_KEYS or key in RECORD_KEYS or value is None:
+            continue
+        where = f" in {source}" if source else ""
+        if not isinstance(key, str) or not EXTRA_KEY_RE.fullmatch(key):
+            warnings.append(f"the key {clean_field(str(key))[:40]!r}{where} is not a name "
+                            "(letters, digits, _): ignored")
+            continue
+        kept = extra_value(value)
+        if kept is None:
+            warnings.append(f'"{key}"{where} is {kind_of(value)}, not text, a whole number '
+                            "or a list of them: ignored")
+        elif kept not in ("", []):
+            given[key] = kept
     return given, warnings
+
+
+def extra_value(value):
+    """A further metadata value, cleaned: text, a whole number, or a list of them; None if not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return clean_field(value)
+    if isinstance(value, list):
+        items = [extra_value(v) for v in value[:MAX_LIST]]
+        if any(v is None or isinstance(v, list) for v in items):
+            return None
+        return [v for v in items if v != ""]
+    return None
+
+
+def extras(given: dict) -> dict:
+    """The metadata of `given` beyond the fixed keys: what a corpus declares itself."""
+    return {k: v for k, v in given.items() if k not in META_KEYS}
 
 
 def web_address(url: str) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from indexer.decode import Decoded, decode_text
-from indexer.formats.metadata import META_KEYS
+from indexer.formats.metadata import EXTRA_KEY_RE, META_KEYS
 
 
 def read_plain(data: bytes) -> tuple[Decoded, dict]:
@@ -42,7 +42,7 @@ def markdown_text(text: str) -> tuple[str, dict]:
         for line in m.group(1).splitlines():
             key, sep, value = line.partition(":")
             key = key.strip().lower()
-            if sep and key in META_KEYS and value.strip():
+            if sep and (key in META_KEYS or EXTRA_KEY_RE.fullmatch(key)) and value.strip():
                 given[key] = value.strip().strip("'\"")
     heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", text, re.M)
     if heading and "title" not in given:

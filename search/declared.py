@@ -1,0 +1,97 @@
+"""The facets a corpus declares (its `statements.toml`), as the index keeps them.
+
+The indexer writes the declarations it built the index with to a JSON file
+beside the index; the search side reads that file when it opens the index and
+enters each facet into the registry (`search.fields.declare`) as a filter of
+the API, the query syntax, the CLI (`--facet NAME=VALUE`) and the sidebar.
+The collection (the top folder, or the declared `collection`) is always one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from search import fields
+from search import schema as S
+from search.errors import IndexUnusable
+
+DECLARED_FILE = "declared.json"
+KINDS = ("keyword", "integer")
+TOP_DECLARED = 30  # values a declared facet shows
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One declared facet: the metadata key it counts, its label, its kind."""
+
+    name: str
+    label: str
+    kind: str = "keyword"  # or "integer"
+    multi: bool = False  # a statement may have several values (a list)
+
+    def shape(self) -> tuple:
+        """What the index's fields depend on: a change of it needs a rebuild (a label does not)."""
+        return (self.name, self.kind, self.multi)
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.kind}{', multi-valued' if self.multi else ''})"
+
+
+COLLECTION = Declared("collection", "Collection")
+
+
+def with_collection(facets) -> tuple[Declared, ...]:
+    """The facets with the collection first, declared or not."""
+    facets = tuple(facets)
+    if any(d.name == COLLECTION.name for d in facets):
+        return facets
+    return (COLLECTION, *facets)
+
+
+def read(index_dir) -> tuple[Declared, ...] | None:
+    """The declarations an index was built with; None when it has none written."""
+    path = Path(index_dir) / DECLARED_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(Declared(**d) for d in data["facets"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        raise IndexUnusable(f"its declared facets ({DECLARED_FILE}) cannot be read: {err}") from None
+
+
+def write(index_dir, facets) -> None:
+    """Writes the declarations beside the index, whole or not at all."""
+    path = Path(index_dir) / DECLARED_FILE
+    tmp = path.with_name(f".{DECLARED_FILE}.tmp")
+    body = {"facets": [asdict(d) for d in facets]}
+    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def entry(d: Declared) -> fields.Field:
+    """A declared facet as a registry entry."""
+    kind = fields.INTEGER if d.kind == "integer" else fields.KEYWORD
+    return fields.Field(
+        d.name, kind, (d.name,), (fields.DECLARED_ATTR,), d.label,
+        f"{d.label}: the statement's {d.name} (repeatable: any of them; declared by the corpus).",
+        syntax=(d.name,), index_field=S.DECLARED_PREFIX[d.kind] + d.name, columns=(d.name,),
+        counted=True, top=TOP_DECLARED, display="list", chip=f"{d.label}: {{}}", declared=True,
+    )
+
+
+def register(index_dir) -> tuple[Declared, ...]:
+    """Enters the facets the index in `index_dir` declares into the registry; returns them."""
+    facets = with_collection(read(index_dir) or ())
+    ensure(facets)
+    return facets
+
+
+def ensure(facets) -> None:
+    """Makes these the registry's declared facets, unless they are already."""
+    entries = [entry(d) for d in facets]
+    if entries != fields.DECLARED:
+        fields.declare(entries)
