@@ -8,7 +8,8 @@ import io
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from search import fields
-from webui import parts
+from search.snapshots import commit_time
+from webui import feeds, parts
 from webui.params import parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
@@ -25,6 +26,7 @@ def endpoints():
     return jsonify({
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
+        "search_atom": url_for("api.search_atom", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
         "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
         "filters": fields.describe(),
@@ -41,6 +43,7 @@ def search():
     body["links"] = {
         "html": url_for("pages.search", **req.args(), _external=True),
         "csv": url_for("api.search_csv", **req.args(page=None, per_page=None), _external=True),
+        "atom": feeds.feed_url(req, external=True),
     }
     if result.page < result.pages:
         body["links"]["next"] = url_for("api.search", **req.args(page=req.page + 1), _external=True)
@@ -68,6 +71,26 @@ def search_csv():
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="statements.csv"'
     return response
+
+
+@bp.get("/search.atom")
+def search_atom():
+    """The search's newest statements as an Atom feed (paging and order are the feed's own)."""
+    req = parse_search(request.args)
+    index = get_index()
+    with search_turn():
+        result = index.search(req.q, filters=req.filters, sort=feeds.FEED_SORT,
+                              per_page=feeds.FEED_SIZE, facets=False, raw=req.raw)
+        committed = commit_time(index.index_dir)
+    response = Response(feeds.build(req, result, committed),
+                        content_type=f"{feeds.ATOM_TYPE}; charset=utf-8")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.app_context_processor
+def feed_links():
+    return {"feed_url": feeds.feed_url}
 
 
 def _row(writer, buffer, hit, q):
