@@ -165,7 +165,9 @@ def update_index(
         run = None
         try:
             ix, vocabulary_ix = open_index(index_dir, rebuild)
-            relabelled = check_against_index(index_dir, ix.doc_count_all() > 0, facets, rebuild)
+            # (a rebuild reads nothing of the old index: it may be damaged)
+            has_statements = not rebuild and ix.doc_count_all() > 0
+            relabelled = check_against_index(index_dir, has_statements, facets, rebuild)
             run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
                        max_statement_size, facets)
             summary = run.sync(corpus, max_file_size, progress)
