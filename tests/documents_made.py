@@ -1,0 +1,137 @@
+"""Real documents made for the tests: PDFs with English and Russian pages,
+two columns or scans, and a Word file with a table, a footnote and a text box."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+# A TrueType font with Cyrillic: Debian's fonts-dejavu-core, or matplotlib's copy.
+FONT_PLACES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
+try:
+    import matplotlib
+
+    FONT_PLACES.append(Path(matplotlib.__file__).parent / "mpl-data/fonts/ttf/DejaVuSans.ttf")
+except ImportError:
+    pass
+FONT = next((p for p in FONT_PLACES if p.is_file()), None)
+
+ENGLISH_PAGE = [
+    "Statement by the Ministry of Foreign Affairs",
+    "The Ministry welcomes the sustainable develop-",
+    "ment of the region and the ceasefire in the Nagorno-",
+    "Karabakh conflict zone. The elections were void.",
+]
+RUSSIAN_PAGE = [
+    "Заявление Министерства иностранных дел",
+    "Министерство приветствует прекращение огня в зоне Нагорно-",
+    "Карабахского конфликта и не признаёт так называемые выборы",
+    "в оккупированных районах. Проведение подобных мероприя-",
+    "тий противоречит нормам международного права.",
+]
+
+
+def make_pdf(pages, encrypt=None, columns=None) -> bytes:
+    """A PDF with one page per item: a list of lines, "image" (a scan without
+    text) or "blank"; `columns` pages are (left lines, right lines), drawn
+    line by line across both columns."""
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842), encrypt=encrypt)
+    for page in pages:
+        if page == "image":
+            picture = Image.new("L", (400, 300), 200)
+            c.drawImage(ImageReader(picture), 72, 400, 400, 300)
+        elif isinstance(page, tuple):
+            c.setFont("DejaVu", 14)
+            c.drawString(72, 790, "Two columns: a statement")
+            c.setFont("DejaVu", 10)
+            y = 760
+            for left, right in zip(*page):
+                c.drawString(72, y, left)
+                c.drawString(320, y, right)
+                y -= 14
+        elif page != "blank":
+            c.setFont("DejaVu", 11)
+            for n, line in enumerate(page):
+                c.drawString(72, 780 - 16 * n, line)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# A text box as Word writes it: a drawing, and the same box in VML for older readers.
+BOX_TEXT = "<w:txbxContent><w:p><w:r><w:t>Boxed remark on maritime boundaries</w:t></w:r></w:p></w:txbxContent>"
+TEXT_BOX = (
+    '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice Requires="wps"><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/'
+    'drawingml/2006/wordprocessingDrawing"><wps:wsp xmlns:wps="http://schemas.microsoft.com/office/'
+    f'word/2010/wordprocessingShape"><wps:txbx>{BOX_TEXT}</wps:txbx></wps:wsp></wp:anchor></w:drawing>'
+    '</mc:Choice><mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+    f"{BOX_TEXT}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>")
+
+
+def make_docx() -> bytes:
+    """A Word file with a heading, a paragraph, a table, a footnote and a text box.
+
+    python-docx writes the table; the footnote and the text box are added to
+    its XML as Word writes them.
+    """
+    document = docx.Document()
+    document.add_heading("Statement on the referendum", 1)
+    document.add_paragraph("The Ministry does not recognise the so-called referendum.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Резолюция Совета Безопасности"
+    table.cell(0, 1).text = "822 (1993)"
+    table.cell(1, 0).text = "Итоги голосования"
+    table.cell(1, 1).text = "признаны недействительными"
+    document.add_paragraph("See the note MARK")
+    buf = io.BytesIO()
+    document.save(buf)
+    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"MARK</w:t></w:r>", (
+                    '</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
+                    f"<w:r>{TEXT_BOX}</w:r>").encode())
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    '<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>').encode())
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    '<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>').encode())
+            z.writestr(item, data)
+        z.writestr("word/footnotes.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="{W_NS}">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t>SEPARATOR</w:t></w:r></w:p></w:footnote>'
+            '<w:footnote w:id="1"><w:p><w:r><w:t>Доклад о вооружённых конфликтах в регионе.</w:t></w:r></w:p>'
+            "</w:footnote></w:footnotes>").encode())
+    return out.getvalue()
+
+
+needs_font = pytest.mark.skipif(FONT is None, reason="no DejaVuSans.ttf (Debian: fonts-dejavu-core)")
+
+
+def simple_docx(paragraphs) -> bytes:
+    """A Word file of a heading (the first line) and paragraphs."""
+    document = docx.Document()
+    document.add_heading(paragraphs[0], 1)
+    for text in paragraphs[1:]:
+        document.add_paragraph(text)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
