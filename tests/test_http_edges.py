@@ -169,6 +169,17 @@ def test_a_malformed_api_request_is_json_400(base):
     assert_json_error(answer, 400)
 
 
+def test_a_url_with_raw_cyrillic_is_searched_as_a_browser_would_send_it(base):
+    """curl sends `?q=выборы` as raw UTF-8 bytes; browsers percent-encode them."""
+    raw = "GET /api/search?q=выборы&per_page=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answer = send_raw(base, raw.encode("utf-8"))
+    assert answer.status == 200, answer.body[:300]
+    found = answer.json()
+    assert found["query"] == "выборы" and found["total"] > 0
+    encoded = send(base, "GET", "/api/search?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&per_page=1").json()
+    assert found["total"] == encoded["total"]
+
+
 def test_a_malformed_request_line_is_answered_as_a_page(base):
     answer = send_raw(base, b"\x00\x01garbage\r\n\r\n")
     assert answer.status == 400 and answer.content_type.startswith("text/html")

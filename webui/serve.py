@@ -13,6 +13,7 @@ handler, so an API path gets JSON there too and people get the error page.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import time
@@ -132,6 +133,22 @@ class _Parser(HTTPRequestParser):
         if len(self.start) < REQUEST_START_BYTES:
             self.start += data[:REQUEST_START_BYTES - len(self.start)]
         return super().received(data)
+
+    def parse_header(self, header_plus):
+        # A URL typed with its Cyrillic as is (`curl '…/api/search?q=выборы'`)
+        # arrives as raw UTF-8, which waitress refuses ("Bad URI"); browsers
+        # percent-encode it. Encode it here as a browser would.
+        end = header_plus.find(b"\r\n")
+        if end > 0 and not header_plus[:end].isascii():
+            header_plus = _NON_ASCII.sub(_percent, header_plus[:end]) + header_plus[end:]
+        return super().parse_header(header_plus)
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _percent(match: re.Match) -> bytes:
+    return b"%%%02X" % match.group()[0]
 
 
 class _RefusedTask(ErrorTask):
