@@ -31,6 +31,10 @@ def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise IndexingError(f"{path}: cannot be read: {err}") from None
+    unknown = set(settings) - {"facet"}
+    if unknown:  # ([facets.issuer] instead of [[facet]], say: never ignored silently)
+        raise IndexingError(f"{path}: unknown keys {', '.join(sorted(unknown))}; declare each "
+                            'facet as a [[facet]] table with name = "…" and label = "…"')
     facets, seen = [], set()
     entries = settings.get("facet", [])
     if not isinstance(entries, list):

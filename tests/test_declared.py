@@ -173,6 +173,7 @@ def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path, resto
     ('[[facet]]\nname = "year"\n', "filter of the search itself"),
     ('[[facet]]\nname = "issuer"\nkind = "date"\n', "kind must be one of"),
     ('[[facet]]\nname = "issuer"\ncolour = "red"\n', "unknown keys colour"),
+    ('[facets.issuer]\nlabel = "Issuer"\n', r"unknown keys facets; declare each facet as a \[\[facet\]\]"),
 ])
 def test_bad_settings_are_reported_and_nothing_is_written(tmp_path, settings, said):
     corpus = make_corpus(tmp_path / "corpus")
