@@ -9,6 +9,7 @@ The collection (the top folder, or the declared `collection`) is always one.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -72,8 +73,10 @@ def write(index_dir, facets) -> None:
     os.replace(tmp, path)
 
 
+@functools.cache
 def entry(d: Declared) -> fields.Field:
-    """A declared facet as a registry entry."""
+    """A declared facet as a registry entry (made once per declaration, so that
+    `ensure`, which runs for every search, compares entries by identity)."""
     kind = fields.INTEGER if d.kind == "integer" else fields.KEYWORD
     return fields.Field(
         d.name, kind, (d.name,), (fields.DECLARED_ATTR,), d.label,
