@@ -176,8 +176,27 @@ def _timed_run(corpus, index_dir) -> float:
     return time.monotonic() - started
 
 
+def _generation(index_dir: Path) -> int:
+    """The newest commit of the statements index in `index_dir` (-1: none yet)."""
+    found = [int(m[1]) for name in (os.listdir(index_dir) if index_dir.is_dir() else ())
+             if (m := re.fullmatch(r"_MAIN_(\d+)\.toc", name))]
+    return max(found, default=-1)
+
+
+def _kill_after_commits(proc, index_dir: Path, commits: int, timeout: float) -> None:
+    """SIGKILL `proc` as soon as its run has made `commits` commits of statements
+    (a first build's creation of the empty index is not one)."""
+    target = max(_generation(index_dir), 0) + commits
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and _generation(index_dir) < target:
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+
+
 def test_killed_indexer_leaves_its_last_commit_and_the_next_run_converges(versions, tmp_path):
-    """SIGKILL at seeded random moments of a first build and of an incremental update."""
+    """SIGKILL at seeded random moments of a first build and of an incremental
+    update, and right after a run's first or second commit (so that kills are
+    sure to land between its commits, however fast this machine is today)."""
     # How long an uninterrupted run takes here, so the kills spread over all of it.
     durations = {
         "build": _timed_run(versions["v1"], tmp_path / "calibrate-build"),
@@ -204,17 +223,23 @@ def test_killed_indexer_leaves_its_last_commit_and_the_next_run_converges(versio
             shutil.copytree(versions["ref1"], index_dir)
             corpus, before, after = versions["v2"], versions["docs1"], versions["docs2"]
             expected = versions["results2"]
-        # Most kills land while the indexer works, some while it starts.
+        # Most kills land at a random moment while the indexer works, some while
+        # it starts, and every fifth right after its first or second commit.
         earliest = 0.05 if trial % 4 == 3 else startup
         delay = rng.uniform(earliest, durations[scenario])
         proc = subprocess.Popen(
             indexer_command(corpus, index_dir, "--commit-every", str(COMMIT_EVERY), "-q"),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
         )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        if trial % 5 == 1:
+            commits = 1 + trial // 10
+            _kill_after_commits(proc, index_dir, commits, timeout=10 * durations[scenario])
+            where = f"trial {trial} ({scenario}, killed after commit {commits} of the run)"
+        else:
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            where = f"trial {trial} ({scenario}, killed after {delay:.2f} s)"
         proc.wait()
-        where = f"trial {trial} ({scenario}, killed after {delay:.2f} s)"
 
         states = commit_states(before, after, COMMIT_EVERY)
         state = check_consistent(index_dir, states, where)
