@@ -22,6 +22,7 @@ _EXPORTS = {
     "search": "search.engine",
     "MAX_PER_PAGE": "search.engine",
     "Filters": "search.results",
+    "Trend": "search.trend",
     "SearchResult": "search.results",
     "Hit": "search.results",
     "Snippet": "search.results",

@@ -125,6 +125,15 @@ class SearchIndex:
         parsed = parse(query)
         return self._snapshots.retrying(lambda snap: find(snap, parsed, filters, scored=False).total)
 
+    def trend(self, queries, filters: Filters | None = None, split: str | None = None,
+              period: str = "auto", raw: bool = False):
+        """Matching statements per period, as counts and shares, for up to five
+        queries or one split by language or collection (see search.trend)."""
+        from search.trend import trend
+
+        declared.ensure(self.declared)
+        return trend(self._snapshots, list(queries), filters, split, period, raw)
+
     def hits(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
              raw: bool = False) -> Iterator[Hit]:
         """Every matching statement as a Hit without snippets, in order.

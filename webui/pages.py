@@ -9,6 +9,7 @@ from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
 from webui.params import SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
+from webui.trend import trend_args
 
 bp = Blueprint("pages", __name__)
 
@@ -31,6 +32,8 @@ def search():
         facet_groups=groups(), value_label=value_label,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),
+        trend_url=url_for("trend.page", **trend_args(req)),
+        trend_svg=url_for("trend.svg", **trend_args(req), size="small"),
     )
 
 
