@@ -39,6 +39,11 @@ class TrendRequest:
     raw: bool = False
 
     @property
+    def q(self) -> str:
+        """The first query (the header's search box offers it)."""
+        return self.queries[0] if self.queries else ""
+
+    @property
     def default_view(self) -> str:
         """Shares, as publication volume varies; counts when nothing is searched for
         (every share of all statements would be 100%)."""
