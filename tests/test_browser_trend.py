@@ -46,7 +46,7 @@ def sized(request, browser):
 def table_counts(page) -> dict:
     """{(series, period key): count} as the page's table shows them."""
     cells = page.eval_on_selector_all(
-        ".trend-table td.count",
+        ".trend-table td.matches",
         "tds => tds.map(td => [Number(td.dataset.series), td.closest('tr').dataset.period, td.textContent])")
     return {(s, p): int(text.strip().replace(",", "")) for s, p, text in cells}
 

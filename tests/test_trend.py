@@ -208,7 +208,7 @@ class _Table(HTMLParser):
         attrs = dict(attrs)
         if tag == "tr" and "data-period" in attrs:
             self.period = attrs["data-period"]
-        if tag == "td" and "count" in (attrs.get("class") or "").split():
+        if tag == "td" and "matches" in (attrs.get("class") or "").split():
             self.cell = (int(attrs["data-series"]), self.period)
             self.cells[self.cell] = ""
 

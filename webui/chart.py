@@ -21,6 +21,7 @@ DASHES = ("", "7 4", "2 3", "9 3 2 3", "4 4")
 INK, MUTED, GRID, PAPER = "#1d232b", "#5b6672", "#e3e7eb", "#ffffff"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 BARS_UP_TO = 12  # periods up to which several series are drawn as grouped bars, not lines
+MAX_BAR = 64  # a bar's widest, so few periods do not make slabs
 LEGEND_CHARS = 40  # a series' label in the legend, cut (the tooltip has it whole)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PERIOD_TITLES = {"year": "Year", "month": "Month", "week": "Week (from Monday)", "day": "Day"}
@@ -53,12 +54,24 @@ def share_text(share: float | None, digits: int = 1) -> str:
     return f"{share * 100:.{digits}f}%"
 
 
-def swatch(i: int) -> str:
-    """A series' line as a small inline SVG, as the legend draws it (for HTML beside the chart)."""
-    dash = DASHES[i % len(DASHES)]
-    return (f'<svg class="swatch" width="22" height="10" viewBox="0 0 22 10" aria-hidden="true">'
-            f'<line x1="1" x2="21" y1="5" y2="5" stroke="{COLOURS[i % len(COLOURS)]}" stroke-width="4"'
-            f'{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/></svg>')
+def uses_bars(trend: Trend) -> bool:
+    """Bars for one series or few periods; lines when several series cross many."""
+    return len(trend.series) == 1 or len(trend.periods) <= BARS_UP_TO
+
+
+def _key(i: int, x: float, y: float, bars: bool) -> str:
+    """A series' mark in a legend, its centre-left at (x, y): a square for bars, else its line."""
+    colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
+    if bars:
+        return f'<rect x="{x + 5:.1f}" y="{y - 6:.1f}" width="12" height="12" rx="2" fill="{colour}"/>'
+    return (f'<line x1="{x:.1f}" x2="{x + 20:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
+            f'stroke-width="4"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
+
+
+def swatch(i: int, bars: bool = False) -> str:
+    """A series' mark as a small inline SVG, as the legend draws it (for HTML beside the chart)."""
+    return (f'<svg class="swatch" width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">'
+            f'{_key(i, 1, 7, bars)}</svg>')
 
 
 def values(trend: Trend, view: str) -> list[list[float | None]]:
@@ -140,7 +153,7 @@ def render(trend: Trend, view: str, size: str, link: Callable[[int, int], str],
     _x_labels(out, trend, box, left, slot, top + plot_h, small)
 
     # The data: bars, or lines with a point per period.
-    if len(trend.series) == 1 or n <= BARS_UP_TO:
+    if uses_bars(trend):
         _bars(out, trend, series_values, view, left, slot, top, plot_h, y_of, link)
     else:
         _lines(out, trend, series_values, view, left, slot, top, plot_h, y_of, link)
@@ -158,11 +171,8 @@ def _legend(out: list[str], trend: Trend, box: Size, y: float) -> float:
         width = 26 + len(text) * font * 0.62 + 16
         if x > 8 and x + width > box.width - 8:
             x, y = 8.0, y + row
-        colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
         out.append(f'<g class="legend-item"><title>{esc(series.label)}</title>'
-                   f'<line x1="{x:.1f}" x2="{x + 20:.1f}" y1="{y - font * 0.35:.1f}" '
-                   f'y2="{y - font * 0.35:.1f}" stroke="{colour}" stroke-width="4"'
-                   f'{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
+                   f'{_key(i, x, y - font * 0.35, uses_bars(trend))}'
                    f'<text x="{x + 26:.1f}" y="{y:.1f}">{esc(text)}</text></g>')
         x += width
     return y + font * 0.4
@@ -202,8 +212,8 @@ def _tooltip(trend: Trend, s: int, p: int) -> str:
 
 def _bars(out, trend, series_values, view, left, slot, top, plot_h, y_of, link):
     k = len(trend.series)
-    group = slot * (0.8 if slot > 4 else 1.0)
-    width = group / k
+    width = min(slot * (0.8 if slot > 4 else 1.0) / k, MAX_BAR)
+    group = width * k
     for p in range(len(trend.periods)):
         for s in range(k):
             value = series_values[s][p]

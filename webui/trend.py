@@ -123,7 +123,7 @@ def page():
     link = point_links(req, trend)
     label = chart_label(trend, req.view)
     return render_template(
-        "trend.html", req=req, trend=trend, link=link, share_text=chart.share_text, swatch=chart.swatch,
+        "trend.html", req=req, trend=trend, link=link, share_text=chart.share_text, swatch=chart.swatch, bars=chart.uses_bars(trend),
         svg_wide=chart.render(trend, req.view, "wide", link, label=label),
         svg_narrow=chart.render(trend, req.view, "narrow", link, label=label),
         label=label, chips=_chips(req), views=chart.VIEWS, periods=(AUTO, *PERIODS), splits=SPLITS,
