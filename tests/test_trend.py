@@ -267,3 +267,54 @@ def test_search_page_shows_the_small_chart_linked_to_the_trend(client):
 def test_api_lists_the_trend(client):
     body = client.get("/api").get_json()
     assert "/api/trend?" in body["trend"] and "/api/trend.csv?" in body["trend_csv"]
+
+
+@pytest.mark.parametrize("n, period, key, start, end", [
+    (2020, "year", "2020", "2020-01-01", "2020-12-31"),
+    (2020 * 12 + 1, "month", "2020-02", "2020-02-01", "2020-02-29"),
+    (2020 * 12 + 11, "month", "2020-12", "2020-12-01", "2020-12-31"),
+    (9999 * 12 + 11, "month", "9999-12", "9999-12-01", "9999-12-31"),
+])
+def test_periods_by_number(n, period, key, start, end):
+    from search.trend import period_of
+
+    p = period_of(n, period)
+    assert (p.key, p.start.isoformat(), p.end.isoformat()) == (key, start, end)
+
+
+@pytest.mark.parametrize("day, week_key, monday", [
+    ("2019-12-31", "2020-W01", "2019-12-30"),  # an ISO week that starts in the year before
+    ("2021-01-03", "2020-W53", "2020-12-28"),
+    ("1969-12-31", "1970-W01", "1969-12-29"),  # before the epoch the numbers are negative
+    ("2020-03-16", "2020-W12", "2020-03-16"),
+])
+def test_weeks_start_on_monday(day, week_key, monday):
+    from search.trend import date_number, period_of
+
+    p = period_of(date_number(dt.date.fromisoformat(day), "week"), "week")
+    assert (p.key, p.start.isoformat()) == (week_key, monday)
+    assert period_of(date_number(dt.date.fromisoformat(day), "day"), "day").key == day
+
+
+@pytest.mark.parametrize("top, wanted, ticks", [
+    (0, 5, [0, 1]),
+    (100, 5, [0, 20, 40, 60, 80, 100]),
+    (37, 5, [0, 10, 20, 30, 40]),
+    (3.2, 4, [0, 1, 2, 3, 4]),
+    (0.9, 4, [0, 0.25, 0.5, 0.75, 1.0]),
+])
+def test_chart_ticks_are_round(top, wanted, ticks):
+    from webui.chart import nice_ticks, tick_text
+
+    got, step = nice_ticks(top, wanted)
+    assert got == pytest.approx(ticks) and got[-1] >= top
+    assert tick_text(0.25, 0.25, "share") == "0.25%" and tick_text(1200, 200, "count") == "1,200"
+
+
+def test_chart_has_a_link_per_bar_and_escapes_labels(client):
+    body = client.get("/api/trend?q=выборы&q=Москва&period=year").get_json()
+    html = client.get("/trend?q=выборы&q=Москва&period=year").get_data(as_text=True)
+    wide = html[html.index('class="trend-chart wide"'):html.index('class="trend-chart narrow"')]
+    assert wide.count('class="point"') == len(body["periods"]) * len(body["series"])
+    svg = client.get("/trend.svg?q=" + "%3Cb%3E%26x").get_data(as_text=True)
+    assert "&lt;b&gt;&amp;x" in svg and "<b>" not in svg

@@ -154,9 +154,9 @@ def render(trend: Trend, view: str, size: str, link: Callable[[int, int], str],
 
     # The data: bars, or lines with a point per period.
     if uses_bars(trend):
-        _bars(out, trend, series_values, view, left, slot, top, plot_h, y_of, link)
+        _bars(out, trend, series_values, left, slot, top, plot_h, y_of, link)
     else:
-        _lines(out, trend, series_values, view, left, slot, top, plot_h, y_of, link)
+        _lines(out, trend, series_values, left, slot, top, plot_h, y_of, link)
     out.append("</svg>")
     return "".join(out)
 
@@ -185,7 +185,7 @@ def _x_labels(out, trend: Trend, box: Size, left: float, slot: float, base: floa
     n = len(labels)
     width = max(len(t) for t in labels) * font * 0.6 + font
     every = max(1, math.ceil(width / slot))
-    shown = [0, n - 1] if small else range(0, n, every)
+    shown = sorted({0, n - 1}) if small else range(0, n, every)
     for i in shown:
         x = left + slot * (i + 0.5)
         anchor = "middle"
@@ -210,7 +210,7 @@ def _tooltip(trend: Trend, s: int, p: int) -> str:
             f"({share_text(series.shares[p])}); open the search")
 
 
-def _bars(out, trend, series_values, view, left, slot, top, plot_h, y_of, link):
+def _bars(out, trend, series_values, left, slot, top, plot_h, y_of, link):
     k = len(trend.series)
     width = min(slot * (0.8 if slot > 4 else 1.0) / k, MAX_BAR)
     group = width * k
@@ -229,7 +229,7 @@ def _bars(out, trend, series_values, view, left, slot, top, plot_h, y_of, link):
             out.append("</a>")
 
 
-def _lines(out, trend, series_values, view, left, slot, top, plot_h, y_of, link):
+def _lines(out, trend, series_values, left, slot, top, plot_h, y_of, link):
     n = len(trend.periods)
     radius = 3.5 if n <= 60 else 2
     for s, vs in enumerate(series_values):
