@@ -1,0 +1,462 @@
+"""The concordance: every occurrence of a search's words in the statements it finds.
+
+Each line is left context | match | right context, with the statement's id,
+title, date and language, and, for a bilingual statement, the paragraph of
+its other language at the same place (search.align). Occurrences come from
+the character offsets the index stores with each term, as snippets do: the
+statements' text is never analysed again. Lines are sorted by date, or
+alphabetically by the words left or right of the match (nearest first, as
+CQPweb and AntConc sort), and paged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+from search import schema as S
+from search.align import align, counterparts
+from search.analysis import WORD_RE, fold_text, is_stop_word, query_positions
+from search.errors import InvalidInput
+from search.langdata import LANGUAGES
+from search.matching import find
+from search.query_build import QueryBuilder, analyzer
+from search.query_parser import parse
+from search.query_tree import ParsedQuery
+from search.results import Filters
+from search.snapshots import Snapshot
+from search.snippets import PARAGRAPH, Mark, render
+
+SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
+UNITS = ("words", "chars")
+DEFAULT_WIDTH = {"words": 8, "chars": 60}
+MAX_WIDTH = {"words": 40, "chars": 400}
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+SORT_WORDS = 4  # words beside the match an alphabetical sort compares
+_WORDISH = re.compile(r"[\w\u0300-\u036f\u00ad\-\u2010\u2011'\u2019\u02bc]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Aligned:
+    """The other language's paragraphs at the place of a line, marked (escaped HTML)."""
+
+    lang: str
+    paragraphs: list[int]  # their indices in that language's section, from 0
+    text: str
+    html: str
+
+
+@dataclass
+class Line:
+    id: str
+    title: str
+    date: str | None
+    lang: str
+    start: int  # the match's character offsets in the stored text of its language
+    end: int
+    left: str
+    match: str
+    right: str
+    paragraph: int  # the match's paragraph in its language's section, from 0
+    aligned: Aligned | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Concordance:
+    query: str
+    parsed: str
+    filters: Filters
+    sort: str
+    width: int
+    unit: str
+    page: int
+    per_page: int
+    total: int  # lines, on every page
+    statements: int  # the statements the lines come from
+    matched: int  # the statements the search finds (some match only in their title)
+    took_ms: float
+    lines: list[Line]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query, "parsed": self.parsed, "filters": self.filters.as_dict(),
+            "sort": self.sort, "width": self.width, "unit": self.unit, "page": self.page,
+            "per_page": self.per_page, "pages": self.pages, "total": self.total,
+            "statements": self.statements, "matched": self.matched,
+            "took_ms": round(self.took_ms, 2), "lines": [x.as_dict() for x in self.lines],
+            "notices": self.notices,
+        }
+
+
+@dataclass(frozen=True)
+class ConcordanceRequest:
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "-date"
+    width: int | None = None  # None: the unit's default
+    unit: str = "words"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    raw: bool = False
+
+    def checked(self) -> ConcordanceRequest:
+        """This request with its width filled in; InvalidInput naming what to change."""
+        if self.sort not in SORTS:
+            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
+        if self.unit not in UNITS:
+            raise InvalidInput(f"unit must be one of {', '.join(UNITS)}")
+        width = DEFAULT_WIDTH[self.unit] if self.width is None else self.width
+        if not 1 <= width <= MAX_WIDTH[self.unit]:
+            raise InvalidInput(f"width must be 1 to {MAX_WIDTH[self.unit]} {self.unit}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidInput(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
+        return ConcordanceRequest(self.query, self.filters, self.sort, width, self.unit,
+                                  self.page, self.per_page, self.raw)
+
+
+@dataclass
+class Plan:
+    """Every occurrence of one request, in the order asked for (parallel arrays)."""
+
+    req: ConcordanceRequest
+    parsed: ParsedQuery
+    matched: int
+    docs: np.ndarray
+    langs: np.ndarray  # index into LANGUAGES
+    starts: np.ndarray
+    ends: np.ndarray
+    notices: list[str]
+    texts: dict = field(default_factory=dict)  # docnum → stored fields, read once
+    by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
+
+
+_PLANS: OrderedDict = OrderedDict()  # (commit content, what finds and orders the lines) → Plan
+KEEP_PLANS = 8  # recent requests whose sorted occurrences are kept, so paging is cheap
+_PLANS_LOCK = threading.Lock()
+
+
+def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
+    """Every occurrence of the query's words in the statements it finds, sorted;
+    the last few plans are kept, so the next page of one costs only its lines."""
+    req = req.checked()
+    key = (S.content_key(snap.searcher.reader()), req.query, repr(req.filters), req.sort, req.raw)
+    with _PLANS_LOCK:
+        kept = _PLANS.get(key)
+        if kept is not None:
+            _PLANS.move_to_end(key)
+            return replace(kept, req=req, texts={}, by_doc={})
+    made = _plan(snap, req)
+    with _PLANS_LOCK:
+        _PLANS[key] = replace(made, texts={})
+        while len(_PLANS) > KEEP_PLANS:
+            _PLANS.popitem(last=False)
+    return made
+
+
+def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
+    parsed = parse(req.query, raw=req.raw)
+    found = find(snap, parsed, req.filters, scored=False)
+    notices = list(parsed.notices)
+    if parsed.is_empty:
+        notices.append("Give words to find: the concordance lists their occurrences.")
+    patterns = _patterns(snap, parsed, found.highlights)
+    docs, langs, starts, ends = _occurrences(snap.searcher, patterns, found.final)
+    p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices)
+    _sort(snap, p)
+    return p
+
+
+def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
+    """One page of a request's concordance."""
+    started = time.perf_counter()
+    p = plan(snap, req)
+    req = p.req
+    first = (req.page - 1) * req.per_page
+    lines = list(lines_of(snap, p, first, first + req.per_page))
+    return Concordance(
+        query=req.query, parsed=str(p.parsed), filters=req.filters, sort=req.sort,
+        width=req.width, unit=req.unit, page=req.page, per_page=req.per_page,
+        total=len(p.docs), statements=len(np.unique(p.docs)), matched=p.matched,
+        took_ms=(time.perf_counter() - started) * 1000, lines=lines, notices=p.notices,
+    )
+
+
+def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -> Iterator[Line]:
+    """The plan's lines first..last (all by default), built as they are read."""
+    last = len(p.docs) if last is None else min(last, len(p.docs))
+    aligned: dict[tuple[int, str], dict] = {}
+    for i in range(first, last):
+        docnum, lang = int(p.docs[i]), LANGUAGES[p.langs[i]]
+        stored = _stored(snap, p, docnum)
+        text = stored.get(S.BODY[lang]) or ""
+        start, end = int(p.starts[i]), int(p.ends[i])
+        paragraphs = _paragraph_starts(stored, lang)
+        where = bisect.bisect_right(paragraphs, start) - 1
+        yield Line(
+            id=stored[S.ID], title=stored.get(S.TITLE, ""), date=stored.get(S.DATE), lang=lang,
+            start=start, end=end, left=_left(text, start, p.req.width, p.req.unit),
+            match=_flat(text[start:end]), right=_right(text, end, p.req.width, p.req.unit),
+            paragraph=where, aligned=_aligned(p, stored, docnum, lang, where, aligned),
+        )
+        if len(p.texts) > 2000 and i + 1 < last and p.docs[i + 1] != docnum:
+            p.texts.clear()  # (an export of every line keeps only a window of texts)
+
+
+# --- occurrences -------------------------------------------------------------------------
+
+
+def _patterns(snap: Snapshot, parsed: ParsedQuery, highlights) -> dict[str, list[list[set[str]]]]:
+    """Body field → what to find there: each pattern a list of positions, each
+    position the set of terms that may stand there (one position: a word)."""
+    out: dict[str, list[list[set[str]]]] = {}
+    fields = list(S.BODY.values())
+    if parsed.raw is not None:
+        for fieldname in fields:
+            out[fieldname] = [[{t}] for t in sorted(highlights.terms.get(fieldname, ()))]
+        return out
+    for leaf in parsed.texts():
+        if leaf.field == "title":
+            continue
+        if leaf.kind in ("prefix", "fuzzy"):  # the corpus words the search expanded it into
+            own = QueryBuilder(snap.vocabulary()).build(ParsedQuery(leaf.text, leaf))[1]
+            for fieldname in fields:
+                terms = own.terms.get(fieldname, set()) & highlights.terms.get(fieldname, set())
+                if terms:
+                    out.setdefault(fieldname, []).append([terms])
+            continue
+        if leaf.kind == "word" and is_stop_word(fold_text(leaf.text)):
+            continue
+        for fieldname in fields:
+            positions = query_positions(analyzer(fieldname), leaf.text)
+            if positions:
+                out.setdefault(fieldname, []).append([set(alts) for alts in positions])
+    return out
+
+
+def _occurrences(searcher, patterns, final: np.ndarray):
+    """(docnums, language indices, starts, ends) of every occurrence in the
+    statements of `final`; where occurrences overlap, the first and longest."""
+    docs, langs, starts, ends = [], [], [], []
+    for lang_index, lang in enumerate(LANGUAGES):
+        fieldname = S.BODY[lang]
+        for pattern in patterns.get(fieldname, ()):
+            for d, s, e in _pattern_spans(searcher, fieldname, pattern, final):
+                docs.append(d)
+                starts.append(s)
+                ends.append(e)
+                langs.append(lang_index)
+    docs_a = np.array(docs, dtype=np.int64)
+    langs_a = np.array(langs, dtype=np.int64)
+    starts_a = np.array(starts, dtype=np.int64)
+    ends_a = np.array(ends, dtype=np.int64)
+    if not len(docs_a):
+        return docs_a, langs_a, starts_a, ends_a
+    order = np.lexsort((-ends_a, starts_a, langs_a, docs_a))
+    docs_a, langs_a, starts_a, ends_a = docs_a[order], langs_a[order], starts_a[order], ends_a[order]
+    # One text per (statement, language); an occurrence is kept when it starts
+    # after every earlier one of its text has ended.
+    group = np.concatenate(([0], np.cumsum((np.diff(docs_a) != 0) | (np.diff(langs_a) != 0))))
+    shift = group * (int(ends_a.max()) + 1)
+    reach = np.maximum.accumulate(ends_a + shift)
+    keep = np.ones(len(docs_a), dtype=bool)
+    keep[1:] = starts_a[1:] + shift[1:] >= reach[:-1]
+    return docs_a[keep], langs_a[keep], starts_a[keep], ends_a[keep]
+
+
+def _term_chars(searcher, fieldname: str, term: str, final: np.ndarray):
+    """(docnum, [(position, start, end)…]) of a term in the statements of `final`."""
+    try:
+        postings = searcher.postings(fieldname, term)
+    except TermNotFound:
+        return
+    for docnum, chars in postings.items_as("characters"):
+        if final[docnum]:
+            yield docnum, chars
+
+
+def _pattern_spans(searcher, fieldname: str, pattern: list[set[str]], final: np.ndarray):
+    """(docnum, start, end) of each occurrence of a pattern."""
+    if len(pattern) == 1:
+        for term in sorted(pattern[0]):
+            for docnum, chars in _term_chars(searcher, fieldname, term, final):
+                for _, s, e in chars:
+                    yield docnum, s, e
+        return
+    # A phrase: terms at consecutive positions; each position → (start, end) per statement.
+    slots: list[dict[int, dict[int, tuple[int, int]]]] = []
+    for alts in pattern:
+        by_doc: dict[int, dict[int, tuple[int, int]]] = {}
+        for term in sorted(alts):
+            for docnum, chars in _term_chars(searcher, fieldname, term, final):
+                at = by_doc.setdefault(docnum, {})
+                for pos, s, e in chars:
+                    old = at.get(pos)
+                    at[pos] = (s, e) if old is None else (min(old[0], s), max(old[1], e))
+        slots.append(by_doc)
+    for docnum in sorted(set.intersection(*(set(slot) for slot in slots))):
+        first = slots[0][docnum]
+        for pos in sorted(first):
+            if all(pos + k in slots[k][docnum] for k in range(1, len(slots))):
+                yield docnum, first[pos][0], slots[-1][docnum][pos + len(slots) - 1][1]
+
+
+# --- order -----------------------------------------------------------------------------------
+
+
+def _sort(snap: Snapshot, p: Plan) -> None:
+    if not len(p.docs):
+        return
+    keys = snap.table.datekey[p.docs].astype(np.int64)
+    tie = (p.starts, p.langs, p.docs)
+    if p.req.sort == "-date":
+        order = np.lexsort((*tie, -keys))
+    elif p.req.sort == "date":
+        order = np.lexsort((*tie, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
+    else:
+        left = p.req.sort == "left"
+        words = []
+        for i in range(len(p.docs)):
+            text = _stored(snap, p, int(p.docs[i])).get(S.BODY[LANGUAGES[p.langs[i]]]) or ""
+            words.append(_words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
+        newest = np.lexsort((*tie, -keys))
+        rank = np.empty(len(newest), dtype=np.int64)
+        rank[newest] = np.arange(len(newest))
+        order = np.array(sorted(range(len(words)), key=lambda i: (words[i], rank[i])), dtype=np.int64)
+    p.docs, p.langs, p.starts, p.ends = p.docs[order], p.langs[order], p.starts[order], p.ends[order]
+
+
+def _words_beside(text: str, at: int, left: bool) -> tuple[str, ...]:
+    """The folded words nearest a match, outwards: what an alphabetical sort compares."""
+    if left:
+        spans = _complete_words(text, max(0, at - 40 * SORT_WORDS), at)[-SORT_WORDS:]
+        spans.reverse()
+    else:
+        spans = _complete_words(text, at, min(len(text), at + 40 * SORT_WORDS))[:SORT_WORDS]
+    return tuple(fold_text(text[s:e]) for s, e in spans)
+
+
+# --- contexts --------------------------------------------------------------------------------
+
+
+def _complete_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of the words lying wholly within text[lo:hi]."""
+    spans = [m.span() for m in WORD_RE.finditer(text, lo, hi)]
+    if spans and lo > 0 and spans[0][0] == lo and _WORDISH.match(text, lo - 1):
+        spans.pop(0)
+    if spans and hi < len(text) and spans[-1][1] == hi and _WORDISH.match(text, hi):
+        spans.pop()
+    return spans
+
+
+def _left(text: str, start: int, width: int, unit: str) -> str:
+    if unit == "chars":
+        spans = _complete_words(text, max(0, start - width), start)
+    else:
+        reach = 12 * width + 40
+        while True:
+            lo = max(0, start - reach)
+            spans = _complete_words(text, lo, start)
+            if len(spans) > width or lo == 0:
+                break
+            reach *= 2
+        spans = spans[-width:]
+    if not spans:
+        return ""
+    begin = spans[0][0]
+    while begin > 0 and not text[begin - 1].isspace() and not _WORDISH.match(text, begin - 1):
+        begin -= 1  # the punctuation that opens the first word («, ")
+    return _flat(text[begin:start])
+
+
+def _right(text: str, end: int, width: int, unit: str) -> str:
+    if unit == "chars":
+        spans = _complete_words(text, end, min(len(text), end + width))
+    else:
+        reach = 12 * width + 40
+        while True:
+            hi = min(len(text), end + reach)
+            spans = _complete_words(text, end, hi)
+            if len(spans) > width or hi == len(text):
+                break
+            reach *= 2
+        spans = spans[:width]
+    if not spans:
+        return _flat(text[end:end + 1]) if text[end:end + 1] and not text[end].isspace() else ""
+    finish = spans[-1][1]
+    while finish < len(text) and not text[finish].isspace() and not _WORDISH.match(text, finish):
+        finish += 1  # the punctuation that closes the last word (», .)
+    return _flat(text[end:finish])
+
+
+def _flat(text: str) -> str:
+    """Line breaks and runs of spaces as one space: a line is one line."""
+    return _SPACES.sub(" ", text)
+
+
+# --- statements and their other language -----------------------------------------------------
+
+
+def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
+    stored = p.texts.get(docnum)
+    if stored is None:
+        stored = p.texts[docnum] = snap.searcher.stored_fields(docnum)
+    return stored
+
+
+def _paragraph_starts(stored: dict, lang: str) -> list[int]:
+    key = ("_paragraphs", lang)
+    if key not in stored:
+        spans = [m.span() for m in PARAGRAPH.finditer(stored.get(S.BODY[lang]) or "")]
+        stored[key] = [s for s, _ in spans] or [0]
+        stored[("_spans", lang)] = spans
+    return stored[key]
+
+
+def _aligned(p: Plan, stored: dict, docnum: int, lang: str, where: int, memo: dict) -> Aligned | None:
+    """The other language's paragraphs that render paragraph `where` of `lang`."""
+    langs = [x for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x]) and x != lang]
+    if not langs:
+        return None
+    other = langs[0]
+    key = (docnum, lang)
+    if key not in memo:
+        _paragraph_starts(stored, lang)
+        _paragraph_starts(stored, other)
+        mine = [e - s for s, e in stored[("_spans", lang)]]
+        theirs = [e - s for s, e in stored[("_spans", other)]]
+        memo[key] = counterparts(align(mine, theirs))
+    chosen = list(memo[key].get(where, ()))
+    if not chosen:
+        return None
+    text = stored[S.BODY[other]]
+    spans = stored[("_spans", other)]
+    lo, hi = spans[chosen[0]][0], spans[chosen[-1]][1]
+    marks = _marks_in(p, docnum, LANGUAGES.index(other), lo, hi)
+    return Aligned(other, chosen, text[lo:hi], render(text, marks, lo, hi).replace("\n", "<br>"))
+
+
+def _marks_in(p: Plan, docnum: int, lang_index: int, lo: int, hi: int) -> list[Mark]:
+    """The occurrences of the plan in a stretch of one statement's text, as marks."""
+    mine = p.by_doc.get(docnum)
+    if mine is None:
+        mine = p.by_doc[docnum] = np.flatnonzero(p.docs == docnum)
+    here = [i for i in mine if p.langs[i] == lang_index and p.starts[i] >= lo and p.ends[i] <= hi]
+    return sorted((Mark(int(p.starts[i]), int(p.ends[i]), "") for i in here), key=lambda m: m.start)
