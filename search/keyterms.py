@@ -157,13 +157,19 @@ def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> Langua
                         key=lambda t: (-counts[t], t))
     a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
-    chosen = sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i]))[:limit]
-    terms = [
-        KeyTerm(term=candidates[i], word=_shown(candidates[i], spellings, lang),
-                count=int(a[i]), corpus_count=int(b[i]), ll=round(float(ll[i]), 2),
-                log_ratio=round(float(np.log2((a[i] / tokens) / (b[i] / corpus_tokens))), 2))
-        for i in chosen
-    ]
+    terms, seen = [], set()
+    for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
+        word = _shown(candidates[i], spellings, lang)
+        # A homonym's lemmas come from the same forms («ПНИ» → пень, пнуть): one is shown.
+        if word.lower() in seen:
+            continue
+        seen.add(word.lower())
+        terms.append(KeyTerm(
+            term=candidates[i], word=word, count=int(a[i]), corpus_count=int(b[i]),
+            ll=round(float(ll[i]), 2),
+            log_ratio=round(float(np.log2((a[i] / tokens) / (b[i] / corpus_tokens))), 2)))
+        if len(terms) == limit:
+            break
     return LanguageKeyTerms(lang, tokens, corpus_tokens, terms)
 
 
@@ -261,4 +267,4 @@ def _shown(term: str, spellings: Counter, lang: str) -> str:
         return written
     if lang == "ru" and has_letters(term) and not term.isascii():
         return term
-    return written.lower()
+    return written

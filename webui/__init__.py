@@ -29,11 +29,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, index_holder, pages, security
+    from webui import api, errors, index_holder, pages, research, security
 
     index_holder.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)
     return app
