@@ -10,8 +10,11 @@ search stays in a band around the diagonal, so a long statement stays cheap.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
+
+from search.snippets import PARAGRAPH  # (paragraphs as the statement page cuts them)
 
 # Prior probabilities of each step (Gale and Church's figures) as costs.
 _STEPS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
@@ -97,3 +100,38 @@ def counterparts(beads: list[Bead]) -> dict[int, tuple[int, ...]]:
 def inverse(beads: list[Bead]) -> list[Bead]:
     """The same alignment read from the other text."""
     return [Bead(b.target, b.source) for b in beads]
+
+
+class Sections:
+    """A statement's language sections, cut into paragraphs and aligned on demand."""
+
+    def __init__(self, sections: dict[str, str]):
+        self.texts = sections  # language → its text, in the order the statement has them
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._pairs: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
+
+    def spans(self, lang: str) -> list[tuple[int, int]]:
+        """(start, end) of each paragraph of a language's text."""
+        if lang not in self._spans:
+            self._spans[lang] = [m.span() for m in PARAGRAPH.finditer(self.texts.get(lang, ""))]
+        return self._spans[lang]
+
+    def paragraph(self, lang: str, offset: int) -> int:
+        """The paragraph (from 0) of a language's text that holds a character offset."""
+        return max(0, bisect.bisect_right([s for s, _ in self.spans(lang)], offset) - 1)
+
+    def counterpart(self, lang: str, paragraph: int) -> tuple[str, tuple[int, ...], int, int] | None:
+        """(other language, its paragraphs, their start and end offsets) rendering a
+        paragraph of `lang`; None for a statement in one language or a paragraph
+        the other text does not render."""
+        other = next((x for x in self.texts if x != lang and self.texts[x]), None)
+        if other is None:
+            return None
+        if (lang, other) not in self._pairs:
+            lengths = [[e - s for s, e in self.spans(x)] for x in (lang, other)]
+            self._pairs[(lang, other)] = counterparts(align(*lengths))
+        chosen = self._pairs[(lang, other)].get(paragraph, ())
+        if not chosen:
+            return None
+        spans = self.spans(other)
+        return other, chosen, spans[chosen[0]][0], spans[chosen[-1]][1]

@@ -11,7 +11,6 @@ CQPweb and AntConc sort), and paged.
 
 from __future__ import annotations
 
-import bisect
 import re
 import threading
 import time
@@ -23,7 +22,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 from search import schema as S
-from search.align import align, counterparts
+from search.align import Sections
 from search.analysis import WORD_RE, fold_text, is_stop_word, query_positions
 from search.errors import InvalidInput
 from search.langdata import LANGUAGES
@@ -33,7 +32,7 @@ from search.query_parser import parse
 from search.query_tree import ParsedQuery
 from search.results import Filters
 from search.snapshots import Snapshot
-from search.snippets import PARAGRAPH, Mark, render
+from search.snippets import Mark, render
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -96,14 +95,10 @@ class Concordance:
         return max(1, -(-self.total // self.per_page))
 
     def as_dict(self) -> dict:
-        return {
-            "query": self.query, "parsed": self.parsed, "filters": self.filters.as_dict(),
-            "sort": self.sort, "width": self.width, "unit": self.unit, "page": self.page,
-            "per_page": self.per_page, "pages": self.pages, "total": self.total,
-            "statements": self.statements, "matched": self.matched,
-            "took_ms": round(self.took_ms, 2), "lines": [x.as_dict() for x in self.lines],
-            "notices": self.notices,
-        }
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "lines"}
+        out.update(filters=self.filters.as_dict(), pages=self.pages, took_ms=round(self.took_ms, 2),
+                   lines=[x.as_dict() for x in self.lines])
+        return out
 
 
 @dataclass(frozen=True)
@@ -128,8 +123,7 @@ class ConcordanceRequest:
             raise InvalidInput(f"width must be 1 to {MAX_WIDTH[self.unit]} {self.unit}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidInput(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
-        return ConcordanceRequest(self.query, self.filters, self.sort, width, self.unit,
-                                  self.page, self.per_page, self.raw)
+        return replace(self, width=width)
 
 
 @dataclass
@@ -202,19 +196,18 @@ def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
 def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -> Iterator[Line]:
     """The plan's lines first..last (all by default), built as they are read."""
     last = len(p.docs) if last is None else min(last, len(p.docs))
-    aligned: dict[tuple[int, str], dict] = {}
     for i in range(first, last):
         docnum, lang = int(p.docs[i]), LANGUAGES[p.langs[i]]
         stored = _stored(snap, p, docnum)
-        text = stored.get(S.BODY[lang]) or ""
+        sections = _sections(stored)
+        text = sections.texts.get(lang, "")
         start, end = int(p.starts[i]), int(p.ends[i])
-        paragraphs = _paragraph_starts(stored, lang)
-        where = bisect.bisect_right(paragraphs, start) - 1
+        where = sections.paragraph(lang, start)
         yield Line(
             id=stored[S.ID], title=stored.get(S.TITLE, ""), date=stored.get(S.DATE), lang=lang,
-            start=start, end=end, left=_left(text, start, p.req.width, p.req.unit),
-            match=_flat(text[start:end]), right=_right(text, end, p.req.width, p.req.unit),
-            paragraph=where, aligned=_aligned(p, stored, docnum, lang, where, aligned),
+            start=start, end=end, left=_context(text, start, p.req.width, p.req.unit, True),
+            match=_flat(text[start:end]), right=_context(text, end, p.req.width, p.req.unit, False),
+            paragraph=where, aligned=_aligned(p, docnum, sections, lang, where),
         )
         if len(p.texts) > 2000 and i + 1 < last and p.docs[i + 1] != docnum:
             p.texts.clear()  # (an export of every line keeps only a window of texts)
@@ -366,44 +359,27 @@ def _complete_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _left(text: str, start: int, width: int, unit: str) -> str:
-    if unit == "chars":
-        spans = _complete_words(text, max(0, start - width), start)
-    else:
-        reach = 12 * width + 40
-        while True:
-            lo = max(0, start - reach)
-            spans = _complete_words(text, lo, start)
-            if len(spans) > width or lo == 0:
-                break
-            reach *= 2
-        spans = spans[-width:]
-    if not spans:
-        return ""
-    begin = spans[0][0]
-    while begin > 0 and not text[begin - 1].isspace() and not _WORDISH.match(text, begin - 1):
-        begin -= 1  # the punctuation that opens the first word («, ")
-    return _flat(text[begin:start])
-
-
-def _right(text: str, end: int, width: int, unit: str) -> str:
-    if unit == "chars":
-        spans = _complete_words(text, end, min(len(text), end + width))
-    else:
-        reach = 12 * width + 40
-        while True:
-            hi = min(len(text), end + reach)
-            spans = _complete_words(text, end, hi)
-            if len(spans) > width or hi == len(text):
-                break
-            reach *= 2
-        spans = spans[:width]
-    if not spans:
-        return _flat(text[end:end + 1]) if text[end:end + 1] and not text[end].isspace() else ""
-    finish = spans[-1][1]
+def _context(text: str, at: int, width: int, unit: str, left: bool) -> str:
+    """The words beside a match (`width` of them, or those within `width`
+    characters), whole, with the punctuation that opens or closes them («, »)."""
+    reach = width if unit == "chars" else 12 * width + 40
+    while True:
+        lo, hi = (max(0, at - reach), at) if left else (at, min(len(text), at + reach))
+        spans = _complete_words(text, lo, hi)
+        if unit == "chars" or len(spans) > width or (lo == 0 if left else hi == len(text)):
+            break
+        reach *= 2
+    if unit == "words":
+        spans = spans[-width:] if left else spans[:width]
+    if left:
+        begin = spans[0][0] if spans else at
+        while begin > 0 and not text[begin - 1].isspace() and not _WORDISH.match(text, begin - 1):
+            begin -= 1
+        return _flat(text[begin:at])
+    finish = spans[-1][1] if spans else at
     while finish < len(text) and not text[finish].isspace() and not _WORDISH.match(text, finish):
-        finish += 1  # the punctuation that closes the last word (», .)
-    return _flat(text[end:finish])
+        finish += 1
+    return _flat(text[at:finish])
 
 
 def _flat(text: str) -> str:
@@ -421,36 +397,24 @@ def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
     return stored
 
 
-def _paragraph_starts(stored: dict, lang: str) -> list[int]:
-    key = ("_paragraphs", lang)
-    if key not in stored:
-        spans = [m.span() for m in PARAGRAPH.finditer(stored.get(S.BODY[lang]) or "")]
-        stored[key] = [s for s, _ in spans] or [0]
-        stored[("_spans", lang)] = spans
-    return stored[key]
+def _sections(stored: dict) -> Sections:
+    """The statement's language sections, cut and aligned once per plan."""
+    sections = stored.get("_sections")
+    if sections is None:
+        sections = stored["_sections"] = Sections(
+            {x: stored[S.BODY[x]] for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x])})
+    return sections
 
 
-def _aligned(p: Plan, stored: dict, docnum: int, lang: str, where: int, memo: dict) -> Aligned | None:
-    """The other language's paragraphs that render paragraph `where` of `lang`."""
-    langs = [x for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x]) and x != lang]
-    if not langs:
+def _aligned(p: Plan, docnum: int, sections: Sections, lang: str, where: int) -> Aligned | None:
+    """The other language's paragraphs that render paragraph `where` of `lang`, marked."""
+    found = sections.counterpart(lang, where)
+    if found is None:
         return None
-    other = langs[0]
-    key = (docnum, lang)
-    if key not in memo:
-        _paragraph_starts(stored, lang)
-        _paragraph_starts(stored, other)
-        mine = [e - s for s, e in stored[("_spans", lang)]]
-        theirs = [e - s for s, e in stored[("_spans", other)]]
-        memo[key] = counterparts(align(mine, theirs))
-    chosen = list(memo[key].get(where, ()))
-    if not chosen:
-        return None
-    text = stored[S.BODY[other]]
-    spans = stored[("_spans", other)]
-    lo, hi = spans[chosen[0]][0], spans[chosen[-1]][1]
+    other, chosen, lo, hi = found
+    text = sections.texts[other]
     marks = _marks_in(p, docnum, LANGUAGES.index(other), lo, hi)
-    return Aligned(other, chosen, text[lo:hi], render(text, marks, lo, hi).replace("\n", "<br>"))
+    return Aligned(other, list(chosen), text[lo:hi], render(text, marks, lo, hi).replace("\n", "<br>"))
 
 
 def _marks_in(p: Plan, docnum: int, lang_index: int, lo: int, hi: int) -> list[Mark]:

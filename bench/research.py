@@ -1,0 +1,127 @@
+"""The research views' speed on the 38,227-item news set: concordance pages of
+1,000 lines and key terms, over a query mix, through the library.
+
+The news index is built under the work directory (or reused: the indexer
+only adds what changed). Each concordance page is measured without the
+plans kept from earlier requests, so every figure is a first page; the next
+page of the same request, which reuses its plan, is measured beside it. Key
+terms are measured on a first pass (this process has never analysed the
+sample's words) and on later passes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from bench import DEFAULT_WORK
+from bench import corpora
+from bench.measure import percentile
+
+QUERIES = (
+    "россия", "выборы", "путин", "санкции", '"так называемые"', "НАТО", "переговоры",
+    "украина", '"министерство иностранных дел"', "саммит", "президент OR премьер",
+    "погод*", "ООН -сша",
+)
+SORTS = ("-date", "left", "right")
+PAGE = 1000
+
+
+def news_index(work: Path, log=click.echo) -> Path:
+    """The news corpus's index under `work`, built or brought up to date."""
+    from indexer.build import update_index
+
+    corpus = corpora.prepare("news", work, log=log)
+    where = work / "research" / "news-index"
+    where.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    summary = update_index(corpus.path, where)
+    log(f"[index] {where}: {summary.added:,} added, {summary.unchanged:,} unchanged "
+        f"({time.perf_counter() - started:.0f} s)")
+    return where
+
+
+def measure(where: Path, repeat: int, log=click.echo) -> dict:
+    from search import concordance
+    from search.concordance import ConcordanceRequest
+    from search.engine import SearchIndex
+
+    out: dict = {"queries": list(QUERIES), "page": PAGE, "repeat": repeat}
+    with SearchIndex(where) as index:
+        out["statements"] = index.doc_count
+        index.concordance(ConcordanceRequest("выборы", per_page=10))  # open the snapshot once
+        first, following, lines = [], [], []
+        for _ in range(repeat):
+            for sort in SORTS:
+                for q in QUERIES:
+                    concordance._PLANS.clear()  # (a first page: nothing kept from before)
+                    started = time.perf_counter()
+                    result = index.concordance(ConcordanceRequest(q, sort=sort, per_page=PAGE))
+                    first.append((time.perf_counter() - started) * 1000)
+                    lines.append(len(result.lines))
+                    if result.pages > 1:
+                        started = time.perf_counter()
+                        index.concordance(ConcordanceRequest(q, sort=sort, page=2, per_page=PAGE))
+                        following.append((time.perf_counter() - started) * 1000)
+                    log(f"[concordance] {sort:>5} {q:<32} {first[-1]:7.1f} ms  "
+                        f"{result.total:>6,} lines, {result.statements:>5,} statements")
+        out["concordance"] = {
+            "first_page_p50_ms": round(percentile(first, 50), 1),
+            "first_page_p95_ms": round(percentile(first, 95), 1),
+            "first_page_max_ms": round(max(first), 1),
+            "next_page_p95_ms": round(percentile(following, 95), 1) if following else None,
+            "pages_measured": len(first), "full_pages": sum(n == PAGE for n in lines),
+        }
+        passes = []
+        for n in range(repeat + 1):
+            times = []
+            for q in QUERIES:
+                started = time.perf_counter()
+                result = index.keyterms(q)
+                times.append((time.perf_counter() - started) * 1000)
+                if n == 0:
+                    log(f"[keyterms] {q:<32} {times[-1]:7.1f} ms  {result.sampled:,} of "
+                        f"{result.matched:,} statements")
+            passes.append(times)
+        later = [t for times in passes[1:] for t in times]
+        out["keyterms"] = {
+            "first_pass_p50_ms": round(percentile(passes[0], 50), 1),
+            "first_pass_p95_ms": round(percentile(passes[0], 95), 1),
+            "p50_ms": round(percentile(later, 50), 1) if later else None,
+            "p95_ms": round(percentile(later, 95), 1) if later else None,
+        }
+    return out
+
+
+@click.command()
+@click.option("--work", type=click.Path(path_type=Path), default=DEFAULT_WORK, show_default=True,
+              help="Where the corpus, the index and the results go.")
+@click.option("--repeat", type=click.IntRange(1, 20), default=2, show_default=True,
+              help="Times the query mix is run.")
+def main(work, repeat):
+    """Concordance and key-terms speed on the news set.
+
+    Example: python -m bench.research --repeat 3
+    """
+    try:
+        where = news_index(work)
+    except corpora.Unavailable as err:
+        raise click.ClickException(str(err))
+    results = measure(where, repeat)
+    path = work / "research" / "results.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    c, k = results["concordance"], results["keyterms"]
+    click.echo(f"\n{results['statements']:,} statements; {len(QUERIES)} queries x {len(SORTS)} sorts "
+               f"x {repeat}, pages of {PAGE:,} lines")
+    click.echo(f"concordance, first page: p50 {c['first_page_p50_ms']} ms, p95 {c['first_page_p95_ms']} ms, "
+               f"max {c['first_page_max_ms']} ms; next page p95 {c['next_page_p95_ms']} ms")
+    click.echo(f"key terms: p50 {k['p50_ms']} ms, p95 {k['p95_ms']} ms "
+               f"(first pass p50 {k['first_pass_p50_ms']} ms, p95 {k['first_pass_p95_ms']} ms)")
+    click.echo(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m bench.research")
