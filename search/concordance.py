@@ -138,6 +138,7 @@ class Plan:
     starts: np.ndarray
     ends: np.ndarray
     notices: list[str]
+    content: tuple  # the commit's content key (schema.content_key)
     texts: dict = field(default_factory=dict)  # docnum → stored fields, read once
     by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
 
@@ -151,7 +152,8 @@ def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     """Every occurrence of the query's words in the statements it finds, sorted;
     the last few plans are kept, so the next page of one costs only its lines."""
     req = req.checked()
-    key = (S.content_key(snap.searcher.reader()), req.query, repr(req.filters), req.sort, req.raw)
+    content = S.content_key(snap.searcher.reader())
+    key = (content, req.query, repr(req.filters), req.sort, req.raw)
     with _PLANS_LOCK:
         kept = _PLANS.get(key)
         if kept is not None:
@@ -173,7 +175,8 @@ def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
         notices.append("Give words to find: the concordance lists their occurrences.")
     patterns = _patterns(snap, parsed, found.highlights)
     docs, langs, starts, ends = _occurrences(snap.searcher, patterns, found.final)
-    p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices)
+    p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
+             S.content_key(snap.searcher.reader()))
     _sort(snap, p)
     return p
 
@@ -390,11 +393,44 @@ def _flat(text: str) -> str:
 # --- statements and their other language -----------------------------------------------------
 
 
+_TEXTS: OrderedDict = OrderedDict()  # (commit content, docnum) → what a line shows of a statement
+KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
+_kept_chars = 0
+
+
 def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
+    """What the lines show of a statement; its stored fields are read (and
+    decompressed) once, and the most recently read are kept for later requests."""
+    global _kept_chars
     stored = p.texts.get(docnum)
-    if stored is None:
-        stored = p.texts[docnum] = snap.searcher.stored_fields(docnum)
+    if stored is not None:
+        return stored
+    key = (p.content, docnum)
+    with _PLANS_LOCK:
+        kept = _TEXTS.get(key)
+        if kept is not None:
+            _TEXTS.move_to_end(key)
+    if kept is None:
+        fields = snap.searcher.stored_fields(docnum)
+        kept = {k: fields.get(k) for k in (S.ID, S.TITLE, S.DATE, S.LANG, *S.BODY.values())}
+        size = sum(len(fields.get(f) or "") for f in S.BODY.values())
+        with _PLANS_LOCK:
+            _TEXTS[key] = kept
+            _kept_chars += size
+            while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
+                _, old = _TEXTS.popitem(last=False)
+                _kept_chars -= sum(len(old.get(f) or "") for f in S.BODY.values())
+    stored = p.texts[docnum] = dict(kept)  # (a plan's own copy: it adds the cut sections)
     return stored
+
+
+def clear_kept() -> None:
+    """Forgets the plans and texts kept between requests (for benchmarks of first requests)."""
+    global _kept_chars
+    with _PLANS_LOCK:
+        _PLANS.clear()
+        _TEXTS.clear()
+        _kept_chars = 0
 
 
 def _sections(stored: dict) -> Sections:
