@@ -213,7 +213,8 @@ def keyterms_page():
            "limit": result.limit if result.limit != K.DEFAULT_LIMIT else None}
     base = req.args(sort=None, page=None, per_page=None)
     return render_template(
-        "keyterms.html", req=req, result=result, language_names=LANGUAGE_NAMES,
+        "keyterms.html", req=req, result=result, language_names=LANGUAGE_NAMES, sample=sample,
+        max_sample=K.MAX_SAMPLE, max_limit=K.MAX_LIMIT,
         add_url=lambda word: url_for("pages.search", **{**base, "q": add_to_query(req.q, word)}),
         json_url=url_for("research.keyterms_api", **base, **own),
         search_url=url_for("pages.search", **base),
