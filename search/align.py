@@ -108,6 +108,7 @@ class Sections:
     def __init__(self, sections: dict[str, str]):
         self.texts = sections  # language → its text, in the order the statement has them
         self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._starts: dict[str, list[int]] = {}
         self._pairs: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
 
     def spans(self, lang: str) -> list[tuple[int, int]]:
@@ -118,7 +119,10 @@ class Sections:
 
     def paragraph(self, lang: str, offset: int) -> int:
         """The paragraph (from 0) of a language's text that holds a character offset."""
-        return max(0, bisect.bisect_right([s for s, _ in self.spans(lang)], offset) - 1)
+        starts = self._starts.get(lang)
+        if starts is None:
+            starts = self._starts[lang] = [s for s, _ in self.spans(lang)]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
 
     def counterpart(self, lang: str, paragraph: int) -> tuple[str, tuple[int, ...], int, int] | None:
         """(other language, its paragraphs, their start and end offsets) rendering a

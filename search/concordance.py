@@ -342,11 +342,18 @@ def _sort(snap: Snapshot, p: Plan) -> None:
 def _words_beside(text: str, at: int, left: bool) -> tuple[str, ...]:
     """The folded words nearest a match, outwards: what an alphabetical sort compares."""
     if left:
-        spans = _complete_words(text, max(0, at - 40 * SORT_WORDS), at)[-SORT_WORDS:]
-        spans.reverse()
-    else:
-        spans = _complete_words(text, at, min(len(text), at + 40 * SORT_WORDS))[:SORT_WORDS]
-    return tuple(fold_text(text[s:e]) for s, e in spans)
+        lo = max(0, at - 40 * SORT_WORDS)
+        window = fold_text(text[lo:at])
+        words = WORD_RE.findall(window)
+        if words and lo > 0 and _WORDISH.match(text, lo - 1) and window.startswith(words[0]):
+            words.pop(0)  # (cut by the window)
+        return tuple(words[:-SORT_WORDS - 1:-1])
+    hi = min(len(text), at + 40 * SORT_WORDS)
+    window = fold_text(text[at:hi])
+    words = WORD_RE.findall(window)
+    if words and hi < len(text) and _WORDISH.match(text, hi) and window.endswith(words[-1]):
+        words.pop()
+    return tuple(words[:SORT_WORDS])
 
 
 # --- contexts --------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @bp.get("")
 def endpoints():
     """What the API offers, with an example of each call."""
+    from webui import research  # (which imports this module)
+
     return jsonify({
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
@@ -32,6 +34,9 @@ def endpoints():
         "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
         "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
+        # The research views take the search's parameters and these of their own.
+        "concordance_parameters": list(research.CONCORDANCE_PARAMS),
+        "keyterms_parameters": list(research.KEYTERMS_PARAMS),
         "filters": fields.describe(),
     })
 

@@ -28,8 +28,10 @@ CSV_COLUMNS = ("id", "title", "date", "lang", "left", "match", "right", "start",
                "aligned_lang", "aligned", "url")
 SORT_LABELS = {"-date": "newest first", "date": "oldest first", "left": "word to the left",
                "right": "word to the right"}
-# The parameters of the views beyond the search's; `sort` and `per_page` are their own.
-OWN_PARAMS = ("sort", "per_page", "width", "unit", "sample", "limit")
+# The views' parameters beyond the search's (`sort` and `per_page` mean their own here).
+CONCORDANCE_PARAMS = ("sort", "width", "unit", "page", "per_page")
+KEYTERMS_PARAMS = ("sample", "limit")
+OWN_PARAMS = ("sort", "per_page", "width", "unit", *KEYTERMS_PARAMS)
 
 
 def _search_part(args) -> SearchRequest:
