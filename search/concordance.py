@@ -1,17 +1,16 @@
 """The concordance: every occurrence of a search's words in the statements it finds.
 
-Each line is left context | match | right context, with the statement's id,
-title, date and language, and, for a bilingual statement, the paragraph of
-its other language at the same place (search.align). Occurrences come from
-the character offsets the index stores with each term, as snippets do: the
-statements' text is never analysed again. Lines are sorted by date, or
-alphabetically by the words left or right of the match (nearest first, as
-CQPweb and AntConc sort), and paged.
+Each line is left context | match | right context (search.kwic), with the
+statement's id, title, date and language, and, for a bilingual statement,
+the paragraph of its other language at the same place (search.align).
+Occurrences come from the character offsets the index stores with each term,
+as snippets do: the statements' text is never analysed again. Lines are
+sorted by date, or alphabetically by the words left or right of the match
+(nearest first, as CQPweb and AntConc sort), and paged.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -23,8 +22,9 @@ from whoosh.reading import TermNotFound
 
 from search import schema as S
 from search.align import Sections
-from search.analysis import WORD_RE, fold_text, is_stop_word, query_positions
+from search.analysis import fold_text, is_stop_word, query_positions
 from search.errors import InvalidInput
+from search.kwic import context, flat, words_beside
 from search.langdata import LANGUAGES
 from search.matching import find
 from search.query_build import QueryBuilder, analyzer
@@ -40,9 +40,6 @@ DEFAULT_WIDTH = {"words": 8, "chars": 60}
 MAX_WIDTH = {"words": 40, "chars": 400}
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
-SORT_WORDS = 4  # words beside the match an alphabetical sort compares
-_WORDISH = re.compile(r"[\w\u0300-\u036f\u00ad\-\u2010\u2011'\u2019\u02bc]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -208,8 +205,8 @@ def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -
         where = sections.paragraph(lang, start)
         yield Line(
             id=stored[S.ID], title=stored.get(S.TITLE, ""), date=stored.get(S.DATE), lang=lang,
-            start=start, end=end, left=_context(text, start, p.req.width, p.req.unit, True),
-            match=_flat(text[start:end]), right=_context(text, end, p.req.width, p.req.unit, False),
+            start=start, end=end, left=context(text, start, p.req.width, p.req.unit, True),
+            match=flat(text[start:end]), right=context(text, end, p.req.width, p.req.unit, False),
             paragraph=where, aligned=_aligned(p, docnum, sections, lang, where),
         )
         if len(p.texts) > 2000 and i + 1 < last and p.docs[i + 1] != docnum:
@@ -331,70 +328,12 @@ def _sort(snap: Snapshot, p: Plan) -> None:
         words = []
         for i in range(len(p.docs)):
             text = _stored(snap, p, int(p.docs[i])).get(S.BODY[LANGUAGES[p.langs[i]]]) or ""
-            words.append(_words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
+            words.append(words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
         newest = np.lexsort((*tie, -keys))
         rank = np.empty(len(newest), dtype=np.int64)
         rank[newest] = np.arange(len(newest))
         order = np.array(sorted(range(len(words)), key=lambda i: (words[i], rank[i])), dtype=np.int64)
     p.docs, p.langs, p.starts, p.ends = p.docs[order], p.langs[order], p.starts[order], p.ends[order]
-
-
-def _words_beside(text: str, at: int, left: bool) -> tuple[str, ...]:
-    """The folded words nearest a match, outwards: what an alphabetical sort compares."""
-    if left:
-        lo = max(0, at - 40 * SORT_WORDS)
-        window = fold_text(text[lo:at])
-        words = WORD_RE.findall(window)
-        if words and lo > 0 and _WORDISH.match(text, lo - 1) and window.startswith(words[0]):
-            words.pop(0)  # (cut by the window)
-        return tuple(words[:-SORT_WORDS - 1:-1])
-    hi = min(len(text), at + 40 * SORT_WORDS)
-    window = fold_text(text[at:hi])
-    words = WORD_RE.findall(window)
-    if words and hi < len(text) and _WORDISH.match(text, hi) and window.endswith(words[-1]):
-        words.pop()
-    return tuple(words[:SORT_WORDS])
-
-
-# --- contexts --------------------------------------------------------------------------------
-
-
-def _complete_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """(start, end) of the words lying wholly within text[lo:hi]."""
-    spans = [m.span() for m in WORD_RE.finditer(text, lo, hi)]
-    if spans and lo > 0 and spans[0][0] == lo and _WORDISH.match(text, lo - 1):
-        spans.pop(0)
-    if spans and hi < len(text) and spans[-1][1] == hi and _WORDISH.match(text, hi):
-        spans.pop()
-    return spans
-
-
-def _context(text: str, at: int, width: int, unit: str, left: bool) -> str:
-    """The words beside a match (`width` of them, or those within `width`
-    characters), whole, with the punctuation that opens or closes them («, »)."""
-    reach = width if unit == "chars" else 12 * width + 40
-    while True:
-        lo, hi = (max(0, at - reach), at) if left else (at, min(len(text), at + reach))
-        spans = _complete_words(text, lo, hi)
-        if unit == "chars" or len(spans) > width or (lo == 0 if left else hi == len(text)):
-            break
-        reach *= 2
-    if unit == "words":
-        spans = spans[-width:] if left else spans[:width]
-    if left:
-        begin = spans[0][0] if spans else at
-        while begin > 0 and not text[begin - 1].isspace() and not _WORDISH.match(text, begin - 1):
-            begin -= 1
-        return _flat(text[begin:at])
-    finish = spans[-1][1] if spans else at
-    while finish < len(text) and not text[finish].isspace() and not _WORDISH.match(text, finish):
-        finish += 1
-    return _flat(text[at:finish])
-
-
-def _flat(text: str) -> str:
-    """Line breaks and runs of spaces as one space: a line is one line."""
-    return _SPACES.sub(" ", text)
 
 
 # --- statements and their other language -----------------------------------------------------
