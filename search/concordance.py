@@ -171,6 +171,8 @@ def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     if parsed.is_empty:
         notices.append("Give words to find: the concordance lists their occurrences.")
     patterns = _patterns(snap, parsed, found.highlights)
+    if req.filters.langs:  # a language filter keeps that language's lines, not only its statements
+        patterns = {f: v for f, v in patterns.items() if f in {S.BODY[x] for x in req.filters.langs}}
     docs, langs, starts, ends = _occurrences(snap.searcher, patterns, found.final)
     p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
              S.content_key(snap.searcher.reader()))

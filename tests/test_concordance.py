@@ -134,6 +134,14 @@ def test_filters_narrow_the_lines(search_index):
     assert all(x.date and x.date.startswith("2020") for x in in_2020.lines)
 
 
+def test_a_language_filter_keeps_that_language_lines(search_index):
+    both = all_lines(search_index, "выборы OR elections")
+    assert {x.lang for x in both if x.id == SEED} == {"en", "ru"}
+    english = all_lines(search_index, "выборы OR elections", filters=Filters(langs=("en",)))
+    assert english and {x.lang for x in english} == {"en"}
+    assert len(english) == sum(1 for x in both if x.lang == "en")
+
+
 def test_paging(search_index):
     every = all_lines(search_index, "Azerbaijan")
     pages = [conc(search_index, "Azerbaijan", page=n, per_page=7) for n in (1, 2, 3)]
