@@ -124,15 +124,17 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
         notices.append(f"Key terms come from a random sample of {sample:,} of the "
                        f"{matched:,} statements found.")
     searcher = snap.searcher
-    texts: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    # A language filter keeps that language's terms, not only its statements.
+    wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
+    texts: dict[str, list[str]] = {lang: [] for lang in wanted}
     for docnum in docs:
         stored = searcher.stored_fields(int(docnum))
-        for lang in LANGUAGES:
+        for lang in wanted:
             text = stored.get(S.BODY[lang])
             if text:
                 texts[lang].append(text)
     languages = []
-    for lang in LANGUAGES:
+    for lang in wanted:
         if texts[lang]:
             found_terms = _language_terms(searcher, lang, texts[lang], limit)
             if found_terms is not None:

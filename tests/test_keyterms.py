@@ -71,6 +71,14 @@ def test_key_terms_of_a_search(small_index):
     assert not words & {"trade", "торговля", "ministry"}
 
 
+def test_a_language_filter_keeps_that_language(small_index):
+    from search.results import Filters
+
+    index, _ = small_index
+    assert [x.lang for x in index.keyterms("ceasefire").languages] == ["en", "ru"]
+    assert [x.lang for x in index.keyterms("ceasefire", Filters(langs=("ru",))).languages] == ["ru"]
+
+
 def test_a_sample_is_reported(small_index):
     index, _ = small_index
     result = index.keyterms("", sample=5)  # no words: every statement, sampled
