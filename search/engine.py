@@ -172,6 +172,34 @@ class SearchIndex:
             snippets=snippets(_sections(stored), marks) if marks is not None else [],
         )
 
+    # --- research views: the concordance and key terms of a search ----------------------
+
+    def concordance(self, request):
+        """One page of a search's concordance (see search.concordance)."""
+        from search import concordance
+
+        declared.ensure(self.declared)
+        return self._snapshots.retrying(lambda snap: concordance.page(snap, request))
+
+    def concordance_lines(self, request):
+        """Every line of a search's concordance, in order, all from one commit (for exports)."""
+        from search import concordance
+
+        declared.ensure(self.declared)
+        plan, snap = self._snapshots.retrying(lambda s: concordance.plan(s, request), detach=True)
+        try:
+            yield from concordance.lines_of(snap, plan)
+        finally:
+            self._snapshots.release(snap)
+
+    def keyterms(self, query: str = "", filters: Filters | None = None, raw: bool = False, **options):
+        """The key terms of a search, per language (see search.keyterms)."""
+        from search import keyterms
+
+        declared.ensure(self.declared)
+        return self._snapshots.retrying(
+            lambda snap: keyterms.keyterms(snap, query, filters, raw=raw, **options))
+
     # --- single statements ---------------------------------------------------------------
 
     def document(self, doc_id: str, query: str = "", raw: bool = False) -> Document | None:

@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, index_holder, pages, security, trend
+    from webui import api, errors, index_holder, pages, research, security, trend
 
     index_holder.init_app(app)
     security.init_app(app)
@@ -37,4 +37,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(trend.bp)
+    app.register_blueprint(research.bp)
     return app

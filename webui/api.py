@@ -23,6 +23,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @bp.get("")
 def endpoints():
     """What the API offers, with an example of each call."""
+    from webui import research  # (which imports this module)
+
     return jsonify({
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
@@ -30,8 +32,14 @@ def endpoints():
         "trend": url_for("trend.api", q=["выборы", "referendum"], _external=True),
         "trend_csv": url_for("trend.api_csv", q="выборы", split="language", period="month", _external=True),
         "trend_parameters": ["q (repeatable, up to 5)", "split", "period", "view", *fields.PARAMS, "raw"],
+        "concordance": url_for("research.concordance_api", q="выборы", sort="left", _external=True),
+        "concordance_csv": url_for("research.concordance_csv", q="elections", _external=True),
+        "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
         "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
+        # The research views take the search's parameters and these of their own.
+        "concordance_parameters": list(research.CONCORDANCE_PARAMS),
+        "keyterms_parameters": list(research.KEYTERMS_PARAMS),
         "filters": fields.describe(),
     })
 

@@ -1,0 +1,410 @@
+"""The concordance: every occurrence of a search's words in the statements it finds.
+
+Each line is left context | match | right context (search.kwic), with the
+statement's id, title, date and language, and, for a bilingual statement,
+the paragraph of its other language at the same place (search.align).
+Occurrences come from the character offsets the index stores with each term,
+as snippets do: the statements' text is never analysed again. Lines are
+sorted by date, or alphabetically by the words left or right of the match
+(nearest first, as CQPweb and AntConc sort), and paged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+from search import schema as S
+from search.align import Sections
+from search.analysis import fold_text, is_stop_word, query_positions
+from search.errors import InvalidInput
+from search.kwic import context, flat, words_beside
+from search.langdata import LANGUAGES
+from search.matching import find
+from search.query_build import QueryBuilder, analyzer
+from search.query_parser import parse
+from search.query_tree import ParsedQuery
+from search.results import Filters
+from search.snapshots import Snapshot
+from search.snippets import Mark, render
+
+SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
+UNITS = ("words", "chars")
+DEFAULT_WIDTH = {"words": 8, "chars": 60}
+MAX_WIDTH = {"words": 40, "chars": 400}
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+
+
+@dataclass
+class Aligned:
+    """The other language's paragraphs at the place of a line, marked (escaped HTML)."""
+
+    lang: str
+    paragraphs: list[int]  # their indices in that language's section, from 0
+    text: str
+    html: str
+
+
+@dataclass
+class Line:
+    id: str
+    title: str
+    date: str | None
+    lang: str
+    start: int  # the match's character offsets in the stored text of its language
+    end: int
+    left: str
+    match: str
+    right: str
+    paragraph: int  # the match's paragraph in its language's section, from 0
+    aligned: Aligned | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Concordance:
+    query: str
+    parsed: str
+    filters: Filters
+    sort: str
+    width: int
+    unit: str
+    page: int
+    per_page: int
+    total: int  # lines, on every page
+    statements: int  # the statements the lines come from
+    matched: int  # the statements the search finds (some match only in their title)
+    took_ms: float
+    lines: list[Line]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def as_dict(self) -> dict:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "lines"}
+        out.update(filters=self.filters.as_dict(), pages=self.pages, took_ms=round(self.took_ms, 2),
+                   lines=[x.as_dict() for x in self.lines])
+        return out
+
+
+@dataclass(frozen=True)
+class ConcordanceRequest:
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "-date"
+    width: int | None = None  # None: the unit's default
+    unit: str = "words"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    raw: bool = False
+
+    def checked(self) -> ConcordanceRequest:
+        """This request with its width filled in; InvalidInput naming what to change."""
+        if self.sort not in SORTS:
+            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
+        if self.unit not in UNITS:
+            raise InvalidInput(f"unit must be one of {', '.join(UNITS)}")
+        width = DEFAULT_WIDTH[self.unit] if self.width is None else self.width
+        if not 1 <= width <= MAX_WIDTH[self.unit]:
+            raise InvalidInput(f"width must be 1 to {MAX_WIDTH[self.unit]} {self.unit}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidInput(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
+        return replace(self, width=width)
+
+
+@dataclass
+class Plan:
+    """Every occurrence of one request, in the order asked for (parallel arrays)."""
+
+    req: ConcordanceRequest
+    parsed: ParsedQuery
+    matched: int
+    docs: np.ndarray
+    langs: np.ndarray  # index into LANGUAGES
+    starts: np.ndarray
+    ends: np.ndarray
+    notices: list[str]
+    content: tuple  # the commit's content key (schema.content_key)
+    texts: dict = field(default_factory=dict)  # docnum → stored fields, read once
+    by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
+
+
+_PLANS: OrderedDict = OrderedDict()  # (commit content, what finds and orders the lines) → Plan
+KEEP_PLANS = 8  # recent requests whose sorted occurrences are kept, so paging is cheap
+_PLANS_LOCK = threading.Lock()
+
+
+def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
+    """Every occurrence of the query's words in the statements it finds, sorted;
+    the last few plans are kept, so the next page of one costs only its lines."""
+    req = req.checked()
+    content = S.content_key(snap.searcher.reader())
+    key = (content, req.query, repr(req.filters), req.sort, req.raw)
+    with _PLANS_LOCK:
+        kept = _PLANS.get(key)
+        if kept is not None:
+            _PLANS.move_to_end(key)
+            return replace(kept, req=req, texts={}, by_doc={})
+    made = _plan(snap, req)
+    with _PLANS_LOCK:
+        _PLANS[key] = replace(made, texts={})
+        while len(_PLANS) > KEEP_PLANS:
+            _PLANS.popitem(last=False)
+    return made
+
+
+def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
+    parsed = parse(req.query, raw=req.raw)
+    found = find(snap, parsed, req.filters, scored=False)
+    notices = list(parsed.notices)
+    if parsed.is_empty:
+        notices.append("Give words to find: the concordance lists their occurrences.")
+    patterns = _patterns(snap, parsed, found.highlights)
+    if req.filters.langs:  # a language filter keeps that language's lines, not only its statements
+        patterns = {f: v for f, v in patterns.items() if f in {S.BODY[x] for x in req.filters.langs}}
+    docs, langs, starts, ends = _occurrences(snap.searcher, patterns, found.final)
+    p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
+             S.content_key(snap.searcher.reader()))
+    _sort(snap, p)
+    return p
+
+
+def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
+    """One page of a request's concordance."""
+    started = time.perf_counter()
+    p = plan(snap, req)
+    req = p.req
+    first = (req.page - 1) * req.per_page
+    lines = list(lines_of(snap, p, first, first + req.per_page))
+    return Concordance(
+        query=req.query, parsed=str(p.parsed), filters=req.filters, sort=req.sort,
+        width=req.width, unit=req.unit, page=req.page, per_page=req.per_page,
+        total=len(p.docs), statements=len(np.unique(p.docs)), matched=p.matched,
+        took_ms=(time.perf_counter() - started) * 1000, lines=lines, notices=p.notices,
+    )
+
+
+def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -> Iterator[Line]:
+    """The plan's lines first..last (all by default), built as they are read."""
+    last = len(p.docs) if last is None else min(last, len(p.docs))
+    for i in range(first, last):
+        docnum, lang = int(p.docs[i]), LANGUAGES[p.langs[i]]
+        stored = _stored(snap, p, docnum)
+        sections = _sections(stored)
+        text = sections.texts.get(lang, "")
+        start, end = int(p.starts[i]), int(p.ends[i])
+        where = sections.paragraph(lang, start)
+        yield Line(
+            id=stored[S.ID], title=stored.get(S.TITLE, ""), date=stored.get(S.DATE), lang=lang,
+            start=start, end=end, left=context(text, start, p.req.width, p.req.unit, True),
+            match=flat(text[start:end]), right=context(text, end, p.req.width, p.req.unit, False),
+            paragraph=where, aligned=_aligned(p, docnum, sections, lang, where),
+        )
+        if len(p.texts) > 2000 and i + 1 < last and p.docs[i + 1] != docnum:
+            p.texts.clear()  # (an export of every line keeps only a window of texts)
+
+
+# --- occurrences -------------------------------------------------------------------------
+
+
+def _patterns(snap: Snapshot, parsed: ParsedQuery, highlights) -> dict[str, list[list[set[str]]]]:
+    """Body field → what to find there: each pattern a list of positions, each
+    position the set of terms that may stand there (one position: a word)."""
+    out: dict[str, list[list[set[str]]]] = {}
+    fields = list(S.BODY.values())
+    if parsed.raw is not None:
+        for fieldname in fields:
+            out[fieldname] = [[{t}] for t in sorted(highlights.terms.get(fieldname, ()))]
+        return out
+    for leaf in parsed.texts():
+        if leaf.field == "title":
+            continue
+        if leaf.kind in ("prefix", "fuzzy"):  # the corpus words the search expanded it into
+            own = QueryBuilder(snap.vocabulary()).build(ParsedQuery(leaf.text, leaf))[1]
+            for fieldname in fields:
+                terms = own.terms.get(fieldname, set()) & highlights.terms.get(fieldname, set())
+                if terms:
+                    out.setdefault(fieldname, []).append([terms])
+            continue
+        if leaf.kind == "word" and is_stop_word(fold_text(leaf.text)):
+            continue
+        for fieldname in fields:
+            positions = query_positions(analyzer(fieldname), leaf.text)
+            if positions:
+                out.setdefault(fieldname, []).append([set(alts) for alts in positions])
+    return out
+
+
+def _occurrences(searcher, patterns, final: np.ndarray):
+    """(docnums, language indices, starts, ends) of every occurrence in the
+    statements of `final`; where occurrences overlap, the first and longest."""
+    docs, langs, starts, ends = [], [], [], []
+    for lang_index, lang in enumerate(LANGUAGES):
+        fieldname = S.BODY[lang]
+        for pattern in patterns.get(fieldname, ()):
+            for d, s, e in _pattern_spans(searcher, fieldname, pattern, final):
+                docs.append(d)
+                starts.append(s)
+                ends.append(e)
+                langs.append(lang_index)
+    docs_a = np.array(docs, dtype=np.int64)
+    langs_a = np.array(langs, dtype=np.int64)
+    starts_a = np.array(starts, dtype=np.int64)
+    ends_a = np.array(ends, dtype=np.int64)
+    if not len(docs_a):
+        return docs_a, langs_a, starts_a, ends_a
+    order = np.lexsort((-ends_a, starts_a, langs_a, docs_a))
+    docs_a, langs_a, starts_a, ends_a = docs_a[order], langs_a[order], starts_a[order], ends_a[order]
+    # One text per (statement, language); an occurrence is kept when it starts
+    # after every earlier one of its text has ended.
+    group = np.concatenate(([0], np.cumsum((np.diff(docs_a) != 0) | (np.diff(langs_a) != 0))))
+    shift = group * (int(ends_a.max()) + 1)
+    reach = np.maximum.accumulate(ends_a + shift)
+    keep = np.ones(len(docs_a), dtype=bool)
+    keep[1:] = starts_a[1:] + shift[1:] >= reach[:-1]
+    return docs_a[keep], langs_a[keep], starts_a[keep], ends_a[keep]
+
+
+def _term_chars(searcher, fieldname: str, term: str, final: np.ndarray):
+    """(docnum, [(position, start, end)…]) of a term in the statements of `final`."""
+    try:
+        postings = searcher.postings(fieldname, term)
+    except TermNotFound:
+        return
+    for docnum, chars in postings.items_as("characters"):
+        if final[docnum]:
+            yield docnum, chars
+
+
+def _pattern_spans(searcher, fieldname: str, pattern: list[set[str]], final: np.ndarray):
+    """(docnum, start, end) of each occurrence of a pattern."""
+    if len(pattern) == 1:
+        for term in sorted(pattern[0]):
+            for docnum, chars in _term_chars(searcher, fieldname, term, final):
+                for _, s, e in chars:
+                    yield docnum, s, e
+        return
+    # A phrase: terms at consecutive positions; each position → (start, end) per statement.
+    slots: list[dict[int, dict[int, tuple[int, int]]]] = []
+    for alts in pattern:
+        by_doc: dict[int, dict[int, tuple[int, int]]] = {}
+        for term in sorted(alts):
+            for docnum, chars in _term_chars(searcher, fieldname, term, final):
+                at = by_doc.setdefault(docnum, {})
+                for pos, s, e in chars:
+                    old = at.get(pos)
+                    at[pos] = (s, e) if old is None else (min(old[0], s), max(old[1], e))
+        slots.append(by_doc)
+    for docnum in sorted(set.intersection(*(set(slot) for slot in slots))):
+        first = slots[0][docnum]
+        for pos in sorted(first):
+            if all(pos + k in slots[k][docnum] for k in range(1, len(slots))):
+                yield docnum, first[pos][0], slots[-1][docnum][pos + len(slots) - 1][1]
+
+
+# --- order -----------------------------------------------------------------------------------
+
+
+def _sort(snap: Snapshot, p: Plan) -> None:
+    if not len(p.docs):
+        return
+    keys = snap.table.datekey[p.docs].astype(np.int64)
+    tie = (p.starts, p.langs, p.docs)
+    if p.req.sort == "-date":
+        order = np.lexsort((*tie, -keys))
+    elif p.req.sort == "date":
+        order = np.lexsort((*tie, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
+    else:
+        left = p.req.sort == "left"
+        words = []
+        for i in range(len(p.docs)):
+            text = _stored(snap, p, int(p.docs[i])).get(S.BODY[LANGUAGES[p.langs[i]]]) or ""
+            words.append(words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
+        newest = np.lexsort((*tie, -keys))
+        rank = np.empty(len(newest), dtype=np.int64)
+        rank[newest] = np.arange(len(newest))
+        order = np.array(sorted(range(len(words)), key=lambda i: (words[i], rank[i])), dtype=np.int64)
+    p.docs, p.langs, p.starts, p.ends = p.docs[order], p.langs[order], p.starts[order], p.ends[order]
+
+
+# --- statements and their other language -----------------------------------------------------
+
+
+_TEXTS: OrderedDict = OrderedDict()  # (commit content, docnum) → what a line shows of a statement
+KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
+_kept_chars = 0
+
+
+def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
+    """What the lines show of a statement; its stored fields are read (and
+    decompressed) once, and the most recently read are kept for later requests."""
+    global _kept_chars
+    stored = p.texts.get(docnum)
+    if stored is not None:
+        return stored
+    key = (p.content, docnum)
+    with _PLANS_LOCK:
+        kept = _TEXTS.get(key)
+        if kept is not None:
+            _TEXTS.move_to_end(key)
+    if kept is None:
+        fields = snap.searcher.stored_fields(docnum)
+        kept = {k: fields.get(k) for k in (S.ID, S.TITLE, S.DATE, S.LANG, *S.BODY.values())}
+        size = sum(len(fields.get(f) or "") for f in S.BODY.values())
+        with _PLANS_LOCK:
+            _TEXTS[key] = kept
+            _kept_chars += size
+            while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
+                _, old = _TEXTS.popitem(last=False)
+                _kept_chars -= sum(len(old.get(f) or "") for f in S.BODY.values())
+    stored = p.texts[docnum] = dict(kept)  # (a plan's own copy: it adds the cut sections)
+    return stored
+
+
+def clear_kept() -> None:
+    """Forgets the plans and texts kept between requests (for benchmarks of first requests)."""
+    global _kept_chars
+    with _PLANS_LOCK:
+        _PLANS.clear()
+        _TEXTS.clear()
+        _kept_chars = 0
+
+
+def _sections(stored: dict) -> Sections:
+    """The statement's language sections, cut and aligned once per plan."""
+    sections = stored.get("_sections")
+    if sections is None:
+        sections = stored["_sections"] = Sections(
+            {x: stored[S.BODY[x]] for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x])})
+    return sections
+
+
+def _aligned(p: Plan, docnum: int, sections: Sections, lang: str, where: int) -> Aligned | None:
+    """The other language's paragraphs that render paragraph `where` of `lang`, marked."""
+    found = sections.counterpart(lang, where)
+    if found is None:
+        return None
+    other, chosen, lo, hi = found
+    text = sections.texts[other]
+    marks = _marks_in(p, docnum, LANGUAGES.index(other), lo, hi)
+    return Aligned(other, list(chosen), text[lo:hi], render(text, marks, lo, hi).replace("\n", "<br>"))
+
+
+def _marks_in(p: Plan, docnum: int, lang_index: int, lo: int, hi: int) -> list[Mark]:
+    """The occurrences of the plan in a stretch of one statement's text, as marks."""
+    mine = p.by_doc.get(docnum)
+    if mine is None:
+        mine = p.by_doc[docnum] = np.flatnonzero(p.docs == docnum)
+    here = [i for i in mine if p.langs[i] == lang_index and p.starts[i] >= lo and p.ends[i] <= hi]
+    return sorted((Mark(int(p.starts[i]), int(p.ends[i]), "") for i in here), key=lambda m: m.start)

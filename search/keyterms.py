@@ -1,0 +1,272 @@
+"""Key terms: the lemmas and stems most over-represented in a search's statements.
+
+Each language's terms in the matching statements (a bounded random sample of
+them when they are many) are compared with the whole corpus by Dunning's
+log-likelihood (as Rayson and Garside's keyness calculator computes it), with
+the counts and sizes on both sides. Counts are the index's own: the sample's
+words become terms as the analysers make them (stop words out, every lemma of
+a homonym), and the corpus side is each term's frequency in the index, so
+both sides count the same things. Abbreviations (ООН, UN, EU) are terms like
+any other and stay.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from search import schema as S
+from search.analysis import PART_RE, WORD_RE, fold, has_letters, is_stop_word, word_terms
+from search.errors import InvalidInput
+from search.langdata import LANGUAGES
+from search.matching import find
+from search.query_parser import parse
+from search.results import Filters
+from search.snapshots import Snapshot
+
+DEFAULT_SAMPLE = 1000  # statements read when a search finds more
+MAX_SAMPLE = 10_000
+DEFAULT_LIMIT = 30  # key terms shown per language
+MAX_LIMIT = 200
+MIN_COUNT = 3  # occurrences in the sample a key term needs
+MIN_LL = 10.83  # log-likelihood of p < 0.001 (one degree of freedom)
+SAMPLE_SEED = 16  # the same search samples the same statements
+
+
+@dataclass
+class KeyTerm:
+    term: str  # the index term: a lemma (Russian) or a stem (English)
+    word: str  # how it is most often written in the sample: what a link adds to the query
+    count: int  # occurrences in the sample
+    corpus_count: int  # occurrences in the whole corpus
+    ll: float  # log-likelihood (over-representation only)
+    log_ratio: float  # log2 of the ratio of relative frequencies (effect size)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class LanguageKeyTerms:
+    lang: str
+    tokens: int  # terms counted in the sample
+    corpus_tokens: int  # terms in the whole corpus
+    terms: list[KeyTerm]
+
+    def as_dict(self) -> dict:
+        return {"lang": self.lang, "tokens": self.tokens, "corpus_tokens": self.corpus_tokens,
+                "terms": [t.as_dict() for t in self.terms]}
+
+
+@dataclass
+class KeyTerms:
+    query: str
+    parsed: str
+    filters: Filters
+    matched: int  # statements the search finds
+    sampled: int  # of them, those read (all, up to the sample size)
+    corpus: int  # statements in the corpus
+    limit: int
+    took_ms: float
+    languages: list[LanguageKeyTerms]
+    notices: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query, "parsed": self.parsed, "filters": self.filters.as_dict(),
+            "matched": self.matched, "sampled": self.sampled, "corpus": self.corpus,
+            "limit": self.limit, "took_ms": round(self.took_ms, 2),
+            "languages": [x.as_dict() for x in self.languages], "notices": self.notices,
+        }
+
+
+def log_likelihood(a, b, c, d):
+    """Dunning's G² for a term seen a times in c (the sample) and b times in d (the reference).
+
+    Works on numbers or numpy arrays; 0·log 0 is 0.
+    """
+    a, b, c, d = (np.asarray(x, dtype=np.float64) for x in (a, b, c, d))
+    e1 = c * (a + b) / (c + d)
+    e2 = d * (a + b) / (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(a > 0, a * np.log(a / e1), 0.0)
+        t2 = np.where(b > 0, b * np.log(b / e2), 0.0)
+    return 2 * (t1 + t2)
+
+
+def check(sample: int, limit: int) -> None:
+    if not 1 <= sample <= MAX_SAMPLE:
+        raise InvalidInput(f"sample must be 1 to {MAX_SAMPLE:,} statements")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be 1 to {MAX_LIMIT}")
+
+
+def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, raw: bool = False,
+             sample: int = DEFAULT_SAMPLE, limit: int = DEFAULT_LIMIT) -> KeyTerms:
+    """The key terms of a search, per language."""
+    started = time.perf_counter()
+    check(sample, limit)
+    filters = filters or Filters()
+    parsed = parse(query, raw=raw)
+    found = find(snap, parsed, filters, scored=False)
+    notices = list(parsed.notices)
+    docs = np.flatnonzero(found.final)
+    matched = len(docs)
+    if parsed.is_empty and not filters:
+        notices.append("Give words or filters: key terms compare the statements they find "
+                       "with the whole corpus.")
+        docs = docs[:0]
+    if len(docs) > sample:
+        docs = np.sort(np.random.default_rng(SAMPLE_SEED).choice(docs, sample, replace=False))
+        notices.append(f"Key terms come from a random sample of {sample:,} of the "
+                       f"{matched:,} statements found.")
+    searcher = snap.searcher
+    # A language filter keeps that language's terms, not only its statements.
+    wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
+    texts: dict[str, list[str]] = {lang: [] for lang in wanted}
+    for docnum in docs:
+        stored = searcher.stored_fields(int(docnum))
+        for lang in wanted:
+            text = stored.get(S.BODY[lang])
+            if text:
+                texts[lang].append(text)
+    languages = []
+    for lang in wanted:
+        if texts[lang]:
+            found_terms = _language_terms(searcher, lang, texts[lang], limit)
+            if found_terms is not None:
+                languages.append(found_terms)
+    return KeyTerms(
+        query=query, parsed=str(parsed), filters=filters, matched=matched, sampled=len(docs),
+        corpus=int(snap.table.live.sum()), limit=limit,
+        took_ms=(time.perf_counter() - started) * 1000, languages=languages, notices=notices,
+    )
+
+
+def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> LanguageKeyTerms | None:
+    """One language's key terms, from its texts in the sample."""
+    fieldname = S.BODY[lang]
+    corpus_tokens = int(searcher.field_length(fieldname))
+    counts, spellings = count_terms(texts, lang)
+    tokens = sum(counts.values())
+    if not tokens or not corpus_tokens:
+        return None
+    candidates = sorted((t for t, n in counts.items()
+                         if n >= MIN_COUNT and len(t) > 1 and has_letters(t)),
+                        key=lambda t: (-counts[t], t))
+    a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
+    over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
+    terms, seen = [], set()
+    for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
+        word = _shown(candidates[i], spellings, lang)
+        # A homonym's lemmas come from the same forms («ПНИ» → пень, пнуть): one is shown.
+        if word.lower() in seen:
+            continue
+        seen.add(word.lower())
+        terms.append(KeyTerm(
+            term=candidates[i], word=word, count=int(a[i]), corpus_count=int(b[i]),
+            ll=round(float(ll[i]), 2),
+            log_ratio=round(float(np.log2((a[i] / tokens) / (b[i] / corpus_tokens))), 2)))
+        if len(terms) == limit:
+            break
+    return LanguageKeyTerms(lang, tokens, corpus_tokens, terms)
+
+
+def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit):
+    """(sample counts, corpus counts, log-likelihoods) of the candidates (commonest
+    first) that could be among the `limit` best; the rest are never looked up.
+
+    A term seen a times scores at most as if the corpus had it only there
+    (b = a), so once that bound falls below the limit-th score found, no rarer
+    candidate can enter.
+    """
+    frequency = _frequency(searcher, fieldname)
+    a = np.array([counts[t] for t in candidates], dtype=np.float64)
+    bound = log_likelihood(a, a, tokens, corpus_tokens)
+    b = np.full(len(a), np.inf)
+    ll = np.zeros(len(a))
+    done = 0
+    while done < len(a):
+        chunk = range(done, min(len(a), done + 4 * limit))
+        b[chunk.start:chunk.stop] = [frequency(candidates[i]) for i in chunk]
+        b[chunk.start:chunk.stop] = np.maximum(b[chunk.start:chunk.stop], a[chunk.start:chunk.stop])
+        done = chunk.stop
+        ll[:done] = log_likelihood(a[:done], b[:done], tokens, corpus_tokens)
+        over = np.where(a[:done] / tokens > b[:done] / corpus_tokens, ll[:done], 0.0)
+        best = np.sort(over)[::-1]
+        threshold = max(MIN_LL, best[limit - 1] if len(best) >= limit else MIN_LL)
+        if done < len(a) and bound[done] < threshold:
+            break
+    return a[:done], b[:done], ll[:done]
+
+
+_FORMS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (form, lang) → (term, as written)…
+_MAX_FORMS = 500_000  # forms remembered per process, as the lemma cache does
+_FREQUENCIES: dict[tuple, dict[str, int]] = {}  # (commit content, field) → term → corpus count
+_KEEP_FREQUENCIES = 4
+
+
+def _form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """The index terms of one written form, each with the part of it that gave it."""
+    key = (form, lang)
+    found = _FORMS.get(key)
+    if found is None:
+        folded = fold(form)
+        words = [(folded, form)]
+        if "-" in folded:
+            words += [(fold(p), p) for p in PART_RE.findall(form)]
+        found = tuple((term, written) for word, written in words if not is_stop_word(word, lang)
+                      for term in word_terms(word))
+        if len(_FORMS) >= _MAX_FORMS:
+            _FORMS.clear()
+        _FORMS[key] = found
+    return found
+
+
+def count_terms(texts: list[str], lang: str) -> tuple[Counter, Counter]:
+    """Each index term's occurrences in some texts of a language, and (term,
+    spelling) pairs' occurrences, for how each term is written.
+
+    The texts' word forms are counted first (one regular-expression pass), so
+    each distinct form is analysed once, as the indexer analyses it: a
+    hyphenated word gives its whole and its parts, a stop word nothing.
+    """
+    counts: Counter = Counter()
+    spellings: Counter = Counter()
+    for form, n in Counter(WORD_RE.findall("\n".join(texts))).items():
+        for pair in _form_terms(form, lang):
+            counts[pair[0]] += n
+            spellings[pair] += n
+    return counts, spellings
+
+
+def _frequency(searcher, fieldname: str):
+    """A term's occurrences in the whole corpus, remembered for the commit."""
+    key = (S.content_key(searcher.reader()), fieldname)
+    known = _FREQUENCIES.get(key)
+    if known is None:
+        while len(_FREQUENCIES) >= _KEEP_FREQUENCIES:
+            _FREQUENCIES.pop(next(iter(_FREQUENCIES)))
+        known = _FREQUENCIES[key] = {}
+
+    def frequency(term: str) -> int:
+        n = known.get(term)
+        if n is None:
+            n = known[term] = int(searcher.frequency(fieldname, term))
+        return n
+
+    return frequency
+
+
+def _shown(term: str, spellings: Counter, lang: str) -> str:
+    """The word a key term is shown as: an abbreviation as written (ООН, UN), a
+    Russian lemma as itself, an English stem as its commonest form."""
+    written = max((n, w) for (t, w), n in spellings.items() if t == term)[1]
+    if len(written) > 1 and written.isupper():
+        return written
+    if lang == "ru" and has_letters(term) and not term.isascii():
+        return term
+    return written
