@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search import schema as S
-from search.analysis import fold, is_stop_word, query_positions
+from search.analysis import fold, is_stop_word, query_positions, script
+from search.gazetteer import gazetteer, other_forms
+from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
 from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
@@ -23,6 +25,9 @@ from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
+# A name's forms in the other language score at this fraction: they add the
+# statements that name it only in that language, below like-scored ones.
+OTHER_LANGUAGE_BOOST = 0.5
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,10 +67,12 @@ class QueryBuilder:
         self.vocabulary = vocabulary
         self._expansions: dict[tuple, tuple[list, Highlights]] = {}
         self._budget = MAX_QUERY_EXPANSIONS
+        self._names = True
 
     def build(self, parsed: ParsedQuery) -> tuple[wq.Query, Highlights]:
         highlights = Highlights()
         self._expansions, self._budget = {}, MAX_QUERY_EXPANSIONS
+        self._names = parsed.names
         if parsed.raw is not None:
             for fieldname, text in parsed.raw.iter_all_terms():
                 if fieldname in S.TEXT_FIELDS:
@@ -107,6 +114,16 @@ class QueryBuilder:
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
+        typed = self._typed(node, fields, hl)
+        other = self._other_language(node, fields, hl) if self._names else None
+        if other is None:
+            return typed
+        # Statements the typed words find keep their scores; the other
+        # language's forms add the statements that have only them.
+        return other if typed is None else wq.Or([typed, wq.AndNot(other, typed)])
+
+    def _typed(self, node: Text, fields, hl: Highlights):
+        """A word or phrase in the forms of the language it was typed in."""
         if node.kind == "word" and is_stop_word(fold(node.text)):
             return None
         parts = []
@@ -121,6 +138,38 @@ class QueryBuilder:
                 parts.append(_alternatives(fieldname, positions[0]))
             else:  # a phrase, or a word the analyser splits (a hyphenated one)
                 parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _other_language(self, node: Text, fields, hl: Highlights):
+        """A word or phrase that is a gazetteer name, as that entity's names in the
+        other language («НАТО» for "NATO"), at OTHER_LANGUAGE_BOOST; None for other text."""
+        ids = gazetteer().whole_name(node.text)
+        if not ids:
+            return None
+        typed = script(fold(node.text))
+        parts, seen = [], set()
+        for lang in LANGUAGES:
+            if lang == typed:
+                continue
+            forms = [f for i in ids for f in other_forms(i, lang)]
+            # Searched where that language is written: its body and the titles.
+            for fieldname, form in ((f, form) for f in fields if f in (S.TITLE, S.BODY[lang])
+                                    for form in forms):
+                positions = query_positions(analyzer(fieldname), form)
+                key = (fieldname, tuple(map(tuple, positions)))
+                if not positions or key in seen:
+                    continue
+                seen.add(key)
+                for alts in positions:
+                    for term in alts:
+                        hl.add(fieldname, term)
+                if len(positions) == 1:
+                    parts.append(_alternatives(fieldname, positions[0], OTHER_LANGUAGE_BOOST))
+                else:
+                    parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions],
+                                          boost=OTHER_LANGUAGE_BOOST))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -177,11 +226,11 @@ def _without_span(node):
     return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
 
-def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
+def _alternatives(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
-        return wq.Term(fieldname, terms[0])
-    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms])
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms], boost=boost)
 
 
 def filter_query(node: Filter) -> wq.Query:
