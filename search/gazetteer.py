@@ -290,6 +290,19 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(entities(), N.BLOCKED)
 
 
+@functools.lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """Lemmas of words that the longer names of many entities share ("republic",
+    «остров»): a match of such a word alone is not the entity's, so it is not marked."""
+    shared: dict[str, int] = {}
+    for entity in entities().values():
+        words = {key for lang in LANGUAGES for form in entity.forms[lang]
+                 for token in (_tokens(form) if " " in form else ()) for key in token.keys}
+        for key in words:
+            shared[key] = shared.get(key, 0) + 1
+    return frozenset(key for key, n in shared.items() if n >= 2)
+
+
 def other_forms(entity_id: str, lang: str) -> tuple[str, ...]:
     """An entity's forms in `lang` that a query may add: all but the homonyms
     whose letter case the index cannot tell ("US" is also "us")."""

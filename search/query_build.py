@@ -12,11 +12,12 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
+from whoosh import matching
 from whoosh import query as wq
 
 from search import schema as S
 from search.analysis import fold, is_stop_word, query_positions, script
-from search.gazetteer import gazetteer, other_forms
+from search.gazetteer import gazetteer, generic_terms, other_forms
 from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
@@ -107,7 +108,7 @@ class QueryBuilder:
         negatives = [x.query for x in items if isinstance(x, wq.Not)]
         base = (positives[0] if len(positives) == 1 else wq.And(positives)) if positives else wq.Every()
         for neg in negatives:
-            base = wq.AndNot(base, neg)
+            base = AndNot(base, neg)
         return base
 
     def _text(self, node: Text, hl: Highlights):
@@ -120,7 +121,7 @@ class QueryBuilder:
             return typed
         # Statements the typed words find keep their scores; the other
         # language's forms add the statements that have only them.
-        return other if typed is None else wq.Or([typed, wq.AndNot(other, typed)])
+        return other if typed is None else wq.Or([typed, AndNot(other, typed)])
 
     def _typed(self, node: Text, fields, hl: Highlights):
         """A word or phrase in the forms of the language it was typed in."""
@@ -163,8 +164,9 @@ class QueryBuilder:
                     continue
                 seen.add(key)
                 for alts in positions:
-                    for term in alts:
-                        hl.add(fieldname, term)
+                    for term in alts:  # ("Republic" of «Республика Армения» alone is not marked)
+                        if len(positions) == 1 or term not in generic_terms():
+                            hl.add(fieldname, term)
                 if len(positions) == 1:
                     parts.append(_alternatives(fieldname, positions[0], OTHER_LANGUAGE_BOOST))
                 else:
@@ -220,6 +222,24 @@ class QueryBuilder:
         if not parts:
             return wq.NullQuery
         return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+class AndNot(wq.AndNot):
+    """Whoosh's AndNot, whose first match is checked against the excluded side
+    too: whoosh3 3.54 lets it through when the excluded side starts earlier."""
+
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
+
+
+class _AndNotMatcher(matching.AndNotMatcher):
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            if self.b.id() < self.a.id():
+                self.b.skip_to(self.a.id())
+            if self.b.is_active() and self.a.id() == self.b.id():
+                self._find_next()
 
 
 def _without_span(node):
