@@ -68,12 +68,12 @@ class QueryBuilder:
         self.vocabulary = vocabulary
         self._expansions: dict[tuple, tuple[list, Highlights]] = {}
         self._budget = MAX_QUERY_EXPANSIONS
-        self._names = True
+        self._names, self._query_text = True, ""
 
     def build(self, parsed: ParsedQuery) -> tuple[wq.Query, Highlights]:
         highlights = Highlights()
         self._expansions, self._budget = {}, MAX_QUERY_EXPANSIONS
-        self._names = parsed.names
+        self._names, self._query_text = parsed.names, parsed.text
         if parsed.raw is not None:
             for fieldname, text in parsed.raw.iter_all_terms():
                 if fieldname in S.TEXT_FIELDS:
@@ -98,7 +98,10 @@ class QueryBuilder:
         unique: dict = {}
         for x in node.items:
             unique.setdefault(_without_span(x), x)
-        items = [self._node(x, hl, negated) for x in unique.values()]
+        if node.op == "and" and self._names:
+            items = self._with_names(list(unique.values()), hl, negated)
+        else:
+            items = [self._node(x, hl, negated) for x in unique.values()]
         items = [x for x in items if x is not None]
         if not items:
             return None
@@ -122,6 +125,48 @@ class QueryBuilder:
         # Statements the typed words find keep their scores; the other
         # language's forms add the statements that have only them.
         return other if typed is None else wq.Or([typed, AndNot(other, typed)])
+
+    def _with_names(self, nodes: list, hl: Highlights, negated: bool) -> list:
+        """The queries of an AND's items, where adjacent words typed without quotes
+        that make one name (United States) also find its other language's names."""
+        out, i = [], 0
+        while i < len(nodes):
+            run = self._name_run(nodes, i)
+            if len(run) < 2:
+                out.append(self._node(nodes[i], hl, negated))
+                i += 1
+                continue
+            self._names = False  # (the name's own words: not names on their own here)
+            try:
+                words = [q for q in (self._node(x, hl, negated) for x in run) if q is not None]
+            finally:
+                self._names = True
+            typed = (words[0] if len(words) == 1 else wq.And(words)) if words else None
+            start, end = run[0].span[0], run[-1].span[1]
+            phrase = Text("phrase", self._query_text[start:end])
+            other = self._other_language(phrase, list(S.TEXT_FIELDS), hl if not negated else Highlights())
+            if other is None:
+                out.append(typed)
+            else:
+                out.append(other if typed is None else wq.Or([typed, AndNot(other, typed)]))
+            i += len(run)
+        return out
+
+    def _name_run(self, nodes: list, i: int) -> list:
+        """The longest run of plain words from `i`, side by side as typed, that is a gazetteer name."""
+        run = []
+        for node in nodes[i:]:
+            if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
+                break
+            if run and self._query_text[run[-1].span[1]:node.span[0]].strip():
+                break
+            run.append(node)
+        while len(run) >= 2:
+            text = self._query_text[run[0].span[0]:run[-1].span[1]]
+            if gazetteer().whole_name(text):
+                return run
+            run.pop()
+        return run[:1]
 
     def _typed(self, node: Text, fields, hl: Highlights):
         """A word or phrase in the forms of the language it was typed in."""

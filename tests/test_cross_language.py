@@ -46,6 +46,7 @@ def test_the_whole_statement_is_marked_in_both_languages(search_index):
     ("Germany lang:ru", "Германи"),
     ('"United States" lang:ru', "США"),
     ("USA lang:ru", "США"),
+    ("United States lang:ru", "США"),  # a name typed without quotes
 ])
 def test_an_english_name_finds_russian_statements(search_index, query, russian):
     result = search_index.search(query, per_page=20)
@@ -93,7 +94,8 @@ def test_the_switch_in_the_url_and_the_cli(client, index_dir):
     assert total("--no-translate-names") == exact["total"] < total() == across["total"]
 
 
-@pytest.mark.parametrize("query", ["Germany", "Azerbaijan", "Армения", "НАТО", "Russia", '"United States"'])
+@pytest.mark.parametrize("query", ["Germany", "Azerbaijan", "Армения", "НАТО", "Russia", '"United States"',
+                                   "United States"])
 def test_typed_language_statements_keep_their_scores_and_order(search_index, query):
     exact = list(search_index.hits(query, Filters(exact_names=True)))
     across = list(search_index.hits(query))
@@ -118,3 +120,13 @@ def test_a_statement_with_the_excluded_word_is_left_out_whatever_its_place(searc
     found = {h.id for h in search_index.hits("Armenia -Армения", exact)}
     assert found and SEED in {h.id for h in search_index.hits("Armenia", exact)}
     assert not found & with_ru
+
+
+def test_words_of_a_longer_name_are_not_names_alone(search_index):
+    """Papua New Guinea typed without quotes is the country, not Guinea («Гвинея»)."""
+    from search.query_build import QueryBuilder
+    from search.query_parser import parse
+
+    query = str(QueryBuilder().build(parse("Papua New Guinea"))[0])
+    assert "body_ru:папуа NEAR body_ru:новый NEAR body_ru:гвинея" in query  # the Russian name, whole
+    assert "body_ru:гвинея^" not in query  # not Guinea's own

@@ -380,7 +380,7 @@ def without(filters, facet):
 def test_facet_counts_equal_brute_force(search_index, index_dir, query, filters):
     result = search_index.search(query, filters=filters)
     assert result.total > 0
-    assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "lang", *DECLARED_FACETS}
+    assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "mentions", "lang", *DECLARED_FACETS}
     assert all(v for facet, v in result.facets.items() if facet not in ("cites", *DECLARED_FACETS))  # not every search cites
     for facet, values in result.facets.items():
         expected = brute_force(index_dir, all_ids(search_index, query, without(filters, facet)))
@@ -543,7 +543,7 @@ def test_cli_facets_go_to_stderr_with_json(index_dir):
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 1
     summary = json.loads(result.stderr)
-    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "cites", "lang",
+    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "cites", "mentions", "lang",
                                                                   *DECLARED_FACETS}
 
 
