@@ -130,3 +130,23 @@ def test_words_of_a_longer_name_are_not_names_alone(search_index):
     query = str(QueryBuilder().build(parse("Papua New Guinea"))[0])
     assert "body_ru:папуа NEAR body_ru:новый NEAR body_ru:гвинея" in query  # the Russian name, whole
     assert "body_ru:гвинея^" not in query  # not Guinea's own
+
+
+@pytest.mark.browser
+def test_the_switch_and_the_facet_in_a_browser(server, page):
+    page.goto(server + "/?q=НАТО")
+    assert "NATO" in page.locator(".snippet mark").all_inner_texts()
+    across = page.locator("h1.summary").inner_text()
+    page.get_by_label("Names only in the language typed").check()
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**names=exact*")
+    assert page.locator("h1.summary").inner_text() != across
+    assert page.get_by_label("Names only in the language typed").is_checked()
+    assert "NATO" not in page.locator(".snippet mark").all_inner_texts()
+
+    page.goto(server + "/?q=Azerbaijan")
+    section = page.locator("#facet-mentions").locator("xpath=..")
+    section.locator("a.facet-value", has_text="Armenia").first.click()
+    page.wait_for_url("**mentions=AM*")
+    assert page.locator(".chips .chip", has_text="Mentions AM").count() == 1
+    assert page.problems == []
