@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from search import names_data as N
 from search.analysis import PART_RE, WORD_RE, fold, script, word_terms
@@ -25,6 +26,7 @@ ORG_PREFIX = "org:"
 _NAME_TAGS = ("Geox", "Orgn", "Abbr")
 # What may stand between two words of one name: spaces, dashes, "&", quotes.
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2015&'\u2019]*")
+_HYPHENS = re.compile("[-\u2010\u2011]")
 _SENTENCE_ENDS = ".!?…"
 _OPENERS = " \t\"'«»“”„‘’([—–-"
 
@@ -54,8 +56,7 @@ class _Entry:
     rules: tuple  # from names_data.HOMONYMS
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # (a tuple: a statement has thousands)
     surface: str
     folded: str
     keys: frozenset
@@ -122,17 +123,24 @@ def mentions(*texts: str) -> list[str]:
     return sorted({m.entity for text in texts if text for m in g.find(text)})
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word(surface: str) -> tuple[str, frozenset]:
+    """A word's folded form and its lemmas, once per distinct word form."""
+    folded = fold(surface)
+    return folded, frozenset(word_terms(folded))
+
+
 def _tokens(text: str) -> list[_Token]:
     """The words of a text as the gazetteer reads them: hyphenated ones in parts."""
     out = []
     for match in WORD_RE.finditer(text):
-        word = match.group()
-        parts = PART_RE.finditer(word) if any(c in word for c in "-\u2010\u2011") else (match,)
-        for part in parts:
-            start = match.start() + part.start() if part is not match else match.start()
+        word, start = match.group(), match.start()
+        if _HYPHENS.search(word) is None:
+            out.append(_Token(word, *_word(word), start, match.end()))
+            continue
+        for part in PART_RE.finditer(word):
             surface = part.group()
-            folded = fold(surface)
-            out.append(_Token(surface, folded, frozenset(word_terms(folded)), start, start + len(surface)))
+            out.append(_Token(surface, *_word(surface), start + part.start(), start + part.end()))
     return out
 
 
