@@ -9,6 +9,7 @@ from indexer.formats.metadata import extras
 from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
+from search.gazetteer import mentions
 
 
 def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declared=()):
@@ -29,6 +30,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     date = meta.date
     month = date.month if date else None
     bodies = _join_sections(meta.sections)
+    named = mentions(meta.title, *bodies.values())  # each entity once per statement
     fields = {
         S.ID: draft.id,
         S.GROUP: loaded.group.key,
@@ -47,6 +49,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
         S.NUMBERS_COL: S.pack_ints(set(meta.numbers) - set(meta.mentioned_years)),
         S.MENTIONED_YEARS_COL: S.pack_ints(meta.mentioned_years),
         S.RESOLUTIONS_COL: S.pack_strings(meta.resolutions),
+        S.MENTIONS_COL: S.pack_strings(named),
     }
     for lang, text in bodies.items():
         fields[S.BODY[lang]] = text
@@ -56,6 +59,8 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
         fields[S.DOCNO] = meta.docno
     if meta.resolutions:
         fields[S.RESOLUTIONS] = meta.resolutions
+    if named:
+        fields[S.MENTIONS] = named
     if given.get("url"):
         fields[S.URL] = given["url"]
     metadata = extras(given)

@@ -31,7 +31,8 @@ def _terminal_marks(html: str, color: bool) -> str:
 \b
     python -m search "выборы" --year 2020 --lang ru
     python -m search '"occupied territories" number:822' --json
-    python -m search 'резолюция OR resolution' --parsed --limit 3"""
+    python -m search 'резолюция OR resolution' --parsed --limit 3
+    python -m search "Germany" --lang ru --mentions DE --no-translate-names"""
 )
 @click.argument("query", default="")
 @option(config.INDEX)

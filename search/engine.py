@@ -78,8 +78,8 @@ class SearchIndex:
         started = time.perf_counter()
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
-        filters = filters or Filters()
-        parsed = parse(query, raw=raw)
+        filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
+        parsed = _parse(query, filters, raw)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -122,7 +122,7 @@ class SearchIndex:
 
     def count(self, query: str, filters: Filters | None = None) -> int:
         """How many statements a query finds (no ranking, no snippets)."""
-        parsed = parse(query)
+        parsed = _parse(query, filters)
         return self._snapshots.retrying(lambda snap: find(snap, parsed, filters, scored=False).total)
 
     def trend(self, queries, filters: Filters | None = None, split: str | None = None,
@@ -141,7 +141,7 @@ class SearchIndex:
         For exports: a generator reading stored fields one statement at a time,
         all of them from the commit it started on, however many commits follow.
         """
-        parsed = parse(query, raw=raw)
+        parsed = _parse(query, filters, raw)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -256,6 +256,13 @@ class SearchIndex:
                     if hit.docnum != docnum][:limit]
 
         return self._snapshots.retrying(work)
+
+
+def _parse(query: str, filters: Filters | None, raw: bool = False):
+    """The query parsed, with the names switch the filters carry (Filters.exact_names)."""
+    parsed = parse(query, raw=raw)
+    parsed.names = filters is None or not filters.exact_names
+    return parsed
 
 
 def _described(stored: dict) -> dict:

@@ -187,6 +187,9 @@ class FacetTable:
                 out[f.name] = self.year_facet(mask, selected)
             else:
                 out[f.name] = self._top(self.column(f.columns[0]), mask, selected, f.top)
+                if f.value_names is not None:  # (an entity's names, for people to read)
+                    for v in out[f.name]:
+                        v.names = f.value_names(v.value)
         return out
 
     def year_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:

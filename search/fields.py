@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import click
 
-from search import resolutions
+from search import gazetteer, resolutions
 from search import schema as S
 from search.errors import InvalidInput
 from search.langdata import LANGUAGES
@@ -75,6 +75,7 @@ class Field:
     canonical: Callable[[str], str | None] | None = None  # a keyword value's one spelling (None: refused)
     takes: str = ""  # what a keyword value looks like, said when one is refused
     declared: bool = False  # declared by the corpus: its values are in Filters.declared by name
+    value_names: Callable[[str], dict] | None = None  # a value's names by language (an entity's)
 
     @property
     def group(self) -> str:
@@ -146,6 +147,7 @@ def _flag(param: str) -> str:
 TOP_NUMBERS = 20
 TOP_MENTIONED_YEARS = 30
 TOP_RESOLUTIONS = 20
+TOP_MENTIONS = 30
 
 YEAR_FIELD = Field(
     "year", YEAR, ("year",), ("years",), "Year", "The statement's year (repeatable: any of them).",
@@ -174,7 +176,7 @@ NUMBER_RANGE_FIELD = Field(
 MENTIONED_YEAR_FIELD = Field(
     "mentioned_year", YEAR, ("mentioned_year",), ("mentioned_years",), "Years mentioned",
     "A year the statement mentions (repeatable: any of them).",
-    syntax=("mentioned", "mentions"), index_field=S.MENTIONED_YEARS, columns=("mentioned",),
+    syntax=("mentioned",), index_field=S.MENTIONED_YEARS, columns=("mentioned",),
     bounds=YEARS, counted=True, top=TOP_MENTIONED_YEARS, chip="Mentions the year {}",
 )
 CITES_FIELD = Field(
@@ -183,6 +185,15 @@ CITES_FIELD = Field(
     syntax=("cites", "cited"), index_field=S.RESOLUTIONS, columns=(S.RESOLUTIONS_COL,),
     counted=True, top=TOP_RESOLUTIONS, display="list", chip="Cites {}",
     canonical=resolutions.canonical, takes=f"a UN resolution; write it as {resolutions.EXAMPLES}",
+)
+MENTIONS_FIELD = Field(
+    "mentions", KEYWORD, ("mentions",), ("mentions",), "Countries and organisations mentioned",
+    "A country or organisation the statement names, in either language, by its code "
+    "(AZ, org:NATO) or a name (repeatable: any of them).",
+    syntax=("mentions",), index_field=S.MENTIONS, columns=(S.MENTIONS_COL,),
+    counted=True, top=TOP_MENTIONS, display="list", chip="Mentions {}",
+    canonical=gazetteer.canonical, value_names=gazetteer.names,
+    takes="a country's code (AZ), an organisation's (org:NATO) or a name the gazetteer knows (Azerbaijan, НАТО)",
 )
 DATE_FIELD = Field(
     "date", DATE_RANGE, ("date_from", "date_to"), ("date_from", "date_to"), "Date",
@@ -193,10 +204,20 @@ DATE_FIELD = Field(
 
 # In the order of the sidebar and of the facets in a result.
 FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, CITES_FIELD,
-          DATE_FIELD)
+          MENTIONS_FIELD, DATE_FIELD)
 DECLARED: list[Field] = []  # the corpus's own facets, after the fixed ones (see declare)
 DECLARED_ATTR = "declared"  # the Filters attribute their values fill, as (name, values) pairs
 FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
+
+# The switch for names across languages (search.gazetteer): on unless the URL
+# says names=exact (the CLI: --no-translate-names); Filters.exact_names holds it.
+NAMES_PARAM = "names"
+NAMES_EXACT = "exact"
+NAMES_ACROSS = "across"
+NAMES_ATTR = "exact_names"
+NAMES_OPTION = "--no-translate-names"
+NAMES_HELP = ("Names of countries and organisations find only the language typed "
+              "(by default they find their names in the other language too).")
 
 PARAMS = [p for f in FIELDS for p in f.params]  # every filter's URL parameters (declared ones too)
 FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with counts
@@ -205,7 +226,7 @@ BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-synt
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
 # Names a declared facet cannot take: the fixed filters' and the search's own.
 RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
-                      "q", "page", "per_page", "sort", "raw", "part",
+                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 
@@ -283,7 +304,16 @@ def filters_from(getlist, name=lambda param: param) -> Filters:
             if lo is not None and hi is not None and lo > hi:
                 later = "is after" if f.kind == DATE_RANGE else "is greater than"
                 raise ParameterError(name(f.params[0]), f"{later} {name(f.params[1])}")
-    return Filters(**values, declared=tuple(declared.items()))
+    return Filters(**values, declared=tuple(declared.items()),
+                   **{NAMES_ATTR: _exact_names(getlist(NAMES_PARAM), name(NAMES_PARAM))})
+
+
+def _exact_names(raws, name: str) -> bool:
+    """The names switch from its parameter's values: names=exact turns translation off."""
+    raw = raws[0].strip() if raws else ""
+    if raw not in ("", NAMES_EXACT, NAMES_ACROSS):
+        raise ParameterError(name, f"{raw!r} is not {NAMES_EXACT} or {NAMES_ACROSS}")
+    return raw == NAMES_EXACT
 
 
 def filter_args(filters: Filters) -> dict:
@@ -295,6 +325,7 @@ def filter_args(filters: Filters) -> dict:
                 args[param] = None if value is None else f.format(value)
         else:
             args[f.params[0]] = list(f.value(filters))
+    args[NAMES_PARAM] = NAMES_EXACT if getattr(filters, NAMES_ATTR) else None
     return args
 
 
@@ -308,6 +339,8 @@ def filter_options(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         given = {p: kwargs.pop(p) for f in FIELDS for p in f.params}
+        if kwargs.pop("no_translate_names", False):
+            given[NAMES_PARAM] = NAMES_EXACT
         if "index_dir" in kwargs:  # the declared facets are those of the index searched
             from search.declared import register
             register(kwargs["index_dir"])
@@ -324,6 +357,8 @@ def filter_options(command):
             return [] if value is None else [value] if isinstance(value, str) else list(value)
 
         def flag(p):
+            if p == NAMES_PARAM:
+                return NAMES_OPTION
             return BY_PARAM[p].flags(p)[0] if not BY_PARAM[p].declared else f"{FACET_OPTION} {p}"
 
         kwargs["filters"] = filters_from(getlist, flag)
@@ -331,6 +366,7 @@ def filter_options(command):
 
     wrapper = click.option(FACET_OPTION, "facet", multiple=True, metavar="NAME=VALUE",
                            help="A facet the corpus declares (repeatable), e.g. issuer=…")(wrapper)
+    wrapper = click.option(NAMES_OPTION, "no_translate_names", is_flag=True, help=NAMES_HELP)(wrapper)
     for f in reversed(FIELDS):
         for param in reversed(f.params):
             wrapper = click.option(*f.flags(param), param, **_option_kwargs(f, param))(wrapper)

@@ -12,10 +12,13 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
+from whoosh import matching
 from whoosh import query as wq
 
 from search import schema as S
-from search.analysis import fold, is_stop_word, query_positions
+from search.analysis import fold, is_stop_word, query_positions, script
+from search.gazetteer import gazetteer, generic_terms, other_forms
+from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
 from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
@@ -23,6 +26,9 @@ from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
+# A name's forms in the other language score at this fraction: they add the
+# statements that name it only in that language, below like-scored ones.
+OTHER_LANGUAGE_BOOST = 0.5
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,10 +68,12 @@ class QueryBuilder:
         self.vocabulary = vocabulary
         self._expansions: dict[tuple, tuple[list, Highlights]] = {}
         self._budget = MAX_QUERY_EXPANSIONS
+        self._names, self._query_text = True, ""
 
     def build(self, parsed: ParsedQuery) -> tuple[wq.Query, Highlights]:
         highlights = Highlights()
         self._expansions, self._budget = {}, MAX_QUERY_EXPANSIONS
+        self._names, self._query_text = parsed.names, parsed.text
         if parsed.raw is not None:
             for fieldname, text in parsed.raw.iter_all_terms():
                 if fieldname in S.TEXT_FIELDS:
@@ -90,7 +98,10 @@ class QueryBuilder:
         unique: dict = {}
         for x in node.items:
             unique.setdefault(_without_span(x), x)
-        items = [self._node(x, hl, negated) for x in unique.values()]
+        if node.op == "and" and self._names:
+            items = self._with_names(list(unique.values()), hl, negated)
+        else:
+            items = [self._node(x, hl, negated) for x in unique.values()]
         items = [x for x in items if x is not None]
         if not items:
             return None
@@ -100,13 +111,65 @@ class QueryBuilder:
         negatives = [x.query for x in items if isinstance(x, wq.Not)]
         base = (positives[0] if len(positives) == 1 else wq.And(positives)) if positives else wq.Every()
         for neg in negatives:
-            base = wq.AndNot(base, neg)
+            base = AndNot(base, neg)
         return base
 
     def _text(self, node: Text, hl: Highlights):
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
+        typed = self._typed(node, fields, hl)
+        other = self._other_language(node, fields, hl) if self._names else None
+        if other is None:
+            return typed
+        # Statements the typed words find keep their scores; the other
+        # language's forms add the statements that have only them.
+        return other if typed is None else wq.Or([typed, AndNot(other, typed)])
+
+    def _with_names(self, nodes: list, hl: Highlights, negated: bool) -> list:
+        """The queries of an AND's items, where adjacent words typed without quotes
+        that make one name (United States) also find its other language's names."""
+        out, i = [], 0
+        while i < len(nodes):
+            run = self._name_run(nodes, i)
+            if len(run) < 2:
+                out.append(self._node(nodes[i], hl, negated))
+                i += 1
+                continue
+            self._names = False  # (the name's own words: not names on their own here)
+            try:
+                words = [q for q in (self._node(x, hl, negated) for x in run) if q is not None]
+            finally:
+                self._names = True
+            typed = (words[0] if len(words) == 1 else wq.And(words)) if words else None
+            start, end = run[0].span[0], run[-1].span[1]
+            phrase = Text("phrase", self._query_text[start:end])
+            other = self._other_language(phrase, list(S.TEXT_FIELDS), hl if not negated else Highlights())
+            if other is None:
+                out.append(typed)
+            else:
+                out.append(other if typed is None else wq.Or([typed, AndNot(other, typed)]))
+            i += len(run)
+        return out
+
+    def _name_run(self, nodes: list, i: int) -> list:
+        """The longest run of plain words from `i`, side by side as typed, that is a gazetteer name."""
+        run = []
+        for node in nodes[i:]:
+            if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
+                break
+            if run and self._query_text[run[-1].span[1]:node.span[0]].strip():
+                break
+            run.append(node)
+        while len(run) >= 2:
+            text = self._query_text[run[0].span[0]:run[-1].span[1]]
+            if gazetteer().whole_name(text):
+                return run
+            run.pop()
+        return run[:1]
+
+    def _typed(self, node: Text, fields, hl: Highlights):
+        """A word or phrase in the forms of the language it was typed in."""
         if node.kind == "word" and is_stop_word(fold(node.text)):
             return None
         parts = []
@@ -121,6 +184,39 @@ class QueryBuilder:
                 parts.append(_alternatives(fieldname, positions[0]))
             else:  # a phrase, or a word the analyser splits (a hyphenated one)
                 parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _other_language(self, node: Text, fields, hl: Highlights):
+        """A word or phrase that is a gazetteer name, as that entity's names in the
+        other language («НАТО» for "NATO"), at OTHER_LANGUAGE_BOOST; None for other text."""
+        ids = gazetteer().whole_name(node.text)
+        if not ids:
+            return None
+        typed = script(fold(node.text))
+        parts, seen = [], set()
+        for lang in LANGUAGES:
+            if lang == typed:
+                continue
+            forms = [f for i in ids for f in other_forms(i, lang)]
+            # Searched where that language is written: its body and the titles.
+            for fieldname, form in ((f, form) for f in fields if f in (S.TITLE, S.BODY[lang])
+                                    for form in forms):
+                positions = query_positions(analyzer(fieldname), form)
+                key = (fieldname, tuple(map(tuple, positions)))
+                if not positions or key in seen:
+                    continue
+                seen.add(key)
+                for alts in positions:
+                    for term in alts:  # ("Republic" of «Республика Армения» alone is not marked)
+                        if len(positions) == 1 or term not in generic_terms():
+                            hl.add(fieldname, term)
+                if len(positions) == 1:
+                    parts.append(_alternatives(fieldname, positions[0], OTHER_LANGUAGE_BOOST))
+                else:
+                    parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions],
+                                          boost=OTHER_LANGUAGE_BOOST))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -173,15 +269,33 @@ class QueryBuilder:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
+class AndNot(wq.AndNot):
+    """Whoosh's AndNot, whose first match is checked against the excluded side
+    too: whoosh3 3.54 lets it through when the excluded side starts earlier."""
+
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
+
+
+class _AndNotMatcher(matching.AndNotMatcher):
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            if self.b.id() < self.a.id():
+                self.b.skip_to(self.a.id())
+            if self.b.is_active() and self.a.id() == self.b.id():
+                self._find_next()
+
+
 def _without_span(node):
     return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
 
-def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
+def _alternatives(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
-        return wq.Term(fieldname, terms[0])
-    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms])
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms], boost=boost)
 
 
 def filter_query(node: Filter) -> wq.Query:

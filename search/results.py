@@ -40,9 +40,12 @@ class FacetValue:
     count: int
     selected: bool = False
     children: list[FacetValue] = field(default_factory=list)  # months of a year
+    names: dict = field(default_factory=dict)  # the value's names by language (an entity's)
 
     def as_dict(self) -> dict:
         out = {"value": self.value, "count": self.count, "selected": self.selected}
+        if self.names:
+            out["names"] = self.names
         if self.children:
             out["months"] = [c.as_dict() for c in self.children]
         return out
@@ -65,16 +68,19 @@ class Filters:
     number_min: int | None = None
     number_max: int | None = None
     cites: tuple[str, ...] = ()  # UN resolutions, as symbols: "S/RES/822 (1993)"
+    mentions: tuple[str, ...] = ()  # countries and organisations named, by id: "AZ", "org:NATO"
     declared: tuple[tuple[str, tuple], ...] = ()  # the corpus's declared facets: (name, values)
+    exact_names: bool = False  # names find only the language typed (not a filter: a search option)
 
     def __bool__(self) -> bool:
-        return any(getattr(self, f) not in ((), None) for f in self.__dataclass_fields__)
+        return any(getattr(self, f) not in ((), None) for f in self.__dataclass_fields__
+                   if f != "exact_names")
 
     def as_dict(self) -> dict:
         out = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
-            if value in ((), None):
+            if value in ((), None) or value is False:
                 continue
             if name == "declared":  # each declared facet by its own name
                 out.update((facet, list(values)) for facet, values in value)

@@ -20,7 +20,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -44,6 +44,8 @@ NUMBERS_COL = "numbers_col"  # packed int64 array
 MENTIONED_YEARS_COL = "mentioned_years_col"
 RESOLUTIONS = "resolutions"  # UN resolutions cited, one term each: "S/RES/822 (1993)"
 RESOLUTIONS_COL = "resolutions_col"  # the same, packed strings (pack_strings)
+MENTIONS = "mentions"  # countries and organisations named (search.gazetteer): "AZ", "org:NATO"
+MENTIONS_COL = "mentions_col"  # the same, packed strings (pack_strings)
 METADATA = "metadata"  # stored: the further metadata the corpus gives ({"issuer": "…"})
 # The facets the corpus declares (corpus/statements.toml): one indexed field each,
 # facet_NAME (keywords) or facetnum_NAME (integers), for the query syntax, and one
@@ -154,6 +156,8 @@ def build_schema() -> fields.Schema:
             MENTIONED_YEARS_COL: fields.COLUMN(columns.VarBytesColumn()),
             RESOLUTIONS: fields.ID(stored=True),
             RESOLUTIONS_COL: fields.COLUMN(columns.VarBytesColumn()),
+            MENTIONS: fields.ID(),
+            MENTIONS_COL: fields.COLUMN(columns.VarBytesColumn()),
             METADATA: fields.STORED(),
             DECLARED_COL: fields.COLUMN(columns.VarBytesColumn()),
         }
@@ -184,7 +188,7 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
 # Columns the indexer writes for every statement: a live segment without one
 # of them is damaged (Whoosh would read the missing column as all defaults).
 STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL,
-                     RESOLUTIONS_COL, DECLARED_COL)
+                     RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL)
 
 
 def read_column(reader, fieldname: str) -> list:

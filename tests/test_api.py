@@ -26,7 +26,7 @@ def test_search_shape(client):
         assert key in hit
     assert hit["url"].startswith("http://localhost/doc/")
     assert all({"lang", "html"} <= set(s) for s in hit["snippets"])
-    assert set(body["facets"]) == {"year", "number", "mentioned_year", "cites", "lang",
+    assert set(body["facets"]) == {"year", "number", "mentioned_year", "cites", "mentions", "lang",
                                    "collection", "country", "type", "issuer"}  # (corpus/statements.toml)
     assert all({"value", "count"} <= set(v) for v in body["facets"]["year"])
 

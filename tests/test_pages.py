@@ -125,7 +125,7 @@ def test_static_assets_are_served_by_the_app(client):
 
 
 ALL_FILTERS = ("year=2020&lang=ru&number=822&number_min=800&number_max=900&mentioned_year=1975"
-               "&cites=S/RES/822+(1993)&date_from=2020-01-01&date_to=2020-12-31")
+               "&cites=S/RES/822+(1993)&mentions=AZ&date_from=2020-01-01&date_to=2020-12-31")
 
 
 def test_the_sidebar_has_each_facet_and_each_range_form(client):

@@ -12,6 +12,8 @@ from whoosh import index as whoosh_index
 from search import schema as S
 from search.engine import SearchIndex, search
 from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS
+from search.fields import TOP_MENTIONS
+from search.gazetteer import mentions
 from search.results import Filters
 from tests.conftest import LONG_ID, LONG_NEEDLE
 
@@ -349,6 +351,8 @@ def brute_force(index_dir, matching_ids):
                 counts["lang"][lang] += 1
             for resolution in f.get(S.RESOLUTIONS) or []:
                 counts["cites"][resolution] += 1
+            for entity in mentions(f.get(S.TITLE, ""), *(f.get(S.BODY[lang], "") for lang in f[S.LANG].split())):
+                counts.setdefault("mentions", Counter())[entity] += 1
             for name in DECLARED_FACETS:  # the facets corpus/statements.toml declares
                 if name in (f.get(S.METADATA) or {}):
                     counts.setdefault(name, Counter())[f[S.METADATA][name]] += 1
@@ -362,7 +366,7 @@ def without(filters, facet):
     if facet in DECLARED_FACETS:
         return Filters(**{**filters.__dict__, "declared": tuple(p for p in filters.declared if p[0] != facet)})
     field = {"year": "years", "number": "numbers", "mentioned_year": "mentioned_years", "lang": "langs",
-             "cites": "cites"}[facet]
+             "cites": "cites", "mentions": "mentions"}[facet]
     return Filters(**{**filters.__dict__, field: ()})
 
 
@@ -380,16 +384,16 @@ def without(filters, facet):
 def test_facet_counts_equal_brute_force(search_index, index_dir, query, filters):
     result = search_index.search(query, filters=filters)
     assert result.total > 0
-    assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "lang", *DECLARED_FACETS}
-    assert all(v for facet, v in result.facets.items() if facet not in ("cites", *DECLARED_FACETS))  # not every search cites
+    assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "mentions", "lang", *DECLARED_FACETS}
+    assert all(v for facet, v in result.facets.items() if facet not in ("cites", "mentions", *DECLARED_FACETS))  # not every search cites
     for facet, values in result.facets.items():
         expected = brute_force(index_dir, all_ids(search_index, query, without(filters, facet)))
         got = {v.value: v.count for v in values}
         expected = expected.get(facet, Counter())
-        if facet in ("number", "mentioned_year", "cites", "country"):  # the top values, then any selected
+        if facet in ("number", "mentioned_year", "cites", "country", "mentions"):  # the top values, then any selected
             assert all(got[k] == expected[k] for k in got)
             limit = {"number": TOP_NUMBERS, "mentioned_year": TOP_MENTIONED_YEARS, "cites": TOP_RESOLUTIONS,
-                     "country": 30}[facet]
+                     "country": 30, "mentions": TOP_MENTIONS}[facet]
             shown = [v.count for v in values[:limit]]
             assert shown == sorted(expected.values(), reverse=True)[: len(shown)]
         else:
@@ -444,8 +448,11 @@ def test_no_suggestion_when_the_query_finds_plenty(search_index):
 @pytest.mark.parametrize("word, commoner", [("австрии", "аварии"), ("автодром", "автором"),
                                             ("автоматические", "автоматически")])
 def test_a_rare_dictionary_word_is_not_a_typo(search_index, word, commoner):
-    # A neighbour one edit away finds more, yet the word is Russian as written.
-    assert search_index.search(commoner).total > search_index.search(word).total > 0
+    # A neighbour one edit away finds more, yet the word is Russian as written
+    # (counted in Russian only: «австрии» also finds the English statements on Austria).
+    exact = Filters(exact_names=True)
+    assert search_index.search(commoner, exact).total > search_index.search(word, exact).total > 0
+    assert search_index.search(word, exact).suggestion is None
     assert search_index.search(word).suggestion is None
 
 
@@ -543,7 +550,7 @@ def test_cli_facets_go_to_stderr_with_json(index_dir):
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 1
     summary = json.loads(result.stderr)
-    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "cites", "lang",
+    assert summary["total"] > 1 and set(summary["facets"]) == {"year", "number", "mentioned_year", "cites", "mentions", "lang",
                                                                   *DECLARED_FACETS}
 
 

@@ -1,0 +1,152 @@
+"""Names across languages on the shipped corpus: a country or organisation
+typed in one language finds and marks its names in the other; the switch
+turns that off; statements with the name as typed keep their scores and order."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from search.__main__ import main as search_cli
+from search.results import Filters
+
+SEED = "seed/000_2961365e15364d64.txt"
+RUSSIAN_ONLY = "meduza/"  # the shipped Russian-only statements
+
+
+def marked(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def seed_snippets(index, query, **options):
+    result = index.search(query, per_page=50, **options)
+    (hit,) = [h for h in result.hits if h.id == SEED]
+    return {lang: [w for s in hit.snippets if s.lang == lang for w in marked(s.html)]
+            for lang in ("en", "ru")}
+
+
+def test_azerbaijan_finds_the_seeds_russian_half(search_index):
+    marks = seed_snippets(search_index, "Azerbaijan")["ru"]
+    assert {"Азербайджана", "Азербайджанской"} & set(marks), marks
+
+
+def test_armenia_in_russian_finds_the_seeds_english_half(search_index):
+    marks = seed_snippets(search_index, "Армения")["en"]
+    assert "Armenia" in marks, marks
+
+
+def test_the_whole_statement_is_marked_in_both_languages(search_index):
+    doc = search_index.document(SEED, query="Azerbaijan")
+    by_lang = {s.lang: " ".join(s.paragraphs_html) for s in doc.sections}
+    assert "<mark>Azerbaijan</mark>" in by_lang["en"]
+    assert "<mark>Азербайджана</mark>" in by_lang["ru"]
+
+
+@pytest.mark.parametrize("query, russian", [
+    ("Germany lang:ru", "Германи"),
+    ('"United States" lang:ru', "США"),
+    ("USA lang:ru", "США"),
+    ("United States lang:ru", "США"),  # a name typed without quotes
+])
+def test_an_english_name_finds_russian_statements(search_index, query, russian):
+    result = search_index.search(query, per_page=20)
+    assert result.total > 0
+    assert all("ru" in h.languages for h in result.hits)
+    assert any(h.id.startswith(RUSSIAN_ONLY) for h in result.hits)
+    shown = [w for h in result.hits for s in h.snippets for w in marked(s.html)]
+    assert any(w.startswith(russian) for w in shown), shown[:20]
+
+
+def test_a_russian_name_finds_english_statements(search_index):
+    english_only = [h for h in search_index.search("НАТО", per_page=50).hits if h.languages == ["en"]]
+    assert english_only
+    for hit in english_only[:5]:
+        marks = {w for s in hit.snippets for w in marked(s.html)}
+        assert marks and all(w.startswith(("NATO", "Atlantic", "Alliance", "alliance")) for w in marks), \
+            (hit.id, marks)
+
+
+def test_the_switch_turns_it_off(search_index):
+    exact = Filters(exact_names=True)
+    assert search_index.search("Germany lang:ru", filters=exact).total == 0
+    assert search_index.search("Germany lang:ru").total > 0
+    marks = seed_snippets(search_index, "Azerbaijan", filters=exact)
+    assert marks["ru"] == [] and "Azerbaijan" in marks["en"]
+
+
+def test_the_switch_in_the_url_and_the_cli(client, index_dir):
+    across = client.get("/api/search?q=НАТО").get_json()
+    exact = client.get("/api/search?q=НАТО&names=exact").get_json()
+    assert exact["total"] < across["total"]
+    assert "names=exact" in exact["links"]["html"] and "names=exact" in exact["links"]["next" if
+                                                                               "next" in exact["links"] else "csv"]
+    page = client.get("/?q=НАТО&names=exact").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" name="names" value="exact" checked>', page)
+    assert 'name="names" value="exact" checked' not in client.get("/?q=НАТО").get_data(as_text=True)
+    refused = client.get("/api/search?q=NATO&names=translated")
+    assert refused.status_code == 400 and refused.get_json()["error"]["message"].startswith("names:")
+
+    def total(*args):
+        result = CliRunner().invoke(search_cli, ["НАТО", "--index", str(index_dir), *args])
+        assert result.exit_code == 0, result.output
+        return int(result.output.split()[0])
+
+    assert total("--no-translate-names") == exact["total"] < total() == across["total"]
+
+
+@pytest.mark.parametrize("query", ["Germany", "Azerbaijan", "Армения", "НАТО", "Russia", '"United States"',
+                                   "United States"])
+def test_typed_language_statements_keep_their_scores_and_order(search_index, query):
+    exact = list(search_index.hits(query, Filters(exact_names=True)))
+    across = list(search_index.hits(query))
+    typed = {h.id: h.score for h in exact}
+    assert len(across) > len(exact) > 0
+    assert [h.id for h in across if h.id in typed] == [h.id for h in exact]
+    assert all(h.score == typed[h.id] for h in across if h.id in typed)
+
+
+def test_a_name_typed_as_a_common_word_is_left_alone(search_index):
+    """"us" is not the US, and "turkey" is not Türkiye: nothing is added."""
+    for query in ("us", "turkey"):
+        assert search_index.search(query).total == search_index.search(
+            query, filters=Filters(exact_names=True)).total
+
+
+def test_a_statement_with_the_excluded_word_is_left_out_whatever_its_place(search_index):
+    """NOT holds for the first statement the other words find too (Whoosh's own AndNot
+    lets that one through when the excluded word's statements start earlier)."""
+    exact = Filters(exact_names=True)
+    with_ru = {h.id for h in search_index.hits("Армения", exact)}
+    found = {h.id for h in search_index.hits("Armenia -Армения", exact)}
+    assert found and SEED in {h.id for h in search_index.hits("Armenia", exact)}
+    assert not found & with_ru
+
+
+def test_words_of_a_longer_name_are_not_names_alone(search_index):
+    """Papua New Guinea typed without quotes is the country, not Guinea («Гвинея»)."""
+    from search.query_build import QueryBuilder
+    from search.query_parser import parse
+
+    query = str(QueryBuilder().build(parse("Papua New Guinea"))[0])
+    assert "body_ru:папуа NEAR body_ru:новый NEAR body_ru:гвинея" in query  # the Russian name, whole
+    assert "body_ru:гвинея^" not in query  # not Guinea's own
+
+
+@pytest.mark.browser
+def test_the_switch_and_the_facet_in_a_browser(server, page):
+    page.goto(server + "/?q=НАТО")
+    assert "NATO" in page.locator(".snippet mark").all_inner_texts()
+    across = page.locator("h1.summary").inner_text()
+    page.get_by_label("Names only in the language typed").check()
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**names=exact*")
+    assert page.locator("h1.summary").inner_text() != across
+    assert page.get_by_label("Names only in the language typed").is_checked()
+    assert "NATO" not in page.locator(".snippet mark").all_inner_texts()
+
+    page.goto(server + "/?q=Azerbaijan")
+    section = page.locator("#facet-mentions").locator("xpath=..")
+    section.locator("a.facet-value", has_text="Armenia").first.click()
+    page.wait_for_url("**mentions=AM*")
+    assert page.locator(".chips .chip", has_text="Mentions AM").count() == 1
+    assert page.problems == []
