@@ -54,7 +54,7 @@ def search():
 def search_csv():
     """Every matching statement (not one page), streamed as CSV."""
     req = parse_search(request.args)
-    hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw)
+    hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw, autocorrect=req.autocorrect)
     with search_turn():  # the search itself; the rows are read as they are sent
         first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
 
