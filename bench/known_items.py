@@ -12,6 +12,7 @@ Example:
 
     python -m bench.known_items make --index index
     python -m bench.known_items measure --index index
+    python -m bench.known_items measure --index index --weights 0,1,2 --b 0.5,0.75
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ import click
 from bench import BENCH_DIR
 from search.analysis import (WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script,
                              word_terms)
+from search import proximity
 from search.engine import SearchIndex
+from search.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
 PER_LANG = 80
@@ -38,6 +41,10 @@ RARE = (2, 25)  # a distinctive word: in this many statements, bounds included
 MIN_FOUND = 2  # a query must find its statement and at least one other
 SEED = "statements-known-items"
 ITEMS_PER_STATEMENT = 3  # per language
+# Queries of common words, whose long posting lists are the proximity's dearest case.
+COMMON = [{"query": q} for q in ("united nations", "security council", "climate change",
+                                 "international community peace", "sustainable development goals",
+                                 "российской федерации", "уголовное дело", "министерство иностранных дел")]
 ENGLISH_ENDINGS = ("", "s", "es", "ies", "e", "ed", "d", "ing", "ion", "ions", "ly", "al", "y")
 
 
@@ -125,15 +132,24 @@ def mrr(index: SearchIndex, items: list[dict], lang: str | None = None) -> float
     return statistics.mean(1 / r if r else 0.0 for r in ranks)
 
 
-def search_ms(index: SearchIndex, items: list[dict], rounds: int = 3) -> float:
-    """Median milliseconds of a first page with snippets and facets, over the items' queries."""
-    times = []
-    for _ in range(rounds):
-        for item in items:
-            started = time.perf_counter()
-            index.search(item["query"], autocorrect=False)
-            times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+def search_ms(index: SearchIndex, items: list[dict], weights: tuple[float, ...],
+              rounds: int = 5) -> list[float]:
+    """Median milliseconds of a first page with snippets and facets, over the
+    items' queries, for each proximity weight: interleaved query by query, so
+    the machine's load falls on all alike."""
+    times = [[] for _ in weights]
+    shipped = proximity.WEIGHT
+    try:
+        for _ in range(rounds):
+            for item in items:
+                for n, weight in enumerate(weights):
+                    proximity.WEIGHT = weight
+                    started = time.perf_counter()
+                    index.search(item["query"], autocorrect=False)
+                    times[n].append((time.perf_counter() - started) * 1000)
+    finally:
+        proximity.WEIGHT = shipped
+    return [statistics.median(t) for t in times]
 
 
 @click.group(epilog=__doc__[__doc__.index("Example:"):])
@@ -155,14 +171,32 @@ def make_command(index_dir, per_lang):
 
 @main.command("measure")
 @click.option("--index", "index_dir", required=True, type=click.Path(exists=True, file_okay=False))
-def measure_command(index_dir):
-    """MRR per language and the median search time of the queries."""
+@click.option("--weights", default=f"0,{proximity.WEIGHT}", show_default=True,
+              help="Proximity weights to compare (0: BM25F alone).")
+@click.option("--b", "bs", default="0.75", show_default=True,
+              help="BM25F length normalisations (B) to compare.")
+def measure_command(index_dir, weights, bs):
+    """MRR per language and the median search time, side by side for each
+    proximity weight and BM25F B."""
     items = load()
+    counts = {lang: sum(i["lang"] == lang for i in items) for lang in ("en", "ru")}
+    click.echo(f"{len(items)} queries: {counts['en']} English, {counts['ru']} Russian")
+    shipped = proximity.WEIGHT
+    try:
+        for b in (float(x) for x in bs.split(",")):
+            for weight in (float(x) for x in weights.split(",")):
+                proximity.WEIGHT = weight
+                with SearchIndex(index_dir) as index:
+                    index._snapshots._weighting = CachedBM25F(index._norms, B=b)
+                    en, ru = mrr(index, items, "en"), mrr(index, items, "ru")
+                click.echo(f"B {b:.2f}  proximity {weight:4.1f}:  MRR en {en:.3f}  ru {ru:.3f}")
+    finally:
+        proximity.WEIGHT = shipped
     with SearchIndex(index_dir) as index:
-        for lang in ("en", "ru"):
-            click.echo(f"MRR {lang}: {mrr(index, items, lang):.3f} "
-                       f"({sum(i['lang'] == lang for i in items)} queries)")
-        click.echo(f"search time: {search_ms(index, items):.2f} ms median")
+        for label, queries in (("known items", items), ("common words", COMMON)):
+            before, after = search_ms(index, queries, (0.0, shipped))
+            click.echo(f"search time of {label}, proximity off / on (weight {shipped}), interleaved: "
+                       f"{before:.2f} / {after:.2f} ms median ({after / before:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from search import declared
+from search import declared, proximity
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
@@ -96,6 +96,8 @@ class SearchIndex:
 
             first = (page - 1) * per_page
             order, order_scores = found.ordered(snap.table.datekey, sort)
+            if sort == "relevance":
+                order, order_scores = proximity.reranked(snap, used, order, order_scores)
             shown = [
                 (None if order_scores is None else order_scores[i], int(order[i]))
                 for i in range(first, min(first + per_page, len(order)))
@@ -145,8 +147,9 @@ class SearchIndex:
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
-            _, found, _ = find_corrected(snap, parsed, filters, sort == "relevance", autocorrect and not raw)
-            return found.ordered(snap.table.datekey, sort)
+            used, found, _ = find_corrected(snap, parsed, filters, sort == "relevance", autocorrect and not raw)
+            order, scores = found.ordered(snap.table.datekey, sort)
+            return proximity.reranked(snap, used, order, scores) if sort == "relevance" else (order, scores)
 
         (order, scores), snap = self._snapshots.retrying(work, detach=True)
         try:
