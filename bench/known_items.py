@@ -42,9 +42,10 @@ MIN_FOUND = 2  # a query must find its statement and at least one other
 SEED = "statements-known-items"
 ITEMS_PER_STATEMENT = 3  # per language
 # Queries of common words, whose long posting lists are the proximity's dearest case.
-COMMON = [{"query": q} for q in ("united nations", "security council", "climate change",
-                                 "international community peace", "sustainable development goals",
-                                 "российской федерации", "уголовное дело", "министерство иностранных дел")]
+COMMON = [{"query": q} for q in (
+    "united nations", "security council", "climate change", "international community peace",
+    "sustainable development goals", "российской федерации", "уголовное дело",
+    "министерство иностранных дел")]
 ENGLISH_ENDINGS = ("", "s", "es", "ies", "e", "ed", "d", "ing", "ion", "ions", "ly", "al", "y")
 
 

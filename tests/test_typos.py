@@ -23,7 +23,7 @@ TYPOS = [
     # two letters swapped
     ("resolutoin", "resolution"),
     ("rseolution", "resolution"),
-    ("выбрoы".replace("o", "о"), "выборы"),
+    ("выброы", "выборы"),
     # other slips, Russian and English
     ("выбары", "выборы"),
     ("Azerbajan", "Azerbaijan"),
