@@ -146,3 +146,13 @@ def test_longer_words_may_take_more_edits(word, edits):
 ])
 def test_likelier_slips_cost_less(typed, likelier, less_likely):
     assert slip_cost(typed, likelier) < slip_cost(typed, less_likely)
+
+
+def test_the_export_and_the_feed_follow_the_switch(client):
+    rows = client.get("/api/search.csv?q=выбары").get_data(as_text=True).strip().splitlines()
+    exact = client.get("/api/search.csv?q=выбары&autocorrect=0").get_data(as_text=True).strip().splitlines()
+    assert len(rows) > 1 and len(exact) == 1  # the header alone
+    feed = client.get("/api/search.atom?q=выбары").get_data(as_text=True)
+    assert feed.count("<entry>") > 0
+    assert client.get("/api/search.atom?q=выбары&autocorrect=0").get_data(as_text=True).count("<entry>") == 0
+    assert "autocorrect" in client.get("/api").get_json()["parameters"]

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, request, stream_with_cont
 from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
-from webui.params import parse_search
+from webui.params import AUTOCORRECT, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
 
@@ -28,7 +28,7 @@ def endpoints():
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
         "search_atom": url_for("api.search_atom", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
+        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", AUTOCORRECT],
         "filters": fields.describe(),
     })
 
@@ -80,7 +80,8 @@ def search_atom():
     index = get_index()
     with search_turn():
         result = index.search(req.q, filters=req.filters, sort=feeds.FEED_SORT,
-                              per_page=feeds.FEED_SIZE, facets=False, raw=req.raw)
+                              per_page=feeds.FEED_SIZE, facets=False, raw=req.raw,
+                              autocorrect=req.autocorrect)
         committed = commit_time(index.index_dir)
     response = Response(feeds.build(req, result, committed),
                         content_type=f"{feeds.ATOM_TYPE}; charset=utf-8")
