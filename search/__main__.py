@@ -32,7 +32,9 @@ def _terminal_marks(html: str, color: bool) -> str:
     python -m search "выборы" --year 2020 --lang ru
     python -m search '"occupied territories" number:822' --json
     python -m search 'резолюция OR resolution' --parsed --limit 3
-    python -m search "Germany" --lang ru --mentions DE --no-translate-names"""
+    python -m search "Germany" --lang ru --mentions DE --no-translate-names
+    python -m search выбары            (searches «выборы», and says so)
+    python -m search выбары --as-typed"""
 )
 @click.argument("query", default="")
 @option(config.INDEX)
@@ -44,21 +46,27 @@ def _terminal_marks(html: str, color: bool) -> str:
 @click.option("--raw", is_flag=True, help="Read QUERY in Whoosh's own query syntax.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON lines).")
 @click.option("--parsed", is_flag=True, help="Print the query as it was understood.")
+@click.option("--as-typed", is_flag=True,
+              help="Search QUERY exactly as typed, without correcting misspelt words.")
 @click.option("--facets", "show_facets", is_flag=True, help="Print facet counts too.")
 @reports_errors
 @filter_options
-def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, show_facets):
+def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_typed, show_facets):
     """Search the statements for QUERY (see the README for the query language)."""
     with SearchIndex(index_dir) as index:
         result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
-                              facets=show_facets, raw=raw)
+                              facets=show_facets, raw=raw, autocorrect=not as_typed)
+    if result.corrected:  # on stderr beside JSON lines, so the lines stay parseable
+        click.echo(f"Showing results for «{result.corrected.query}». Search instead for "
+                   f"«{result.corrected.original}» with --as-typed.", err=as_json)
 
     if as_json:
         for hit in result.hits:
             click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
         if parsed or show_facets:
             summary = {"parsed": result.parsed, "total": result.total,
-                       "suggestion": result.suggestion, "notices": result.notices}
+                       "suggestion": result.suggestion, "notices": result.notices,
+                       "corrected": result.corrected.as_dict() if result.corrected else None}
             if show_facets:
                 summary["facets"] = {k: [v.as_dict() for v in vs] for k, vs in result.facets.items()}
             click.echo(json.dumps(summary, ensure_ascii=False), err=True)
@@ -69,8 +77,9 @@ def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, sho
         click.echo(f"parsed: {result.parsed}")
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
+    offered = result.suggestion if result.suggestion and not result.corrected else None
     click.echo(f"{result.total} statements ({result.took_ms:.0f} ms)"
-               + (f"; did you mean: {result.suggestion}" if result.suggestion else ""))
+               + (f"; did you mean: {offered}" if offered else ""))
     for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
         meta = ", ".join(x for x in (hit.date, hit.number and f"No {hit.number}",
                                      "/".join(hit.languages)) if x)

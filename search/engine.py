@@ -14,18 +14,18 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from search import declared
+from search import declared, proximity
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
-from search.matching import find, resolved_sort
+from search.matching import resolved_sort
 from search.query_build import QueryBuilder
 from search.query_parser import parse
 from search.results import Document, Filters, Hit, SearchResult, Section
 from search.scoring import CachedBM25F, LengthNorms
 from search.snapshots import Snapshot, Snapshots
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
-from search.suggest import SUGGEST_BELOW, suggestion
+from search.suggest import SUGGEST_BELOW, find_corrected, suggestion
 
 MAX_PER_PAGE = 100
 # Related statements are found from the telling terms of a statement's opening
@@ -72,8 +72,12 @@ class SearchIndex:
         facets: bool = True,
         with_snippets: bool = True,
         raw: bool = False,
+        autocorrect: bool = True,
     ) -> SearchResult:
-        """Runs a query. Raises QueryError only in raw mode, ValueError on bad paging."""
+        """Runs a query. Raises QueryError only in raw mode, ValueError on bad paging.
+
+        With `autocorrect`, a query that finds almost nothing because of a
+        misspelt word is searched as corrected (the result's `corrected`)."""
         declared.ensure(self.declared)  # facets and filters of this index's declarations
         started = time.perf_counter()
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
@@ -83,14 +87,17 @@ class SearchIndex:
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
-            found = find(snap, parsed, filters, scored=sort == "relevance")
+            used, found, corrected = find_corrected(snap, parsed, filters, sort == "relevance",
+                                                    autocorrect and not raw)
             total = found.total
-            notices = list(parsed.notices)
+            notices = list(used.notices)
             if found.wquery is wq.NullQuery and query.strip():
                 notices.append("Nothing to search for: common words and punctuation are not indexed.")
 
             first = (page - 1) * per_page
             order, order_scores = found.ordered(snap.table.datekey, sort)
+            if sort == "relevance":
+                order, order_scores = proximity.reranked(snap, used, order, order_scores)
             shown = [
                 (None if order_scores is None else order_scores[i], int(order[i]))
                 for i in range(first, min(first + per_page, len(order)))
@@ -101,11 +108,13 @@ class SearchIndex:
             # Judged before the filters (total ≤ what the words find): when the
             # words find statements and only the filters remove them, spelling
             # is not the problem.
-            if not raw and not parsed.is_empty and int(found.base.sum()) < SUGGEST_BELOW:
+            if corrected:
+                offered = corrected.query
+            elif not raw and not parsed.is_empty and int(found.base.sum()) < SUGGEST_BELOW:
                 offered = suggestion(snap, parsed, filters, total)
             return SearchResult(
                 query=query,
-                parsed=str(parsed),
+                parsed=str(used),
                 total=total,
                 page=page,
                 per_page=per_page,
@@ -116,14 +125,16 @@ class SearchIndex:
                 filters=filters,
                 suggestion=offered,
                 notices=notices,
+                corrected=corrected,
             )
 
         return self._snapshots.retrying(work)
 
-    def count(self, query: str, filters: Filters | None = None) -> int:
-        """How many statements a query finds (no ranking, no snippets)."""
+    def count(self, query: str, filters: Filters | None = None, autocorrect: bool = True) -> int:
+        """How many statements a query finds (no ranking, no snippets), as `search` counts them."""
         parsed = _parse(query, filters)
-        return self._snapshots.retrying(lambda snap: find(snap, parsed, filters, scored=False).total)
+        return self._snapshots.retrying(
+            lambda snap: find_corrected(snap, parsed, filters, False, autocorrect)[1].total)
 
     def trend(self, queries, filters: Filters | None = None, split: str | None = None,
               period: str = "auto", raw: bool = False):
@@ -135,7 +146,7 @@ class SearchIndex:
         return trend(self._snapshots, list(queries), filters, split, period, raw)
 
     def hits(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
-             raw: bool = False) -> Iterator[Hit]:
+             raw: bool = False, autocorrect: bool = True) -> Iterator[Hit]:
         """Every matching statement as a Hit without snippets, in order.
 
         For exports: a generator reading stored fields one statement at a time,
@@ -145,7 +156,9 @@ class SearchIndex:
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
-            return find(snap, parsed, filters, scored=sort == "relevance").ordered(snap.table.datekey, sort)
+            used, found, _ = find_corrected(snap, parsed, filters, sort == "relevance", autocorrect and not raw)
+            order, scores = found.ordered(snap.table.datekey, sort)
+            return proximity.reranked(snap, used, order, scores) if sort == "relevance" else (order, scores)
 
         (order, scores), snap = self._snapshots.retrying(work, detach=True)
         try:

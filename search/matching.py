@@ -7,7 +7,7 @@ mask the filters over the facet table, run the query once, combine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh import query as wq
@@ -62,6 +62,8 @@ def resolved_sort(parsed: ParsedQuery, sort: str) -> str:
 def find(snap: Snapshot, parsed: ParsedQuery, filters: Filters | None, scored: bool) -> Match:
     """The statements `parsed` and `filters` find in `snap`, in one pass over the
     index; with `scored`, the words' matches with their relevance scores."""
+    if parsed.names and filters is not None and filters.exact_names:
+        parsed = replace(parsed, names=False)  # (every view of a search honours names=exact)
     wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
     table = snap.table
     masks = table.filter_masks(filters or Filters())

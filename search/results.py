@@ -93,6 +93,17 @@ SORTS = ("relevance", "-date", "date")  # relevance, newest first, oldest first
 
 
 @dataclass
+class Corrected:
+    """A query searched as respelt, because as typed it found almost nothing."""
+
+    query: str  # what was searched: the query with its misspelt words corrected
+    original: str  # what was typed
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class SearchResult:
     query: str
     parsed: str  # the query as understood, for "show parsed query"
@@ -104,8 +115,9 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     filters: Filters
-    suggestion: str | None = None
+    suggestion: str | None = None  # a respelling that finds more (the one searched, when `corrected`)
     notices: list[str] = field(default_factory=list)
+    corrected: Corrected | None = None  # set when the hits are those of a respelt query
 
     @property
     def pages(self) -> int:
@@ -126,6 +138,7 @@ class SearchResult:
             "filters": self.filters.as_dict(),
             "suggestion": self.suggestion,
             "notices": self.notices,
+            "corrected": self.corrected.as_dict() if self.corrected else None,
         }
 
 

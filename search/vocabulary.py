@@ -1,4 +1,4 @@
-"""The corpus's own word forms: prefix and fuzzy expansion, spelling suggestions.
+"""The corpus's own word forms: prefix and fuzzy expansion, spelling corrections.
 
 Words come from the vocabulary index the indexer keeps beside the statements
 (see `schema.VOCABULARY_INDEX`), read once per commit into a sorted list;
@@ -14,6 +14,7 @@ from whoosh.spelling import ListCorrector
 
 from search import schema as S
 from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
+from search.correction import candidates, max_edits, slip_cost
 
 # Candidates looked at, at most, when ranking a prefix's or a fuzzy word's words by frequency.
 MAX_CANDIDATES = 5000
@@ -83,27 +84,32 @@ class WordList:
         own = self.frequency(word)
         if own >= WELL_KNOWN:
             return None
-        maxdist = 1 if len(word) <= 5 else 2
-        best, best_key = None, None
-        for candidate in self._neighbours(word, maxdist):
-            freq = self.frequency(candidate)
-            if freq <= own:
-                continue
-            key = (_distance(word, candidate), -freq, candidate)
-            if best_key is None or key < best_key:
-                best, best_key = candidate, key
-        return best
+        return self.best_spelling(word, lambda freq: freq > own)
 
+    def autocorrection(self, word: str) -> str | None:
+        """The spelling meant by a word no statement uses, or None: a word of
+        the vocabulary or a Russian dictionary word is left as typed."""
+        if word in self or is_dictionary_word(word) or self.frequency(word) > 0:
+            return None
+        return self.best_spelling(word, lambda freq: freq > 0)
 
-def _distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count as one edit)."""
-    prev2 = None
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    def best_spelling(self, word: str, enough) -> str | None:
+        """The best of the words within `max_edits(word)` edits whose frequency
+        is `enough`: nearest, then a known word, then the likeliest slip, then
+        the most used (see search.correction)."""
+        for edits in range(1, max_edits(word) + 1):
+            ranked = []
+            for candidate, dist in candidates(word, self, edits):
+                freq = self.frequency(candidate)
+                if enough(freq):
+                    slip = slip_cost(word, candidate) if dist == 1 else dist
+                    ranked.append((not self._known(candidate, freq), slip, -freq, candidate))
+            if ranked:
+                return min(ranked)[-1]
+        return None
+
+    @staticmethod
+    def _known(word: str, freq: int) -> bool:
+        """A Russian dictionary word, or an English word many statements use."""
+        kind = script(word)
+        return is_dictionary_word(word) if kind == "ru" else kind == "en" and freq >= WELL_KNOWN

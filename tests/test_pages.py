@@ -70,7 +70,7 @@ def test_empty_state_helps(client):
 
 
 def test_did_you_mean_link(client):
-    html = page(client, "/?q=resolutoin")
+    html = page(client, "/?q=resolutoin&autocorrect=0")  # as typed; else it is corrected at once
     assert re.search(r'Did you mean <a href="/\?q=resolution">resolution</a>', html)
 
 

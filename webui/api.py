@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, request, stream_with_cont
 from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
-from webui.params import parse_search
+from webui.params import AUTOCORRECT, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
 
@@ -36,7 +36,7 @@ def endpoints():
         "concordance_csv": url_for("research.concordance_csv", q="elections", _external=True),
         "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw"],
+        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", AUTOCORRECT],
         # The research views take the search's parameters and these of their own.
         "concordance_parameters": list(research.CONCORDANCE_PARAMS),
         "keyterms_parameters": list(research.KEYTERMS_PARAMS),
@@ -65,7 +65,7 @@ def search():
 def search_csv():
     """Every matching statement (not one page), streamed as CSV."""
     req = parse_search(request.args)
-    hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw)
+    hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw, autocorrect=req.autocorrect)
     with search_turn():  # the search itself; the rows are read as they are sent
         first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
 
@@ -91,7 +91,8 @@ def search_atom():
     index = get_index()
     with search_turn():
         result = index.search(req.q, filters=req.filters, sort=feeds.FEED_SORT,
-                              per_page=feeds.FEED_SIZE, facets=False, raw=req.raw)
+                              per_page=feeds.FEED_SIZE, facets=False, raw=req.raw,
+                              autocorrect=req.autocorrect)
         committed = commit_time(index.index_dir)
     response = Response(feeds.build(req, result, committed),
                         content_type=f"{feeds.ATOM_TYPE}; charset=utf-8")

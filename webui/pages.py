@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from search.fields import BY_PARAM, DATE_FIELD, DECLARED, LANGUAGE, PARAMS, every, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
-from webui.params import SearchRequest, parse_search
+from webui.params import AUTOCORRECT, SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
 from webui.trend import trend_args
 
@@ -29,7 +29,7 @@ def search():
     result = run_search(req)
     return render_template(
         "search.html", req=req, result=result, links=_Links(req),
-        facet_groups=groups(), value_label=value_label,
+        facet_groups=groups(), value_label=value_label, autocorrect_param=AUTOCORRECT,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),
         trend_url=url_for("trend.page", **trend_args(req)),
@@ -79,6 +79,14 @@ class _Links:
     def clear(self, *params) -> str:
         """The search without these filter parameters (without any, when none are named)."""
         return self.url(page=None, **{p: None for p in params or PARAMS})
+
+    def respelt(self, q: str) -> str:
+        """The search for another spelling of the query, corrected as usual."""
+        return self.url(q=q, page=None, **{AUTOCORRECT: None})
+
+    def as_typed(self, original: str) -> str:
+        """The search for the query exactly as typed, without correcting it."""
+        return self.url(q=original, page=None, **{AUTOCORRECT: "0"})
 
     def page(self, n: int) -> str:
         return self.url(page=n if n > 1 else None)

@@ -16,10 +16,14 @@ from search.fields import ParameterError, filter_args, filters_from
 from search.results import SORTS, Filters
 from webui.index_holder import get_index
 
-__all__ = ["ParameterError", "SearchRequest", "parse_search"]
+__all__ = ["AUTOCORRECT", "ParameterError", "SearchRequest", "parse_search"]
 
 MAX_QUERY_CHARS = 2000
 DEFAULT_PER_PAGE = 20
+# `autocorrect=0` searches the query exactly as typed (the "Search instead for" link).
+AUTOCORRECT = "autocorrect"
+_OFF = ("0", "false", "no", "off")
+_ON = ("", "1", "true", "yes", "on")
 
 
 @dataclass
@@ -30,6 +34,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     raw: bool = False
+    autocorrect: bool = True
 
     def args(self, **changes) -> dict:
         """The request as URL parameters (for links), with some changed."""
@@ -39,6 +44,7 @@ class SearchRequest:
             "page": self.page if self.page != 1 else None,
             "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None,
             "raw": "1" if self.raw else None,
+            AUTOCORRECT: None if self.autocorrect else "0",
             **filter_args(self.filters),
         }
         args.update(changes)
@@ -77,4 +83,8 @@ def parse_search(args) -> SearchRequest:
     _declared_facets()
     filters = filters_from(args.getlist)
     raw = args.get("raw", "") in ("1", "true", "yes", "on")
-    return SearchRequest(q, filters, sort, page, per_page, raw)
+    autocorrect = args.get(AUTOCORRECT, "").strip().lower()
+    if autocorrect not in _OFF + _ON:
+        raise ParameterError(AUTOCORRECT, f"{autocorrect!r} is neither 1 (correct misspelt words) "
+                                          "nor 0 (search exactly as typed)")
+    return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect not in _OFF)
