@@ -212,6 +212,8 @@ FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
 # The switch for names across languages (search.gazetteer): on unless the URL
 # says names=exact (the CLI: --no-translate-names); Filters.exact_names holds it.
 NAMES_PARAM = "names"
+# autocorrect=0: search exactly as typed, without correcting misspelt words (search/suggest.py).
+AUTOCORRECT_PARAM = "autocorrect"
 NAMES_EXACT = "exact"
 NAMES_ACROSS = "across"
 NAMES_ATTR = "exact_names"
@@ -226,7 +228,7 @@ BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-synt
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
 # Names a declared facet cannot take: the fixed filters' and the search's own.
 RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
-                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM,
+                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 

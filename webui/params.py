@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from search.declared import ensure
 from search.engine import MAX_PER_PAGE
 from search.errors import IndexUnusable
-from search.fields import ParameterError, filter_args, filters_from
+from search.fields import AUTOCORRECT_PARAM, ParameterError, filter_args, filters_from
 from search.results import SORTS, Filters
 from webui.index_holder import get_index
 
@@ -21,7 +21,7 @@ __all__ = ["AUTOCORRECT", "ParameterError", "SearchRequest", "parse_search"]
 MAX_QUERY_CHARS = 2000
 DEFAULT_PER_PAGE = 20
 # `autocorrect=0` searches the query exactly as typed (the "Search instead for" link).
-AUTOCORRECT = "autocorrect"
+AUTOCORRECT = AUTOCORRECT_PARAM
 _OFF = ("0", "false", "no", "off")
 _ON = ("", "1", "true", "yes", "on")
 
