@@ -152,5 +152,5 @@ def test_the_switch_and_the_facet_in_a_browser(server, page):
     section = page.locator("#facet-mentions").locator("xpath=..")
     section.locator("a.facet-value", has_text="Armenia").first.click()
     page.wait_for_url("**mentions=AM*")
-    assert page.locator(".chips .chip", has_text="Mentions AM").count() == 1
+    assert page.locator(".chips .chip", has_text="Mentions Armenia").count() == 1
     assert page.problems == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search.fields import BY_PARAM, DATE_FIELD, DECLARED, LANGUAGE, PARAMS, every, groups
+from search import gazetteer
+from search.fields import BY_PARAM, DATE_FIELD, DECLARED, LANGUAGE, MENTIONS_FIELD, PARAMS, every, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
 from webui.params import AUTOCORRECT, SearchRequest, parse_search
@@ -116,5 +117,10 @@ class _Links:
 
 
 def value_label(f, value) -> str:
-    """A facet value as people read it (a language by its name)."""
-    return LANGUAGE_NAMES.get(value, value) if f.kind == LANGUAGE else str(value)
+    """A facet value as people read it (a language by its name, a country or
+    organisation mentioned by its English name)."""
+    if f.kind == LANGUAGE:
+        return LANGUAGE_NAMES.get(value, value)
+    if f is MENTIONS_FIELD:
+        return gazetteer.names(str(value)).get("en", str(value))
+    return str(value)
