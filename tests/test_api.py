@@ -153,10 +153,10 @@ def test_csv_streams_every_match(client):
 
 
 def test_csv_cells_cannot_be_formulas():
-    from webui.api import _cell
+    from webui.csvexport import cell
 
-    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert _cell("Statement on -5 degrees") == "Statement on -5 degrees"
+    assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert cell("Statement on -5 degrees") == "Statement on -5 degrees"
 
 
 def test_csv_bad_parameters_are_400_json(client):

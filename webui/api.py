@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
+from webui.csvexport import csv_response, cell
 from webui.params import AUTOCORRECT, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
@@ -17,7 +17,6 @@ from webui.searching import document_url, load_document, run_search
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url", "source_url")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.get("")
@@ -69,19 +68,8 @@ def search_csv():
     with search_turn():  # the search itself; the rows are read as they are sent
         first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
 
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for hit in ([first] if first else []):
-            yield from _row(writer, buffer, hit, req.q)
-        for hit in hits:
-            yield from _row(writer, buffer, hit, req.q)
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="statements.csv"'
-    return response
+    rows = itertools.chain([first] if first else [], hits)
+    return csv_response(CSV_COLUMNS, rows, lambda hit: _row(hit, req.q), "statements.csv")
 
 
 @bp.get("/search.atom")
@@ -105,19 +93,10 @@ def feed_links():
     return {"feed_url": feeds.feed_url}
 
 
-def _row(writer, buffer, hit, q):
-    writer.writerow([_cell(hit.id), _cell(hit.title), hit.date or "", _cell(hit.number or ""),
-                     " ".join(hit.languages), "" if hit.score is None else hit.score,
-                     document_url(hit.id, q, external=True), hit.source_url or ""])
-    if buffer.tell() > 64 * 1024:
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula, made plain (OWASP CSV injection)."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+def _row(hit, q) -> list:
+    return [cell(hit.id), cell(hit.title), hit.date or "", cell(hit.number or ""),
+            " ".join(hit.languages), "" if hit.score is None else hit.score,
+            document_url(hit.id, q, external=True), hit.source_url or ""]
 
 
 @bp.get("/documents/<path:doc_id>")

@@ -7,17 +7,16 @@ search.fields), so a link from the search page keeps the query and filters.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
 from search import concordance as C
 from search import keyterms as K
 from search.fields import ParameterError
 from search.langdata import LANGUAGE_NAMES
-from webui.api import FORMULA_STARTS
+from webui.csvexport import cell, csv_response
 from webui.index_holder import get_index, search_turn
 from webui.params import SearchRequest, parse_search
 from webui.searching import document_url
@@ -154,36 +153,16 @@ def concordance_csv():
     with search_turn():  # finding and sorting the lines; they are written as they are sent
         first = next(lines, None)
 
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for line in ([first] if first else []):
-            yield from _row(writer, buffer, line, req.q)
-        for line in lines:
-            yield from _row(writer, buffer, line, req.q)
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="concordance.csv"'
-    return response
+    rows = itertools.chain([first] if first else [], lines)
+    return csv_response(CSV_COLUMNS, rows, lambda line: _row(line, req.q), "concordance.csv")
 
 
-def _row(writer, buffer, line, q: str):
+def _row(line, q: str) -> list:
     aligned = line.aligned
-    writer.writerow([_cell(line.id), _cell(line.title), line.date or "", line.lang,
-                     _cell(line.left), _cell(line.match), _cell(line.right), line.start, line.end,
-                     aligned.lang if aligned else "", _cell(aligned.text) if aligned else "",
-                     line_url(line, q, external=True)])
-    if buffer.tell() > 64 * 1024:
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula, made plain (as the search export does)."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    return [cell(line.id), cell(line.title), line.date or "", line.lang,
+            cell(line.left), cell(line.match), cell(line.right), line.start, line.end,
+            aligned.lang if aligned else "", cell(aligned.text) if aligned else "",
+            line_url(line, q, external=True)]
 
 
 # --- key terms -----------------------------------------------------------------------------

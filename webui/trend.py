@@ -7,9 +7,7 @@ every filter of the registry) and the trend's own: `split`, `period`, `view`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -19,7 +17,7 @@ from search.langdata import LANGUAGE_NAMES
 from search.results import Filters
 from search.trend import AUTO, PERIODS, SPLITS, Trend, check
 from webui import chart
-from webui.api import FORMULA_STARTS
+from webui.csvexport import cell, csv_response
 from webui.index_holder import get_index, search_turn
 from webui.params import MAX_QUERY_CHARS, SearchRequest, parse_search
 
@@ -174,23 +172,16 @@ def api_csv():
     """One row per series and period (a long table, as R and pandas read it)."""
     req = parse_trend(request.args)
     trend = run_trend(req)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for series in trend.series:
-        for p, period in enumerate(trend.periods):
-            share = series.shares[p]
-            writer.writerow([_cell(series.label), _cell(series.query), _cell(series.split_value or ""),
-                             period.key, period.start.isoformat(), period.end.isoformat(),
-                             series.counts[p], series.totals[p], "" if share is None else share])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="trend.csv"'
-    return response
 
+    def row(point):
+        series, p, period = point
+        share = series.shares[p]
+        return [cell(series.label), cell(series.query), cell(series.split_value or ""),
+                period.key, period.start.isoformat(), period.end.isoformat(),
+                series.counts[p], series.totals[p], "" if share is None else share]
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula, made plain (as the search's CSV does)."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    points = [(s, p, period) for s in trend.series for p, period in enumerate(trend.periods)]
+    return csv_response(CSV_COLUMNS, points, row, "trend.csv")
 
 
 def _chips(req: TrendRequest) -> list[tuple[str, str]]:
