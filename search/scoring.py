@@ -18,6 +18,9 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 
+KEEP_FACTORS = 64  # length-factor arrays kept (segments x fields x recent commits)
+
+
 class LengthNorms:
     """Per segment and field: statement lengths (read once, as segments never
     change) and the BM25 length factors for the current average lengths."""
@@ -37,6 +40,10 @@ class LengthNorms:
             found = array("d", (K1 * ((1 - B) + B * lengths / avgfl)).tobytes())
             with self._lock:
                 self._factors[key] = found
+                # Factors of older average lengths (older commits) go but the
+                # newest few: a thread may still search an older snapshot.
+                for old in list(self._factors)[:-KEEP_FACTORS]:
+                    del self._factors[old]
         return found
 
     def _segment_lengths(self, reader, segment: str, fieldname: str) -> np.ndarray:
