@@ -181,3 +181,37 @@ def test_postings_are_read_once_per_segment(segmented_index):
     first = segmented_index._snapshots.retrying(search)
     assert segmented_index._snapshots.retrying(search) == first
     assert segmented_index._snapshots.retrying(lambda snap: snap.postings.bytes) > 0
+
+
+def test_postings_of_segments_no_snapshot_uses_are_dropped(tmp_path):
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 12), tmp_path / "index"
+    update_index(corpus, index_dir)
+
+    def search(snap):
+        parsed, wquery = _paths(snap, "statement development")
+        _run(snap, parsed, wquery, scored=True)
+        return {leaf.segment().segment_id() for leaf, _ in snap.searcher.reader().leaf_readers()}
+
+    with SearchIndex(index_dir) as index:
+        old = index._snapshots.retrying(search)
+        cache = index._snapshots.postings
+        assert {key[0] for key in cache._entries} == old
+        update_index(corpus, index_dir, rebuild=True)  # every segment new
+        new = index._snapshots.retrying(search)
+        assert new.isdisjoint(old)
+        assert {key[0] for key in cache._entries} == new
+
+
+def test_the_cache_stays_within_its_bytes(segmented_index):
+    from search.postings import PostingsCache
+
+    def fill(snap):
+        small = PostingsCache(0.001)  # about a kilobyte
+        ex = Executor(snap.searcher, snap.table.live, small)
+        for text in ("development", "security", "statement", "international", "выборы"):
+            ex.run(_paths(snap, text)[1])
+        return small
+
+    small = segmented_index._snapshots.retrying(fill)
+    assert small.reads > len(small) >= 1
+    assert small.bytes <= max(small.max_bytes, max(small._sizes.values()))
