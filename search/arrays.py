@@ -133,19 +133,24 @@ class Executor:
         return self._boosted(acc, boost)
 
     def _best(self, subs, boost: float) -> Hits:
-        """Any of a word's lemmas, scored as Whoosh's DisjunctionMaxMatcher
-        scores: the best of each lemma's score at its own next statement from
-        this one on (the lemma's own score when it is in this statement; for
-        a lemma that is not, the score of the next statement that has it)."""
-        if any(type(sub) is not wq.Term for sub in subs):
-            raise Unsupported("DisjunctionMax of other queries than terms")
+        """Any of the sub-queries (a word's lemmas), scored as Whoosh's
+        DisjunctionMaxMatcher scores: the best of each one's score at its own
+        next match from this statement on (its own score when it matches this
+        statement; for one that does not, that of the next statement it matches)."""
+        dense = {n: self._node(sub) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
         acc = self._none()
         for leaf, offset, count in self.leaves:
             parts = []
-            for sub in subs:
-                for idx, scores in self._term_parts(sub.fieldname, sub.text, sub.boost, leaf):
+            for n, sub in enumerate(subs):
+                if n in dense:  # another query: its matches in this segment
+                    idx = offset + np.flatnonzero(dense[n].mask[offset:offset + count])
+                    found = [(idx, dense[n].scores[idx])]
+                else:
+                    found = self._term_parts(sub.fieldname, sub.text, sub.boost, leaf)
+                for idx, scores in found:
                     keep = self.live[idx]  # Whoosh's matchers skip deleted statements
-                    parts.append((idx[keep], scores[keep]))
+                    if keep.any():
+                        parts.append((idx[keep], scores[keep]))
             if not parts:
                 continue
             union = np.unique(np.concatenate([idx for idx, _ in parts]))

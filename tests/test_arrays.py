@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from whoosh import query as wq
 
 from indexer.build import update_index
 from search.arrays import Executor, Unsupported
 from search.engine import SearchIndex
 from search.matching import Match, _run, find, run_whoosh
+from search.phrases import Adjacent
 from search.query_build import QueryBuilder
 from search.query_parser import parse
 from search.results import Filters
@@ -63,9 +65,10 @@ def _ordered(snap, mask, docs, scores):
     return match.ordered(snap.table.datekey, "relevance")
 
 
-def assert_same(snap, text: str) -> None:
+def assert_same(snap, text: str, wquery=None) -> None:
     """The array path finds what Whoosh finds, in its order, with its scores."""
-    parsed, wquery = _paths(snap, text)
+    parsed, built = _paths(snap, text)
+    wquery = built if wquery is None else wquery
     mask, docs, scores = _run(snap, parsed, wquery, scored=True)
     if docs is None:  # nothing to score: an empty query, or no words left
         return
@@ -108,6 +111,26 @@ def test_the_queries_compared_find_something_and_run_on_arrays(search_index):
         assert found >= len(QUERIES) - 4  # the comparison is not of empty results
 
     search_index._snapshots.retrying(check)
+
+
+BOOSTED = [  # alternatives with boosts, as a query may weigh a name's other languages
+    wq.Or([wq.Term("body_en", "elect", boost=2.0), wq.Term("body_ru", "выборы", boost=0.5)], boost=1.5),
+    wq.DisjunctionMax([wq.Or([wq.Term("body_en", "secur"), wq.Term("title", "secur", boost=3.0)]),
+                       wq.Term("body_ru", "безопасность", boost=0.7)]),
+    wq.And([wq.Term("body_en", "council", boost=1.3),
+            Adjacent([wq.Term("body_en", "secur"), wq.Term("body_en", "council")], boost=2.5)]),
+    wq.Or([wq.Term("body_en", "occupi"), wq.Not(wq.Term("body_en", "war"))]),
+]
+
+
+@pytest.mark.parametrize("wquery", BOOSTED, ids=repr)
+def test_boosted_alternatives_score_as_whoosh_does(search_index, segmented_index, wquery):
+    for index in (search_index, segmented_index):
+        def check(snap):
+            assert_same(snap, "placeholder", wquery)
+            Executor(snap.searcher, snap.table.live, snap.postings).run(wquery)  # not Unsupported
+
+        index._snapshots.retrying(check)
 
 
 def test_filters_and_facets_come_from_the_same_matches(search_index):
