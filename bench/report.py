@@ -397,11 +397,11 @@ def plot(sizes: list[dict], path: Path) -> bool:
     for key in keys:
         found = [(s["corpus"]["statements"], search(s)[key]["p95"]) for s in sizes if key in search(s)]
         if found:
-            left.plot(*zip(*found), marker="o", label=key)
-        if key == "ours":
+            (line,) = left.plot(*zip(*found), marker="o", label=key)
             found = [(s["corpus"]["statements"], cold(s)["p95"]) for s in sizes if cold(s)]
-            if found:
-                left.plot(*zip(*found), marker="x", linestyle="--", label="ours, cold")
+            if key == "ours" and found:
+                left.plot(*zip(*found), marker="x", linestyle="--", color=line.get_color(),
+                          label="ours, first search on a fresh index")
         found = [(s["corpus"]["statements"], builds(s)[key]["seconds"]) for s in sizes if key in builds(s)]
         if found:
             right.plot(*zip(*found), marker="o", label="ours, 2 processes" if key == PARALLEL else key)
