@@ -259,7 +259,8 @@ class Executor:
                     scores.append(m.score())
                     m.next()
                 return np.array([ids, scores], dtype=np.float64).reshape(2, -1)
-            key = (segment_id(leaf.reader()), "q", q)
+            segment = leaf.reader().segment()  # (the matcher leaves out its deletions)
+            key = (segment_id(leaf.reader()), "q", segment.deleted_count() if segment else 0, q)
             found = self.cache.get(key, make) if cached else make()
             idx = found[0].astype(np.int64) + offset
             hits.mask[idx] = True
