@@ -25,8 +25,11 @@ from bench.queries import MIX
 from bench.server import ServerUnavailable, measure_server
 
 RESULTS_VERSION = 1
-PHASES = ("builds", "incremental", "search", "server")
+PHASES = ("builds", "incremental", "search", "cold", "server")
 SMALL_CORPUS = 50_000  # statements: builds below this are repeated (each takes minutes at most)
+# Statements from which our indexer builds with two processes only: one would
+# take most of an hour on its own.
+LARGE_CORPUS = 200_000
 PARALLEL = "ours-p2"  # our indexer with two processes
 LIBRARY = ("search", "indexer", "webui")  # what the figures measure
 
@@ -149,6 +152,8 @@ class _SizeRun:
         if "ours" in self.engines:
             phases.append(("incremental", self.measure_incremental))
         phases.append(("search", self.measure_search))
+        if "ours" in self.engines:
+            phases.append(("cold", self.measure_cold))
         if "ours" in self.engines and self.opts.server:
             phases.append(("server", self.measure_server))
         if not all((self.indexes / e).is_dir() for e in self.engines):
@@ -175,18 +180,19 @@ class _SizeRun:
 
     def measure_builds(self) -> dict:
         """Full builds of every engine (and ours with two processes), round by round."""
-        variants = [(e, 1) for e in self.engines]
-        if "ours" in self.engines and self.opts.parallel:
+        large = self.corpus.statements >= LARGE_CORPUS
+        variants = [(e, 2 if large and e == "ours" else 1) for e in self.engines]
+        if "ours" in self.engines and self.opts.parallel and not large:
             variants.append(("ours", 2))
         runs: dict[str, list[dict]] = {}
         for round_no in range(self.builds):
             shift = round_no % len(variants)
             for engine, procs in variants[shift:] + variants[:shift]:
-                key = PARALLEL if procs == 2 else engine
+                key = PARALLEL if procs == 2 and not large else engine
                 index = self.indexes / key
                 shutil.rmtree(index, ignore_errors=True)
                 result = self._build(engine, index, procs)
-                runs.setdefault(key, []).append(result)
+                runs.setdefault(key, []).append({**result, "procs": procs})
                 self.log(f"build {key} {round_no + 1}/{self.builds}: {result['seconds']:.1f} s, "
                          f"{self.corpus.statements / result['seconds']:,.0f} statements/s, "
                          f"{result['index_bytes'] / 1e6:.0f} MB, peak RSS {result['rss_mb']:.0f} MB")
@@ -230,6 +236,22 @@ class _SizeRun:
         for engine, rounds in result["latency_ms"].items():
             worst = max(max(r) for r in rounds)
             self.log(f"search {engine}: slowest query {worst:.0f} ms")
+        return result
+
+    def measure_cold(self) -> dict:
+        """Our first search of each query on a freshly opened index: every cache
+        empty, as after a commit that rewrote the segments (a merge, a rebuild)."""
+        # Each cold search opens the index anew: one round of a large corpus takes minutes.
+        rounds = self.opts.repeat if self.corpus.statements < SMALL_CORPUS else 1
+        self.log(f"cold search: {len(MIX)} queries x {rounds} rounds on ours")
+        result = run_worker({
+            "kind": "cold",
+            "index": str(self.indexes / "ours"),
+            "queries": [q.name for q in MIX],
+            "rounds": rounds,
+        })
+        worst = max(max(r) for r in result["latency_ms"])
+        self.log(f"cold search ours: slowest first search {worst:.0f} ms")
         return result
 
     def measure_server(self) -> dict:

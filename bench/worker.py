@@ -61,7 +61,24 @@ def search(job: dict) -> dict:
             "queries": [q.name for q in queries], **peak_rss_mb()}
 
 
-JOBS = {"build": build, "search": search}
+def cold(job: dict) -> dict:
+    """Latencies in ms of our first search of each query on a freshly opened
+    index ({"latency_ms": [[one per query] per round]}): nothing cached yet."""
+    queries = by_name(job["queries"])
+    engine, latencies = get("ours"), []
+    for _ in range(job["rounds"]):
+        times = []
+        for query in queries:
+            session = engine.open(Path(job["index"]))
+            started = time.perf_counter()
+            session.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+            session.close()
+        latencies.append(times)
+    return {"latency_ms": latencies, "queries": [q.name for q in queries], **peak_rss_mb()}
+
+
+JOBS = {"build": build, "search": search, "cold": cold}
 
 
 def main(argv: list[str]) -> int:

@@ -47,8 +47,24 @@ THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per 
                   click.IntRange(1, 64))
 WORKERS = Setting("--workers", "STATEMENTS_WORKERS", 2,
                   "Web server worker processes (each uses a core).", click.IntRange(1, 64))
+POSTINGS_CACHE_MB = Setting("--postings-cache", "STATEMENTS_POSTINGS_CACHE_MB", 192,
+                            "Memory each searching process keeps for the postings of searched "
+                            "words, in megabytes.", click.FloatRange(1), dest="postings_cache_mb")
 
-SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, THREADS, WORKERS)
+SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, THREADS, WORKERS,
+            POSTINGS_CACHE_MB)
+
+
+def from_env(setting: Setting):
+    """A setting's value from its environment variable (checked by its click
+    type), else its default: for code that has no command line."""
+    import os
+
+    value = os.environ.get(setting.env)
+    if value is None:
+        return setting.default
+    kind = setting.type or click.STRING
+    return kind.convert(value, None, None) if isinstance(kind, click.ParamType) else kind(value)
 
 
 def option(setting: Setting, **overrides):

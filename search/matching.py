@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from whoosh import query as wq
 
+from search.arrays import Executor, Unsupported
 from search.query_build import QueryBuilder
 from search.query_tree import ParsedQuery
 from search.results import SORTS, Filters
@@ -77,9 +78,22 @@ def _run(snap: Snapshot, parsed: ParsedQuery, wquery, scored: bool):
     table = snap.table
     if parsed.is_empty:
         return table.live.copy(), None, None
-    mask = np.zeros(table.size, dtype=bool)
     if wquery is wq.NullQuery or not table.size:  # (Whoosh cannot score an empty index)
-        return mask, None, None
+        return np.zeros(table.size, dtype=bool), None, None
+    try:
+        hits = Executor(snap.searcher, table.live, snap.postings).run(wquery)
+    except Unsupported:
+        return run_whoosh(snap, wquery, scored)
+    if not scored:
+        return hits.mask, None, None
+    docs = np.flatnonzero(hits.mask)
+    return hits.mask, docs, hits.scores[docs]
+
+
+def run_whoosh(snap: Snapshot, wquery, scored: bool):
+    """`_run` through Whoosh's own matchers and collector: the path for the
+    queries search.arrays cannot run, and the reference it is tested against."""
+    mask = np.zeros(snap.table.size, dtype=bool)
     if not scored:
         mask[np.fromiter(snap.searcher.docs_for_query(wquery), dtype=np.int64)] = True
         return mask, None, None

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
 
+from search import config
 from search import schema as S
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
 from search.integrity import check_index, damaged
+from search.postings import PostingsCache, segment_id
 from search.vocabulary import WordList
 
 RETRIES = 4  # attempts at a search while the indexer keeps committing
@@ -42,6 +44,7 @@ class Snapshot:
     word_list: list[str]  # the vocabulary's words, sorted
     stamp: tuple  # the commit it was taken on (see `_listing`)
     files: frozenset[str]  # the names of its segments' files
+    postings: PostingsCache  # the process's postings arrays (see search.postings)
 
     def vocabulary(self) -> WordList:
         return WordList(self.word_list, self.searcher.reader())
@@ -68,6 +71,7 @@ class Snapshots:
         self._tables: dict[tuple, FacetTable] = {}
         self._word_lists: dict[tuple, list[str]] = {}
         self._indexes = None  # (stamp, statements index, vocabulary index)
+        self.postings = PostingsCache(config.from_env(config.POSTINGS_CACHE_MB))
         for attempt in range(RETRIES):  # (a commit may replace the files being opened)
             stamp = self._listing()[0]
             try:
@@ -176,7 +180,7 @@ class Snapshots:
                          for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
                          if leaf.segment() is not None)
         files = frozenset(name for name in names if name.startswith(segments))
-        snap = Snapshot(searcher, words, table, word_list, stamp, files)
+        snap = Snapshot(searcher, words, table, word_list, stamp, files, self.postings)
         with self._lock:
             self._open.append(snap)
         return snap
@@ -184,6 +188,12 @@ class Snapshots:
     def _new_table(self, reader) -> FacetTable:
         if self._on_new_commit is not None:
             self._on_new_commit(reader)
+        # Postings of segments neither this commit nor an open snapshot has go.
+        # (Called under self._lock, so self._open holds still.)
+        used = {segment_id(leaf) for leaf, _ in reader.leaf_readers()}
+        for snap in self._open:
+            used.update(segment_id(leaf) for leaf, _ in snap.searcher.reader().leaf_readers())
+        self.postings.keep_only(used)
         return FacetTable(reader)
 
     def _cached(self, cache: dict, key: tuple, make, keep: int):

@@ -1,0 +1,240 @@
+"""Query execution on arrays against Whoosh's own matchers, on real indexes.
+
+The array path exists for speed only: for every kind of query it must find
+the same statements as Whoosh, in the same order, with the same scores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from indexer.build import update_index
+from search.arrays import Executor, Unsupported
+from search.engine import SearchIndex
+from search.matching import Match, _run, find, run_whoosh
+from search.phrases import Adjacent
+from search.query_build import QueryBuilder
+from search.query_parser import parse
+from search.results import Filters
+from tests.corpus_tools import small_corpus, statement_text, write_statements
+
+# Every kind of query the query language has.
+QUERIES = [
+    "выборы",  # a Russian word: its lemmas, in every field
+    "elections",
+    "стали",  # a homonym: several lemmas, the best one scores
+    "выборы резолюция",  # AND
+    "security council united nations",
+    '"оккупированные территории"',  # phrases
+    '"security council"',
+    '"Совет Безопасности"',
+    '"foreign affairs"',
+    "elections OR выборы",  # OR
+    "(ceasefire OR truce) Syria",
+    "Armenia -Azerbaijan",  # NOT
+    "Armenia NOT Azerbaijan",
+    "-Azerbaijan",  # NOT alone
+    "security OR -war",  # an OR with a NOT in it
+    "title:statement",  # fields
+    'title:"foreign affairs"',
+    "lang:ru выборы",
+    "year:2020 выборы",  # filters in the query
+    "date:[2019-01-01 TO 2020-12-31] security",
+    "number:822",
+    "mentioned:1993 resolution",
+    'cites:"S/RES/822 (1993)"',
+    "окку*",  # prefix
+    "elec*",
+    "elction~",  # fuzzy
+    "выбары~1",
+    "zzzqqqxxy",  # nothing
+    '"council security"',  # a phrase that may find nothing
+]
+
+
+def _paths(snap, text: str):
+    parsed = parse(text)
+    wquery, _ = QueryBuilder(snap.vocabulary()).build(parsed)
+    return parsed, wquery
+
+
+def _ordered(snap, mask, docs, scores):
+    match = Match(None, None, {}, mask, mask & snap.table.live, docs, scores)
+    return match.ordered(snap.table.datekey, "relevance")
+
+
+def assert_same(snap, text: str, wquery=None) -> None:
+    """The array path finds what Whoosh finds, in its order, with its scores."""
+    parsed, built = _paths(snap, text)
+    wquery = built if wquery is None else wquery
+    mask, docs, scores = _run(snap, parsed, wquery, scored=True)
+    if docs is None:  # nothing to score: an empty query, or no words left
+        return
+    ref_mask, ref_docs, ref_scores = run_whoosh(snap, wquery, scored=True)
+    assert np.array_equal(mask, ref_mask), text
+    ours = dict(zip(docs.tolist(), scores.tolist()))
+    theirs = dict(zip(ref_docs.tolist(), ref_scores.tolist()))
+    assert ours.keys() == theirs.keys(), text
+    for doc, score in theirs.items():
+        assert ours[doc] == pytest.approx(score, abs=1e-4), (text, doc)
+    got, _ = _ordered(snap, mask, docs, scores)
+    want, _ = _ordered(snap, ref_mask, ref_docs, ref_scores)
+    assert got.tolist() == want.tolist(), text
+    unscored, _, _ = _run(snap, parsed, wquery, scored=False)
+    assert np.array_equal(unscored, ref_mask), text
+
+
+def runs_on_arrays(snap, text: str) -> bool:
+    _, wquery = _paths(snap, text)
+    try:
+        Executor(snap.searcher, snap.table.live, snap.postings).run(wquery)
+    except Unsupported:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_arrays_find_and_score_as_whoosh_does(search_index, text):
+    search_index._snapshots.retrying(lambda snap: assert_same(snap, text))
+
+
+def test_the_queries_compared_find_something_and_run_on_arrays(search_index):
+    def check(snap):
+        found = 0
+        for text in QUERIES:
+            parsed, wquery = _paths(snap, text)
+            mask, _, _ = _run(snap, parsed, wquery, scored=True)
+            found += bool(mask.any())
+            assert runs_on_arrays(snap, text), text
+        assert found >= len(QUERIES) - 4  # the comparison is not of empty results
+
+    search_index._snapshots.retrying(check)
+
+
+BOOSTED = [  # alternatives with boosts, as a query may weigh a name's other languages
+    wq.Or([wq.Term("body_en", "elect", boost=2.0), wq.Term("body_ru", "выборы", boost=0.5)], boost=1.5),
+    wq.DisjunctionMax([wq.Or([wq.Term("body_en", "secur"), wq.Term("title", "secur", boost=3.0)]),
+                       wq.Term("body_ru", "безопасность", boost=0.7)]),
+    wq.And([wq.Term("body_en", "council", boost=1.3),
+            Adjacent([wq.Term("body_en", "secur"), wq.Term("body_en", "council")], boost=2.5)]),
+    wq.Or([wq.Term("body_en", "occupi"), wq.Not(wq.Term("body_en", "war"))]),
+]
+
+
+@pytest.mark.parametrize("wquery", BOOSTED, ids=repr)
+def test_boosted_alternatives_score_as_whoosh_does(search_index, segmented_index, wquery):
+    for index in (search_index, segmented_index):
+        def check(snap):
+            assert_same(snap, "placeholder", wquery)
+            Executor(snap.searcher, snap.table.live, snap.postings).run(wquery)  # not Unsupported
+
+        index._snapshots.retrying(check)
+
+
+def test_filters_and_facets_come_from_the_same_matches(search_index):
+    filters = Filters(years=(2020,), langs=("ru",))
+    result = search_index.search("выборы", filters=filters, per_page=5)
+    assert result.total > 0
+
+    def check(snap):
+        parsed, wquery = _paths(snap, "выборы")
+        match = find(snap, parsed, filters, scored=True)
+        ref_mask, _, _ = run_whoosh(snap, wquery, scored=True)
+        assert match.total == int(snap.table.combine(ref_mask, match.masks).sum()) == result.total
+
+    search_index._snapshots.retrying(check)
+
+
+def test_raw_queries_of_other_kinds_run_through_whoosh(search_index):
+    result = search_index.search("election*", raw=True)  # Whoosh's own Prefix query
+    assert result.total > 0
+
+    def check(snap):
+        assert not runs_on_arrays_raw(snap, parse("election*", raw=True))
+
+    search_index._snapshots.retrying(check)
+
+
+def runs_on_arrays_raw(snap, parsed) -> bool:
+    try:
+        Executor(snap.searcher, snap.table.live, snap.postings).run(parsed.raw)
+    except Unsupported:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def segmented_index(tmp_path_factory):
+    """An index of several segments, with statements deleted and replaced."""
+    root = tmp_path_factory.mktemp("segmented")
+    corpus, index_dir = small_corpus(root / "corpus", 36, chars=1500), root / "index"
+    update_index(corpus, index_dir, commit_every=9)
+    for i in (1, 4, 11, 20):  # removed
+        (corpus / f"s{i:03d}.txt").unlink()
+    write_statements(corpus, {f"s{i:03d}.txt": statement_text(i, 1500, revision="Выборы и elections.")
+                              for i in (2, 8, 23)})  # replaced
+    write_statements(corpus, {f"n{i:03d}.txt": statement_text(i + 40, 1500) for i in range(9)})  # added
+    update_index(corpus, index_dir, commit_every=5)
+    with SearchIndex(index_dir) as index:
+        yield index
+
+
+def test_a_made_index_has_segments_and_deletions(segmented_index):
+    def check(snap):
+        leaves = snap.searcher.reader().leaf_readers()
+        assert len(leaves) > 1
+        assert any(leaf.segment().deleted_count() for leaf, _ in leaves)
+
+    segmented_index._snapshots.retrying(check)
+
+
+@pytest.mark.parametrize("text", QUERIES + ["development", '"general debate"', "statement -March"])
+def test_arrays_match_whoosh_across_segments(segmented_index, text):
+    segmented_index._snapshots.retrying(lambda snap: assert_same(snap, text))
+
+
+def test_postings_are_read_once_per_segment(segmented_index):
+    def search(snap):
+        parsed, wquery = _paths(snap, "development security")
+        _run(snap, parsed, wquery, scored=True)
+        return snap.postings.reads
+
+    first = segmented_index._snapshots.retrying(search)
+    assert segmented_index._snapshots.retrying(search) == first
+    assert segmented_index._snapshots.retrying(lambda snap: snap.postings.bytes) > 0
+
+
+def test_postings_of_segments_no_snapshot_uses_are_dropped(tmp_path):
+    corpus, index_dir = small_corpus(tmp_path / "corpus", 12), tmp_path / "index"
+    update_index(corpus, index_dir)
+
+    def search(snap):
+        parsed, wquery = _paths(snap, "statement development")
+        _run(snap, parsed, wquery, scored=True)
+        return {leaf.segment().segment_id() for leaf, _ in snap.searcher.reader().leaf_readers()}
+
+    with SearchIndex(index_dir) as index:
+        old = index._snapshots.retrying(search)
+        cache = index._snapshots.postings
+        assert {key[0] for key in cache._entries} == old
+        update_index(corpus, index_dir, rebuild=True)  # every segment new
+        new = index._snapshots.retrying(search)
+        assert new.isdisjoint(old)
+        assert {key[0] for key in cache._entries} == new
+
+
+def test_the_cache_stays_within_its_bytes(segmented_index):
+    from search.postings import PostingsCache
+
+    def fill(snap):
+        small = PostingsCache(0.001)  # about a kilobyte
+        ex = Executor(snap.searcher, snap.table.live, small)
+        for text in ("development", "security", "statement", "international", "выборы"):
+            ex.run(_paths(snap, text)[1])
+        return small
+
+    small = segmented_index._snapshots.retrying(fill)
+    assert small.reads > len(small) >= 1
+    assert small.bytes <= max(small.max_bytes, max(small._sizes.values()))
