@@ -108,6 +108,19 @@ def test_the_page_says_so_and_offers_the_original(client):
     assert "Did you mean" in exact
 
 
+def test_the_views_of_a_corrected_search_take_the_query_it_ran(client):
+    """The small trend chart and the concordance and key-terms links show «выборы», not nothing."""
+    from urllib.parse import parse_qs, urlsplit
+
+    html = client.get("/?q=выбары").get_data(as_text=True)
+    for cls in ("trend-thumb", "to-concordance", "to-keyterms"):
+        href = re.search(rf'<a class="{cls}" href="([^"]+)"|<a href="([^"]+)" class="{cls}"', html)
+        url = (href.group(1) or href.group(2)).replace("&amp;", "&")
+        assert parse_qs(urlsplit(url).query)["q"] == ["выборы"], cls
+    svg = re.search(r'<img src="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(svg).query)["q"] == ["выборы"]
+
+
 def test_the_search_box_forgets_the_switch(client):
     # A new query typed after "search instead" is corrected again.
     html = client.get("/?q=выбары&autocorrect=0").get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, render_template, request, url_for
 
 from search import gazetteer
@@ -28,13 +30,16 @@ def helpers():
 def search():
     req = parse_search(request.args)
     result = run_search(req)
+    # The views of this search (trend, concordance, key terms) take the query it ran.
+    ran = replace(req, q=result.corrected.query) if result.corrected else req
     return render_template(
         "search.html", req=req, result=result, links=_Links(req),
+        view_args=ran.args(sort=None, page=None, per_page=None),
         facet_groups=groups(), value_label=value_label, autocorrect_param=AUTOCORRECT,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),
-        trend_url=url_for("trend.page", **trend_args(req)),
-        trend_svg=url_for("trend.svg", **trend_args(req), size="small"),
+        trend_url=url_for("trend.page", **trend_args(ran)),
+        trend_svg=url_for("trend.svg", **trend_args(ran), size="small"),
     )
 
 
