@@ -84,6 +84,7 @@ def test_the_switch_in_the_url_and_the_cli(client, index_dir):
     page = client.get("/?q=НАТО&names=exact").get_data(as_text=True)
     assert re.search(r'<input type="checkbox" name="names" value="exact" checked>', page)
     assert 'name="names" value="exact" checked' not in client.get("/?q=НАТО").get_data(as_text=True)
+    assert "names" in client.get("/api").get_json()["parameters"]
     refused = client.get("/api/search?q=NATO&names=translated")
     assert refused.status_code == 400 and refused.get_json()["error"]["message"].startswith("names:")
 

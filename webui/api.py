@@ -35,7 +35,7 @@ def endpoints():
         "concordance_csv": url_for("research.concordance_csv", q="elections", _external=True),
         "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", AUTOCORRECT],
+        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", fields.NAMES_PARAM, AUTOCORRECT],
         # The research views take the search's parameters and these of their own.
         "concordance_parameters": list(research.CONCORDANCE_PARAMS),
         "keyterms_parameters": list(research.KEYTERMS_PARAMS),
