@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from search.config import MB
 
@@ -111,3 +112,24 @@ class PostingsCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def at_statements(searcher, fieldname: str, term: str, wanted):
+    """A term's posting list stopped at each statement of `wanted` (docnums,
+    sorted) that holds it: yields (docnum, matcher) to read its positions or
+    characters from. Nothing for a term the index does not hold."""
+    try:
+        postings = searcher.postings(fieldname, term)
+    except TermNotFound:
+        return
+    for docnum in wanted:
+        # A term whose statements were all deleted has an inactive posting
+        # list from the start; skip_to() on it raises ReadTooFar.
+        if not postings.is_active():
+            return
+        if postings.id() < docnum:
+            postings.skip_to(docnum)
+            if not postings.is_active():
+                return
+        if postings.id() == docnum:
+            yield docnum, postings

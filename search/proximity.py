@@ -15,10 +15,10 @@ themselves are not changed, nor is any order by date.
 from __future__ import annotations
 
 import numpy as np
-from whoosh.reading import TermNotFound
 
 from search import schema as S
 from search.analysis import query_positions
+from search.postings import at_statements
 from search.query_build import analyzer
 from search.query_tree import ParsedQuery
 
@@ -86,20 +86,10 @@ def _occurrences(searcher, fieldname, words, wanted):
     idf = [0.0] * len(words)
     for w, terms in enumerate(words):
         for term in sorted(terms):
-            try:
-                postings = searcher.postings(fieldname, term)
-            except TermNotFound:
-                continue
-            idf[w] = max(idf[w], searcher.idf(fieldname, term))
-            for docnum in wanted:
-                if not postings.is_active():
-                    break
-                if postings.id() < docnum:
-                    postings.skip_to(docnum)
-                    if not postings.is_active():
-                        break
-                if postings.id() == docnum:
-                    found.setdefault(docnum, []).extend((p, w) for p in postings.value_as("positions"))
+            if (fieldname, term) in searcher.reader():
+                idf[w] = max(idf[w], searcher.idf(fieldname, term))
+            for docnum, postings in at_statements(searcher, fieldname, term, wanted):
+                found.setdefault(docnum, []).extend((p, w) for p in postings.value_as("positions"))
     return found, idf
 
 

@@ -20,8 +20,8 @@ from html import escape
 
 from search import schema as S
 from search.analysis import PART_RE, WORD_RE, fold, fold_text, is_stop_word, word_terms
-from whoosh.reading import TermNotFound
 
+from search.postings import at_statements
 from search.query_build import Highlights
 from search.results import Snippet
 
@@ -105,21 +105,7 @@ def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str
     wanted = sorted(found)
     for fieldname in S.BODY.values():
         for term in sorted(highlights.terms.get(fieldname, ())):
-            try:
-                postings = searcher.postings(fieldname, term)
-            except TermNotFound:
-                continue
-            for docnum in wanted:
-                # A term whose statements were all deleted has an inactive posting
-                # list from the start; skip_to() on it raises ReadTooFar.
-                if not postings.is_active():
-                    break
-                if postings.id() < docnum:
-                    postings.skip_to(docnum)
-                    if not postings.is_active():
-                        break
-                if postings.id() != docnum:
-                    continue
+            for docnum, postings in at_statements(searcher, fieldname, term, wanted):
                 marks = found[docnum].setdefault(fieldname, [])
                 marks.extend(Mark(start, end, term) for _, start, end in postings.value_as("characters"))
     for by_field in found.values():
