@@ -112,6 +112,10 @@ PAYLOAD_PAGES = [
     ("/", {"page": "<script>window.__xss=10</script>"}),
     ("/doc/\"><img src=x onerror=window.__xss=26>", {}),
     ("/help", {}),
+    ("/concordance", {"q": "fisheries <img src=x onerror=window.__xss=30>"}),
+    ("/concordance", {"q": "fisheries", "sort": "left"}),  # every hostile title and context
+    ("/keyterms", {"q": "fisheries", "sample": "<script>window.__xss=31</script>"}),
+    ("/keyterms", {"q": "fisheries"}),
     ("/api/search", {"q": "<script>window.__xss=27</script>fisheries"}),
     ("/api/documents/<img src=x onerror=window.__xss=28>", {}),
 ] + [(doc_path(i), {"q": "fisheries <img src=x onerror=window.__xss=29>"}) for i in hostile_ids()]
@@ -129,6 +133,7 @@ TEMPLATE_TAGS = {
     "button", "nav", "main", "footer", "p", "section", "h1", "h2", "ul", "li", "span", "details",
     "summary", "aside", "div", "select", "option", "ol", "mark", "strong", "article", "dl", "dt", "dd",
     "code", "em", "table", "thead", "tbody", "tr", "th", "td", "br",
+    "img", "caption", "colgroup", "col", "fieldset", "legend", "figure", "figcaption", "q", "sub", "h3",
 }
 
 
