@@ -64,18 +64,28 @@ def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
 
 
 def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]) -> np.ndarray:
-    """Each statement's proximity score: the best of its language sections."""
+    """Each statement's proximity score: the best of its language sections.
+
+    A statement in which none of the query's words occur was found by a name
+    in the other language («Новая Зеландия» for "New Zealand"), whose words
+    stand together by definition: it scores as if the words were adjacent,
+    so the re-ranking does not push it below the typed language's matches."""
     best = np.zeros(len(docnums))
+    seen = np.zeros(len(docnums), dtype=bool)
+    adjacent = 0.0
     wanted = sorted(set(int(d) for d in docnums))
     where = {d: i for i, d in enumerate(int(d) for d in docnums)}
     for fieldname, words in groups.items():
         if len(words) < 2:
             continue
         occurrences, idf = _occurrences(searcher, fieldname, words, wanted)
+        adjacent = max(adjacent, _score([(n, n) for n in range(len(words))], idf))
         for docnum, events in occurrences.items():
+            i = where[docnum]
+            seen[i] = True
             if len({w for _, w in events}) >= 2:
-                i = where[docnum]
                 best[i] = max(best[i], _score(sorted(events), idf))
+    best[~seen] = adjacent
     return best
 
 

@@ -155,3 +155,11 @@ def test_the_switch_and_the_facet_in_a_browser(server, page):
     page.wait_for_url("**mentions=AM*")
     assert page.locator(".chips .chip", has_text="Mentions Armenia").count() == 1
     assert page.problems == []
+
+
+@pytest.mark.parametrize("query", ["New Zealand", "South Africa"])
+def test_proximity_does_not_push_the_other_language_down(search_index, query):
+    """A statement found by the name in the other language holds its words
+    together, as a name does: the re-ranking by proximity keeps it on the first page."""
+    first = list(search_index.hits(query))[:10]
+    assert any(h.languages == ["ru"] for h in first), [h.id for h in first]
