@@ -15,7 +15,7 @@ import multiprocessing
 from pathlib import Path
 
 from bench.engines.base import HITS
-from bench.engines.ours import query_filters, query_text
+from bench.engines.ours import SAME_WORK, query_filters, query_text
 from bench.measure import closed_loop, load_summary
 from bench.queries import Query, by_name
 from search.engine import SearchIndex
@@ -65,7 +65,7 @@ def _calls(index: str, queries, threads: int, max_requests: int, max_seconds: fl
     def search(query):
         with turns.turn():
             search_index.search(query_text(query), filters=query_filters(query), per_page=HITS,
-                                facets=True, with_snippets=True)
+                                facets=True, with_snippets=True, **SAME_WORK)
 
     for query in queries:  # warm-up, as the server's is: every query once
         search(query)

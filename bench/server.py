@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from bench import ROOT
 from bench.engines.base import HITS
-from bench.engines.ours import query_text
+from bench.engines.ours import SAME_WORK_PARAMS, query_text
 from bench.library_load import measure_library_load
 from bench.measure import closed_loop, load_summary, process_tree_peak_rss_mb
 from bench.queries import Query
@@ -35,7 +35,7 @@ class ServerUnavailable(Exception):
 
 def api_path(query: Query) -> str:
     """The API request the UI makes for a query: filters as parameters."""
-    params = {"q": query_text(query), "per_page": HITS}
+    params = {"q": query_text(query), "per_page": HITS, **SAME_WORK_PARAMS}
     if query.year_from is not None:
         params["date_from"] = query.date_from.isoformat()
         params["date_to"] = query.date_to.isoformat()
