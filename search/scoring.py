@@ -112,9 +112,15 @@ class CachedBM25F(scoring.BM25F):
 class _Scorer(scoring.BM25FScorer):
     def __init__(self, searcher, fieldname, text, B, K1, norms: LengthNorms, qf=1):
         super().__init__(searcher, fieldname, text, B, K1, qf=qf)
-        self._factor = norms.factors(searcher.reader(), fieldname, self.avgfl, B, K1)
+        self._reader, self._fieldname, self._norms = searcher.reader(), fieldname, norms
+        self._factor = None  # read when a posting is first scored
         self._k1p1 = K1 + 1
 
     def score(self, matcher) -> float:
+        # Worked out on first use: searcher.postings() makes a scorer over the
+        # whole index even when only positions are read (snippets, proximity),
+        # and a new commit's first such call then read every statement's length.
+        if self._factor is None:
+            self._factor = self._norms.factors(self._reader, self._fieldname, self.avgfl, self.B, self.K1)
         tf = matcher.weight()
         return self.idf * ((tf * self._k1p1) / (tf + self._factor[matcher.id()]))
