@@ -89,18 +89,24 @@ def declared_columns(blobs: list[bytes], size: int, facets) -> dict[str, MultiCo
 class FacetTable:
     """The facet columns of one index generation."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, kept: dict | None = None):
+        """`kept`: columns of segments read before (see schema.read_column)."""
         size = reader.doc_count_all()
         self.size = size
         self.live = np.zeros(size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        for leaf, offset in reader.leaf_readers():  # (asking each statement is slow; most segments delete none)
+            count = leaf.doc_count_all()
+            if not leaf.has_deletions():
+                self.live[offset:offset + count] = True
+            else:
+                self.live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
 
         def column(name, dtype):
             return np.fromiter(values(name), dtype=dtype, count=size)
 
         def values(name):
             # An index with no segments has Whoosh's EmptyReader: no columns.
-            return S.read_column(reader, name) if size else []
+            return S.read_column(reader, name, kept) if size else []
 
         self.year = column(S.YEAR_COL, np.int32)
         self.month = column(S.MONTH_COL, np.int32)

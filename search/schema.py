@@ -191,17 +191,26 @@ STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIO
                      RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL)
 
 
-def read_column(reader, fieldname: str) -> list:
+def read_column(reader, fieldname: str, kept: dict | None = None) -> list:
     """Every document's value of a column, in document order, deleted ones included.
 
     Read segment by segment: Whoosh's multi-segment column reader leaves out
     segments that have no file for the column, which would shift every later
     document. A live segment without the column raises IndexUnusable.
+    `kept` maps (segment id, column) to values read before: a segment never
+    changes, so after a commit only its new segments are read.
     """
     values: list = []
     for leaf, _offset in reader.leaf_readers():
-        if leaf.doc_count_all():
-            values.extend(_segment_column(leaf, fieldname))
+        if not leaf.doc_count_all():
+            continue
+        key = (_segment_name(leaf), fieldname)
+        part = kept.get(key) if kept is not None else None
+        if part is None:
+            part = list(_segment_column(leaf, fieldname))
+            if kept is not None:
+                kept[key] = part
+        values.extend(part)
     return values
 
 

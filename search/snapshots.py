@@ -70,6 +70,7 @@ class Snapshots:
         self._open: list[Snapshot] = []
         self._tables: dict[tuple, FacetTable] = {}
         self._word_lists: dict[tuple, list[str]] = {}
+        self._columns: dict[tuple, list] = {}  # (segment id, column) → values (segments never change)
         self._indexes = None  # (stamp, statements index, vocabulary index)
         self.postings = PostingsCache(config.from_env(config.POSTINGS_CACHE_MB))
         for attempt in range(RETRIES):  # (a commit may replace the files being opened)
@@ -194,7 +195,8 @@ class Snapshots:
         for snap in self._open:
             used.update(segment_id(leaf) for leaf, _ in snap.searcher.reader().leaf_readers())
         self.postings.keep_only(used)
-        return FacetTable(reader)
+        self._columns = {k: v for k, v in self._columns.items() if k[0] in used}
+        return FacetTable(reader, self._columns)
 
     def _cached(self, cache: dict, key: tuple, make, keep: int):
         """make(), computed once per commit content; `cache` keeps the newest `keep`."""
