@@ -64,26 +64,39 @@ class KeywordColumn(MultiColumn):
     sorted vocabulary of the strings, so it filters and counts as numbers do."""
 
     def __init__(self, blobs: list[bytes], size: int):
-        lists = [S.unpack_strings(b) if b else [] for b in blobs]
-        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=size)
-        self._fill(lengths, np.array([v for vs in lists for v in vs], dtype=str), size)
+        lengths, flat = keyword_parts(blobs)
+        self._fill(lengths, np.array(flat, dtype=str), size)
+
+    @classmethod
+    def from_parts(cls, lengths: np.ndarray, flat: list[str], size: int) -> KeywordColumn:
+        column = cls.__new__(cls)
+        column._fill(lengths, np.array(flat, dtype=str), size)
+        return column
 
 
-def declared_columns(blobs: list[bytes], size: int, facets) -> dict[str, MultiColumn]:
-    """The columns of the declared facets (registry entries), from the one column that
-    holds them all ("NAME\x1fVALUE" strings): keywords as strings, integers as numbers."""
-    per_doc = [S.unpack_strings(b) if b else [] for b in blobs]
-    out = {}
-    for f in facets:
-        prefix = f.name + S.DECLARED_SEP
-        lists = [[v[len(prefix):] for v in vs if v.startswith(prefix)] for vs in per_doc]
-        column = MultiColumn.__new__(KeywordColumn if f.kind == KEYWORD else MultiColumn)
-        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=size)
-        flat = [v for vs in lists for v in vs]
-        values = np.array(flat, dtype=str) if f.kind == KEYWORD else np.array([int(v) for v in flat], dtype=np.int64)
-        column._fill(lengths, values, size)
-        out[f.name] = column
-    return out
+def keyword_parts(blobs: list[bytes]) -> tuple[np.ndarray, list[str]]:
+    """Packed string lists → (each document's count of strings, all the strings)."""
+    lists = [S.unpack_strings(b) if b else [] for b in blobs]
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    return lengths, [v for vs in lists for v in vs]
+
+
+def declared_parts(blobs: list[bytes], name: str) -> tuple[np.ndarray, list[str]]:
+    """One declared facet's values out of the column that holds them all ("NAME\x1fVALUE")."""
+    prefix = name + S.DECLARED_SEP
+    lists = [[v[len(prefix):] for v in S.unpack_strings(b) if v.startswith(prefix)] if b else []
+             for b in blobs]
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    return lengths, [v for vs in lists for v in vs]
+
+
+def declared_column(f: Field, lengths: np.ndarray, flat: list[str], size: int) -> MultiColumn:
+    """A declared facet's column: keywords as strings, integers as numbers."""
+    if f.kind == KEYWORD:
+        return KeywordColumn.from_parts(lengths, flat, size)
+    column = MultiColumn.__new__(MultiColumn)
+    column._fill(lengths, np.array([int(v) for v in flat], dtype=np.int64), size)
+    return column
 
 
 class FacetTable:
@@ -108,6 +121,8 @@ class FacetTable:
             # An index with no segments has Whoosh's EmptyReader: no columns.
             return S.read_column(reader, name, kept) if size else []
 
+        self._kept = kept
+        leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()] if size else []
         self.year = column(S.YEAR_COL, np.int32)
         self.month = column(S.MONTH_COL, np.int32)
         self.lang = column(S.LANG_COL, np.int32)
@@ -115,13 +130,35 @@ class FacetTable:
         self.numbers = MultiColumn(values(S.NUMBERS_COL), size)
         self.mentioned = MultiColumn(values(S.MENTIONED_YEARS_COL), size)
         # Keyword columns, by column name: whatever the registry's KEYWORD filters read.
-        self.keywords = {name: KeywordColumn(values(name), size)
-                         for f in FIELDS if f.kind == KEYWORD for name in f.columns}
-        self._declared = values(S.DECLARED_COL)  # read into columns when first asked for
+        self.keywords = {
+            name: KeywordColumn.from_parts(*self._parts(
+                [(S.segment_name(leaf), lambda leaf=leaf, name=name: S.read_column(leaf, name))
+                 for leaf in leaves], name, keyword_parts), size)
+            for f in FIELDS if f.kind == KEYWORD for name in f.columns}
+        # Read now (the reader closes with its snapshot); made into columns when first asked for.
+        self._declared = [(S.segment_name(leaf), S.read_column(leaf, S.DECLARED_COL, kept))
+                          for leaf in leaves]
+
+    def _parts(self, segments, key: str, parse) -> tuple[np.ndarray, list]:
+        """parse(a segment's values) → (counts, values), per segment, kept by
+        segment id like the raw values, so a commit parses only its new segments.
+        `segments`: (segment id, its values or a function reading them)."""
+        lengths, flat = [np.zeros(0, dtype=np.int64)], []
+        for segment, raw in segments:
+            name = (segment, "parsed", key)
+            part = self._kept.get(name) if self._kept is not None else None
+            if part is None:
+                part = parse(raw() if callable(raw) else raw)
+                if self._kept is not None:
+                    self._kept[name] = part
+            lengths.append(part[0])
+            flat.extend(part[1])
+        return np.concatenate(lengths), flat
 
     def _declared_column(self, f: Field) -> MultiColumn:
         if f.name not in self.keywords:
-            self.keywords.update(declared_columns(self._declared, self.size, [f]))
+            parts = self._parts(self._declared, f"declared:{f.name}", lambda b: declared_parts(b, f.name))
+            self.keywords[f.name] = declared_column(f, *parts, self.size)
         return self.keywords[f.name]
 
     def column(self, name: str):

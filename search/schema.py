@@ -204,7 +204,7 @@ def read_column(reader, fieldname: str, kept: dict | None = None) -> list:
     for leaf, _offset in reader.leaf_readers():
         if not leaf.doc_count_all():
             continue
-        key = (_segment_name(leaf), fieldname)
+        key = (segment_name(leaf), fieldname)
         part = kept.get(key) if kept is not None else None
         if part is None:
             part = list(_segment_column(leaf, fieldname))
@@ -228,11 +228,11 @@ def hold_files(reader) -> None:
             continue
         perdoc = leaf._perdoc  # (Whoosh's per-document reader; its cached readers keep the files open)
         if perdoc._cached_reader("_stored", W3.STORED_COLUMN) is None:
-            raise IndexUnusable(f"segment {_segment_name(leaf)} has no stored fields")
+            raise IndexUnusable(f"segment {segment_name(leaf)} has no stored fields")
         for fieldname in leaf.schema.scorable_names():
             if leaf.field_length(fieldname) and perdoc._cached_reader(
                     W3._lenfield(fieldname), W3.LENGTHS_COLUMN) is None:
-                raise IndexUnusable(f"segment {_segment_name(leaf)} has no lengths of {fieldname}")
+                raise IndexUnusable(f"segment {segment_name(leaf)} has no lengths of {fieldname}")
         if STATEMENT_COLUMNS[0] in leaf.schema:  # (the vocabulary index has no columns)
             for fieldname in STATEMENT_COLUMNS:
                 _segment_column(leaf, fieldname)
@@ -246,13 +246,13 @@ def _segment_column(leaf, fieldname: str):
     """
     perdoc = leaf._perdoc
     if fieldname not in perdoc._colfiles and not perdoc.has_column(fieldname):
-        raise IndexUnusable(f"segment {_segment_name(leaf)} has no {fieldname} column")
+        raise IndexUnusable(f"segment {segment_name(leaf)} has no {fieldname} column")
     field = leaf.schema[fieldname]
     return columns.TranslatingColumnReader(perdoc.column_reader(fieldname, field.column_type),
                                            field.from_column_value)
 
 
-def _segment_name(leaf) -> str:
+def segment_name(leaf) -> str:
     return leaf.segment().segment_id()  # (the file names' prefix)
 
 
