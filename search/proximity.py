@@ -35,15 +35,25 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
     groups = query_words(parsed)
     if not any(len(g) >= 2 for g in groups.values()):
         return order, scores
-    top = order[:DEPTH]
-    bonus = proximity_scores(snap.searcher, top, groups)
+    # The window holds the first DEPTH statements that use the query's words,
+    # with those found otherwise (a name in the other language, a title) among
+    # them: statements found by other means never push one out of the window.
+    end = DEPTH
+    while True:
+        bonus, seen = proximity_scores(snap.searcher, order[:end], groups)
+        if seen.sum() >= DEPTH or end >= len(order):
+            break
+        end *= 2
+    if seen.sum() >= DEPTH:
+        end = int(np.searchsorted(np.cumsum(seen), DEPTH)) + 1
+    top, bonus = order[:end], bonus[:end]
     if not bonus.any():
         return order, scores
-    new = scores[:DEPTH] + WEIGHT * bonus
+    new = scores[:end] + WEIGHT * bonus
     datekey = snap.table.datekey
     resort = np.lexsort((-datekey[top], -new))
-    return (np.concatenate([top[resort], order[DEPTH:]]),
-            np.concatenate([new[resort].round(4), scores[DEPTH:]]))
+    return (np.concatenate([top[resort], order[end:]]),
+            np.concatenate([new[resort].round(4), scores[end:]]))
 
 
 def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
@@ -65,8 +75,9 @@ def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
     return out
 
 
-def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]) -> np.ndarray:
-    """Each statement's proximity score: the best of its language sections.
+def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]):
+    """Each statement's proximity score (the best of its language sections), and
+    whether any of the query's words occur in it.
 
     A statement in which none of the query's words occur was found by a name
     in the other language («Новая Зеландия» for "New Zealand"), whose words
@@ -92,7 +103,7 @@ def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[froze
                 order = np.lexsort((word, pos))  # text order (ties: by word number)
                 best[i] = max(best[i], _score(pos[order], word[order], idf))
     best[~seen] = adjacent
-    return best
+    return best, seen
 
 
 def _occurrences(searcher, fieldname, words, wanted):

@@ -7,7 +7,6 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from search import proximity
 from search.__main__ import main as search_cli
 from search.results import Filters
 
@@ -98,10 +97,7 @@ def test_the_switch_in_the_url_and_the_cli(client, index_dir):
 
 @pytest.mark.parametrize("query", ["Germany", "Azerbaijan", "Армения", "НАТО", "Russia", '"United States"',
                                    "United States"])
-def test_typed_language_statements_keep_their_scores_and_order(search_index, query, monkeypatch):
-    # BM25F alone: the proximity re-ranking of the first statements (search/proximity.py)
-    # takes a window by rank, which the other language's statements share.
-    monkeypatch.setattr(proximity, "WEIGHT", 0)
+def test_typed_language_statements_keep_their_scores_and_order(search_index, query):
     exact = list(search_index.hits(query, Filters(exact_names=True)))
     across = list(search_index.hits(query))
     typed = {h.id: h.score for h in exact}
