@@ -83,7 +83,7 @@ class SearchIndex:
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
         filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
-        parsed = _parse(query, filters, raw)
+        parsed = parse(query, raw=raw)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -132,7 +132,7 @@ class SearchIndex:
 
     def count(self, query: str, filters: Filters | None = None, autocorrect: bool = True) -> int:
         """How many statements a query finds (no ranking, no snippets), as `search` counts them."""
-        parsed = _parse(query, filters)
+        parsed = parse(query)
         return self._snapshots.retrying(
             lambda snap: find_corrected(snap, parsed, filters, False, autocorrect)[1].total)
 
@@ -152,7 +152,7 @@ class SearchIndex:
         For exports: a generator reading stored fields one statement at a time,
         all of them from the commit it started on, however many commits follow.
         """
-        parsed = _parse(query, filters, raw)
+        parsed = parse(query, raw=raw)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -269,13 +269,6 @@ class SearchIndex:
                     if hit.docnum != docnum][:limit]
 
         return self._snapshots.retrying(work)
-
-
-def _parse(query: str, filters: Filters | None, raw: bool = False):
-    """The query parsed, with the names switch the filters carry (Filters.exact_names)."""
-    parsed = parse(query, raw=raw)
-    parsed.names = filters is None or not filters.exact_names
-    return parsed
 
 
 def _described(stored: dict) -> dict:

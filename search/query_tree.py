@@ -75,7 +75,7 @@ class ParsedQuery:
     root: object
     notices: list[str] = field(default_factory=list)
     raw: object = None  # a Whoosh query, in raw mode
-    names: bool = True  # names of countries and organisations find the other language too
+    names: bool = True  # names find the other language too (matching.find: off for Filters.exact_names)
 
     def __str__(self) -> str:
         return str(self.raw) if self.raw is not None else str(self.root)
