@@ -34,7 +34,7 @@ def search():
     ran = replace(req, q=result.corrected.query) if result.corrected else req
     return render_template(
         "search.html", req=req, result=result, links=_Links(req),
-        view_args=ran.args(sort=None, page=None, per_page=None),
+        view_args=trend_args(ran),
         facet_groups=groups(), value_label=value_label, autocorrect_param=AUTOCORRECT,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),

@@ -84,7 +84,7 @@ def parse_trend(args) -> TrendRequest:
 
 
 def trend_args(req: SearchRequest) -> dict:
-    """The trend of a search: its query and filters (the search page links it)."""
+    """A search's query and filters, as its views (trend, concordance, key terms) take them."""
     return req.args(page=None, per_page=None, sort=None)
 
 
