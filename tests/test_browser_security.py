@@ -133,7 +133,7 @@ TEMPLATE_TAGS = {
     "button", "nav", "main", "footer", "p", "section", "h1", "h2", "ul", "li", "span", "details",
     "summary", "aside", "div", "select", "option", "ol", "mark", "strong", "article", "dl", "dt", "dd",
     "code", "em", "table", "thead", "tbody", "tr", "th", "td", "br",
-    "img", "caption", "colgroup", "col", "fieldset", "legend", "figure", "figcaption", "q", "sub", "h3",
+    "img", "caption", "colgroup", "col", "sub", "q",
 }
 
 
