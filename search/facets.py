@@ -2,9 +2,9 @@
 
 The columns (year, month, languages, date key, numbers and years mentioned,
 and the keyword columns of the registry's KEYWORD filters, such as the
-resolutions cited) are written at index time. A FacetTable reads them once per index
-generation into numpy arrays; then a filter is a boolean mask over document
-numbers and a facet count is a bincount, whatever the size of the result.
+resolutions cited) are written at index time. A FacetTable joins them, read
+once per segment, into numpy arrays; then a filter is a boolean mask over
+document numbers and a facet count is a bincount, whatever the size of the result.
 """
 
 from __future__ import annotations
@@ -17,20 +17,25 @@ from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS  # n
 from search.langdata import LANGUAGES
 from search.query_build import date_key_range
 from search.results import FacetValue, Filters
+from search.segment_facets import SINGLE, Part, SegmentFacets, int_part, joined
 
 
 class MultiColumn:
-    """A multi-valued integer column as flat arrays (document, value id)."""
+    """A multi-valued column (integers or strings) as flat arrays: each entry's
+    document and value id, over the sorted distinct values."""
 
     def __init__(self, blobs: list[bytes], size: int):
-        lengths = np.fromiter((len(b) // 8 for b in blobs), dtype=np.int64, count=size)
-        self._fill(lengths, np.frombuffer(b"".join(blobs), dtype=np.int64), size)
+        """From a packed int64 column (schema.pack_ints), one blob per document."""
+        part = int_part(blobs)
+        self.doc, self.values, self.ids, self.size = part.doc, part.values, part.ids, size
 
-    def _fill(self, lengths: np.ndarray, values: np.ndarray, size: int) -> None:
-        """From each document's count of values and all the values, in document order."""
-        self.doc = np.repeat(np.arange(size, dtype=np.int64), lengths)
-        self.values, self.ids = np.unique(values, return_inverse=True)
-        self.size = size
+    @classmethod
+    def joined(cls, parts: list[tuple[Part, int]], size: int, empty) -> MultiColumn:
+        """The index's column from its segments' parts (see segment_facets.joined)."""
+        column = cls.__new__(cls)
+        column.doc, column.values, column.ids = joined(parts, empty)
+        column.size = size
+        return column
 
     def docs_with_any(self, wanted) -> np.ndarray:
         kind = str if self.values.dtype.kind == "U" else np.int64
@@ -59,106 +64,49 @@ class MultiColumn:
         return self.values[nonzero], counts[nonzero]
 
 
-class KeywordColumn(MultiColumn):
-    """A multi-valued string column (schema.pack_strings): value ids over the
-    sorted vocabulary of the strings, so it filters and counts as numbers do."""
-
-    def __init__(self, blobs: list[bytes], size: int):
-        lengths, flat = keyword_parts(blobs)
-        self._fill(lengths, np.array(flat, dtype=str), size)
-
-    @classmethod
-    def from_parts(cls, lengths: np.ndarray, flat: list[str], size: int) -> KeywordColumn:
-        column = cls.__new__(cls)
-        column._fill(lengths, np.array(flat, dtype=str), size)
-        return column
-
-
-def keyword_parts(blobs: list[bytes]) -> tuple[np.ndarray, list[str]]:
-    """Packed string lists → (each document's count of strings, all the strings)."""
-    lists = [S.unpack_strings(b) if b else [] for b in blobs]
-    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-    return lengths, [v for vs in lists for v in vs]
-
-
-def declared_parts(blobs: list[bytes], name: str) -> tuple[np.ndarray, list[str]]:
-    """One declared facet's values out of the column that holds them all ("NAME\x1fVALUE")."""
-    prefix = name + S.DECLARED_SEP
-    lists = [[v[len(prefix):] for v in S.unpack_strings(b) if v.startswith(prefix)] if b else []
-             for b in blobs]
-    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-    return lengths, [v for vs in lists for v in vs]
-
-
-def declared_column(f: Field, lengths: np.ndarray, flat: list[str], size: int) -> MultiColumn:
-    """A declared facet's column: keywords as strings, integers as numbers."""
-    if f.kind == KEYWORD:
-        return KeywordColumn.from_parts(lengths, flat, size)
-    column = MultiColumn.__new__(MultiColumn)
-    column._fill(lengths, np.array([int(v) for v in flat], dtype=np.int64), size)
-    return column
-
-
 class FacetTable:
-    """The facet columns of one index generation."""
+    """The facet columns of one commit, joined from its segments' (see search.segment_facets)."""
 
     def __init__(self, reader, kept: dict | None = None):
-        """`kept`: columns of segments read before (see schema.read_column)."""
+        """`kept`: segment id → SegmentFacets read before; a segment never
+        changes, so after a commit only its new segments are read."""
         size = reader.doc_count_all()
         self.size = size
         self.live = np.zeros(size, dtype=bool)
-        for leaf, offset in reader.leaf_readers():  # (asking each statement is slow; most segments delete none)
+        # An index with no segments has Whoosh's EmptyReader: no columns.
+        leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
+                  if leaf.doc_count_all()] if size else []
+        self._segments: list[tuple[SegmentFacets, int]] = []
+        for leaf, offset in leaves:  # (asking each statement is slow; most segments delete none)
             count = leaf.doc_count_all()
             if not leaf.has_deletions():
                 self.live[offset:offset + count] = True
             else:
                 self.live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
-
-        def column(name, dtype):
-            return np.fromiter(values(name), dtype=dtype, count=size)
-
-        def values(name):
-            # An index with no segments has Whoosh's EmptyReader: no columns.
-            return S.read_column(reader, name, kept) if size else []
-
-        self._kept = kept
-        leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()] if size else []
-        self.year = column(S.YEAR_COL, np.int32)
-        self.month = column(S.MONTH_COL, np.int32)
-        self.lang = column(S.LANG_COL, np.int32)
-        self.datekey = column(S.DATEKEY, np.int64)
-        self.numbers = MultiColumn(values(S.NUMBERS_COL), size)
-        self.mentioned = MultiColumn(values(S.MENTIONED_YEARS_COL), size)
+            name = S.segment_name(leaf)
+            segment = kept.get(name) if kept is not None else None
+            if segment is None:
+                segment = SegmentFacets.read(leaf)
+                if kept is not None:
+                    kept[name] = segment
+            self._segments.append((segment, offset))
+        for name, _column, dtype in SINGLE:
+            setattr(self, name, np.concatenate([s.single[name] for s, _ in self._segments])
+                    if self._segments else np.zeros(0, dtype=dtype))
+        self.numbers = self._joined(lambda s: s.numbers, np.int64)
+        self.mentioned = self._joined(lambda s: s.mentioned, np.int64)
         # Keyword columns, by column name: whatever the registry's KEYWORD filters read.
-        self.keywords = {
-            name: KeywordColumn.from_parts(*self._parts(
-                [(S.segment_name(leaf), lambda leaf=leaf, name=name: S.read_column(leaf, name))
-                 for leaf in leaves], name, keyword_parts), size)
-            for f in FIELDS if f.kind == KEYWORD for name in f.columns}
-        # Read now (the reader closes with its snapshot); made into columns when first asked for.
-        self._declared = [(S.segment_name(leaf), S.read_column(leaf, S.DECLARED_COL, kept))
-                          for leaf in leaves]
+        self.keywords = {name: self._joined(lambda s, name=name: s.keywords[name], str)
+                         for f in FIELDS if f.kind == KEYWORD for name in f.columns}
 
-    def _parts(self, segments, key: str, parse) -> tuple[np.ndarray, list]:
-        """parse(a segment's values) → (counts, values), per segment, kept by
-        segment id like the raw values, so a commit parses only its new segments.
-        `segments`: (segment id, its values or a function reading them)."""
-        lengths, flat = [np.zeros(0, dtype=np.int64)], []
-        for segment, raw in segments:
-            name = (segment, "parsed", key)
-            part = self._kept.get(name) if self._kept is not None else None
-            if part is None:
-                part = parse(raw() if callable(raw) else raw)
-                if self._kept is not None:
-                    self._kept[name] = part
-            lengths.append(part[0])
-            flat.extend(part[1])
-        return np.concatenate(lengths), flat
+    def _joined(self, part_of, empty) -> MultiColumn:
+        return MultiColumn.joined([(part_of(s), offset) for s, offset in self._segments],
+                                  self.size, empty)
 
     def _declared_column(self, f: Field) -> MultiColumn:
         if f.name not in self.keywords:
-            parts = self._parts(self._declared, f"declared:{f.name}", lambda b: declared_parts(b, f.name))
-            self.keywords[f.name] = declared_column(f, *parts, self.size)
+            self.keywords[f.name] = self._joined(lambda s: s.declared_part(f),
+                                                 str if f.kind == KEYWORD else np.int64)
         return self.keywords[f.name]
 
     def column(self, name: str):

@@ -215,13 +215,16 @@ def read_column(reader, fieldname: str, kept: dict | None = None) -> list:
 
 
 def hold_files(reader) -> None:
-    """Opens every file of every live segment that a search reads after the
-    searcher is opened (stored fields, field lengths, the statement columns).
+    """Opens the files of every live segment that a search reads after the
+    searcher is opened (stored fields, field lengths), and checks that each
+    has the statement columns, which the facet table reads at once.
 
     A commit deletes the files of the segments it merged away; an open file
     stays readable, so a reader that holds them shows its commit whole however
-    long it is used. Raises IndexUnusable, naming the file, for a file a live
-    segment lacks: Whoosh would read its values as defaults.
+    long it is used. Columns are only looked for, not opened: a segment's are
+    read into memory once (search.segment_facets) and opening them again on
+    every commit cost more than the search. Raises IndexUnusable, naming the
+    file, for a file a live segment lacks: Whoosh would read its values as defaults.
     """
     for leaf, _offset in reader.leaf_readers():
         if not leaf.doc_count_all():
@@ -235,7 +238,8 @@ def hold_files(reader) -> None:
                 raise IndexUnusable(f"segment {segment_name(leaf)} has no lengths of {fieldname}")
         if STATEMENT_COLUMNS[0] in leaf.schema:  # (the vocabulary index has no columns)
             for fieldname in STATEMENT_COLUMNS:
-                _segment_column(leaf, fieldname)
+                if not leaf.has_column(fieldname):
+                    raise IndexUnusable(f"segment {segment_name(leaf)} has no {fieldname} column")
 
 
 def _segment_column(leaf, fieldname: str):

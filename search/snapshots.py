@@ -23,9 +23,10 @@ from search import config
 from search import schema as S
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
+from search.segment_facets import SegmentFacets
 from search.integrity import check_index, damaged
 from search.postings import PostingsCache, segment_id
-from search.vocabulary import WordList
+from search.vocabulary import GrowingWordList, WordList
 
 RETRIES = 4  # attempts at a search while the indexer keeps committing
 KEEP_TABLES = 3  # facet tables kept: threads may still show older commits
@@ -70,7 +71,8 @@ class Snapshots:
         self._open: list[Snapshot] = []
         self._tables: dict[tuple, FacetTable] = {}
         self._word_lists: dict[tuple, list[str]] = {}
-        self._columns: dict[tuple, list] = {}  # (segment id, column) → values (segments never change)
+        self._vocabulary = GrowingWordList()
+        self._columns: dict[str, SegmentFacets] = {}  # segment id → its facet columns (segments never change)
         self._indexes = None  # (stamp, statements index, vocabulary index)
         self.postings = PostingsCache(config.from_env(config.POSTINGS_CACHE_MB))
         for attempt in range(RETRIES):  # (a commit may replace the files being opened)
@@ -164,7 +166,7 @@ class Snapshots:
                     table = self._cached(self._tables, S.content_key(reader),
                                          lambda: self._new_table(reader), KEEP_TABLES)
                     word_list = self._cached(self._word_lists, S.content_key(word_reader),
-                                             lambda: S.vocabulary_words(word_reader), KEEP_WORD_LISTS)
+                                             lambda: self._vocabulary.words(word_reader), KEEP_WORD_LISTS)
                 except BaseException:
                     words.close()
                     raise
@@ -195,7 +197,7 @@ class Snapshots:
         for snap in self._open:
             used.update(segment_id(leaf) for leaf, _ in snap.searcher.reader().leaf_readers())
         self.postings.keep_only(used)
-        self._columns = {k: v for k, v in self._columns.items() if k[0] in used}
+        self._columns = {k: v for k, v in self._columns.items() if k in used}
         return FacetTable(reader, self._columns)
 
     def _cached(self, cache: dict, key: tuple, make, keep: int):

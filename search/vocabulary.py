@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from search.postings import segment_id
+
 from whoosh.spelling import ListCorrector
 
 from search import schema as S
@@ -22,6 +24,56 @@ MAX_CANDIDATES = 5000
 WELL_KNOWN = 5
 
 
+class GrowingWordList:
+    """The vocabulary index's words, sorted, brought up to date commit by commit.
+
+    The vocabulary only grows, one document of new words per commit, so a
+    commit's list is the previous one with the words of its new documents
+    merged in: only new segments are read, and a merge of sorted runs costs
+    a few milliseconds where sorting every word again cost about 90 at 80,000
+    words. Documents are known by their text's length and hash; when the
+    previous documents are not all still there (a rebuild trimmed the
+    vocabulary), the list is made afresh.
+    """
+
+    def __init__(self):
+        self._segments: dict[str, list[tuple]] = {}  # segment id → its documents' keys
+        self._latest: tuple[frozenset, list[str]] | None = None  # (document keys, their words)
+
+    def words(self, reader) -> list[str]:
+        """Every word the vocabulary index `reader` reads holds, sorted (a new list)."""
+        texts: dict[tuple, str] = {}
+        segments = {}
+        for leaf, _ in reader.leaf_readers():
+            name = segment_id(leaf)
+            keys = self._segments.get(name)
+            if keys is None:
+                keys = []
+                for stored in leaf.all_stored_fields():
+                    text = stored.get(S.WORDS, "")
+                    key = (len(text), hash(text))
+                    texts[key] = text
+                    keys.append(key)
+            segments[name] = keys
+        self._segments = segments
+        held = frozenset(key for keys in segments.values() for key in keys)
+        if self._latest is not None and self._latest[0] <= held and held - self._latest[0] <= texts.keys():
+            words = self._latest[1]
+            new = {w for key in held - self._latest[0] for w in texts[key].split("\n")} - {""}
+            fresh = sorted(w for w in new if not _contains(words, w))
+            if fresh:
+                words = sorted(words + fresh)  # (two sorted runs: Timsort merges them in one pass)
+        else:
+            words = S.vocabulary_words(reader)
+        self._latest = (held, words)
+        return words
+
+
+def _contains(words: list[str], word: str) -> bool:
+    i = bisect_left(words, word)
+    return i < len(words) and words[i] == word
+
+
 class WordList:
     """The vocabulary's words, sorted, with how often the statements use each."""
 
@@ -31,8 +83,7 @@ class WordList:
         self.reader = reader
 
     def __contains__(self, word: str) -> bool:
-        i = bisect_left(self.words, word)
-        return i < len(self.words) and self.words[i] == word
+        return _contains(self.words, word)
 
     def frequency(self, word: str) -> int:
         """In how many statements the word occurs in some form (an estimate)."""

@@ -219,3 +219,33 @@ def test_a_table_made_from_kept_segments_equals_one_read_afresh(two_versions):
                 path.unlink()
             update_index(new, index_dir)
     assert set(fresh.year[fresh.live]) == {2002}
+
+
+def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_path):
+    """The vocabulary's sorted words, merged commit by commit from only the new
+    segments, equal a fresh read after additions, merges and a trimming rebuild."""
+    from search import schema as S
+    from search.vocabulary import GrowingWordList
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    growing = GrowingWordList()
+
+    def both():
+        words = whoosh_index.open_dir(str(index_dir), indexname=S.VOCABULARY_INDEX)
+        with words.reader() as reader:
+            return growing.words(reader), S.vocabulary_words(reader)
+
+    lists = []
+    for step in range(8):  # a commit each, with words no statement had (Whoosh merges some)
+        write_statements(corpus, {f"s{step}.txt": f"Statement {step}\n\nWord{step}a and "
+                                                  f"zebra{step} met «выборы{step}» Ängel{step}.\n"})
+        update_index(corpus, index_dir)
+        kept, fresh = both()
+        assert kept == fresh, step
+        lists.append(kept)
+    assert "zebra7" in lists[-1] and "zebra7" not in lists[-2]
+    for path in sorted(corpus.glob("s*.txt"))[1:]:  # the rebuild drops most words
+        path.unlink()
+    update_index(corpus, index_dir, rebuild=True)
+    kept, fresh = both()
+    assert kept == fresh and "zebra7" not in kept and "zebra0" in kept
