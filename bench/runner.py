@@ -25,7 +25,7 @@ from bench.queries import MIX
 from bench.server import ServerUnavailable, measure_server
 
 RESULTS_VERSION = 1
-PHASES = ("builds", "incremental", "search", "cold", "server")
+PHASES = ("builds", "incremental", "search", "cold", "after_commit", "server")
 SMALL_CORPUS = 50_000  # statements: builds below this are repeated (each takes minutes at most)
 # Statements from which our indexer builds with two processes only: one would
 # take most of an hour on its own.
@@ -154,6 +154,7 @@ class _SizeRun:
         phases.append(("search", self.measure_search))
         if "ours" in self.engines:
             phases.append(("cold", self.measure_cold))
+            phases.append(("after_commit", self.measure_after_commit))
         if "ours" in self.engines and self.opts.server:
             phases.append(("server", self.measure_server))
         if not all((self.indexes / e).is_dir() for e in self.engines):
@@ -252,6 +253,26 @@ class _SizeRun:
         })
         worst = max(max(r) for r in result["latency_ms"])
         self.log(f"cold search ours: slowest first search {worst:.0f} ms")
+        return result
+
+    def measure_after_commit(self) -> dict:
+        """Our first search of each query after a commit that adds one statement,
+        on a copy of our index kept warm: what the cache keyed by segment is for."""
+        rounds = self.opts.repeat if self.corpus.statements < SMALL_CORPUS else 1
+        copy = self.indexes / "ours-commit"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(self.indexes / "ours", copy)
+        self.log(f"first search after a commit: {len(MIX)} queries x {rounds} rounds on ours")
+        try:
+            result = run_worker({
+                "kind": "after_commit", "index": str(copy), "corpus": str(self.corpus.path),
+                "added_dir": corpora.ADDED_DIR, "queries": [q.name for q in MIX], "rounds": rounds,
+            })
+        finally:
+            corpora.remove_added(self.corpus.path)
+            shutil.rmtree(copy, ignore_errors=True)
+        worst = max(max(r) for r in result["latency_ms"])
+        self.log(f"after a commit ours: slowest first search {worst:.0f} ms")
         return result
 
     def measure_server(self) -> dict:

@@ -78,7 +78,40 @@ def cold(job: dict) -> dict:
     return {"latency_ms": latencies, "queries": [q.name for q in queries], **peak_rss_mb()}
 
 
-JOBS = {"build": build, "search": search, "cold": cold}
+def after_commit(job: dict) -> dict:
+    """Latencies in ms of our first search of each query after a commit that
+    adds one statement, on an index already warm: a server while the indexer
+    runs ({"latency_ms": [[one per query] per round], "commit_s": [...]})."""
+    from indexer.build import update_index
+
+    queries, index, corpus = by_name(job["queries"]), Path(job["index"]), Path(job["corpus"])
+    added = corpus / job["added_dir"]
+    added.mkdir(parents=True, exist_ok=True)
+    session, latencies, commits = get("ours").open(index), [], []
+    for query in queries:  # warm, as a running server is
+        session.search(query)
+    for round_no in range(job["rounds"]):
+        times = []
+        for n, query in enumerate(queries):
+            tag = f"{round_no}x{n}"
+            # A statement with words no other has, as a new statement's names are.
+            (added / f"commit-{tag}.txt").write_text(
+                f"Statement {tag}\n\n1 December 2026\n\nThe ministry spoke of the elections and of "
+                f"Zorbland{tag}.\n\nМинистерство прокомментировало выборы в Зорбландии{tag}.\n",
+                encoding="utf-8")
+            started = time.perf_counter()
+            update_index(corpus, index)
+            commits.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            session.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        latencies.append(times)
+    session.close()
+    return {"latency_ms": latencies, "commit_s": commits, "queries": [q.name for q in queries],
+            **peak_rss_mb()}
+
+
+JOBS = {"build": build, "search": search, "cold": cold, "after_commit": after_commit}
 
 
 def main(argv: list[str]) -> int:
