@@ -27,7 +27,7 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.errors import QueryError
-from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
+from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE, MAX_INTEGER
 from search.query_build import whoosh_schema
 from search.query_lexer import FIELD_ALIASES, LANG_ALIASES, TEXT_FIELD_NAMES, Token, lex
 from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
@@ -257,8 +257,12 @@ class _Parser:
             return self.primary_from(self.take(), field)
         value_tok = self.take()
         if value_tok.kind == "range" and field in _RANGED:
-            lo, hi = re.split(r"\s+(?:TO|to)\s+", value_tok.text[1:-1].strip(), maxsplit=1)
-            return self.filter_range(field, lo.strip(), hi.strip(), value_tok.text)
+            ends = re.split(r"\s+(?:TO|to)\s+", f" {value_tok.text[1:-1]} ", maxsplit=1)
+            if len(ends) != 2 or not ends[0].strip() or not ends[1].strip():
+                self.note(f"{field}: a range is [FROM TO UNTIL], * for open; "
+                          f"“{field}:{value_tok.text}” is ignored.")
+                return None
+            return self.filter_range(field, ends[0].strip(), ends[1].strip(), value_tok.text)
         value = value_tok.text.strip('"“”«»„') if value_tok.kind != "phrase" else value_tok.text
         return self.filter_value(field, value.strip())
 
@@ -325,6 +329,9 @@ def _integer(value: str, field: str) -> int:
     digits = value.replace(" ", "").replace(",", "").replace("\u00a0", "")
     if not re.fullmatch(r"\d{1,15}", digits):
         raise ValueError(f"{field}: needs a whole number")
+    lo, hi = (BY_SYNTAX[field].bounds if field in BY_SYNTAX else None) or (0, MAX_INTEGER)
+    if not lo <= int(digits) <= hi:  # (the index's numeric fields hold no more)
+        raise ValueError(f"{field}: takes a number from {lo} to {hi}")
     return int(digits)
 
 

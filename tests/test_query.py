@@ -55,6 +55,9 @@ def test_syntax(text, parsed):
         ("a OR", "a", "nothing after"),
         ("NOT", "*", "nothing after"),
         ("number:abc", "*", "whole number"),
+        ("year:4294967296", "*", "from 1 to 9999"),  # (beyond the index's 32-bit year field)
+        ("mentioned:[1990 TO 99999]", "*", "from 1 to 9999"),
+        ("year:[ TO ]", "*", "[FROM TO UNTIL]"),
         ("year:[2021 TO 2019]", "*", "starts after it ends"),
         ("date:yesterday", "*", "YYYY-MM-DD"),
         ("lang:fr", "*", "lang:"),
