@@ -7,6 +7,8 @@ that deletes them cannot change what it shows; what fails while it is taken
 because a commit landed meanwhile is taken again on the new commit. The
 facet table and word list are computed once per commit content (segment ids),
 never per generation number, which a replaced or re-created index reuses.
+A thread's new snapshot takes over its previous one's readers of the segments
+both show (search.segment_readers), so a commit opens only its new segments.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from search import schema as S
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
 from search.segment_facets import SegmentFacets
+from search.segment_readers import close_readers, open_searcher
 from search.integrity import check_index, damaged
 from search.postings import PostingsCache, segment_id
 from search.vocabulary import GrowingWordList, WordList
@@ -46,16 +49,14 @@ class Snapshot:
     stamp: tuple  # the commit it was taken on (see `_listing`)
     files: frozenset[str]  # the names of its segments' files
     postings: PostingsCache  # the process's postings arrays (see search.postings)
+    readers: dict  # both searchers' segment readers, which the snapshot owns (search.segment_readers)
 
     def vocabulary(self) -> WordList:
         return WordList(self.word_list, self.searcher.reader())
 
-    def close(self) -> None:
-        for searcher in (self.searcher, self.words):
-            try:
-                searcher.close()
-            except Exception:  # its files may be gone already; nothing to release then
-                pass
+    def close(self, keep: dict | None = None) -> None:
+        """Closes its readers, but not those in `keep` (handed on to the next snapshot)."""
+        close_readers(self.readers, keep)
 
 
 class Snapshots:
@@ -89,26 +90,33 @@ class Snapshots:
         files of its commit have gone: then the index is damaged, and taking it
         again says so)."""
         stamp, names = self._listing()
-        snap = getattr(self._local, "snapshot", None)
-        if snap is not None and snap.stamp == stamp and snap.files <= names:
-            return snap
-        self.discard()
-        snap = self._take(stamp, names)
+        old = getattr(self._local, "snapshot", None)
+        if old is not None and old.stamp == stamp and old.files <= names:
+            return old
+        try:  # (the new snapshot takes over the old one's readers of unchanged segments)
+            snap = self._take(stamp, names, old.readers if old is not None else {})
+        except BaseException:
+            self.discard()
+            raise
         self._local.snapshot = snap
+        if old is not None:
+            self.release(old, keep=snap.readers)
         return snap
 
     def detach(self) -> Snapshot:
         """This thread's snapshot, for the caller alone to close (with `release`):
-        a generator that reads from it may outlive the thread's next search."""
+        a generator that reads from it may outlive the thread's next search.
+        (The thread's next snapshot opens readers of its own: none are shared.)"""
         snap = self.current()
         self._local.snapshot = None
         return snap
 
-    def release(self, snap: Snapshot) -> None:
+    def release(self, snap: Snapshot, keep: dict | None = None) -> None:
         with self._lock:
             if snap in self._open:
                 self._open.remove(snap)
-        snap.close()
+                self._keep_segments(set())
+        snap.close(keep)
 
     def discard(self) -> None:
         """Closes this thread's snapshot; the next call takes a fresh one."""
@@ -149,13 +157,15 @@ class Snapshots:
 
     # --- taking a snapshot -------------------------------------------------------------
 
-    def _take(self, stamp: tuple, names: set[str]) -> Snapshot:
-        """A snapshot of the commit `stamp` names (or a newer one)."""
+    def _take(self, stamp: tuple, names: set[str], reuse: dict) -> Snapshot:
+        """A snapshot of the commit `stamp` names (or a newer one), with the
+        readers of `reuse` whose segments it still has."""
         try:
             ix, words_ix = self._open_indexes(stamp)
-            searcher = ix.searcher(weighting=self._weighting)
+            searcher, readers = open_searcher(ix, reuse, self._weighting)
             try:
-                words = words_ix.searcher()
+                words, word_readers = open_searcher(words_ix, reuse)
+                readers.update(word_readers)
                 try:
                     reader, word_reader = searcher.reader(), words.reader()
                     try:
@@ -168,10 +178,10 @@ class Snapshots:
                     word_list = self._cached(self._word_lists, S.content_key(word_reader),
                                              lambda: self._vocabulary.words(word_reader), KEEP_WORD_LISTS)
                 except BaseException:
-                    words.close()
+                    close_readers(word_readers, reuse)
                     raise
             except BaseException:
-                searcher.close()
+                close_readers(readers, reuse)
                 raise
         except Exception as err:
             if self._listing()[0] != stamp:
@@ -183,7 +193,7 @@ class Snapshots:
                          for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
                          if leaf.segment() is not None)
         files = frozenset(name for name in names if name.startswith(segments))
-        snap = Snapshot(searcher, words, table, word_list, stamp, files, self.postings)
+        snap = Snapshot(searcher, words, table, word_list, stamp, files, self.postings, readers)
         with self._lock:
             self._open.append(snap)
         return snap
@@ -191,14 +201,16 @@ class Snapshots:
     def _new_table(self, reader) -> FacetTable:
         if self._on_new_commit is not None:
             self._on_new_commit(reader)
-        # Postings of segments neither this commit nor an open snapshot has go.
-        # (Called under self._lock, so self._open holds still.)
-        used = {segment_id(leaf) for leaf, _ in reader.leaf_readers()}
+        self._keep_segments({segment_id(leaf) for leaf, _ in reader.leaf_readers()})
+        return FacetTable(reader, self._columns)
+
+    def _keep_segments(self, used: set[str]) -> None:
+        """Drops the postings and columns of segments neither `used` nor an
+        open snapshot has. (Called under self._lock, so self._open holds still.)"""
         for snap in self._open:
             used.update(segment_id(leaf) for leaf, _ in snap.searcher.reader().leaf_readers())
         self.postings.keep_only(used)
         self._columns = {k: v for k, v in self._columns.items() if k in used}
-        return FacetTable(reader, self._columns)
 
     def _cached(self, cache: dict, key: tuple, make, keep: int):
         """make(), computed once per commit content; `cache` keeps the newest `keep`."""

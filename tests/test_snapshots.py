@@ -52,19 +52,36 @@ def _consistent(result) -> dict[int, int]:
     return years
 
 
-def test_a_commit_right_after_the_searcher_opens_is_never_read_as_empty_columns(two_versions, monkeypatch):
+@pytest.mark.parametrize("moment", ["before its segments are opened", "after the searcher is made"])
+def test_a_commit_while_the_searcher_opens_is_never_read_as_empty_columns(two_versions, monkeypatch,
+                                                                          moment):
+    from whoosh.reading import SegmentReader
+    from whoosh.searching import Searcher
+
     new, index_dir = two_versions
-    opened = FileIndex.searcher
     armed = []
 
-    def searcher_then_commit(self, **kwargs):
-        searcher = opened(self, **kwargs)
-        if armed and self.indexname == "MAIN":
+    def commit(of_statements: bool):
+        if armed and of_statements:
             # Replaces every statement: the old commit's segment files are deleted.
             update_index(armed.pop(), index_dir, rebuild=True)
-        return searcher
 
-    monkeypatch.setattr(FileIndex, "searcher", searcher_then_commit)
+    if moment == "before its segments are opened":  # (the table of contents is read)
+        opened = SegmentReader.__init__
+
+        def patched(self, storage, schema, segment, *args, **kwargs):
+            commit(segment.segment_id().startswith("MAIN"))
+            opened(self, storage, schema, segment, *args, **kwargs)
+
+        monkeypatch.setattr(SegmentReader, "__init__", patched)
+    else:
+        made = Searcher.__init__
+
+        def patched(self, reader, *args, **kwargs):
+            made(self, reader, *args, **kwargs)
+            commit("body_en" in reader.schema)
+
+        monkeypatch.setattr(Searcher, "__init__", patched)
     english = Filters(langs=("en",))  # every statement of both versions
     with SearchIndex(index_dir) as index:
         armed.append(new)
@@ -249,3 +266,16 @@ def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_pat
     update_index(corpus, index_dir, rebuild=True)
     kept, fresh = both()
     assert kept == fresh and "zebra7" not in kept and "zebra0" in kept
+
+
+@pytest.mark.parametrize("new", [0, 1, 7, 40, 400])
+def test_new_words_are_merged_into_their_places(new):
+    import random
+
+    from search.vocabulary import _merged
+
+    rng = random.Random(new)
+    words = sorted({"".join(rng.choice("абвгд") for _ in range(5)) for _ in range(5000)})
+    fresh = sorted({"".join(rng.choice("абвгде") for _ in range(rng.randint(1, 7)))
+                    for _ in range(new)} - set(words))
+    assert _merged(words, fresh) == sorted(words + fresh)
