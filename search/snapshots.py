@@ -13,9 +13,11 @@ both show (search.segment_readers), so a commit opens only its new segments.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,7 @@ class Snapshot:
     searcher: object
     words: object  # searcher of the vocabulary index
     table: FacetTable
-    word_list: list[str]  # the vocabulary's words, sorted
+    word_list: Callable[[], list[str]]  # the vocabulary's words, sorted (computed when first asked for)
     stamp: tuple  # the commit it was taken on (see `_listing`)
     files: frozenset[str]  # the names of its segments' files
     postings: PostingsCache  # the process's postings arrays (see search.postings)
@@ -175,8 +177,10 @@ class Snapshots:
                         raise damaged(self.index_dir, str(err)) from err
                     table = self._cached(self._tables, S.content_key(reader),
                                          lambda: self._new_table(reader), KEEP_TABLES)
-                    word_list = self._cached(self._word_lists, S.content_key(word_reader),
-                                             lambda: self._vocabulary.words(word_reader), KEEP_WORD_LISTS)
+                    words_key = S.content_key(word_reader)
+                    word_list = functools.partial(
+                        self._cached, self._word_lists, words_key,
+                        lambda: self._vocabulary.words(word_reader), KEEP_WORD_LISTS)
                 except BaseException:
                     close_readers(word_readers, reuse)
                     raise

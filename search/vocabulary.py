@@ -92,10 +92,17 @@ def _contains(words: list[str], word: str) -> bool:
 class WordList:
     """The vocabulary's words, sorted, with how often the statements use each."""
 
-    def __init__(self, words: list[str], reader):
-        """`words`: the vocabulary, sorted; `reader`: of the statements index."""
-        self.words = words
+    def __init__(self, words, reader):
+        """`words`: the vocabulary, sorted, or a function that gives it when
+        first needed (most searches expand no word); `reader`: of the statements index."""
+        self._words = words
         self.reader = reader
+
+    @property
+    def words(self) -> list[str]:
+        if callable(self._words):
+            self._words = self._words()
+        return self._words
 
     def __contains__(self, word: str) -> bool:
         return _contains(self.words, word)
