@@ -159,9 +159,9 @@ def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> Langua
                         key=lambda t: (-counts[t], t))
     a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
-    terms, seen = [], set()
+    terms, seen, written = [], set(), _commonest(spellings)
     for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
-        word = _shown(candidates[i], spellings, lang)
+        word = _shown(candidates[i], written[candidates[i]], lang)
         # A homonym's lemmas come from the same forms («ПНИ» → пень, пнуть): one is shown.
         if word.lower() in seen:
             continue
@@ -261,10 +261,19 @@ def _frequency(searcher, fieldname: str):
     return frequency
 
 
-def _shown(term: str, spellings: Counter, lang: str) -> str:
-    """The word a key term is shown as: an abbreviation as written (ООН, UN), a
-    Russian lemma as itself, an English stem as its commonest form."""
-    written = max((n, w) for (t, w), n in spellings.items() if t == term)[1]
+def _commonest(spellings: Counter) -> dict[str, str]:
+    """Each term's commonest spelling in the sample (of equally common ones, the one sorting last)."""
+    best: dict[str, tuple[int, str]] = {}
+    for (term, written), n in spellings.items():
+        known = best.get(term)
+        if known is None or (n, written) > known:
+            best[term] = (n, written)
+    return {term: written for term, (_, written) in best.items()}
+
+
+def _shown(term: str, written: str, lang: str) -> str:
+    """The word a key term is shown as, from its commonest spelling: an abbreviation
+    as written (ООН, UN), a Russian lemma as itself, an English stem as written."""
     if len(written) > 1 and written.isupper():
         return written
     if lang == "ru" and has_letters(term) and not term.isascii():
