@@ -10,6 +10,7 @@ from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
 from search.gazetteer import mentions
+from search.texts import encode
 
 
 def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declared=()):
@@ -53,6 +54,8 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     }
     for lang, text in bodies.items():
         fields[S.BODY[lang]] = text
+    for lang in S.TEXT:  # (every statement has each column, empty for a language it lacks)
+        fields[S.TEXT[lang]] = encode(bodies.get(lang))
     if meta.year:
         fields[S.YEAR] = meta.year
     if meta.docno:

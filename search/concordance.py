@@ -31,6 +31,7 @@ from search.query_tree import ParsedQuery
 from search.results import Filters
 from search.snapshots import Snapshot
 from search.snippets import Mark, render
+from search.texts import Texts
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -134,7 +135,7 @@ class Plan:
     ends: np.ndarray
     notices: list[str]
     content: tuple  # the commit's content key (schema.content_key)
-    texts: dict = field(default_factory=dict)  # docnum → stored fields, read once
+    texts: dict = field(default_factory=dict)  # docnum → (what is shown, sections), read once
     by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
 
 
@@ -196,10 +197,10 @@ def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
 def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -> Iterator[Line]:
     """The plan's lines first..last (all by default), built as they are read."""
     last = len(p.docs) if last is None else min(last, len(p.docs))
+    reader = _Reader(snap, p)
     for i in range(first, last):
         docnum, lang = int(p.docs[i]), LANGUAGES[p.langs[i]]
-        stored = _stored(snap, p, docnum)
-        sections = _sections(stored)
+        stored, sections = reader.statement(docnum)
         text = sections.texts.get(lang, "")
         start, end = int(p.starts[i]), int(p.ends[i])
         where = sections.paragraph(lang, start)
@@ -226,50 +227,83 @@ def _sort(snap: Snapshot, p: Plan) -> None:
     elif p.req.sort == "date":
         order = np.lexsort((*tie, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
     else:
+        # By the words beside the match, then newest first: only the text of
+        # the match's language is read, and one sort compares (words, rank).
         left = p.req.sort == "left"
-        words = []
-        for i in range(len(p.docs)):
-            text = _stored(snap, p, int(p.docs[i])).get(S.BODY[LANGUAGES[p.langs[i]]]) or ""
-            words.append(words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
+        text = _Reader(snap, p).text
+        at = (p.starts if left else p.ends).tolist()
+        words = [words_beside(text(d, LANGUAGES[lang]), a, left)
+                 for d, lang, a in zip(p.docs.tolist(), p.langs.tolist(), at)]
         newest = np.lexsort((*tie, -keys))
         rank = np.empty(len(newest), dtype=np.int64)
         rank[newest] = np.arange(len(newest))
-        order = np.array(sorted(range(len(words)), key=lambda i: (words[i], rank[i])), dtype=np.int64)
+        pairs = list(zip(words, rank.tolist()))
+        order = np.array(sorted(range(len(pairs)), key=pairs.__getitem__), dtype=np.int64)
     p.docs, p.langs, p.starts, p.ends = p.docs[order], p.langs[order], p.starts[order], p.ends[order]
 
 
 # --- statements and their other language -----------------------------------------------------
 
 
-_TEXTS: OrderedDict = OrderedDict()  # (commit content, docnum) → what a line shows of a statement
+# (commit content, docnum, language) → its text; (commit content, docnum, None) → what a
+# line shows of it besides (id, title, date, languages). The most recently read are kept.
+_TEXTS: OrderedDict = OrderedDict()
 KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
 _kept_chars = 0
+_SHOWN = (S.ID, S.TITLE, S.DATE, S.LANG)
 
 
-def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
-    """What the lines show of a statement; its stored fields are read (and
-    decompressed) once, and the most recently read are kept for later requests."""
-    global _kept_chars
-    stored = p.texts.get(docnum)
-    if stored is not None:
-        return stored
-    key = (p.content, docnum)
-    with _PLANS_LOCK:
-        kept = _TEXTS.get(key)
-        if kept is not None:
-            _TEXTS.move_to_end(key)
-    if kept is None:
-        fields = snap.searcher.stored_fields(docnum)
-        kept = {k: fields.get(k) for k in (S.ID, S.TITLE, S.DATE, S.LANG, *S.BODY.values())}
-        size = sum(len(fields.get(f) or "") for f in S.BODY.values())
+class _Reader:
+    """What one request's lines show of statements, each read once (search.texts
+    for the text), and kept for later requests."""
+
+    def __init__(self, snap: Snapshot, p: Plan):
+        self._searcher, self._texts, self._p = snap.searcher, Texts(snap.searcher), p
+
+    def text(self, docnum: int, lang: str) -> str:
+        key = (self._p.content, docnum, lang)
         with _PLANS_LOCK:
-            _TEXTS[key] = kept
-            _kept_chars += size
-            while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
-                _, old = _TEXTS.popitem(last=False)
-                _kept_chars -= sum(len(old.get(f) or "") for f in S.BODY.values())
-    stored = p.texts[docnum] = dict(kept)  # (a plan's own copy: it adds the cut sections)
-    return stored
+            found = _TEXTS.get(key)
+            if found is not None:
+                _TEXTS.move_to_end(key)
+                return found
+        found = self._texts.text(docnum, lang)
+        _keep(key, found)
+        return found
+
+    def statement(self, docnum: int) -> tuple[dict, Sections]:
+        """(id, title, date and languages; language sections, cut and aligned once per plan)."""
+        found = self._p.texts.get(docnum)
+        if found is not None:
+            return found
+        key = (self._p.content, docnum, None)
+        with _PLANS_LOCK:
+            shown = _TEXTS.get(key)
+            if shown is not None:
+                _TEXTS.move_to_end(key)
+        if shown is None:
+            fields = self._searcher.stored_fields(docnum)
+            shown = {k: fields.get(k) for k in _SHOWN}
+            _keep(key, shown)
+        texts = {x: self.text(docnum, x) for x in (shown.get(S.LANG) or "").split() if x in S.TEXT}
+        found = self._p.texts[docnum] = (shown, Sections({x: t for x, t in texts.items() if t}))
+        return found
+
+
+def _size(value) -> int:
+    """The characters a kept text (or a statement's title) counts for."""
+    return len(value) if isinstance(value, str) else len(value.get(S.TITLE) or "")
+
+
+def _keep(key: tuple, value) -> None:
+    global _kept_chars
+    with _PLANS_LOCK:
+        if key in _TEXTS:
+            return
+        _TEXTS[key] = value
+        _kept_chars += _size(value)
+        while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
+            _kept_chars -= _size(_TEXTS.popitem(last=False)[1])
 
 
 def clear_kept() -> None:
@@ -279,15 +313,6 @@ def clear_kept() -> None:
         _PLANS.clear()
         _TEXTS.clear()
         _kept_chars = 0
-
-
-def _sections(stored: dict) -> Sections:
-    """The statement's language sections, cut and aligned once per plan."""
-    sections = stored.get("_sections")
-    if sections is None:
-        sections = stored["_sections"] = Sections(
-            {x: stored[S.BODY[x]] for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x])})
-    return sections
 
 
 def _aligned(p: Plan, docnum: int, sections: Sections, lang: str, where: int) -> Aligned | None:

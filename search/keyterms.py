@@ -26,6 +26,7 @@ from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
 from search.snapshots import Snapshot
+from search.texts import Texts
 
 DEFAULT_SAMPLE = 1000  # statements read when a search finds more
 MAX_SAMPLE = 10_000
@@ -127,10 +128,10 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     # A language filter keeps that language's terms, not only its statements.
     wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
     texts: dict[str, list[str]] = {lang: [] for lang in wanted}
+    bodies = Texts(searcher)
     for docnum in docs:
-        stored = searcher.stored_fields(int(docnum))
         for lang in wanted:
-            text = stored.get(S.BODY[lang])
+            text = bodies.text(int(docnum), lang)
             if text:
                 texts[lang].append(text)
     languages = []

@@ -1,0 +1,80 @@
+"""The statements' text: each language's body, in a column of its own.
+
+Bodies are not in the stored fields: a view that needs one language's text
+of thousands of statements (a concordance sorted by the words beside its
+matches, key terms) would otherwise unpickle and decompress every field of
+each. The indexer writes each language's text with `encode`; everything that
+reads a body reads it through `Texts`.
+"""
+
+from __future__ import annotations
+
+import zlib
+from bisect import bisect_right
+
+from search import schema as S
+
+# A short text is kept as it is: compressed on its own it saves about a third
+# and costs more to decompress than to read. A long one is compressed.
+COMPRESS_FROM = 1024  # bytes of UTF-8
+_PLAIN, _ZLIB = b"t", b"z"
+
+
+def encode(text: str | None) -> bytes:
+    """A body's column value (empty for no text)."""
+    if not text:
+        return b""
+    data = text.encode("utf-8")
+    if len(data) < COMPRESS_FROM:
+        return _PLAIN + data
+    return _ZLIB + zlib.compress(data, 3)
+
+
+def decode(value: bytes) -> str:
+    if not value:
+        return ""
+    body = memoryview(value)[1:]
+    if value[:1] == _ZLIB:
+        return zlib.decompress(body).decode("utf-8")
+    return str(body, "utf-8")
+
+
+class TextsMoved(Exception):
+    """A segment's text column went missing after the searcher was opened: a
+    commit merged the segment away (a search is run again on the new commit)."""
+
+
+class Texts:
+    """The bodies of one searcher's statements, by document number.
+
+    Each segment's column is opened once, on first use. Not shared between
+    threads (use one per request).
+    """
+
+    def __init__(self, searcher):
+        self._leaves = list(searcher.reader().leaf_readers())
+        self._offsets = [offset for _, offset in self._leaves]
+        self._columns: dict[tuple[int, str], object] = {}
+
+    def text(self, docnum: int, lang: str) -> str:
+        """The statement's text in one language ("" when it has none)."""
+        i = bisect_right(self._offsets, docnum) - 1
+        column = self._columns.get((i, lang))
+        if column is None:
+            column = self._columns[(i, lang)] = self._open(i, lang)
+        return decode(column[docnum - self._offsets[i]])
+
+    def sections(self, stored: dict, docnum: int) -> list[tuple[str, str]]:
+        """(language, text) of the statement's languages that have text, in the
+        order it was written (its stored languages)."""
+        found = [(lang, self.text(docnum, lang)) for lang in stored.get(S.LANG, "").split()
+                 if lang in S.TEXT]
+        return [(lang, text) for lang, text in found if text]
+
+    def _open(self, i: int, lang: str):
+        leaf, fieldname = self._leaves[i][0], S.TEXT[lang]
+        # Whoosh reads a column whose file is missing as all defaults (empty
+        # texts); the searcher's open file is reused while the file exists.
+        if not leaf.has_column(fieldname):
+            raise TextsMoved(f"segment {S.segment_name(leaf)} has no {fieldname} column")
+        return leaf.column_reader(fieldname, translate=False)
