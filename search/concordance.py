@@ -31,7 +31,7 @@ from search.query_tree import ParsedQuery
 from search.results import Filters
 from search.snapshots import Snapshot
 from search.snippets import Mark, render
-from search.texts import Texts
+from search.texts import Texts, compressed, decode
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -245,8 +245,9 @@ def _sort(snap: Snapshot, p: Plan) -> None:
 # --- statements and their other language -----------------------------------------------------
 
 
-# (commit content, docnum, language) → its text; (commit content, docnum, None) → what a
-# line shows of it besides (id, title, date, languages). The most recently read are kept.
+# (commit content, docnum, language) → a long (compressed) text; (commit content, docnum,
+# None) → what a line shows of a statement besides (id, title, date, languages). The most
+# recently read are kept.
 _TEXTS: OrderedDict = OrderedDict()
 KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
 _kept_chars = 0
@@ -261,13 +262,16 @@ class _Reader:
         self._searcher, self._texts, self._p = snap.searcher, Texts(snap.searcher), p
 
     def text(self, docnum: int, lang: str) -> str:
+        value = self._texts.value(docnum, lang)
+        if not compressed(value):  # (read again as cheaply as it would be found kept)
+            return decode(value)
         key = (self._p.content, docnum, lang)
         with _PLANS_LOCK:
             found = _TEXTS.get(key)
             if found is not None:
                 _TEXTS.move_to_end(key)
                 return found
-        found = self._texts.text(docnum, lang)
+        found = decode(value)
         _keep(key, found)
         return found
 

@@ -9,6 +9,7 @@ reads a body reads it through `Texts`.
 
 from __future__ import annotations
 
+import weakref
 import zlib
 from bisect import bisect_right
 
@@ -33,10 +34,18 @@ def encode(text: str | None) -> bytes:
 def decode(value: bytes) -> str:
     if not value:
         return ""
-    body = memoryview(value)[1:]
     if value[:1] == _ZLIB:
-        return zlib.decompress(body).decode("utf-8")
-    return str(body, "utf-8")
+        return zlib.decompress(memoryview(value)[1:]).decode("utf-8")
+    return value[1:].decode("utf-8")
+
+
+def compressed(value: bytes) -> bool:
+    """True for a long text's value: decoding it costs more than keeping the text."""
+    return value[:1] == _ZLIB
+
+
+# Segment reader → language → its opened column (opening one derives its offsets, in Python).
+_OPENED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class TextsMoved(Exception):
@@ -47,22 +56,26 @@ class TextsMoved(Exception):
 class Texts:
     """The bodies of one searcher's statements, by document number.
 
-    Each segment's column is opened once, on first use. Not shared between
-    threads (use one per request).
+    Each segment's column is opened once for as long as its reader lives (as a
+    snapshot, a reader belongs to one thread), on first use.
     """
 
     def __init__(self, searcher):
         self._leaves = list(searcher.reader().leaf_readers())
         self._offsets = [offset for _, offset in self._leaves]
-        self._columns: dict[tuple[int, str], object] = {}
+        self._columns = [_OPENED.setdefault(leaf, {}) for leaf, _ in self._leaves]
 
     def text(self, docnum: int, lang: str) -> str:
         """The statement's text in one language ("" when it has none)."""
+        return decode(self.value(docnum, lang))
+
+    def value(self, docnum: int, lang: str) -> bytes:
+        """The statement's column value in one language (see `decode`)."""
         i = bisect_right(self._offsets, docnum) - 1
-        column = self._columns.get((i, lang))
+        column = self._columns[i].get(lang)
         if column is None:
-            column = self._columns[(i, lang)] = self._open(i, lang)
-        return decode(column[docnum - self._offsets[i]])
+            column = self._columns[i][lang] = self._open(i, lang)
+        return column[docnum - self._offsets[i]]
 
     def sections(self, stored: dict, docnum: int) -> list[tuple[str, str]]:
         """(language, text) of the statement's languages that have text, in the
