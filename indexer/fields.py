@@ -10,6 +10,7 @@ from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
 from search.gazetteer import mentions
+from search.formterms import column_value
 from search.texts import encode
 
 
@@ -56,6 +57,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
         fields[S.BODY[lang]] = text
     for lang in S.TEXT:  # (every statement has each column, empty for a language it lacks)
         fields[S.TEXT[lang]] = encode(bodies.get(lang))
+        fields[S.FORM_TERMS[lang]] = column_value(bodies[lang], lang) if bodies.get(lang) else b""
     if meta.year:
         fields[S.YEAR] = meta.year
     if meta.docno:

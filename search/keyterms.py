@@ -6,8 +6,9 @@ log-likelihood (as Rayson and Garside's keyness calculator computes it), with
 the counts and sizes on both sides. Counts are the index's own: the sample's
 words become terms as the analysers make them (stop words out, every lemma of
 a homonym), and the corpus side is each term's frequency in the index, so
-both sides count the same things. Abbreviations (ООН, UN, EU) are terms like
-any other and stay.
+both sides count the same things (a sample's forms' terms are read from a
+column the indexer writes, search.formterms, so no morphology is run).
+Abbreviations (ООН, UN, EU) are terms like any other and stay.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from search import schema as S
-from search.analysis import PART_RE, WORD_RE, fold, has_letters, is_stop_word, word_terms
+from search.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
+from search.formterms import form_terms, learn
 from search.langdata import LANGUAGES
 from search.matching import find
 from search.query_parser import parse
@@ -128,12 +130,13 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     # A language filter keeps that language's terms, not only its statements.
     wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
     texts: dict[str, list[str]] = {lang: [] for lang in wanted}
-    bodies = Texts(searcher)
+    bodies, forms = Texts(searcher), Texts(searcher, S.FORM_TERMS)
     for docnum in docs:
         for lang in wanted:
             text = bodies.text(int(docnum), lang)
             if text:
                 texts[lang].append(text)
+                learn(text, forms.value(int(docnum), lang), lang)  # (no morphology for its forms)
     languages = []
     for lang in wanted:
         if texts[lang]:
@@ -204,27 +207,8 @@ def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limi
     return a[:done], b[:done], ll[:done]
 
 
-_FORMS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (form, lang) → (term, as written)…
-_MAX_FORMS = 500_000  # forms remembered per process, as the lemma cache does
 _FREQUENCIES: dict[tuple, dict[str, int]] = {}  # (commit content, field) → term → corpus count
 _KEEP_FREQUENCIES = 4
-
-
-def _form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:
-    """The index terms of one written form, each with the part of it that gave it."""
-    key = (form, lang)
-    found = _FORMS.get(key)
-    if found is None:
-        folded = fold(form)
-        words = [(folded, form)]
-        if "-" in folded:
-            words += [(fold(p), p) for p in PART_RE.findall(form)]
-        found = tuple((term, written) for word, written in words if not is_stop_word(word, lang)
-                      for term in word_terms(word))
-        if len(_FORMS) >= _MAX_FORMS:
-            _FORMS.clear()
-        _FORMS[key] = found
-    return found
 
 
 def count_terms(texts: list[str], lang: str) -> tuple[Counter, Counter]:
@@ -238,7 +222,7 @@ def count_terms(texts: list[str], lang: str) -> tuple[Counter, Counter]:
     counts: Counter = Counter()
     spellings: Counter = Counter()
     for form, n in Counter(WORD_RE.findall("\n".join(texts))).items():
-        for pair in _form_terms(form, lang):
+        for pair in form_terms(form, lang):
             counts[pair[0]] += n
             spellings[pair] += n
     return counts, spellings

@@ -29,6 +29,7 @@ SOURCES = "sources"  # stored: the corpus files the statement was read from
 TITLE = "title"
 BODY = {lang: f"body_{lang}" for lang in LANGUAGES}  # indexed, not stored: the text is in TEXT
 TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.texts)
+FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.formterms
 DATE = "date"  # stored ISO date, or year only ("2019"), or None
 DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
 YEAR = "year"
@@ -162,6 +163,7 @@ def build_schema() -> fields.Schema:
             METADATA: fields.STORED(),
             DECLARED_COL: fields.COLUMN(columns.VarBytesColumn()),
             **{TEXT[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
+            **{FORM_TERMS[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
         }
     )
     schema.add(DECLARED_PREFIX["keyword"] + "*", fields.ID(), glob=True)
@@ -190,7 +192,8 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
 # Columns the indexer writes for every statement: a live segment without one
 # of them is damaged (Whoosh would read the missing column as all defaults).
 STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL,
-                     RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL, *TEXT.values())
+                     RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL, *TEXT.values(),
+                     *FORM_TERMS.values())
 
 
 def read_column(reader, fieldname: str, kept: dict | None = None) -> list:

@@ -21,14 +21,17 @@ COMPRESS_FROM = 1024  # bytes of UTF-8
 _PLAIN, _ZLIB = b"t", b"z"
 
 
-def encode(text: str | None) -> bytes:
-    """A body's column value (empty for no text)."""
+def encode(text: str | None, compress_from: int = COMPRESS_FROM) -> bytes:
+    """A body's column value (empty for no text); compressed from `compress_from`
+    bytes on, when that makes it smaller."""
     if not text:
         return b""
     data = text.encode("utf-8")
-    if len(data) < COMPRESS_FROM:
-        return _PLAIN + data
-    return _ZLIB + zlib.compress(data, 3)
+    if len(data) >= compress_from:
+        packed = zlib.compress(data, 3)
+        if len(packed) < len(data):
+            return _ZLIB + packed
+    return _PLAIN + data
 
 
 def decode(value: bytes) -> str:
@@ -44,7 +47,7 @@ def compressed(value: bytes) -> bool:
     return value[:1] == _ZLIB
 
 
-# Segment reader → language → its opened column (opening one derives its offsets, in Python).
+# Segment reader → column name → its opened column (opening one derives its offsets, in Python).
 _OPENED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -60,10 +63,11 @@ class Texts:
     snapshot, a reader belongs to one thread), on first use.
     """
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, fields: dict[str, str] = S.TEXT):
         self._leaves = list(searcher.reader().leaf_readers())
         self._offsets = [offset for _, offset in self._leaves]
         self._columns = [_OPENED.setdefault(leaf, {}) for leaf, _ in self._leaves]
+        self._fields = fields  # language → column: the texts, or another column written by `encode`
 
     def text(self, docnum: int, lang: str) -> str:
         """The statement's text in one language ("" when it has none)."""
@@ -71,10 +75,10 @@ class Texts:
 
     def value(self, docnum: int, lang: str) -> bytes:
         """The statement's column value in one language (see `decode`)."""
-        i = bisect_right(self._offsets, docnum) - 1
-        column = self._columns[i].get(lang)
+        i, fieldname = bisect_right(self._offsets, docnum) - 1, self._fields[lang]
+        column = self._columns[i].get(fieldname)
         if column is None:
-            column = self._columns[i][lang] = self._open(i, lang)
+            column = self._columns[i][fieldname] = self._open(i, fieldname)
         return column[docnum - self._offsets[i]]
 
     def sections(self, stored: dict, docnum: int) -> list[tuple[str, str]]:
@@ -84,8 +88,8 @@ class Texts:
                  if lang in S.TEXT]
         return [(lang, text) for lang, text in found if text]
 
-    def _open(self, i: int, lang: str):
-        leaf, fieldname = self._leaves[i][0], S.TEXT[lang]
+    def _open(self, i: int, fieldname: str):
+        leaf = self._leaves[i][0]
         # Whoosh reads a column whose file is missing as all defaults (empty
         # texts); the searcher's open file is reused while the file exists.
         if not leaf.has_column(fieldname):
