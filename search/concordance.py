@@ -294,9 +294,12 @@ class _Reader:
         return found
 
 
+_SHOWN_CHARS = 100  # what a statement's id, date and languages count for, besides its title
+
+
 def _size(value) -> int:
-    """The characters a kept text (or a statement's title) counts for."""
-    return len(value) if isinstance(value, str) else len(value.get(S.TITLE) or "")
+    """The characters a kept text, or what a line shows of a statement, counts for."""
+    return len(value) if isinstance(value, str) else len(value.get(S.TITLE) or "") + _SHOWN_CHARS
 
 
 def _keep(key: tuple, value) -> None:
