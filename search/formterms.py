@@ -70,31 +70,37 @@ def column_value(text: str, lang: str) -> bytes:
     return encode(_FORM.join(entries), compress_from=_COMPRESS_FROM)
 
 
-def learn(text: str, value: bytes, lang: str) -> None:
-    """Remembers the terms of a statement's forms not met yet, from its column value."""
-    if any((f, lang) not in _FORMS for f in WORD_RE.findall(text)):
-        for form, found in read(text, value).items():
-            if (form, lang) not in _FORMS:
-                _remember((form, lang), found)
+def learn(forms: list[str], value: bytes, lang: str) -> None:
+    """Remembers the terms of a statement's forms not met yet, from its column
+    value; `forms` are its text's, as WORD_RE finds them."""
+    if all((f, lang) in _FORMS for f in forms):
+        return
+    for form, entry in zip(dict.fromkeys(forms), decode(value).split(_FORM)):
+        if (form, lang) not in _FORMS:
+            _remember((form, lang), _terms(form, entry))
 
 
-def read(text: str, value: bytes) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Each distinct form of a text → its terms, from the text's column value."""
-    out = {}
-    for form, entry in zip(dict.fromkeys(WORD_RE.findall(text)), decode(value).split(_FORM)):
-        parts = None
-        found = []
-        for item in entry.split(_TERM) if entry else ():
-            added, *at = item[1:].split(_FIELD)
-            drop = ord(item[0]) - _ZERO
-            written = form
-            if at:
-                parts = parts if parts is not None else PART_RE.findall(form)
-                written = parts[int(at[0]) - 1]
-            lowered = written.lower()
-            found.append((lowered[:len(lowered) - drop] + added, written))
-        out[form] = tuple(found)
-    return out
+def read(forms: list[str], value: bytes) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each distinct form of a text (`forms`: WORD_RE's) → its terms, from the text's column value."""
+    return {form: _terms(form, entry)
+            for form, entry in zip(dict.fromkeys(forms), decode(value).split(_FORM))}
+
+
+def _terms(form: str, entry: str) -> tuple[tuple[str, str], ...]:
+    """A form's (term, as written) pairs from its entry in a column value."""
+    if not entry:
+        return ()
+    parts = None
+    found = []
+    for item in entry.split(_TERM):
+        added, *at = item[1:].split(_FIELD)
+        written = form
+        if at:
+            parts = parts if parts is not None else PART_RE.findall(form)
+            written = parts[int(at[0]) - 1]
+        lowered = written.lower()
+        found.append((lowered[:len(lowered) - (ord(item[0]) - _ZERO)] + added, written))
+    return tuple(found)
 
 
 def _edit(lowered: str, term: str) -> str:

@@ -129,18 +129,21 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     searcher = snap.searcher
     # A language filter keeps that language's terms, not only its statements.
     wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
-    texts: dict[str, list[str]] = {lang: [] for lang in wanted}
-    bodies, forms = Texts(searcher), Texts(searcher, S.FORM_TERMS)
+    # Each language's word forms in the sample, counted (each distinct one is
+    # analysed once, as the indexer analyses it, or learnt from the index).
+    forms: dict[str, Counter] = {lang: Counter() for lang in wanted}
+    bodies, form_columns = Texts(searcher), Texts(searcher, S.FORM_TERMS)
     for docnum in docs:
         for lang in wanted:
             text = bodies.text(int(docnum), lang)
             if text:
-                texts[lang].append(text)
-                learn(text, forms.value(int(docnum), lang), lang)  # (no morphology for its forms)
+                found = WORD_RE.findall(text)
+                learn(found, form_columns.value(int(docnum), lang), lang)  # (no morphology for them)
+                forms[lang].update(found)
     languages = []
     for lang in wanted:
-        if texts[lang]:
-            found_terms = _language_terms(searcher, lang, texts[lang], limit)
+        if forms[lang]:
+            found_terms = _language_terms(searcher, lang, forms[lang], limit)
             if found_terms is not None:
                 languages.append(found_terms)
     return KeyTerms(
@@ -150,11 +153,11 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     )
 
 
-def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> LanguageKeyTerms | None:
-    """One language's key terms, from its texts in the sample."""
+def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> LanguageKeyTerms | None:
+    """One language's key terms, from its word forms in the sample."""
     fieldname = S.BODY[lang]
     corpus_tokens = int(searcher.field_length(fieldname))
-    counts, spellings = count_terms(texts, lang)
+    counts, spellings = count_terms(forms, lang)
     tokens = sum(counts.values())
     if not tokens or not corpus_tokens:
         return None
@@ -211,17 +214,13 @@ _FREQUENCIES: dict[tuple, dict[str, int]] = {}  # (commit content, field) → te
 _KEEP_FREQUENCIES = 4
 
 
-def count_terms(texts: list[str], lang: str) -> tuple[Counter, Counter]:
-    """Each index term's occurrences in some texts of a language, and (term,
-    spelling) pairs' occurrences, for how each term is written.
-
-    The texts' word forms are counted first (one regular-expression pass), so
-    each distinct form is analysed once, as the indexer analyses it: a
-    hyphenated word gives its whole and its parts, a stop word nothing.
-    """
+def count_terms(forms: Counter, lang: str) -> tuple[Counter, Counter]:
+    """Each index term's occurrences among some counted word forms of a language,
+    and (term, spelling) pairs' occurrences, for how each term is written: a
+    hyphenated word gives its whole and its parts, a stop word nothing."""
     counts: Counter = Counter()
     spellings: Counter = Counter()
-    for form, n in Counter(WORD_RE.findall("\n".join(texts))).items():
+    for form, n in forms.items():
         for pair in form_terms(form, lang):
             counts[pair[0]] += n
             spellings[pair] += n
