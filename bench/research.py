@@ -6,8 +6,8 @@ only adds what changed). Each concordance page is measured first with
 nothing kept from earlier requests (a first page), then with the statements'
 texts kept as a running server keeps them, then the next page of the same
 request, which reuses its sorted lines. Key
-terms are measured on a first pass (this process has never analysed the
-sample's words) and on later passes.
+terms are measured on a first pass (this process has never met the sample's
+words: it learns their terms from the index) and on later passes.
 """
 
 from __future__ import annotations

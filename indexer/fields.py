@@ -10,6 +10,8 @@ from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
 from search.gazetteer import mentions
+from search.formterms import column_value
+from search.texts import encode
 
 
 def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declared=()):
@@ -53,6 +55,9 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     }
     for lang, text in bodies.items():
         fields[S.BODY[lang]] = text
+    for lang in S.TEXT:  # (every statement has each column, empty for a language it lacks)
+        fields[S.TEXT[lang]] = encode(bodies.get(lang))
+        fields[S.FORM_TERMS[lang]] = column_value(bodies[lang], lang) if bodies.get(lang) else b""
     if meta.year:
         fields[S.YEAR] = meta.year
     if meta.docno:

@@ -18,21 +18,20 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
-from whoosh.reading import TermNotFound
 
+from search import occurrences
 from search import schema as S
 from search.align import Sections
-from search.analysis import fold_text, is_stop_word, query_positions
 from search.errors import InvalidInput
 from search.kwic import context, flat, words_beside
 from search.langdata import LANGUAGES
 from search.matching import find
-from search.query_build import QueryBuilder, analyzer
 from search.query_parser import parse
 from search.query_tree import ParsedQuery
 from search.results import Filters
 from search.snapshots import Snapshot
 from search.snippets import Mark, render
+from search.texts import Texts, compressed, decode
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -136,7 +135,7 @@ class Plan:
     ends: np.ndarray
     notices: list[str]
     content: tuple  # the commit's content key (schema.content_key)
-    texts: dict = field(default_factory=dict)  # docnum → stored fields, read once
+    texts: dict = field(default_factory=dict)  # docnum → (what is shown, sections), read once
     by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
 
 
@@ -170,10 +169,10 @@ def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     notices = list(parsed.notices)
     if parsed.is_empty:
         notices.append("Give words to find: the concordance lists their occurrences.")
-    patterns = _patterns(snap, parsed, found.highlights)
+    patterns = occurrences.patterns(snap, parsed, found.highlights)
     if req.filters.langs:  # a language filter keeps that language's lines, not only its statements
         patterns = {f: v for f, v in patterns.items() if f in {S.BODY[x] for x in req.filters.langs}}
-    docs, langs, starts, ends = _occurrences(snap.searcher, patterns, found.final)
+    docs, langs, starts, ends = occurrences.occurrences(snap.searcher, patterns, found.final)
     p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
              S.content_key(snap.searcher.reader()))
     _sort(snap, p)
@@ -198,10 +197,10 @@ def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
 def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -> Iterator[Line]:
     """The plan's lines first..last (all by default), built as they are read."""
     last = len(p.docs) if last is None else min(last, len(p.docs))
+    reader = _Reader(snap, p)
     for i in range(first, last):
         docnum, lang = int(p.docs[i]), LANGUAGES[p.langs[i]]
-        stored = _stored(snap, p, docnum)
-        sections = _sections(stored)
+        stored, sections = reader.statement(docnum)
         text = sections.texts.get(lang, "")
         start, end = int(p.starts[i]), int(p.ends[i])
         where = sections.paragraph(lang, start)
@@ -213,104 +212,6 @@ def lines_of(snap: Snapshot, p: Plan, first: int = 0, last: int | None = None) -
         )
         if len(p.texts) > 2000 and i + 1 < last and p.docs[i + 1] != docnum:
             p.texts.clear()  # (an export of every line keeps only a window of texts)
-
-
-# --- occurrences -------------------------------------------------------------------------
-
-
-def _patterns(snap: Snapshot, parsed: ParsedQuery, highlights) -> dict[str, list[list[set[str]]]]:
-    """Body field → what to find there: each pattern a list of positions, each
-    position the set of terms that may stand there (one position: a word)."""
-    out: dict[str, list[list[set[str]]]] = {}
-    fields = list(S.BODY.values())
-    if parsed.raw is not None:
-        for fieldname in fields:
-            out[fieldname] = [[{t}] for t in sorted(highlights.terms.get(fieldname, ()))]
-        return out
-    for leaf in parsed.texts():
-        if leaf.field == "title":
-            continue
-        if leaf.kind in ("prefix", "fuzzy"):  # the corpus words the search expanded it into
-            own = QueryBuilder(snap.vocabulary()).build(ParsedQuery(leaf.text, leaf))[1]
-            for fieldname in fields:
-                terms = own.terms.get(fieldname, set()) & highlights.terms.get(fieldname, set())
-                if terms:
-                    out.setdefault(fieldname, []).append([terms])
-            continue
-        if leaf.kind == "word" and is_stop_word(fold_text(leaf.text)):
-            continue
-        for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), leaf.text)
-            if positions:
-                out.setdefault(fieldname, []).append([set(alts) for alts in positions])
-    return out
-
-
-def _occurrences(searcher, patterns, final: np.ndarray):
-    """(docnums, language indices, starts, ends) of every occurrence in the
-    statements of `final`; where occurrences overlap, the first and longest."""
-    docs, langs, starts, ends = [], [], [], []
-    for lang_index, lang in enumerate(LANGUAGES):
-        fieldname = S.BODY[lang]
-        for pattern in patterns.get(fieldname, ()):
-            for d, s, e in _pattern_spans(searcher, fieldname, pattern, final):
-                docs.append(d)
-                starts.append(s)
-                ends.append(e)
-                langs.append(lang_index)
-    docs_a = np.array(docs, dtype=np.int64)
-    langs_a = np.array(langs, dtype=np.int64)
-    starts_a = np.array(starts, dtype=np.int64)
-    ends_a = np.array(ends, dtype=np.int64)
-    if not len(docs_a):
-        return docs_a, langs_a, starts_a, ends_a
-    order = np.lexsort((-ends_a, starts_a, langs_a, docs_a))
-    docs_a, langs_a, starts_a, ends_a = docs_a[order], langs_a[order], starts_a[order], ends_a[order]
-    # One text per (statement, language); an occurrence is kept when it starts
-    # after every earlier one of its text has ended.
-    group = np.concatenate(([0], np.cumsum((np.diff(docs_a) != 0) | (np.diff(langs_a) != 0))))
-    shift = group * (int(ends_a.max()) + 1)
-    reach = np.maximum.accumulate(ends_a + shift)
-    keep = np.ones(len(docs_a), dtype=bool)
-    keep[1:] = starts_a[1:] + shift[1:] >= reach[:-1]
-    return docs_a[keep], langs_a[keep], starts_a[keep], ends_a[keep]
-
-
-def _term_chars(searcher, fieldname: str, term: str, final: np.ndarray):
-    """(docnum, [(position, start, end)…]) of a term in the statements of `final`."""
-    try:
-        postings = searcher.postings(fieldname, term)
-    except TermNotFound:
-        return
-    for docnum, chars in postings.items_as("characters"):
-        if final[docnum]:
-            yield docnum, chars
-
-
-def _pattern_spans(searcher, fieldname: str, pattern: list[set[str]], final: np.ndarray):
-    """(docnum, start, end) of each occurrence of a pattern."""
-    if len(pattern) == 1:
-        for term in sorted(pattern[0]):
-            for docnum, chars in _term_chars(searcher, fieldname, term, final):
-                for _, s, e in chars:
-                    yield docnum, s, e
-        return
-    # A phrase: terms at consecutive positions; each position → (start, end) per statement.
-    slots: list[dict[int, dict[int, tuple[int, int]]]] = []
-    for alts in pattern:
-        by_doc: dict[int, dict[int, tuple[int, int]]] = {}
-        for term in sorted(alts):
-            for docnum, chars in _term_chars(searcher, fieldname, term, final):
-                at = by_doc.setdefault(docnum, {})
-                for pos, s, e in chars:
-                    old = at.get(pos)
-                    at[pos] = (s, e) if old is None else (min(old[0], s), max(old[1], e))
-        slots.append(by_doc)
-    for docnum in sorted(set.intersection(*(set(slot) for slot in slots))):
-        first = slots[0][docnum]
-        for pos in sorted(first):
-            if all(pos + k in slots[k][docnum] for k in range(1, len(slots))):
-                yield docnum, first[pos][0], slots[-1][docnum][pos + len(slots) - 1][1]
 
 
 # --- order -----------------------------------------------------------------------------------
@@ -326,50 +227,90 @@ def _sort(snap: Snapshot, p: Plan) -> None:
     elif p.req.sort == "date":
         order = np.lexsort((*tie, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
     else:
+        # By the words beside the match, then newest first: only the text of
+        # the match's language is read, and one sort compares (words, rank).
         left = p.req.sort == "left"
-        words = []
-        for i in range(len(p.docs)):
-            text = _stored(snap, p, int(p.docs[i])).get(S.BODY[LANGUAGES[p.langs[i]]]) or ""
-            words.append(words_beside(text, int(p.starts[i]) if left else int(p.ends[i]), left))
+        text = _Reader(snap, p).text
+        at = (p.starts if left else p.ends).tolist()
+        words = [words_beside(text(d, LANGUAGES[lang]), a, left)
+                 for d, lang, a in zip(p.docs.tolist(), p.langs.tolist(), at)]
         newest = np.lexsort((*tie, -keys))
         rank = np.empty(len(newest), dtype=np.int64)
         rank[newest] = np.arange(len(newest))
-        order = np.array(sorted(range(len(words)), key=lambda i: (words[i], rank[i])), dtype=np.int64)
+        pairs = list(zip(words, rank.tolist()))
+        order = np.array(sorted(range(len(pairs)), key=pairs.__getitem__), dtype=np.int64)
     p.docs, p.langs, p.starts, p.ends = p.docs[order], p.langs[order], p.starts[order], p.ends[order]
 
 
 # --- statements and their other language -----------------------------------------------------
 
 
-_TEXTS: OrderedDict = OrderedDict()  # (commit content, docnum) → what a line shows of a statement
+# (commit content, docnum, language) → a long (compressed) text; (commit content, docnum,
+# None) → what a line shows of a statement besides (id, title, date, languages). The most
+# recently read are kept.
+_TEXTS: OrderedDict = OrderedDict()
 KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
 _kept_chars = 0
+_SHOWN = (S.ID, S.TITLE, S.DATE, S.LANG)
 
 
-def _stored(snap: Snapshot, p: Plan, docnum: int) -> dict:
-    """What the lines show of a statement; its stored fields are read (and
-    decompressed) once, and the most recently read are kept for later requests."""
-    global _kept_chars
-    stored = p.texts.get(docnum)
-    if stored is not None:
-        return stored
-    key = (p.content, docnum)
-    with _PLANS_LOCK:
-        kept = _TEXTS.get(key)
-        if kept is not None:
-            _TEXTS.move_to_end(key)
-    if kept is None:
-        fields = snap.searcher.stored_fields(docnum)
-        kept = {k: fields.get(k) for k in (S.ID, S.TITLE, S.DATE, S.LANG, *S.BODY.values())}
-        size = sum(len(fields.get(f) or "") for f in S.BODY.values())
+class _Reader:
+    """What one request's lines show of statements, each read once (search.texts
+    for the text), and kept for later requests."""
+
+    def __init__(self, snap: Snapshot, p: Plan):
+        self._searcher, self._texts, self._p = snap.searcher, Texts(snap.searcher), p
+
+    def text(self, docnum: int, lang: str) -> str:
+        value = self._texts.value(docnum, lang)
+        if not compressed(value):  # (read again as cheaply as it would be found kept)
+            return decode(value)
+        key = (self._p.content, docnum, lang)
         with _PLANS_LOCK:
-            _TEXTS[key] = kept
-            _kept_chars += size
-            while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
-                _, old = _TEXTS.popitem(last=False)
-                _kept_chars -= sum(len(old.get(f) or "") for f in S.BODY.values())
-    stored = p.texts[docnum] = dict(kept)  # (a plan's own copy: it adds the cut sections)
-    return stored
+            found = _TEXTS.get(key)
+            if found is not None:
+                _TEXTS.move_to_end(key)
+                return found
+        found = decode(value)
+        _keep(key, found)
+        return found
+
+    def statement(self, docnum: int) -> tuple[dict, Sections]:
+        """(id, title, date and languages; language sections, cut and aligned once per plan)."""
+        found = self._p.texts.get(docnum)
+        if found is not None:
+            return found
+        key = (self._p.content, docnum, None)
+        with _PLANS_LOCK:
+            shown = _TEXTS.get(key)
+            if shown is not None:
+                _TEXTS.move_to_end(key)
+        if shown is None:
+            fields = self._searcher.stored_fields(docnum)
+            shown = {k: fields.get(k) for k in _SHOWN}
+            _keep(key, shown)
+        texts = {x: self.text(docnum, x) for x in (shown.get(S.LANG) or "").split() if x in S.TEXT}
+        found = self._p.texts[docnum] = (shown, Sections({x: t for x, t in texts.items() if t}))
+        return found
+
+
+_SHOWN_CHARS = 100  # what a statement's id, date and languages count for, besides its title
+
+
+def _size(value) -> int:
+    """The characters a kept text, or what a line shows of a statement, counts for."""
+    return len(value) if isinstance(value, str) else len(value.get(S.TITLE) or "") + _SHOWN_CHARS
+
+
+def _keep(key: tuple, value) -> None:
+    global _kept_chars
+    with _PLANS_LOCK:
+        if key in _TEXTS:
+            return
+        _TEXTS[key] = value
+        _kept_chars += _size(value)
+        while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
+            _kept_chars -= _size(_TEXTS.popitem(last=False)[1])
 
 
 def clear_kept() -> None:
@@ -379,15 +320,6 @@ def clear_kept() -> None:
         _PLANS.clear()
         _TEXTS.clear()
         _kept_chars = 0
-
-
-def _sections(stored: dict) -> Sections:
-    """The statement's language sections, cut and aligned once per plan."""
-    sections = stored.get("_sections")
-    if sections is None:
-        sections = stored["_sections"] = Sections(
-            {x: stored[S.BODY[x]] for x in stored.get(S.LANG, "").split() if stored.get(S.BODY[x])})
-    return sections
 
 
 def _aligned(p: Plan, docnum: int, sections: Sections, lang: str, where: int) -> Aligned | None:

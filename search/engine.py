@@ -26,6 +26,7 @@ from search.scoring import CachedBM25F, LengthNorms
 from search.snapshots import Snapshot, Snapshots
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
 from search.suggest import SUGGEST_BELOW, find_corrected, suggestion
+from search.texts import Texts
 
 MAX_PER_PAGE = 100
 # Related statements are found from the telling terms of a statement's opening
@@ -172,17 +173,20 @@ class SearchIndex:
         if highlights is None or not shown:
             return [self._hit(searcher, docnum, score) for score, docnum in shown]
         marks = index_marks(searcher, [docnum for _, docnum in shown], highlights)
-        marker = Marker(highlights)
-        return [self._hit(searcher, docnum, score, marker, marks[docnum]) for score, docnum in shown]
+        marker, texts = Marker(highlights), Texts(searcher)
+        return [self._hit(searcher, docnum, score, marker, marks[docnum], texts)
+                for score, docnum in shown]
 
     def _hit(self, searcher, docnum: int, score, marker: Marker | None = None,
-             marks: dict | None = None) -> Hit:
+             marks: dict | None = None, texts: Texts | None = None) -> Hit:
+        """A hit; with `marks`, its snippets (cut from `texts`: one reader for a page of hits)."""
         stored = searcher.stored_fields(docnum)
         return Hit(
             **_described(stored),
             title_html=mark_title(stored.get(S.TITLE, ""), marker),
             score=round(float(score), 4) if score is not None else None,
-            snippets=snippets(_sections(stored), marks) if marks is not None else [],
+            snippets=[] if marks is None else
+            snippets((texts or Texts(searcher)).sections(stored, docnum), marks),
         )
 
     # --- research views: the concordance and key terms of a search ----------------------
@@ -233,7 +237,7 @@ class SearchIndex:
             marks = index_marks(snap.searcher, [docnum], highlights)[docnum] if highlights else {}
             sections = [
                 Section(lang, text, mark_paragraphs(text, marks.get(S.BODY[lang], [])))
-                for lang, text in _sections(stored)
+                for lang, text in Texts(snap.searcher).sections(stored, docnum)
             ]
             return Document(
                 **_described(stored),
@@ -257,7 +261,7 @@ class SearchIndex:
                 return []
             stored = searcher.stored_fields(docnum)
             terms = []
-            for lang, text in _sections(stored):
+            for lang, text in Texts(searcher).sections(stored, docnum):
                 fieldname = S.BODY[lang]
                 for term, weight in searcher.key_terms_from_text(
                         fieldname, text[:RELATED_SAMPLE_CHARS], numterms=12):
@@ -282,15 +286,6 @@ def _described(stored: dict) -> dict:
         "resolutions": list(stored.get(S.RESOLUTIONS) or []),
         "source_url": stored.get(S.URL),
     }
-
-
-def _sections(stored: dict) -> list[tuple[str, str]]:
-    """The statement's language sections, in the order it was written."""
-    return [
-        (lang, stored[S.BODY[lang]])
-        for lang in stored.get(S.LANG, "").split()
-        if stored.get(S.BODY[lang])
-    ]
 
 
 def search(index_dir, query: str = "", **options) -> SearchResult:

@@ -6,8 +6,9 @@ log-likelihood (as Rayson and Garside's keyness calculator computes it), with
 the counts and sizes on both sides. Counts are the index's own: the sample's
 words become terms as the analysers make them (stop words out, every lemma of
 a homonym), and the corpus side is each term's frequency in the index, so
-both sides count the same things. Abbreviations (ООН, UN, EU) are terms like
-any other and stay.
+both sides count the same things (a sample's forms' terms are read from a
+column the indexer writes, search.formterms, so no morphology is run).
+Abbreviations (ООН, UN, EU) are terms like any other and stay.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from search import schema as S
-from search.analysis import PART_RE, WORD_RE, fold, has_letters, is_stop_word, word_terms
+from search.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
+from search.formterms import form_terms, learn
 from search.langdata import LANGUAGES
 from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
 from search.snapshots import Snapshot
+from search.texts import Texts
 
 DEFAULT_SAMPLE = 1000  # statements read when a search finds more
 MAX_SAMPLE = 10_000
@@ -126,17 +129,21 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     searcher = snap.searcher
     # A language filter keeps that language's terms, not only its statements.
     wanted = [lang for lang in LANGUAGES if not filters.langs or lang in filters.langs]
-    texts: dict[str, list[str]] = {lang: [] for lang in wanted}
+    # Each language's word forms in the sample, counted (each distinct one is
+    # analysed once, as the indexer analyses it, or learnt from the index).
+    forms: dict[str, Counter] = {lang: Counter() for lang in wanted}
+    bodies, form_columns = Texts(searcher), Texts(searcher, S.FORM_TERMS)
     for docnum in docs:
-        stored = searcher.stored_fields(int(docnum))
         for lang in wanted:
-            text = stored.get(S.BODY[lang])
+            text = bodies.text(int(docnum), lang)
             if text:
-                texts[lang].append(text)
+                found = WORD_RE.findall(text)
+                learn(found, form_columns.value(int(docnum), lang), lang)  # (no morphology for them)
+                forms[lang].update(found)
     languages = []
     for lang in wanted:
-        if texts[lang]:
-            found_terms = _language_terms(searcher, lang, texts[lang], limit)
+        if forms[lang]:
+            found_terms = _language_terms(searcher, lang, forms[lang], limit)
             if found_terms is not None:
                 languages.append(found_terms)
     return KeyTerms(
@@ -146,11 +153,11 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     )
 
 
-def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> LanguageKeyTerms | None:
-    """One language's key terms, from its texts in the sample."""
+def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> LanguageKeyTerms | None:
+    """One language's key terms, from its word forms in the sample."""
     fieldname = S.BODY[lang]
     corpus_tokens = int(searcher.field_length(fieldname))
-    counts, spellings = count_terms(texts, lang)
+    counts, spellings = count_terms(forms, lang)
     tokens = sum(counts.values())
     if not tokens or not corpus_tokens:
         return None
@@ -159,9 +166,9 @@ def _language_terms(searcher, lang: str, texts: list[str], limit: int) -> Langua
                         key=lambda t: (-counts[t], t))
     a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
-    terms, seen = [], set()
+    terms, seen, written = [], set(), _commonest(spellings)
     for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
-        word = _shown(candidates[i], spellings, lang)
+        word = _shown(candidates[i], written[candidates[i]], lang)
         # A homonym's lemmas come from the same forms («ПНИ» → пень, пнуть): one is shown.
         if word.lower() in seen:
             continue
@@ -203,41 +210,18 @@ def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limi
     return a[:done], b[:done], ll[:done]
 
 
-_FORMS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (form, lang) → (term, as written)…
-_MAX_FORMS = 500_000  # forms remembered per process, as the lemma cache does
 _FREQUENCIES: dict[tuple, dict[str, int]] = {}  # (commit content, field) → term → corpus count
 _KEEP_FREQUENCIES = 4
 
 
-def _form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:
-    """The index terms of one written form, each with the part of it that gave it."""
-    key = (form, lang)
-    found = _FORMS.get(key)
-    if found is None:
-        folded = fold(form)
-        words = [(folded, form)]
-        if "-" in folded:
-            words += [(fold(p), p) for p in PART_RE.findall(form)]
-        found = tuple((term, written) for word, written in words if not is_stop_word(word, lang)
-                      for term in word_terms(word))
-        if len(_FORMS) >= _MAX_FORMS:
-            _FORMS.clear()
-        _FORMS[key] = found
-    return found
-
-
-def count_terms(texts: list[str], lang: str) -> tuple[Counter, Counter]:
-    """Each index term's occurrences in some texts of a language, and (term,
-    spelling) pairs' occurrences, for how each term is written.
-
-    The texts' word forms are counted first (one regular-expression pass), so
-    each distinct form is analysed once, as the indexer analyses it: a
-    hyphenated word gives its whole and its parts, a stop word nothing.
-    """
+def count_terms(forms: Counter, lang: str) -> tuple[Counter, Counter]:
+    """Each index term's occurrences among some counted word forms of a language,
+    and (term, spelling) pairs' occurrences, for how each term is written: a
+    hyphenated word gives its whole and its parts, a stop word nothing."""
     counts: Counter = Counter()
     spellings: Counter = Counter()
-    for form, n in Counter(WORD_RE.findall("\n".join(texts))).items():
-        for pair in _form_terms(form, lang):
+    for form, n in forms.items():
+        for pair in form_terms(form, lang):
             counts[pair[0]] += n
             spellings[pair] += n
     return counts, spellings
@@ -261,10 +245,19 @@ def _frequency(searcher, fieldname: str):
     return frequency
 
 
-def _shown(term: str, spellings: Counter, lang: str) -> str:
-    """The word a key term is shown as: an abbreviation as written (ООН, UN), a
-    Russian lemma as itself, an English stem as its commonest form."""
-    written = max((n, w) for (t, w), n in spellings.items() if t == term)[1]
+def _commonest(spellings: Counter) -> dict[str, str]:
+    """Each term's commonest spelling in the sample (of equally common ones, the one sorting last)."""
+    best: dict[str, tuple[int, str]] = {}
+    for (term, written), n in spellings.items():
+        known = best.get(term)
+        if known is None or (n, written) > known:
+            best[term] = (n, written)
+    return {term: written for term, (_, written) in best.items()}
+
+
+def _shown(term: str, written: str, lang: str) -> str:
+    """The word a key term is shown as, from its commonest spelling: an abbreviation
+    as written (ООН, UN), a Russian lemma as itself, an English stem as written."""
     if len(written) > 1 and written.isupper():
         return written
     if lang == "ru" and has_letters(term) and not term.isascii():

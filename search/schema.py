@@ -20,14 +20,16 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
 HASH = "hash"  # content hash of the group's files, for incremental updates
 SOURCES = "sources"  # stored: the corpus files the statement was read from
 TITLE = "title"
-BODY = {lang: f"body_{lang}" for lang in LANGUAGES}
+BODY = {lang: f"body_{lang}" for lang in LANGUAGES}  # indexed, not stored: the text is in TEXT
+TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.texts)
+FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.formterms
 DATE = "date"  # stored ISO date, or year only ("2019"), or None
 DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
 YEAR = "year"
@@ -93,9 +95,9 @@ class OffsetPostings(formats.Characters):
 
 
 def body_field(lang: str) -> fields.TEXT:
-    """A language's body: stored, and each term keeps its character offsets, so
-    matches are marked without analysing the text again."""
-    field = fields.TEXT(analyzer=language_analyzer(lang), stored=True, phrase=True, chars=True)
+    """A language's body: each term keeps its character offsets, so matches are
+    marked without analysing the text again. The text itself is in TEXT[lang]."""
+    field = fields.TEXT(analyzer=language_analyzer(lang), stored=False, phrase=True, chars=True)
     field.format = OffsetPostings(field_boost=field.format.field_boost)
     return field
 
@@ -160,6 +162,8 @@ def build_schema() -> fields.Schema:
             MENTIONS_COL: fields.COLUMN(columns.VarBytesColumn()),
             METADATA: fields.STORED(),
             DECLARED_COL: fields.COLUMN(columns.VarBytesColumn()),
+            **{TEXT[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
+            **{FORM_TERMS[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
         }
     )
     schema.add(DECLARED_PREFIX["keyword"] + "*", fields.ID(), glob=True)
@@ -188,7 +192,8 @@ def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
 # Columns the indexer writes for every statement: a live segment without one
 # of them is damaged (Whoosh would read the missing column as all defaults).
 STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIONED_YEARS_COL,
-                     RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL)
+                     RESOLUTIONS_COL, MENTIONS_COL, DECLARED_COL, *TEXT.values(),
+                     *FORM_TERMS.values())
 
 
 def read_column(reader, fieldname: str, kept: dict | None = None) -> list:

@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 
 from search import schema as S
 from search.analysis import surface_words
+from search.texts import Texts
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -70,13 +71,20 @@ def small_corpus(dest: Path, n: int, chars: int = 500) -> Path:
 
 
 def stored(index_dir) -> dict[str, dict] | None:
-    """{id: stored fields} of the statements index, or None when there is none."""
+    """{id: stored fields, with each language's text under its body field} of the
+    statements index, or None when there is none."""
     where = str(index_dir)
     if not whoosh_index.exists_in(where):
         return None
     ix = whoosh_index.open_dir(where)
+    out = {}
     with ix.searcher() as searcher:
-        return {fields[S.ID]: fields for fields in searcher.all_stored_fields()}
+        texts = Texts(searcher)
+        for docnum in searcher.reader().all_doc_ids():
+            fields = searcher.stored_fields(docnum)
+            fields.update((S.BODY[lang], text) for lang, text in texts.sections(fields, docnum))
+            out[fields[S.ID]] = fields
+    return out
 
 
 def vocabulary(index_dir) -> set[str] | None:

@@ -217,13 +217,11 @@ def test_fused_postings_match_the_token_chain(lang, text):
 
 def test_fused_postings_match_the_token_chain_on_the_corpus(index_dir):
     """Every statement body of the test corpus, as the index stores it."""
-    from whoosh import index
-
     from search.schema import BODY
+    from tests.corpus_tools import stored as stored_statements
 
-    with index.open_dir(str(index_dir)).searcher() as searcher:
-        bodies = [(lang, stored[field]) for stored in searcher.all_stored_fields()
-                  for lang, field in BODY.items() if stored.get(field)]
+    bodies = [(lang, stored[field]) for stored in stored_statements(index_dir).values()
+              for lang, field in BODY.items() if stored.get(field)]
     assert len(bodies) > 400
     for lang, text in bodies:
         analyzer = language_analyzer(lang)

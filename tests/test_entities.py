@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-from whoosh import index as whoosh_index
 
 from search import gazetteer
 from search import schema as S
 from search.__main__ import main as search_cli
 from search.langdata import LANGUAGES
+from tests.corpus_tools import stored as stored_statements
 
 SEED = "seed/000_2961365e15364d64.txt"
 
@@ -19,13 +19,11 @@ SEED = "seed/000_2961365e15364d64.txt"
 @pytest.fixture(scope="module")
 def brute_force(index_dir) -> dict[str, set[str]]:
     """Statement id → the entities the gazetteer finds in its stored title and texts."""
-    ix = whoosh_index.open_dir(index_dir)
-    with ix.searcher() as searcher:
-        return {
-            stored[S.ID]: set(gazetteer.mentions(stored.get(S.TITLE, ""),
-                                                 *(stored.get(S.BODY[lang], "") for lang in LANGUAGES)))
-            for stored in searcher.all_stored_fields()
-        }
+    return {
+        stored[S.ID]: set(gazetteer.mentions(stored.get(S.TITLE, ""),
+                                             *(stored.get(S.BODY[lang], "") for lang in LANGUAGES)))
+        for stored in stored_statements(index_dir).values()
+    }
 
 
 def counts(by_statement, ids=None) -> Counter:

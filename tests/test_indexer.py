@@ -17,6 +17,7 @@ from indexer.lock import indexer_lock
 from search import schema as S
 from search.engine import IndexUnusable, SearchIndex
 from search.errors import IndexingError, IndexLocked
+from tests import corpus_tools
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed" / "000_2961365e15364d64.txt"
@@ -38,10 +39,8 @@ def index(tmp_path):
 
 
 def stored(index_dir):
-    """{id: hash} of what the index holds."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    with ix.searcher() as s:
-        return {f[S.ID]: f for f in s.all_stored_fields()}
+    """{id: stored fields and texts} of what the index holds."""
+    return corpus_tools.stored(index_dir)
 
 
 def index_files(index_dir):

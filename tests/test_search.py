@@ -15,6 +15,7 @@ from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS
 from search.fields import TOP_MENTIONS
 from search.gazetteer import mentions
 from search.results import Filters
+from search.texts import Texts
 from tests.conftest import LONG_ID, LONG_NEEDLE
 
 SEED = "seed/000_2961365e15364d64.txt"
@@ -338,8 +339,10 @@ def brute_force(index_dir, matching_ids):
     counts = {"year": Counter(), "number": Counter(), "mentioned_year": Counter(), "lang": Counter(),
               "cites": Counter()}
     with ix.searcher() as s:
+        texts = Texts(s)
         for doc_id in matching_ids:
-            f = s.document(**{S.ID: doc_id})
+            docnum = s.document_number(**{S.ID: doc_id})
+            f = s.stored_fields(docnum)
             if f.get(S.DATE):
                 counts["year"][int(f[S.DATE][:4])] += 1
             years = set(f.get(S.MENTIONED_YEARS) or [])
@@ -351,7 +354,7 @@ def brute_force(index_dir, matching_ids):
                 counts["lang"][lang] += 1
             for resolution in f.get(S.RESOLUTIONS) or []:
                 counts["cites"][resolution] += 1
-            for entity in mentions(f.get(S.TITLE, ""), *(f.get(S.BODY[lang], "") for lang in f[S.LANG].split())):
+            for entity in mentions(f.get(S.TITLE, ""), *(text for _, text in texts.sections(f, docnum))):
                 counts.setdefault("mentions", Counter())[entity] += 1
             for name in DECLARED_FACETS:  # the facets corpus/statements.toml declares
                 if name in (f.get(S.METADATA) or {}):
