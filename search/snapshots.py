@@ -25,12 +25,13 @@ from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
 
 from search import config
 from search import schema as S
+from search import texts
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
-from search.segment_facets import SegmentFacets
-from search.segment_readers import close_readers, open_searcher
 from search.integrity import check_index, damaged
 from search.postings import PostingsCache, segment_id
+from search.segment_facets import SegmentFacets
+from search.segment_readers import close_readers, open_searcher
 from search.vocabulary import GrowingWordList, WordList
 
 RETRIES = 4  # attempts at a search while the indexer keeps committing
@@ -173,6 +174,7 @@ class Snapshots:
                     try:
                         S.hold_files(reader)
                         S.hold_files(word_reader)
+                        texts.hold(reader)
                     except IndexUnusable as err:  # (it names the file, not the index)
                         raise damaged(self.index_dir, str(err)) from err
                     table = self._cached(self._tables, S.content_key(reader),

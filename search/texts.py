@@ -51,6 +51,21 @@ def compressed(value: bytes) -> bool:
 _OPENED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def hold(reader) -> None:
+    """Opens every live segment's text and form-term columns now, as
+    `schema.hold_files` opens the other files a search reads later: a
+    snapshot read after a commit deleted the files (an export) still shows its
+    own. A segment's columns stay open with its reader, which a thread's next
+    snapshot takes over, so a commit opens only its new segments'."""
+    for leaf, _offset in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        opened = _OPENED.setdefault(leaf, {})
+        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values()):
+            if fieldname not in opened:
+                opened[fieldname] = _open(leaf, fieldname)
+
+
 class TextsMoved(Exception):
     """A segment's text column went missing after the searcher was opened: a
     commit merged the segment away (a search is run again on the new commit)."""
@@ -78,7 +93,7 @@ class Texts:
         i, fieldname = bisect_right(self._offsets, docnum) - 1, self._fields[lang]
         column = self._columns[i].get(fieldname)
         if column is None:
-            column = self._columns[i][fieldname] = self._open(i, fieldname)
+            column = self._columns[i][fieldname] = _open(self._leaves[i][0], fieldname)
         return column[docnum - self._offsets[i]]
 
     def sections(self, stored: dict, docnum: int) -> list[tuple[str, str]]:
@@ -88,10 +103,11 @@ class Texts:
                  if lang in S.TEXT]
         return [(lang, text) for lang, text in found if text]
 
-    def _open(self, i: int, fieldname: str):
-        leaf = self._leaves[i][0]
-        # Whoosh reads a column whose file is missing as all defaults (empty
-        # texts); the searcher's open file is reused while the file exists.
-        if not leaf.has_column(fieldname):
-            raise TextsMoved(f"segment {S.segment_name(leaf)} has no {fieldname} column")
-        return leaf.column_reader(fieldname, translate=False)
+
+
+def _open(leaf, fieldname: str):
+    # Whoosh reads a column whose file is missing as all defaults (empty
+    # texts); the searcher's open file is reused while the file exists.
+    if not leaf.has_column(fieldname):
+        raise TextsMoved(f"segment {S.segment_name(leaf)} has no {fieldname} column")
+    return leaf.column_reader(fieldname, translate=False)
