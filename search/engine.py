@@ -74,11 +74,13 @@ class SearchIndex:
         with_snippets: bool = True,
         raw: bool = False,
         autocorrect: bool = True,
+        suggest: bool = True,
     ) -> SearchResult:
         """Runs a query. Raises QueryError only in raw mode, ValueError on bad paging.
 
         With `autocorrect`, a query that finds almost nothing because of a
-        misspelt word is searched as corrected (the result's `corrected`)."""
+        misspelt word is searched as corrected (the result's `corrected`);
+        with `suggest`, such a query offers a respelling (`suggestion`)."""
         declared.ensure(self.declared)  # facets and filters of this index's declarations
         started = time.perf_counter()
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
@@ -111,7 +113,7 @@ class SearchIndex:
             # is not the problem.
             if corrected:
                 offered = corrected.query
-            elif not raw and not parsed.is_empty and int(found.base.sum()) < SUGGEST_BELOW:
+            elif suggest and not raw and not parsed.is_empty and int(found.base.sum()) < SUGGEST_BELOW:
                 offered = suggestion(snap, parsed, filters, total)
             return SearchResult(
                 query=query,

@@ -214,6 +214,8 @@ FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
 NAMES_PARAM = "names"
 # autocorrect=0: search exactly as typed, without correcting misspelt words (search/suggest.py).
 AUTOCORRECT_PARAM = "autocorrect"
+# suggest=0: no "did you mean" for a search that finds little (a script that only counts needs none).
+SUGGEST_PARAM = "suggest"
 NAMES_EXACT = "exact"
 NAMES_ACROSS = "across"
 NAMES_ATTR = "exact_names"
@@ -228,7 +230,7 @@ BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-synt
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
 # Names a declared facet cannot take: the fixed filters' and the search's own.
 RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
-                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM,
+                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 

@@ -75,8 +75,13 @@ def test_paging(client):
 
 
 def test_suggestion(client):
+    assert get_json(client, "/api/search?q=resolutoin&autocorrect=0")["suggestion"] == "resolution"
     assert get_json(client, "/api/search?q=resolutoin")["suggestion"] == "resolution"
     assert get_json(client, "/api/search?q=resolution")["suggestion"] is None
+    # A script that only counts asks for none; the search itself is the same.
+    none = get_json(client, "/api/search?q=resolutoin&autocorrect=0&suggest=0")
+    assert none["suggestion"] is None and none["total"] == 0
+    assert "suggest" in get_json(client, "/api")["parameters"]
 
 
 def test_links_to_the_twins(client):
@@ -102,6 +107,8 @@ def test_links_to_the_twins(client):
         ("date_from=2021-01-01&date_to=2020-01-01", "date_from"),
         ("number_min=10&number_max=1", "number_min"),
         ("q=" + "x" * 2001, "q"),
+        ("suggest=maybe", "suggest"),
+        ("autocorrect=2", "autocorrect"),
     ],
 )
 def test_bad_parameters_are_400_with_an_error_object(client, params, name):

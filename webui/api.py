@@ -10,7 +10,7 @@ from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
 from webui.csvexport import csv_response, cell
-from webui.params import AUTOCORRECT, parse_search
+from webui.params import AUTOCORRECT, SUGGEST, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
 
@@ -35,7 +35,7 @@ def endpoints():
         "concordance_csv": url_for("research.concordance_csv", q="elections", _external=True),
         "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", fields.NAMES_PARAM, AUTOCORRECT],
+        "parameters": ["q", "page", "per_page", "sort", *fields.PARAMS, "raw", fields.NAMES_PARAM, AUTOCORRECT, SUGGEST],
         # The research views take the search's parameters and these of their own.
         "concordance_parameters": list(research.CONCORDANCE_PARAMS),
         "keyterms_parameters": list(research.KEYTERMS_PARAMS),

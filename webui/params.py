@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from search.declared import ensure
 from search.engine import MAX_PER_PAGE
 from search.errors import IndexUnusable
-from search.fields import AUTOCORRECT_PARAM, ParameterError, filter_args, filters_from
+from search.fields import AUTOCORRECT_PARAM, SUGGEST_PARAM, ParameterError, filter_args, filters_from
 from search.results import SORTS, Filters
 from webui.index_holder import get_index
 
-__all__ = ["AUTOCORRECT", "ParameterError", "SearchRequest", "parse_search"]
+__all__ = ["AUTOCORRECT", "SUGGEST", "ParameterError", "SearchRequest", "parse_search"]
 
 MAX_QUERY_CHARS = 2000
 DEFAULT_PER_PAGE = 20
 # `autocorrect=0` searches the query exactly as typed (the "Search instead for" link).
 AUTOCORRECT = AUTOCORRECT_PARAM
+# `suggest=0` leaves out the "did you mean" of a search that finds little.
+SUGGEST = SUGGEST_PARAM
 _OFF = ("0", "false", "no", "off")
 _ON = ("", "1", "true", "yes", "on")
 
@@ -35,6 +37,7 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     raw: bool = False
     autocorrect: bool = True
+    suggest: bool = True
 
     def args(self, **changes) -> dict:
         """The request as URL parameters (for links), with some changed."""
@@ -45,6 +48,7 @@ class SearchRequest:
             "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None,
             "raw": "1" if self.raw else None,
             AUTOCORRECT: None if self.autocorrect else "0",
+            SUGGEST: None if self.suggest else "0",
             **filter_args(self.filters),
         }
         args.update(changes)
@@ -83,8 +87,14 @@ def parse_search(args) -> SearchRequest:
     _declared_facets()
     filters = filters_from(args.getlist)
     raw = args.get("raw", "") in ("1", "true", "yes", "on")
-    autocorrect = args.get(AUTOCORRECT, "").strip().lower()
-    if autocorrect not in _OFF + _ON:
-        raise ParameterError(AUTOCORRECT, f"{autocorrect!r} is neither 1 (correct misspelt words) "
-                                          "nor 0 (search exactly as typed)")
-    return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect not in _OFF)
+    autocorrect = _switch(args, AUTOCORRECT, "correct misspelt words", "search exactly as typed")
+    suggest = _switch(args, SUGGEST, "offer a respelling when little is found", "offer none")
+    return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect, suggest)
+
+
+def _switch(args, name: str, on: str, off: str) -> bool:
+    """An on/off parameter, on unless given as 0 (or false, no, off)."""
+    value = args.get(name, "").strip().lower()
+    if value not in _OFF + _ON:
+        raise ParameterError(name, f"{value!r} is neither 1 ({on}) nor 0 ({off})")
+    return value not in _OFF

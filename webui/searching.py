@@ -14,7 +14,7 @@ def run_search(req: SearchRequest) -> SearchResult:
     with search_turn():
         return index.search(
             req.q, filters=req.filters, sort=req.sort, page=req.page, per_page=req.per_page,
-            raw=req.raw, autocorrect=req.autocorrect,
+            raw=req.raw, autocorrect=req.autocorrect, suggest=req.suggest,
         )
 
 

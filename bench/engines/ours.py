@@ -21,10 +21,10 @@ def query_text(query: Query) -> str:
 
 
 # The other engines search only the words typed: ours does the same work here,
-# without names read across languages or misspelt words corrected (what those
-# cost is measured by bench/cross_language.py and bench/typos.py).
-SAME_WORK = {"autocorrect": False}
-SAME_WORK_PARAMS = {"names": "exact", "autocorrect": "0"}  # the same, as API parameters
+# without names read across languages, misspelt words corrected or respellings
+# offered (what names and corrections cost: bench/cross_language.py, bench/typos.py).
+SAME_WORK = {"autocorrect": False, "suggest": False}
+SAME_WORK_PARAMS = {"names": "exact", "autocorrect": "0", "suggest": "0"}  # the same, as API parameters
 
 
 def query_filters(query: Query):
