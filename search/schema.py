@@ -196,26 +196,18 @@ STATEMENT_COLUMNS = (DATEKEY, YEAR_COL, MONTH_COL, LANG_COL, NUMBERS_COL, MENTIO
                      *FORM_TERMS.values())
 
 
-def read_column(reader, fieldname: str, kept: dict | None = None) -> list:
+def read_column(reader, fieldname: str) -> list:
     """Every document's value of a column, in document order, deleted ones included.
 
     Read segment by segment: Whoosh's multi-segment column reader leaves out
     segments that have no file for the column, which would shift every later
     document. A live segment without the column raises IndexUnusable.
-    `kept` maps (segment id, column) to values read before: a segment never
-    changes, so after a commit only its new segments are read.
+    (Searches keep what they read per segment: search.segment_facets.)
     """
     values: list = []
     for leaf, _offset in reader.leaf_readers():
-        if not leaf.doc_count_all():
-            continue
-        key = (segment_name(leaf), fieldname)
-        part = kept.get(key) if kept is not None else None
-        if part is None:
-            part = list(_segment_column(leaf, fieldname))
-            if kept is not None:
-                kept[key] = part
-        values.extend(part)
+        if leaf.doc_count_all():
+            values.extend(_segment_column(leaf, fieldname))
     return values
 
 

@@ -1,7 +1,7 @@
 """Consistent views of the index: one per thread, taken whole from one commit.
 
-A snapshot is a searcher of the statements, a searcher of the vocabulary, the
-facet table and the word list, all of the same commit. It opens every file
+A snapshot is a searcher of the statements, the facet table and the word
+list (read from the vocabulary index when first needed), all of the same commit. It opens every file
 it will read when it is taken (see `schema.hold_files`), so a later commit
 that deletes them cannot change what it shows; what fails while it is taken
 because a commit landed meanwhile is taken again on the new commit. The
@@ -46,7 +46,6 @@ class Snapshot:
     """One thread's view of one commit."""
 
     searcher: object
-    words: object  # searcher of the vocabulary index
     table: FacetTable
     word_list: Callable[[], list[str]]  # the vocabulary's words, sorted (computed when first asked for)
     stamp: tuple  # the commit it was taken on (see `_listing`)
@@ -199,7 +198,7 @@ class Snapshots:
                          for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
                          if leaf.segment() is not None)
         files = frozenset(name for name in names if name.startswith(segments))
-        snap = Snapshot(searcher, words, table, word_list, stamp, files, self.postings, readers)
+        snap = Snapshot(searcher, table, word_list, stamp, files, self.postings, readers)
         with self._lock:
             self._open.append(snap)
         return snap
