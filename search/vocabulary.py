@@ -57,9 +57,10 @@ class GrowingWordList:
             segments[name] = keys
         self._segments = segments
         held = frozenset(key for keys in segments.values() for key in keys)
-        if self._latest is not None and self._latest[0] <= held and held - self._latest[0] <= texts.keys():
-            words = self._latest[1]
-            new = {w for key in held - self._latest[0] for w in texts[key].split("\n")} - {""}
+        known, words = self._latest or (frozenset(), None)
+        added = held - known
+        if words is not None and known <= held and added <= texts.keys():  # (only new documents)
+            new = {w for key in added for w in texts[key].split("\n")} - {""}
             words = _merged(words, sorted(w for w in new if not _contains(words, w)))
         else:
             words = S.vocabulary_words(reader)
