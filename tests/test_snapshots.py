@@ -279,3 +279,34 @@ def test_new_words_are_merged_into_their_places(new):
     fresh = sorted({"".join(rng.choice("абвгде") for _ in range(rng.randint(1, 7)))
                     for _ in range(new)} - set(words))
     assert _merged(words, fresh) == sorted(words + fresh)
+
+
+def test_joined_multi_valued_columns_give_each_statement_its_own_values(tmp_path):
+    """Numbers and countries mentioned, joined from segments whose distinct
+    values differ, are each statement's own (the brute force reads every value)."""
+    import numpy as np
+
+    from search import schema as S
+    from search.facets import FacetTable
+
+    countries = ["Azerbaijan", "Armenia", "Germany", "France", "Chile"]
+    corpus = write_statements(tmp_path / "corpus", {
+        f"s{i:03d}.txt": f"Statement {i}\n\n15 March 2001\n\nOn {countries[i % 5]} and "
+                         f"{countries[(i * 3) % 5]}: {i * 7} and {1000 + i % 4} items.\n"
+        for i in range(40)
+    })
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, commit_every=6)
+    reader = whoosh_index.open_dir(str(index_dir)).reader()
+    assert len(reader.leaf_readers()) >= 2
+    table = FacetTable(reader, {})
+    expected = {
+        "numbers": [set(np.frombuffer(b, dtype=np.int64).tolist()) for b in S.read_column(reader, S.NUMBERS_COL)],
+        "mentions": [set(S.unpack_strings(b)) for b in S.read_column(reader, S.MENTIONS_COL)],
+    }
+    for name, column in (("numbers", table.numbers), ("mentions", table.column(S.MENTIONS_COL))):
+        found = [set() for _ in range(table.size)]
+        for doc, value in zip(column.doc, column.values[column.ids]):
+            found[doc].add(value.item())
+        assert found == expected[name], name
+        assert any(len(v) > 1 for v in found), name
