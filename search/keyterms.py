@@ -112,7 +112,7 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     """The key terms of a search, per language."""
     started = time.perf_counter()
     check(sample, limit)
-    filters = filters or Filters()
+    filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
     parsed = parse(query, raw=raw)
     found = find(snap, parsed, filters, scored=False)
     notices = list(parsed.notices)

@@ -67,7 +67,7 @@ def find(snap: Snapshot, parsed: ParsedQuery, filters: Filters | None, scored: b
         parsed = replace(parsed, names=False)  # (every view of a search honours names=exact)
     wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
     table = snap.table
-    masks = table.filter_masks(filters or Filters())
+    masks = table.filter_masks(Filters() if filters is None else filters)
     base, docs, scores = _run(snap, parsed, wquery, scored)
     return Match(wquery, highlights, masks, base, table.combine(base, masks), docs, scores)
 

@@ -198,7 +198,7 @@ def trend(snapshots, queries: list[str], filters: Filters | None = None, split: 
     started = time.perf_counter()
     queries = list(dict.fromkeys(queries)) or [""]
     check(queries, split, period)
-    filters = filters or Filters()
+    filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
     parsed = [parse(q, raw=raw) for q in queries]
 
     def work(snap):

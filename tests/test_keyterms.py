@@ -11,6 +11,7 @@ import pytest
 from search.analysis import fold
 from search.keyterms import MIN_LL, log_likelihood
 from search.langdata import STOP_WORDS
+from search.results import Filters
 
 CEASEFIRE_EN = ("The UN and the EU welcomed the ceasefire in the region, and the UN mission "
                 "will monitor the ceasefire along the line of contact.")
@@ -72,7 +73,6 @@ def test_key_terms_of_a_search(small_index):
 
 
 def test_a_language_filter_keeps_that_language(small_index):
-    from search.results import Filters
 
     index, _ = small_index
     assert [x.lang for x in index.keyterms("ceasefire").languages] == ["en", "ru"]
@@ -112,3 +112,9 @@ def test_bad_parameters_are_400s(client, params, name):
     assert response.status_code == 400
     assert response.get_json()["error"]["message"].startswith(name + ":")
     assert client.get(f"/keyterms?q=Azerbaijan&{params}").status_code == 400
+
+
+def test_names_exact_narrows_the_statements_read(search_index):
+    exact = Filters(exact_names=True)  # (a Filters with only this set is falsy: it must not be lost)
+    assert (search_index.keyterms("Germany", exact).matched == search_index.count("Germany", exact)
+            < search_index.keyterms("Germany").matched)

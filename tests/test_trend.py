@@ -318,3 +318,10 @@ def test_chart_has_a_link_per_bar_and_escapes_labels(client):
     assert wide.count('class="point"') == len(body["periods"]) * len(body["series"])
     svg = client.get("/trend.svg?q=" + "%3Cb%3E%26x").get_data(as_text=True)
     assert "&lt;b&gt;&amp;x" in svg and "<b>" not in svg
+
+
+def test_names_exact_counts_only_the_language_typed(search_index):
+    exact = Filters(exact_names=True)  # (a Filters with only this set is falsy: it must not be lost)
+    across = search_index.trend(["Germany"], period="year").series[0].matched
+    only = search_index.trend(["Germany"], exact, period="year").series[0].matched
+    assert only == search_index.count("Germany", exact) < across == search_index.count("Germany")
