@@ -73,7 +73,6 @@ def test_key_terms_of_a_search(small_index):
 
 
 def test_a_language_filter_keeps_that_language(small_index):
-
     index, _ = small_index
     assert [x.lang for x in index.keyterms("ceasefire").languages] == ["en", "ru"]
     assert [x.lang for x in index.keyterms("ceasefire", Filters(langs=("ru",))).languages] == ["ru"]
