@@ -157,6 +157,7 @@ def test_json_twin(client, search_index):
     trend = search_index.trend(["выборы", "Москва"], Filters(langs=("ru",)))
     assert body["period"] == trend.period and body["view"] == "share"
     assert [p["key"] for p in body["periods"]] == [p.key for p in trend.periods]
+    assert len(body["series"]) == len(trend.series) == 2
     for got, series in zip(body["series"], trend.series):
         assert [p["count"] for p in got["points"]] == series.counts
         assert [p["total"] for p in got["points"]] == series.totals
@@ -241,8 +242,10 @@ def test_html_twin_agrees_with_json(client, args):
 def test_chart_escapes_every_text(client):
     hostile = '<script>alert(1)</script>"&'
     for path in ("/trend", "/trend.svg"):
-        text = client.get(f"/{path.lstrip('/')}?q={hostile}&q=x").get_data(as_text=True)
-        assert "<script>alert" not in text
+        response = client.get(path, query_string={"q": [hostile, "x"]})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "<script>alert" not in text
+        assert "&lt;script&gt;" in text or "&#60;script&#62;" in text  # (the query itself is shown, escaped)
     svg = client.get("/trend.svg?q=выборы&size=small")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     from xml.etree import ElementTree as ET
@@ -261,7 +264,7 @@ def test_search_page_shows_the_small_chart_linked_to_the_trend(client):
     assert src.startswith("/trend.svg?") and "size=small" in src
     assert client.get(src).status_code == 200
     trend_page = client.get(href).get_data(as_text=True)
-    assert 'href="/?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&amp;lang=ru"' in trend_page, "and back"
+    assert 'href="/?q=%D0%B2%D1%8B%D0%B1%D0%BE%D1%80%D1%8B&amp;autocorrect=0&amp;lang=ru"' in trend_page, "and back"
 
 
 def test_api_lists_the_trend(client):
@@ -325,3 +328,13 @@ def test_names_exact_counts_only_the_language_typed(search_index):
     across = search_index.trend(["Germany"], period="year").series[0].matched
     only = search_index.trend(["Germany"], exact, period="year").series[0].matched
     assert only == search_index.count("Germany", exact) < across == search_index.count("Germany")
+
+
+def test_chips_duplicates_and_links_read_as_the_search_does(client):
+    page = client.get("/trend?q=Germany&mentions=AZ").get_data(as_text=True)
+    assert "Azerbaijan" in page  # the chip names the country, as the search page's does
+    # The same query twice is one query: it may be split.
+    assert client.get("/api/trend?q=выборы&q=выборы&split=language").status_code == 200
+    body = client.get("/api/trend?q=выбары").get_json()  # counted as typed: so is the search a link opens
+    links = [s["url"] for s in body["series"]] + [p["url"] for s in body["series"] for p in s["points"]]
+    assert links and all("autocorrect=0" in url for url in links), links[:2]

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search import gazetteer
-from search.fields import BY_PARAM, DATE_FIELD, DECLARED, LANGUAGE, MENTIONS_FIELD, PARAMS, every, groups
+from search.fields import BY_PARAM, DATE_FIELD, DECLARED, PARAMS, every, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
+from webui.labels import value_label
 from webui.params import AUTOCORRECT, SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
 from webui.trend import trend_args
@@ -119,13 +119,3 @@ class _Links:
                 out += [(f.chip.format(value_label(f, v)), self.toggle(f.params[0], v))
                         for v in f.value(filters)]
         return out
-
-
-def value_label(f, value) -> str:
-    """A facet value as people read it (a language by its name, a country or
-    organisation mentioned by its English name)."""
-    if f.kind == LANGUAGE:
-        return LANGUAGE_NAMES.get(value, value)
-    if f is MENTIONS_FIELD:
-        return gazetteer.names(str(value)).get("en", str(value))
-    return str(value)

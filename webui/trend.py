@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from search.fields import LANGUAGE, ParameterError, every, filter_args
-from search.langdata import LANGUAGE_NAMES
+from search.fields import ParameterError, every, filter_args
 from search.results import Filters
 from search.trend import AUTO, PERIODS, SPLITS, Trend, check
 from webui import chart
 from webui.csvexport import cell, csv_response
 from webui.index_holder import get_index, search_turn
+from webui.labels import value_label
 from webui.params import MAX_QUERY_CHARS, SearchRequest, parse_search
 
 bp = Blueprint("trend", __name__)
@@ -62,12 +62,13 @@ class TrendRequest:
 
     def search_args(self, query: str, filters: Filters) -> dict:
         """The parameters of the search for one query under some filters."""
-        return SearchRequest(q=query, filters=filters, raw=self.raw).args()
+        # As the trend counts it: the words as typed (the trend corrects no spelling).
+        return SearchRequest(q=query, filters=filters, raw=self.raw, autocorrect=False).args()
 
 
 def parse_trend(args) -> TrendRequest:
     """Reads and checks the trend parameters; ParameterErrors as the search's."""
-    queries = [q for q in args.getlist("q") if q.strip()]
+    queries = list(dict.fromkeys(q for q in args.getlist("q") if q.strip()))
     for q in queries:
         if len(q) > MAX_QUERY_CHARS:
             raise ParameterError("q", f"is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
@@ -75,7 +76,7 @@ def parse_trend(args) -> TrendRequest:
     period = args.get("period") or AUTO
     check(queries, split, period)
     base = parse_search(args)  # the filters and raw, read as the search reads them
-    req = TrendRequest(list(dict.fromkeys(queries)), base.filters, split, period, raw=base.raw)
+    req = TrendRequest(queries, base.filters, split, period, raw=base.raw)
     view = args.get("view") or req.default_view
     if view not in chart.VIEWS:
         raise ParameterError("view", f"{view!r} is not one of {', '.join(chart.VIEWS)}")
@@ -196,7 +197,6 @@ def _chips(req: TrendRequest) -> list[tuple[str, str]]:
             continue
         values = list(f.value(req.filters))
         for v in values:
-            shown = LANGUAGE_NAMES.get(v, v) if f.kind == LANGUAGE else v
             rest = [x for x in values if x != v]
-            out.append((f.chip.format(shown), url_for("trend.page", **req.args(**{f.params[0]: rest or None}))))
+            out.append((f.chip.format(value_label(f, v)), url_for("trend.page", **req.args(**{f.params[0]: rest or None}))))
     return out
