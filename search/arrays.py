@@ -95,7 +95,7 @@ class Executor:
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             return Hits(self.live.copy(), np.where(self.live, float(q.boost), 0.0))
         if kind is wq.NumericRange and q.constantscore:
-            return self._per_segment(q, cached=True)
+            return self._per_segment(q)
         raise Unsupported(kind.__name__)
 
     def _none(self) -> Hits:
@@ -247,9 +247,9 @@ class Executor:
 
     # --- other queries, through Whoosh's own matcher ------------------------------------
 
-    def _per_segment(self, q, cached: bool) -> Hits:
-        """A query Whoosh runs segment by segment, its results cached when they
-        depend on the segment alone (a constant-score range)."""
+    def _per_segment(self, q) -> Hits:
+        """A query Whoosh runs segment by segment (a constant-score range), its
+        results cached per segment: they depend on the segment alone."""
         hits = self._none()
         for leaf, offset, _ in self.leaves:
             def make(leaf=leaf):
@@ -262,7 +262,7 @@ class Executor:
                 return np.array([ids, scores], dtype=np.float64).reshape(2, -1)
             segment = leaf.reader().segment()  # (the matcher leaves out its deletions)
             key = (segment_id(leaf.reader()), "q", segment.deleted_count() if segment else 0, q)
-            found = self.cache.get(key, make) if cached else make()
+            found = self.cache.get(key, make)
             idx = found[0].astype(np.int64) + offset
             hits.mask[idx] = True
             hits.scores[idx] = found[1]

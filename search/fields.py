@@ -227,7 +227,7 @@ PARAMS = [p for f in FIELDS for p in f.params]  # every filter's URL parameters 
 FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with counts
 BY_PARAM = {p: f for f in FIELDS for p in f.params}
 BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
-SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "mentions" → "mentioned"
+SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "num" → "number"
 # Names a declared facet cannot take: the fixed filters' and the search's own.
 RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
                       "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,

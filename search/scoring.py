@@ -17,6 +17,8 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from search.postings import segment_id
+
 
 KEEP_FACTORS = 64  # length-factor arrays kept (segments x fields x recent commits)
 
@@ -31,7 +33,7 @@ class LengthNorms:
         self._factors: dict[tuple, array] = {}
 
     def factors(self, reader, fieldname: str, avgfl: float, B: float, K1: float) -> array:
-        segment = _segment_id(reader)
+        segment = segment_id(reader)
         key = (segment, fieldname, avgfl, B, K1)
         found = self._factors.get(key)
         if found is None:
@@ -56,7 +58,7 @@ class LengthNorms:
 
     def keep_only(self, readers) -> None:
         """Forgets segments no longer in the index (merged away or deleted)."""
-        live = {_segment_id(r) for r in readers}
+        live = {segment_id(r) for r in readers}
         with self._lock:
             self._lengths = {k: v for k, v in self._lengths.items() if k[0] in live}
             self._factors = {k: v for k, v in self._factors.items() if k[0] in live}
@@ -84,11 +86,6 @@ def segment_lengths(reader, fieldname: str) -> np.ndarray:
 
 # Whoosh stores a field's length as one byte (a logarithmic code); its table.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
-
-def _segment_id(reader) -> str:
-    segment = reader.segment()
-    return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
 
 
 class CachedBM25F(scoring.BM25F):

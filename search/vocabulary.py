@@ -41,7 +41,8 @@ class GrowingWordList:
         self._latest: tuple[frozenset, list[str]] | None = None  # (document keys, their words)
 
     def words(self, reader) -> list[str]:
-        """Every word the vocabulary index `reader` reads holds, sorted (a new list)."""
+        """Every word the vocabulary index `reader` reads holds, sorted (not to be changed:
+        the same list may be returned again)."""
         texts: dict[tuple, str] = {}
         segments = {}
         for leaf, _ in reader.leaf_readers():
@@ -62,6 +63,8 @@ class GrowingWordList:
         if words is not None and known <= held and added <= texts.keys():  # (only new documents)
             new = {w for key in added for w in texts[key].split("\n")} - {""}
             words = _merged(words, sorted(w for w in new if not _contains(words, w)))
+        elif held <= texts.keys():  # (every document was read just now: the first list)
+            words = sorted({w for key in held for w in texts[key].split("\n")} - {""})
         else:
             words = S.vocabulary_words(reader)
         self._latest = (held, words)
@@ -147,7 +150,7 @@ class WordList:
         return sorted(words, key=lambda w: (-self.frequency(w), w))[:limit]
 
     def correction(self, word: str) -> str | None:
-        """A more frequent word one or two edits away, for "did you mean".
+        """A more frequent word within `max_edits(word)` edits, for "did you mean".
 
         A word several statements use, or a Russian dictionary word, is taken
         as meant: looking for its neighbours in a large vocabulary is the slow
