@@ -112,10 +112,11 @@ def test_search_page_small_chart_links_to_the_trend(server, sized):
 
 
 def test_form_compares_another_query(server, page):
-    page.goto(f"{server}/trend?q=выборы")
+    page.goto(f"{server}/trend?q=выборы&lang=ru")
     page.locator(".trend-form input[name=q]").nth(1).fill("Москва")
     with page.expect_navigation():  # (the URL already matches /trend?…: waiting for it would not wait)
         page.get_by_role("button", name="Draw").click()
-    assert parse_qs(urlsplit(page.url).query)["q"] == ["выборы", "Москва"]
+    asked = parse_qs(urlsplit(page.url).query)
+    assert asked["q"] == ["выборы", "Москва"] and asked["lang"] == ["ru"]  # the filters kept
     assert page.locator(".chart-wide .legend-item").count() == 2
     assert page.problems == []
