@@ -15,7 +15,6 @@ by how many statements use them.
 
 from __future__ import annotations
 
-from whoosh.spelling import ListCorrector
 
 from search.analysis import script
 
@@ -62,7 +61,7 @@ def candidates(word: str, words, edits: int) -> list[tuple[str, int]]:
     `in`: search.vocabulary.WordList) exactly `edits` edits from `word`."""
     if edits == 1:
         return [(c, 1) for c in one_edit_variants(word) if c in words]
-    found = ListCorrector(words.words).suggest(word, limit=MAX_FAR_CANDIDATES, maxdist=edits, prefix=1)
+    found = words.neighbours(word, edits, MAX_FAR_CANDIDATES)
     return [(c, d) for c in found if (d := distance(word, c)) == edits]
 
 

@@ -181,14 +181,14 @@ class SearchIndex:
 
     def _hit(self, searcher, docnum: int, score, marker: Marker | None = None,
              marks: dict | None = None, texts: Texts | None = None) -> Hit:
-        """A hit; with `marks`, its snippets (cut from `texts`: one reader for a page of hits)."""
+        """A hit; with `marks` and `texts`, its snippets (one texts reader for a page of hits)."""
         stored = searcher.stored_fields(docnum)
         return Hit(
             **_described(stored),
             title_html=mark_title(stored.get(S.TITLE, ""), marker),
             score=round(float(score), 4) if score is not None else None,
             snippets=[] if marks is None else
-            snippets((texts or Texts(searcher)).sections(stored, docnum), marks),
+            snippets(texts.sections(stored, docnum), marks),
         )
 
     # --- research views: the concordance and key terms of a search ----------------------

@@ -136,13 +136,12 @@ class WordList:
         """Words within `maxdist` edits of `word` (first letter kept), most frequent first."""
         if maxdist <= 0:
             return [word] if word in self else []
-        found = ([word] if word in self else []) + self._neighbours(word, maxdist)
+        found = ([word] if word in self else []) + self.neighbours(word, maxdist)
         return self._most_frequent(found, limit)
 
-    def _neighbours(self, word: str, maxdist: int) -> list[str]:
+    def neighbours(self, word: str, maxdist: int, limit: int = MAX_CANDIDATES) -> list[str]:
         """Other words within `maxdist` edits that share the first letter."""
-        return ListCorrector(self.words).suggest(word, limit=MAX_CANDIDATES, maxdist=maxdist,
-                                                 prefix=1)
+        return ListCorrector(self.words).suggest(word, limit=limit, maxdist=maxdist, prefix=1)
 
     def _most_frequent(self, words: list[str], limit: int) -> list[str]:
         if len(words) <= limit:
