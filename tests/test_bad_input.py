@@ -3,11 +3,15 @@ field), the rest of the corpus is indexed, and nothing odd reaches the index."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import NumericRange
 
 from indexer.build import update_index
 from search import schema as S
@@ -51,6 +55,42 @@ def test_deeply_nested_json_is_reported_with_its_line_and_the_run_goes_on(tmp_pa
     assert "nested deeper" in problems["lines.jsonl:2"]
     assert "sided.meta.json" in problems["sided.txt"] and "nested deeper" in problems["sided.txt"]
     assert set(docs) == {"good.txt", "lines.jsonl#a"}
+
+
+def _deep_docx(levels: int) -> bytes:
+    """A .docx whose body nests `levels` elements inside one another (Word nests a few dozen)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (f'<w:document xmlns:w="{w}"><w:body>' + "<w:sdt>" * levels
+            + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + "</w:sdt>" * levels + "</w:body></w:document>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", body)
+    return out.getvalue()
+
+
+def test_a_docx_nested_too_deep_is_one_reported_failure(tmp_path):
+    summary, docs, _ = run(tmp_path, {"deep.docx": _deep_docx(1100), "shallow.docx": _deep_docx(30)})
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"deep.docx"} and "nested too deep" in problems["deep.docx"]
+    assert set(docs) == {"good.txt", "shallow.docx"}
+
+
+def test_an_integer_facet_beyond_64_bits_is_left_out_with_a_warning(tmp_path):
+    summary, docs, index = run(tmp_path, {
+        "statements.toml": '[[facet]]\nname = "session"\nkind = "integer"\nmulti = true\n',
+        "big.txt": "Big\n\nText.", "big.meta.json": json.dumps({"session": 2**63}),
+        "small.txt": "Small\n\nText.", "small.meta.json": json.dumps({"session": -(2**63)}),
+        "odd.txt": "Odd\n\nText.", "odd.meta.json": json.dumps({"session": ["\u00b2", "12", "1e3"]}),
+    })
+    assert summary.problems == [] and set(docs) == {"good.txt", "big.txt", "small.txt", "odd.txt"}
+    warned = reasons(summary.warnings)
+    assert "big.txt" in warned and "integer facet" in warned["big.txt"]
+    assert "small.txt" not in warned and "odd.txt" in warned
+    field = S.DECLARED_PREFIX["integer"] + "session"
+    with whoosh_index.open_dir(str(index)).searcher() as searcher:
+        found = {lo: {searcher.stored_fields(n)[S.ID] for n in searcher.docs_for_query(
+            NumericRange(field, lo, hi))} for lo, hi in ((-(2**63), -(2**63)), (12, 12), (None, None))}
+    assert found == {-(2**63): {"small.txt"}, 12: {"odd.txt"}, None: {"small.txt", "odd.txt"}}
 
 
 def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):

@@ -36,10 +36,13 @@ def read_docx(data: bytes) -> tuple[Decoded, dict]:
         names = set(archive.namelist())
         if BODY not in names:
             raise ReadError(f"a ZIP archive but not a Word document (it has no {BODY})")
-        paragraphs = _paragraphs(_part(archive, BODY))
-        for name in NOTES:
-            if name in names:
-                paragraphs += _paragraphs(_part(archive, name), notes=True)
+        try:
+            paragraphs = _paragraphs(_part(archive, BODY))
+            for name in NOTES:
+                if name in names:
+                    paragraphs += _paragraphs(_part(archive, name), notes=True)
+        except RecursionError:  # (Word nests a few dozen levels; this is not a document)
+            raise ReadError("damaged .docx: its XML is nested too deep to read") from None
     return Decoded("\n\n".join(p for p in paragraphs if p.strip())), {}
 
 
