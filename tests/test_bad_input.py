@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -91,6 +92,32 @@ def test_an_integer_facet_beyond_64_bits_is_left_out_with_a_warning(tmp_path):
         found = {lo: {searcher.stored_fields(n)[S.ID] for n in searcher.docs_for_query(
             NumericRange(field, lo, hi))} for lo, hi in ((-(2**63), -(2**63)), (12, 12), (None, None))}
     assert found == {-(2**63): {"small.txt"}, 12: {"odd.txt"}, None: {"small.txt", "odd.txt"}}
+
+
+def test_sidecars_are_read_only_from_regular_files_inside_the_corpus(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    put(outside, "secret.json", json.dumps({"issuer": "SECRET"}))
+    corpus = tmp_path / "corpus"
+    for folder in ("linked", "fifo", "device", "kept"):
+        put(corpus, f"{folder}/a.txt", f"Statement {folder}\n\nText.")
+    (corpus / "linked" / "a.meta.json").symlink_to(outside / "secret.json")
+    (corpus / "linked" / "_collection.json").symlink_to(outside / "secret.json")
+    os.mkfifo(corpus / "fifo" / "a.meta.json")
+    (corpus / "device" / "a.meta.json").symlink_to("/dev/zero")
+    put(corpus, "kept/a.meta.json", json.dumps({"issuer": "Ministry"}))
+    (corpus / "kept" / "inside.meta.json").symlink_to(corpus / "kept" / "a.meta.json")
+    put(corpus, "kept/inside.txt", "Linked inside\n\nText.")
+    summary = update_index(corpus, tmp_path / "index")
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"linked/a.txt", "linked/_collection.json", "fifo/a.txt", "device/a.txt"}
+    assert "a.meta.json: symbolic link to a file outside the corpus" in problems["linked/a.txt"]
+    assert "outside the corpus" in problems["linked/_collection.json"]
+    assert "a.meta.json: not a regular file" in problems["fifo/a.txt"]
+    assert "a.meta.json" in problems["device/a.txt"]
+    docs = stored(tmp_path / "index")
+    assert set(docs) == {"kept/a.txt", "kept/inside.txt"}
+    assert "SECRET" not in str(docs) and docs["kept/inside.txt"][S.METADATA]["issuer"] == "Ministry"
 
 
 def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):
