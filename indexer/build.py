@@ -168,6 +168,11 @@ def update_index(
             # (a rebuild reads nothing of the old index: it may be damaged)
             has_statements = not rebuild and ix.doc_count_all() > 0
             relabelled = check_against_index(index_dir, has_statements, facets, rebuild)
+            if not has_statements and not rebuild:
+                # Written before the first commit, so a first build stopped after
+                # it is finished by the next plain run (a rebuild writes them
+                # after its clearing commit: until then the old index stands).
+                D.write(index_dir, facets)
             run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
                        max_statement_size, facets)
             summary = run.sync(corpus, max_file_size, progress)
@@ -317,6 +322,7 @@ class _Run:
             if self.rebuild and not self.cleared:
                 writer.commit(mergetype=CLEAR)
                 self.cleared = True
+                D.write(Path(self.ix.storage.folder), self.declared)
             else:
                 writer.commit()
         except OSError:
