@@ -120,6 +120,23 @@ def test_sidecars_are_read_only_from_regular_files_inside_the_corpus(tmp_path):
     assert "SECRET" not in str(docs) and docs["kept/inside.txt"][S.METADATA]["issuer"] == "Ministry"
 
 
+def test_a_long_metadata_value_is_cut_at_a_word_with_a_warning(tmp_path):
+    long_words = "word " * 300_000  # 1.5 million characters
+    summary, docs, _ = run(tmp_path, {
+        "long.txt": "Long\n\nText.",
+        "long.meta.json": json.dumps({"title": long_words, "speaker": long_words,
+                                      "topics": ["short", long_words], "url": "https://a.org/" + "x" * 3000}),
+    })
+    assert summary.problems == []
+    meta = docs["long.txt"][S.METADATA]
+    assert len(docs["long.txt"][S.TITLE]) <= 1001 and docs["long.txt"][S.TITLE].endswith("word…")
+    assert len(meta["speaker"]) <= 1001 and meta["topics"][0] == "short" and len(meta["topics"][1]) <= 1001
+    assert "url" not in meta and S.URL not in docs["long.txt"]
+    warned = [p.reason for p in summary.warnings if p.path == "long.txt"]
+    assert sum("longer than 1,000 characters: cut" in w for w in warned) == 3  # title, speaker, topics
+    assert any('"url"' in w and "longer than 2,000" in w for w in warned)
+
+
 def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):
     summary, docs, _ = run(tmp_path, {
         "a.txt": "Single statement\n\nAlone.",

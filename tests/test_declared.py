@@ -176,6 +176,8 @@ def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path, resto
     ('[[facet]]\nname = "issuer"\nkind = "date"\n', "kind must be one of"),
     ('[[facet]]\nname = "issuer"\ncolour = "red"\n', "unknown keys colour"),
     ('[facets.issuer]\nlabel = "Issuer"\n', r"unknown keys facets; declare each facet as a \[\[facet\]\]"),
+    ('[[facet]]\nname = "issuer"\nlabel = "' + "L" * 101 + '"\n', "label must be text of 1 to 100"),
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deep"),
 ])
 def test_bad_settings_are_reported_and_nothing_is_written(tmp_path, settings, said):
     corpus = make_corpus(tmp_path / "corpus")
@@ -225,6 +227,13 @@ def test_every_parameter_the_web_layer_reads_is_reserved():
         read |= _parameters_read(ast.parse(path.read_text(encoding="utf-8")))
     assert {"q", "split", "sample", "width", "size"} <= read  # (the walk finds them)
     assert read - fields.RESERVED == set()
+
+
+def test_a_byte_order_mark_before_the_settings_is_no_fault(tmp_path, restore_registry):
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "statements.toml").write_text("\ufeff" + SETTINGS, encoding="utf-8")
+    assert update_index(corpus, tmp_path / "index").failed == 0
+    assert [d.name for d in declared.read(tmp_path / "index")][:2] == ["collection", "issuer"]
 
 
 def test_a_changed_declaration_asks_for_a_rebuild(built):
