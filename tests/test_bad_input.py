@@ -76,6 +76,17 @@ def test_a_docx_nested_too_deep_is_one_reported_failure(tmp_path):
     assert set(docs) == {"good.txt", "shallow.docx"}
 
 
+def test_a_docx_that_unpacks_far_beyond_its_size_is_refused_before_it_is_parsed(tmp_path):
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = f'<w:document xmlns:w="{w}"><w:body>' + "<w:p/>" * 4_000_000 + "</w:body></w:document>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", body)  # 24 MB of XML in some 50 KB
+    summary, docs, _ = run(tmp_path, {"bomb.docx": out.getvalue()})
+    assert "compression bomb" in reasons(summary.problems)["bomb.docx"]
+    assert set(docs) == {"good.txt"}
+
+
 def test_an_integer_facet_beyond_64_bits_is_left_out_with_a_warning(tmp_path):
     summary, docs, index = run(tmp_path, {
         "statements.toml": '[[facet]]\nname = "session"\nkind = "integer"\nmulti = true\n',
