@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
+import subprocess
+import sys
 import urllib.parse
 
 import pytest
 
-from tests.fixtures_web import running_server
+from tests.fixtures_web import ROOT, free_port, running_server, server_env
 
 CSP = "script-src 'self'"
 
@@ -242,3 +245,36 @@ def test_the_help_and_error_pages_are_accessible_under_the_policy(base, browser,
         assert [p for p in problems if "status of 4" not in p] == [], problems
     finally:
         context.close()
+
+
+# --- the address of absolute links ---------------------------------------------------------------
+
+def _absolute_links(answer: Answer) -> list[str]:
+    return re.findall(r"https?://[^\s\"<>]+", answer.body.decode("utf-8"))
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/search?q=statement", "/api/search.atom?q=statement"])
+def test_absolute_links_never_take_a_clients_host_header(base, path):
+    answer = send(base, "GET", path, {"Host": "attacker.example"})
+    assert answer.status == 200
+    links = [u for u in _absolute_links(answer) if "w3.org" not in u]
+    assert links and all(u.startswith(base + "/") for u in links), links[:3]
+
+
+def test_a_public_address_makes_every_absolute_link(index_dir):
+    public = "https://search.example.org/statements"
+    with running_server(index_dir, "--public-url", public) as url:
+        for path in ("/api", "/statements/api"):  # (a proxy may keep the prefix or strip it)
+            answer = send(url, "GET", path, {"Host": "attacker.example"})
+            assert answer.status == 200
+            links = _absolute_links(answer)
+            assert links and all(u.startswith(public + "/api") for u in links), links[:3]
+        page = send(url, "GET", "/?q=statement").body.decode("utf-8")
+        assert 'href="/statements/static/' in page  # (the pages' own links carry the prefix)
+
+
+def test_a_public_address_that_is_not_one_stops_the_server_with_the_reason(index_dir):
+    result = subprocess.run([sys.executable, "-m", "webui", "--index", str(index_dir), "--port",
+                             str(free_port()), "--public-url", "ftp://example.org?x=1"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, env=server_env())
+    assert result.returncode == 2 and "not an http or https address" in result.stderr
