@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 
 import pytest
@@ -278,3 +279,42 @@ def test_a_public_address_that_is_not_one_stops_the_server_with_the_reason(index
                              str(free_port()), "--public-url", "ftp://example.org?x=1"],
                             capture_output=True, text=True, timeout=60, cwd=ROOT, env=server_env())
     assert result.returncode == 2 and "not an http or https address" in result.stderr
+
+
+# --- exports that are not read ---------------------------------------------------------------------
+
+def _status_of(sock: socket.socket) -> tuple[int, bytes]:
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return int(head.split(b" ", 2)[1]), head
+
+
+def test_exports_clients_do_not_read_leave_threads_for_searches(index_dir):
+    """Each worker writes at most a quarter of its threads' exports at once; the
+    rest are told to come back (503, Retry-After), so searches never queue behind them."""
+    query = urllib.parse.urlencode({"q": "nations OR development OR international OR countries OR world"})
+    with running_server(index_dir, "--workers", "1", "--threads", "8") as url:
+        socks = []
+        try:
+            for _ in range(6):
+                sock = socket.create_connection(_address(url), timeout=60)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(f"GET /api/concordance.csv?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                socks.append(sock)
+            statuses = [_status_of(sock) for sock in socks]
+            assert sorted(s for s, _ in statuses) == [200, 200, 503, 503, 503, 503]
+            assert all(b"Retry-After: 5" in head for s, head in statuses if s == 503)
+            answer = send(url, "GET", "/api/search?q=peace&per_page=5")  # (the exports still unread)
+            assert answer.status == 200 and answer.json()["total"] > 0
+        finally:
+            for sock in socks:
+                sock.close()
+        deadline = time.monotonic() + 60  # a slot is freed once its export is written or dropped
+        while (later := send(url, "GET", "/api/search.csv?q=peace")).status == 503:
+            assert time.monotonic() < deadline, "the export slots were never freed"
+            time.sleep(0.5)
+        assert later.status == 200 and later.body.startswith(b"id,")

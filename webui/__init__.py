@@ -30,11 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, index_holder, pages, public_url, research, security, trend
+    from webui import api, errors, exports, index_holder, pages, public_url, research, security, trend
 
     index_holder.init_app(app)
     security.init_app(app)
     public_url.init_app(app)
+    exports.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

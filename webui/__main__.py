@@ -47,6 +47,7 @@ def main(index_dir, host, port, public_url, threads, workers):
 
     from webui import create_app
     from webui.serve import listen, serve
+    from webui.exports import slots_for
     from webui.index_holder import warm_up
     from webui.public_url import parse as parse_public_url
 
@@ -74,7 +75,8 @@ def main(index_dir, host, port, public_url, threads, workers):
                                    "is another server running there? Try --port.")
 
     def make_app():
-        app = create_app({"INDEX_DIR": index_dir, "PUBLIC_URL": public_url})
+        app = create_app({"INDEX_DIR": index_dir, "PUBLIC_URL": public_url,
+                          "EXPORT_SLOTS": slots_for(threads)})
         warm_up(app)
         return app
 
