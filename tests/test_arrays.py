@@ -51,6 +51,11 @@ QUERIES = [
     "выбары~1",
     "zzzqqqxxy",  # nothing
     '"council security"',  # a phrase that may find nothing
+    "Germany",  # names: the entity as one term in every language (search.concept)
+    '"United States"',
+    "United States",  # a name typed as words: the name, or the words apart
+    "НАТО Армения",
+    "title:Germany",
 ]
 
 
