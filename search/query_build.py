@@ -27,6 +27,12 @@ from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
+# The score of the statements that hold a name's words typed without quotes
+# apart (United ... States), naming no such entity, as a share of their
+# words' score: they come after the statements that name it (a mention's
+# least score, once in a statement ten times the average length, is some
+# tenths of the entity's idf; the words' score rarely reaches 30).
+WORDS_APART = 0.001
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,7 +133,7 @@ class QueryBuilder:
         """The queries of an AND's items, where adjacent words typed without quotes
         that make one name (United States) are that entity as one term (the name
         as a phrase, and its other forms in every language); the statements that
-        hold the words apart are found too, scored by the words."""
+        hold the words apart are found too, after them (WORDS_APART)."""
         out, i = [], 0
         while i < len(nodes):
             run = name_run(nodes, i, self._query_text)
@@ -150,7 +156,8 @@ class QueryBuilder:
             else:
                 as_name = self._typed_forms(phrase, fields, Highlights())
                 name = Concept({f: as_name.get(f, []) + names.get(f, []) for f in {*as_name, *names}})
-                out.append(name if typed is None else wq.Or([name, AndNot(typed, name)]))
+                out.append(name if typed is None else
+                           wq.Or([name, AndNot(typed.with_boost(typed.boost * WORDS_APART), name)]))
             i += len(run)
         return out
 

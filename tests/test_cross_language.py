@@ -129,6 +129,17 @@ def test_a_passing_mention_never_outranks_a_countrys_own_speeches(search_index):
         assert max(own) < min(once), (entity, [order[i] for i in once if i < max(own)])
 
 
+@pytest.mark.parametrize("words", ["United Kingdom", "United States"])
+def test_a_name_typed_as_words_finds_the_statements_naming_it_first(search_index, words):
+    """Typed without quotes, a name's words also find the statements that hold
+    them apart ("Kingdom of the Netherlands ... United Nations"); those come
+    after every statement that names the entity."""
+    named = {h.id for h in search_index.hits(f'"{words}"')}
+    order = [h.id for h in search_index.hits(words)]
+    assert len(order) > len(named) > 0
+    assert set(order[:len(named)]) == named
+
+
 def test_statements_only_in_the_other_language_reach_the_first_page(index_dir):
     """bench/cross_language.py's measure: for 90% of the entities that
     Russian-only statements name, the English name's top 10 holds one."""
