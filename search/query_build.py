@@ -273,7 +273,7 @@ def name_run(nodes: list, i: int, text: str) -> list:
     for node in nodes[i:]:
         if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
             break
-        if run and text[run[-1].span[1]:node.span[0]].strip():
+        if run and text[run[-1].span[1]:node.span[0]].strip() or len(run) == gazetteer().longest:
             break
         run.append(node)
     while len(run) >= 2:

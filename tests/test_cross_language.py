@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from bench.cross_language import DENSE_COUNTRIES, dense_first, densities, english_query, measure
 from search.__main__ import main as search_cli
+from search.query_build import name_run
+from search.query_parser import parse
 from search.results import Filters
 
 SEED = "seed/000_2961365e15364d64.txt"
@@ -212,3 +214,10 @@ def test_a_name_is_counted_once_where_its_forms_overlap():
     assert mentions(forms, {"республика": [3], "армения": [4]}) == 1
     assert mentions(forms, {"армения": [4, 9], "армянский": [20], "армянин": [20]}) == 3
     assert mentions(forms, {"республика": [1]}) == 0
+
+
+def test_a_name_is_found_after_any_number_of_words():
+    """A run of words is looked at only as long as the longest name (a long query cost seconds)."""
+    text = " ".join(f"word{n}" for n in range(30)) + " United Kingdom"
+    nodes = parse(text).root.items
+    assert [len(name_run(nodes, i, text)) for i in range(len(nodes))] == [1] * 30 + [2, 1]
