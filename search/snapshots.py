@@ -315,7 +315,8 @@ class _Changed(Exception):
 
 
 def missing(index_dir: Path) -> str:
-    return f"there is no index in {index_dir}; build it with `python -m indexer --index {index_dir}`"
+    # ("in the folder": "there is no index in index" reads as a stutter)
+    return f"there is no index in the folder {index_dir}; build it with `python -m indexer --index {index_dir}`"
 
 
 def _what(err: Exception) -> str:

@@ -148,6 +148,13 @@ def test_a_long_metadata_value_is_cut_at_a_word_with_a_warning(tmp_path):
     assert any('"url"' in w and "longer than 2,000" in w for w in warned)
 
 
+def test_invalid_json_says_where_once(tmp_path):
+    summary, _, _ = run(tmp_path, {"cut.json": '{"text": "abc', "cut.jsonl": '{"text": "abc\n'})
+    problems = reasons(summary.problems)
+    assert problems["cut.json"].endswith("Unterminated string starting at line 1, column 10")
+    assert problems["cut.jsonl:1"].endswith("Unterminated string starting at column 10")
+
+
 def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):
     summary, docs, _ = run(tmp_path, {
         "a.txt": "Single statement\n\nAlone.",

@@ -67,8 +67,11 @@ def test_workers_are_replaced_and_all_stop_together(index_dir, tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
         log.close()
-    assert proc.returncode == 0, (tmp_path / "server.log").read_text()
+    said = (tmp_path / "server.log").read_text()
+    assert proc.returncode == 0, said
     assert wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
+    # Three workers started (one replaced): the log says what a person needs, once.
+    assert said.count("Searching ") == 1 and "dictionar" not in said.lower(), said
 
 
 def _answers(url: str) -> bool:

@@ -52,8 +52,9 @@ def main(index_dir, host, port, public_url, threads, workers):
     from webui.public_url import parse as parse_public_url
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # (each worker loads the dictionaries)
     if not whoosh_index.exists_in(index_dir):
-        click.echo(f"note: there is no index in {index_dir} yet; searches will answer 503 "
+        click.echo(f"note: there is no index in the folder {index_dir} yet; searches will answer 503 "
                    "until `python -m indexer` builds one.", err=True)
     if not _is_loopback(host):
         click.echo(
