@@ -94,4 +94,4 @@ def test_port_in_use_is_a_clear_error(tmp_path):
             capture_output=True, text=True, timeout=30, cwd=ROOT, env=server_env(),
         )
     assert result.returncode == 1
-    assert "cannot listen" in result.stderr and "--port" in result.stderr
+    assert "cannot listen" in result.stderr and f"--port {port + 1} (make run PORT={port + 1})" in result.stderr

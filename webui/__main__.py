@@ -72,8 +72,10 @@ def main(index_dir, host, port, public_url, threads, workers):
     try:
         sock = listen(host, port)
     except OSError as err:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}; "
-                                   "is another server running there? Try --port.")
+        other = port + 1 if port < 65535 else 8000
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}; is another "
+                                   f"server running there? Try another port: --port {other} "
+                                   f"(make run PORT={other}).")
 
     def make_app():
         app = create_app({"INDEX_DIR": index_dir, "PUBLIC_URL": public_url,
