@@ -253,7 +253,6 @@ class SearchIndex:
                 mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
                 sources=list(stored.get(S.SOURCES) or []),
                 sections=sections,
-                metadata=dict(stored.get(S.METADATA) or {}),
             )
 
         return self._snapshots.retrying(work)
@@ -292,6 +291,7 @@ def _described(stored: dict) -> dict:
         "languages": stored.get(S.LANG, "").split(),
         "resolutions": list(stored.get(S.RESOLUTIONS) or []),
         "source_url": stored.get(S.URL),
+        "metadata": dict(stored.get(S.METADATA) or {}),
     }
 
 

@@ -198,7 +198,7 @@ def test_a_facet_cannot_take_a_views_parameter(tmp_path, name):
 
 def _parameters_read(tree) -> set[str]:
     """The names the web layer reads from a request: `args.get("x")`, `args.getlist("x")`,
-    and the research views' readers, `_whole(args, "x", …)` and `_choice(args, "x", …)`."""
+    and its readers' `reader(args, "x", …)` (`_whole`, `_choice`, `switch`)."""
     names = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -207,7 +207,7 @@ def _parameters_read(tree) -> set[str]:
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if called in ("get", "getlist") and args and _is_request_args(func.value):
             first = args[0]
-        elif called.startswith("_") and len(args) >= 2 and getattr(args[0], "id", "") == "args":
+        elif len(args) >= 2 and getattr(args[0], "id", "") == "args":
             first = args[1]
         else:
             continue
@@ -225,7 +225,7 @@ def test_every_parameter_the_web_layer_reads_is_reserved():
     read = set()
     for path in (Path(webui.__file__).parent).glob("*.py"):
         read |= _parameters_read(ast.parse(path.read_text(encoding="utf-8")))
-    assert {"q", "split", "sample", "width", "size"} <= read  # (the walk finds them)
+    assert {"q", "split", "sample", "width", "size", "bom"} <= read  # (the walk finds them)
     assert read - fields.RESERVED == set()
 
 

@@ -197,7 +197,7 @@ def test_csv_round_trip(client):
     body = client.get(f"/api/trend?{args}").get_json()
     response = client.get(f"/api/trend.csv?{args}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     expected = [
         {"series": s["label"], "query": s["query"], "split_value": s["value"] or "",
          "period": p["period"], "start": period["start"], "end": period["end"],
