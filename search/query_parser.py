@@ -147,6 +147,11 @@ class _Parser:
                 break
             if self._is_keyword("AND"):
                 self.take()
+                nxt = self.peek()
+                if not items:
+                    self.note("“AND” has nothing before it: it is ignored.")
+                elif nxt is None or nxt.kind == "rparen" or self._is_keyword("OR"):
+                    self.note("“AND” has nothing after it: it is ignored.")
                 continue
             node = self.unary()
             if node is not None:

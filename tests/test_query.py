@@ -54,6 +54,9 @@ def test_syntax(text, parsed):
         ("OR", "*", "nothing before"),
         ("a OR", "a", "nothing after"),
         ("NOT", "*", "nothing after"),
+        ("AND", "*", "“AND” has nothing before"),  # (every statement, and a word of why)
+        ("a AND", "a", "“AND” has nothing after"),
+        ("(a AND) OR b", "(a OR b)", "“AND” has nothing after"),
         ("number:abc", "*", "whole number"),
         ("year:4294967296", "*", "from 1 to 9999"),  # (beyond the index's 32-bit year field)
         ("mentioned:[1990 TO 99999]", "*", "from 1 to 9999"),
