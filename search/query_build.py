@@ -320,22 +320,26 @@ def filter_query(node: Filter) -> wq.Query:
 
 
 def date_query(lo: dt.date | None, hi: dt.date | None) -> wq.Query:
-    """Statements dated within [lo, hi]; those known only by year, when it overlaps.
-
-    A statement known only by its year Y has the date key Y0000, which sorts
-    before every day of Y: the range catches the years after lo's, and one
-    more clause catches lo's own year.
-    """
-    lo_key, hi_key = date_key_range(lo, hi)
+    """Statements dated within [lo, hi]; those known only by their year, when the
+    range covers that whole year (see date_key_range)."""
+    lo_key, hi_key, partial_year = date_key_range(lo, hi)
     dated = wq.NumericRange(S.DATEKEY, lo_key, hi_key)
-    if lo is None:
+    if partial_year is None:
         return dated
-    first_year = S.date_key(lo.year)
-    return wq.Or([dated, wq.NumericRange(S.DATEKEY, first_year, first_year)])
+    return AndNot(dated, wq.NumericRange(S.DATEKEY, partial_year, partial_year))
 
 
-def date_key_range(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int | None]:
-    """Date-key bounds of a date range; unknown dates (key 0) never match."""
-    lo_key = S.date_key(lo.year, lo.month, lo.day) if lo else 1
+def date_key_range(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int | None, int | None]:
+    """(first key, last key, a year-only key inside them to leave out) of a date range.
+
+    A statement known only by its year Y has the key Y0000, which sorts before
+    every day of Y: a range from 1 January of Y starts at Y0000, so it takes
+    them; one from a later day does not. A range ending before 31 December of
+    Y would take them too: the third value leaves them out. Unknown dates (key
+    0) never match.
+    """
+    lo_key = 1 if lo is None else (
+        S.date_key(lo.year) if (lo.month, lo.day) == (1, 1) else S.date_key(lo.year, lo.month, lo.day))
     hi_key = S.date_key(hi.year, hi.month, hi.day) if hi else None
-    return lo_key, hi_key
+    partial = S.date_key(hi.year) if hi and (hi.month, hi.day) != (12, 31) else None
+    return lo_key, hi_key, partial if partial is not None and partial >= lo_key else None
