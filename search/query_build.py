@@ -120,6 +120,8 @@ class QueryBuilder:
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
+        if node.kind == "exact":  # (the form as typed: never a name's other forms)
+            return self._typed(node, fields, hl)
         typed = self._typed(node, fields, hl)
         other = self._other_language(node, fields, hl) if self._names else None
         if other is None:
@@ -171,12 +173,13 @@ class QueryBuilder:
         return run[:1]
 
     def _typed(self, node: Text, fields, hl: Highlights):
-        """A word or phrase in the forms of the language it was typed in."""
-        if node.kind == "word" and is_stop_word(fold(node.text)):
+        """A word or phrase in the forms of the language it was typed in (those
+        of the lemmas `analysis.query_terms` chooses), or, =exact, as typed."""
+        if node.kind in ("word", "exact") and is_stop_word(fold(node.text)):
             return None
         parts = []
         for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), node.text)
+            positions = query_positions(analyzer(fieldname), node.text, exact=node.kind == "exact")
             if not positions:
                 continue
             for alts in positions:
