@@ -145,7 +145,7 @@ def _english_stem(word: str) -> str:
 EXACT = "="
 # A query word searches a lemma's paradigm when the dictionary gives that
 # reading at least this share of the likeliest lemma's probability.
-MIN_READING_SHARE = 0.5
+MIN_READING_SHARE = 0.35
 
 
 def is_capitalised(written: str) -> bool:
@@ -196,34 +196,52 @@ def query_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
     """The terms a query word searches: of a Russian form, the lemmas of the
     words it most likely is, not every reading's paradigm.
 
-    The rule. A form whose dictionary readings belong to different lemmas
-    searches a lemma when the probabilities pymorphy3 gives its readings
-    (`score`, from a disambiguated corpus), summed per lemma, reach
-    MIN_READING_SHARE of the likeliest lemma's. «выборы» is the plurale
-    tantum «выборы» (elections, 0.85) far more often than the plural of
-    «выбор» (choice, 0.15): it searches «выборы», whose forms are all plural
-    (выборов, выборах, выборами…), and not «выбор», «выбору». «стали» is
-    «стать» (0.98), not «сталь»; «данные» is as likely «данные», «данный» or
-    «дать», and searches all three. A capitalised word with an abbreviation
-    reading is that abbreviation (see `_readings`).
+    The rule, for a form whose dictionary readings belong to different lemmas:
+
+    1. A word typed in capitals with abbreviation readings is that
+       abbreviation («ПНИ»: пни, never «пень»); typed in lower case, its
+       abbreviation readings do not compete with its other readings
+       (abbreviations are written in capitals: «род» is not «р.», born).
+    2. Each lemma's probability is the sum of pymorphy3's `score`s of its
+       readings (estimated from a disambiguated corpus); a lemma is searched
+       when it reaches MIN_READING_SHARE of the likeliest lemma's. «стали» is
+       «стать» (0.98), not «сталь»; «данные» is as likely «данные»,
+       «данный» or «дать», and searches all three; «судов» is «судно» (0.72)
+       and «суд» (0.28) both: ships and courts.
+       A plurale tantum noun (`Pltm`) and the count noun whose plural it
+       shares are told apart the same way: «выборы» (0.85 against 0.15),
+       «выборами» (0.75 against 0.25) are «выборы» (elections), whose forms
+       are all plural (выборов, выборах…), not «выбор» (choice), so not
+       «выбору»; «часы» (0.67 against 0.33) is the clock and the hours.
+       (The tag alone does not decide: «духи» is «дух» at 0.8, perfume at 0.2.)
+    3. A word typed in a lemma's dictionary form searches that lemma too,
+       however rare the dictionary thinks the reading («весть» is «весть» as
+       well as the archaic «ведать»).
 
     No form is lost: the index keeps every lemma of every form (`word_terms`),
-    so the lemmas searched here are among the typed form's own, and every
-    statement holding the form itself is found; a lemma searched finds all its
-    forms («выбор» finds the singular's forms and the plural ones it shares
-    with «выборы», which only the context tells apart).
+    so the lemmas searched are among the typed form's own and every statement
+    holding the form itself is found; a lemma searched finds all its forms
+    («выбор» finds its singular and the plural forms it shares with «выборы»,
+    which only the context tells apart).
     """
     word = repair(word)
     if script(word) != "ru":
         return word_terms(word, capitalised)
+    readings = _readings(word, capitalised)
+    lemmas = [p.normal_form.replace("ё", "е") for p in readings]
+    weighed = [(lemma, p) for lemma, p in zip(lemmas, readings) if "Abbr" not in p.tag]
+    if capitalised or not weighed:
+        weighed = list(zip(lemmas, readings))
     likelihood: dict[str, float] = {}
-    for parse in _readings(word, capitalised):
-        lemma = parse.normal_form.replace("ё", "е")
-        likelihood[lemma] = likelihood.get(lemma, 0.0) + parse.score
+    for lemma, p in weighed:
+        likelihood[lemma] = likelihood.get(lemma, 0.0) + p.score
     if not likelihood:
         return (word,)
     best = max(likelihood.values())
-    return tuple(lemma for lemma, p in likelihood.items() if p >= best * MIN_READING_SHARE)
+    chosen = [lemma for lemma, p in likelihood.items() if p >= best * MIN_READING_SHARE]
+    if word in lemmas and word not in chosen:
+        chosen.append(word)
+    return tuple(chosen)
 
 
 def exact_term(word: str) -> str:
