@@ -230,3 +230,16 @@ def test_key_terms_read_a_form_as_the_word_search_finds(readings_index):
     # «ПНИ» and «пни» (one statement each) are found; «пни» is counted under «пень» and
     # «пнуть» too, which are not shown; «ПНИ» under none of them.
     assert "пни" in {w.lower() for w in shown("ПНИ")} and not {"пень", "пнуть"} & shown("ПНИ")
+
+
+def test_titles_are_marked_as_the_index_reads_them():
+    from search.query_build import Highlights
+    from search.snippets import Marker
+
+    def marked(terms, text):
+        return [text[m.start:m.end] for m in Marker(Highlights(terms={"title": terms})).marks(text, "title")]
+
+    assert marked({"=выборах"}, "Выборах, выборы, ВЫБОРАХ") == ["Выборах", "ВЫБОРАХ"]
+    assert marked({"пень"}, "ПНИ и пни") == ["пни"]
+    assert marked({"пни"}, "ПНИ и пни") == ["ПНИ", "пни"]
+    assert marked({"выборы"}, "Выборы и выбор") == ["Выборы"]
