@@ -155,12 +155,13 @@ def is_capitalised(written: str) -> bool:
 
 def _readings(word: str, capitalised: bool):
     """pymorphy3's readings of a folded Russian word; of a word written in
-    capitals, only its abbreviations' when it has any («ПНИ»: the
-    psycho-neurological home, never «пень» or «пнуть»)."""
+    capitals, only its readings as an abbreviated noun (`Abbr`) when those are
+    the likelier («ПНИ»: the psycho-neurological home, never «пень» or
+    «пнуть»; «БАКУ» in a heading stays the city, not the Abbr «бак»)."""
     parses = _morph().parse(word)
     if capitalised:
-        abbreviations = [p for p in parses if "Abbr" in p.tag]
-        if abbreviations:
+        abbreviations = [p for p in parses if "Abbr" in p.tag and p.tag.POS == "NOUN"]
+        if sum(p.score for p in abbreviations) > sum(p.score for p in parses) / 2:
             return abbreviations
     return parses
 
@@ -198,10 +199,10 @@ def query_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
 
     The rule, for a form whose dictionary readings belong to different lemmas:
 
-    1. A word typed in capitals with abbreviation readings is that
-       abbreviation («ПНИ»: пни, never «пень»); typed in lower case, its
-       abbreviation readings do not compete with its other readings
-       (abbreviations are written in capitals: «род» is not «р.», born).
+    1. A word typed in capitals that the dictionary reads mostly as an
+       abbreviated noun is that abbreviation («ПНИ»: пни, never «пень»; see
+       `_readings`); otherwise its abbreviation readings do not compete with
+       its other readings («род» is not «р.», born, nor «РОД»).
     2. Each lemma's probability is the sum of pymorphy3's `score`s of its
        readings (estimated from a disambiguated corpus); a lemma is searched
        when it reaches MIN_READING_SHARE of the likeliest lemma's. «стали» is
@@ -230,7 +231,7 @@ def query_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
     readings = _readings(word, capitalised)
     lemmas = [p.normal_form.replace("ё", "е") for p in readings]
     weighed = [(lemma, p) for lemma, p in zip(lemmas, readings) if "Abbr" not in p.tag]
-    if capitalised or not weighed:
+    if not weighed:  # (an abbreviation, as `_readings` reads a capitalised one)
         weighed = list(zip(lemmas, readings))
     likelihood: dict[str, float] = {}
     for lemma, p in weighed:
