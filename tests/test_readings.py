@@ -246,3 +246,18 @@ def test_titles_are_marked_as_the_index_reads_them():
     assert marked({"пень"}, "ПНИ и пни") == ["пни"]
     assert marked({"пни"}, "ПНИ и пни") == ["ПНИ", "пни"]
     assert marked({"выборы"}, "Выборы и выбор") == ["Выборы"]
+
+
+def test_every_russian_form_of_the_corpus_finds_itself(index_dir):
+    """Whatever the case it is typed and written in, a form searches at least one
+    term the index keeps for it: the statements holding it are always found."""
+    from search.analysis import query_terms, script, word_terms
+    from tests.corpus_tools import vocabulary
+
+    forms = [w for w in vocabulary(index_dir) if script(w) == "ru"]
+    assert len(forms) > 20_000
+    lost = [w for w in forms for typed in (False, True) for written in (False, True)
+            if not set(query_terms(w, typed)) & set(word_terms(w, written))]
+    assert lost == []
+    narrower = sum(set(query_terms(w)) != set(word_terms(w)) for w in forms)
+    assert 0.01 < narrower / len(forms) < 0.1  # (the ambiguous forms, not every form)
