@@ -250,6 +250,22 @@ def exact_term(word: str) -> str:
     return EXACT + repair(word)
 
 
+def index_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
+    """What the indexer writes for a word: its `word_terms`, then its exact form."""
+    return (_capitalised_index_terms if capitalised else _index_terms)(word)
+
+
+# (One cache for each case: a one-argument cache is keyed on the word itself, the fastest.)
+@functools.lru_cache(maxsize=500_000)
+def _index_terms(word: str) -> tuple[str, ...]:
+    return (*word_terms(word), exact_term(word))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _capitalised_index_terms(word: str) -> tuple[str, ...]:
+    return (*word_terms(word, True), exact_term(word))
+
+
 def is_dictionary_word(word: str) -> bool:
     """True for a Russian word in pymorphy3's dictionary: spelt as meant, however
     rare in the corpus («австрии» is not a typo of the commoner «аварии»)."""
@@ -402,7 +418,7 @@ class MorphFilter(Filter):
                 continue
             word, capitalised = t.text, getattr(t, "capitalised", False)
             if t.mode == "index":
-                terms: tuple[str, ...] = (*word_terms(word, capitalised), exact_term(word))
+                terms: tuple[str, ...] = index_terms(word, capitalised)
             elif t.mode == "query":
                 terms = query_terms(word, capitalised)
             elif t.mode == "exact":
@@ -448,12 +464,17 @@ class LanguageAnalyzer(CompositeAnalyzer):
         stops = _stops(self.lang)
         position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
+        lower, capitals = _index_terms, _capitalised_index_terms
         for text, pos, start, end in word_spans(fold_text(value)):
             if text in stops:
                 continue
             occurrence = (position(pos), start, end)
-            capitalised = end - start > 1 and value[start:end].isupper()
-            for term in (*word_terms(text, capitalised), exact_term(text)):
+            # (most words start in lower case: one character tells)
+            if value[start].isupper() and end - start > 1 and value[start:end].isupper():
+                terms = capitals(text)
+            else:
+                terms = lower(text)
+            for term in terms:
                 seen = postings.get(term)
                 if seen is None:
                     postings[term] = [occurrence]
