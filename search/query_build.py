@@ -122,6 +122,8 @@ class QueryBuilder:
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
+        if node.kind == "exact":  # (the form as typed: never a name's other forms)
+            return _typed_query(self._typed_forms(node, fields, hl))
         typed = self._typed_forms(node, fields, hl)
         names = self._name_forms(node, fields, hl) if self._names else {}
         if not names:
@@ -162,13 +164,14 @@ class QueryBuilder:
         return out
 
     def _typed_forms(self, node: Text, fields, hl: Highlights) -> dict[str, list]:
-        """A word or phrase in the forms of the language it was typed in: per
+        """A word or phrase in the forms of the language it was typed in (those of
+        the lemmas `analysis.query_terms` chooses), or, =exact, as typed: per
         field, its positions (each the alternative terms of one word)."""
-        if node.kind == "word" and is_stop_word(fold(node.text)):
+        if node.kind in ("word", "exact") and is_stop_word(fold(node.text)):
             return {}
         out = {}
         for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), node.text)
+            positions = query_positions(analyzer(fieldname), node.text, exact=node.kind == "exact")
             if not positions:
                 continue
             for alts in positions:

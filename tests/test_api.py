@@ -235,3 +235,16 @@ def test_the_endpoint_list_describes_every_filter(client):
     for f in FIELDS:
         assert set(f.params) <= set(body["parameters"])
         assert described[f.name]["parameters"] == list(f.params) and described[f.name]["help"]
+
+
+def test_an_exact_form_finds_and_marks_that_form_only(client):
+    import re
+
+    exact = get_json(client, "/api/search?q=%3Dвыборах&per_page=100")
+    marked = {m.lower() for h in exact["hits"] for s in h["snippets"]
+              for m in re.findall(r"<mark>(.*?)</mark>", s["html"])}
+    assert exact["total"] > 5 and marked == {"выборах"}
+    every = get_json(client, "/api/search?q=выборы&per_page=1")
+    assert every["total"] > exact["total"]
+    lines = get_json(client, "/api/concordance?q=%3Dвыборах&per_page=1000")["lines"]
+    assert lines and {line["match"].lower() for line in lines} == {"выборах"}

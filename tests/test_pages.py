@@ -106,7 +106,7 @@ def test_bad_parameter_is_a_400_page(client):
 
 def test_help_page_documents_the_syntax(client):
     html = page(client, "/help")
-    for example in ("number:822", "date:2020-03", "окку*", "elction~", "title:statement"):
+    for example in ("number:822", "date:2020-03", "окку*", "elction~", "title:statement", "=выборах"):
         assert example in html
 
 
