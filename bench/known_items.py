@@ -3,7 +3,7 @@ high does that statement rank (MRR@10)?
 
 Four kinds of query, made from an index with a fixed seed:
 
-    words   2-3 words of one paragraph that few statements use, each in another
+    words   2-3 words of one paragraph (of ~1000 characters at most) that few statements use, each in another
             form (pymorphy3's lexeme for Russian: another case, number or tense,
             no forms no one types; another ending for English, same Snowball stem)
     phrase  3-6 words standing together in the statement and in no other, one
@@ -12,9 +12,13 @@ Four kinds of query, made from an index with a fixed seed:
             one perhaps in another form, together in no other title
     name    a name (a UN speech's country, short: "Ghana"; else a surname, place
             or organisation within a sentence, in its dictionary form) and 1-2
-            rare words of one paragraph
+            rare words of one paragraph (not names themselves: "Armenians")
 
-Only queries that find their statement among others are kept. The queries of
+Only queries that find their statement among others are kept, and of the
+words and name kinds only those whose words no other statement holds
+together in one paragraph (title included): a query that cannot tell its
+statement from another (a UN speech of the same country a year later that
+uses the same word, the same news item reported twice) measures nothing. The queries of
 corpus/ (UN speeches, Meduza articles, the seed statement) are written to
 bench/known_items.json, which tests/test_proximity.py reads too. `measure`
 adds Russian queries of news items made at run time from ../shared's Channel
@@ -47,6 +51,7 @@ from search.analysis import (WORD_RE, _morph, fold, is_dictionary_word, is_stop_
                              word_terms)
 from search import proximity, query_build
 from search.engine import SearchIndex
+from search.gazetteer import gazetteer
 from search.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
@@ -62,6 +67,11 @@ NAME_COUNT = (2, 150)  # a name: in this many statements
 # A country's short name: "United Republic of Tanzania" → "Tanzania".
 SHORT_NAME = re.compile(r"^(?:[\w-]+ )*?(?:Republic|Kingdom|State|Federation|Principality|"
                         r"Commonwealth|Union|Sultanate|Emirates) of (?:the )?")
+# Kinds whose query is kept when another statement holds all its words in one
+# paragraph (for words and name, such a query cannot tell its statement apart).
+SINGLED_OUT = ("phrase", "title")
+PASSAGE = 1000  # characters: what counts as a paragraph in a text without breaks
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 AT = 10  # MRR@10: a statement ranked lower counts as not found
 DEPTH = 100  # a statement ranked lower counts as not found (reciprocal rank 0)
 MIN_LENGTH = 6
@@ -102,6 +112,21 @@ def other_form(word: str, words, rng: random.Random) -> str | None:
 def source(doc_id: str) -> str:
     """The set a statement comes from: ungdc, meduza, seed, news…"""
     return doc_id.split("/", 1)[0]
+
+
+def passages(text: str) -> list[str]:
+    """The text's paragraphs, a long one cut into runs of whole sentences of
+    about PASSAGE characters (a Meduza article is one line of 10,000)."""
+    out = []
+    for paragraph in text.split("\n"):
+        chunk = ""
+        for sentence in SENTENCE_END.split(paragraph):
+            if chunk and len(chunk) + len(sentence) > PASSAGE:
+                out.append(chunk)
+                chunk = ""
+            chunk = f"{chunk} {sentence}" if chunk else sentence
+        out.append(chunk)
+    return out
 
 
 def make(index: SearchIndex, per_lang: int, prefixes: tuple[str, ...] | None = None,
@@ -160,7 +185,7 @@ class _Maker:
             lambda query: index.count(query, autocorrect=False))
 
     def make(self, kind, doc, lang, text, taken) -> dict | None:
-        paragraphs = [p for p in text.split("\n") if len(p) > 150] or (
+        paragraphs = [p for p in passages(text) if len(p) > 150] or (
             [text] if len(text) > 80 else [])
         self.rng.shuffle(paragraphs)
         made = getattr(self, f"_{kind}")(doc, lang, paragraphs)
@@ -168,10 +193,27 @@ class _Maker:
             if query in taken:
                 continue
             found = [h.id for h in self.index.hits(query, autocorrect=False)]
-            if doc.id in found and len(found) >= MIN_FOUND:
+            if doc.id not in found or len(found) < MIN_FOUND:
+                continue
+            if kind in SINGLED_OUT or not any(self._together(other, query) for other in found
+                                               if other != doc.id):
                 return {"id": doc.id, "lang": lang, "kind": kind, "query": query, **extra,
                         "found": len(found)}
         return None
+
+    def _together(self, doc_id, query) -> bool:
+        """Does a paragraph of the statement (with its title) hold every word of
+        the query, in any form? Then the query cannot tell its statement from this one."""
+        wanted = [set(word_terms(fold(m.group()))) for m in WORD_RE.finditer(query)
+                  if not is_stop_word(fold(m.group()))]
+        doc = self.index.document(doc_id)
+        title = self._terms(doc.title)
+        return any(all(w & (title | self._terms(p)) for w in wanted)
+                   for section in doc.sections for p in passages(section.text))
+
+    @staticmethod
+    def _terms(text) -> set[str]:
+        return {t for m in WORD_RE.finditer(text) for t in word_terms(fold(m.group()))}
 
     def _content(self, word, lang) -> bool:
         return (len(word) >= MIN_LENGTH and word.isalpha() and script(word) == lang
@@ -257,7 +299,7 @@ class _Maker:
                 continue
             name = self.rng.choice(names)
             own = {t for w in fold(name).split() for t in word_terms(w)}
-            topics = [t for t in topics if not own & set(word_terms(t))]
+            topics = [t for t in topics if not own & set(word_terms(t)) and not gazetteer().whole_name(t)]
             chosen = self.rng.sample(topics, min(len(topics), self.rng.choice((1, 2))))
             forms = [other_form(w, self.words_known, self.rng) if self.rng.random() < 0.5 else w
                      for w in chosen]
