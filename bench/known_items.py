@@ -209,7 +209,12 @@ class _Maker:
         doc = self.index.document(doc_id)
         title = self._terms(doc.title)
         return any(all(w & (title | self._terms(p)) for w in wanted)
-                   for section in doc.sections for p in passages(section.text))
+                   for section in doc.sections for p in self._units(section.text))
+
+    @staticmethod
+    def _units(text) -> list[str]:
+        """Where a query's words are taken from together: the passages, or a short text whole."""
+        return passages(text) + ([text] if len(text) <= PASSAGE else [])
 
     @staticmethod
     def _terms(text) -> set[str]:
