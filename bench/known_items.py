@@ -31,7 +31,7 @@ Example:
     python -m bench.known_items make --index index
     python -m bench.known_items measure --index index
     python -m bench.known_items measure --index index --weights 0,1,2 --b 0.5,0.75
-    python -m bench.known_items measure --index index --k1 0.9,1.2 --other 1,4 --misses
+    python -m bench.known_items measure --index index --k1 0.9,1.2 --depth 20,50 --other 1,4 --misses
 """
 
 from __future__ import annotations
@@ -428,6 +428,8 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
               help="Proximity weights to compare (0: BM25F alone).")
 @click.option("--b", "bs", default="0.75", show_default=True,
               help="BM25F length normalisations (B) to compare.")
+@click.option("--depth", "depths", default=f"{proximity.DEPTH}", show_default=True,
+              help="Statements the proximity re-ranks (its DEPTH) to compare.")
 @click.option("--k1", "k1s", default="1.2", show_default=True, help="BM25F saturations (K1) to compare.")
 @click.option("--other", "others", default=f"{query_build.OTHER_LANGUAGE_BOOST:g}", show_default=True,
               help="Weights of a name's forms in the other language to compare.")
@@ -438,9 +440,9 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
 @click.option("--times/--no-times", default=True, show_default=True, help="Also the search times.")
 @click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=KNOWN_ITEMS, help="The queries of corpus/ [default: bench/known_items.json].")
-def measure_command(index_dir, weights, bs, k1s, others, news, misses, times, items_path):
+def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, times, items_path):
     """MRR@10 per language, source and kind, and the median search time, side
-    by side for each proximity weight, BM25F B and K1 and other-language weight."""
+    by side for each proximity weight and depth, BM25F B and K1 and other-language weight."""
     items = load(items_path)
     counts = {lang: sum(i["lang"] == lang for i in items) for lang in ("en", "ru")}
     click.echo(f"{len(items)} queries of corpus/: {counts['en']} English, {counts['ru']} Russian")
@@ -452,13 +454,14 @@ def measure_command(index_dir, weights, bs, k1s, others, news, misses, times, it
         else:
             click.echo(f"{len(made[0])} Russian queries of news items, made now, on {made[1]}")
             sets.append(made)
-    shipped = proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST
+    shipped = proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH
     first = True
     try:
-        for b, k1, other, weight in ((float(b), float(k), float(o), float(w)) for b in bs.split(",")
-                                     for k in k1s.split(",") for o in others.split(",")
-                                     for w in weights.split(",")):
-            proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST = weight, other
+        for b, k1, other, depth, weight in ((float(b), float(k), float(o), int(d), float(w))
+                                            for b in bs.split(",") for k in k1s.split(",")
+                                            for o in others.split(",") for d in depths.split(",")
+                                            for w in weights.split(",")):
+            proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH = weight, other, depth
             rows = []
             for queries, where in sets:
                 with SearchIndex(where) as index:
@@ -466,7 +469,7 @@ def measure_command(index_dir, weights, bs, k1s, others, news, misses, times, it
                     rows += [(item, *ranked(index, item)) for item in queries]
             found = [(item, r) for item, r, _ in rows]
             total = breakdown(found, lambda i: "all")
-            click.echo(f"B {b:.2f}  K1 {k1:.2f}  other {other:g}  proximity {weight:4.1f}:  MRR@{AT} "
+            click.echo(f"B {b:.2f}  K1 {k1:.2f}  other {other:g}  proximity {weight:4.1f} depth {depth}:  MRR@{AT} "
                        + "  ".join(f"{lang} {m:.3f} ({n})" for (lang, _), (n, m) in total.items()))
             for label, key in (("source", lambda i: source(i["id"])), ("kind", lambda i: i.get("kind", "words"))):
                 click.echo(f"  by {label}: " + ", ".join(
@@ -478,7 +481,7 @@ def measure_command(index_dir, weights, bs, k1s, others, news, misses, times, it
                                    f" {item['query']!r} → {item['id']}; above: {', '.join(above[:3])}")
             first = False
     finally:
-        proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST = shipped
+        proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH = shipped
     if not times:
         return
     with SearchIndex(index_dir) as index:
