@@ -46,7 +46,7 @@ from pathlib import Path
 
 import click
 
-from bench import BENCH_DIR, DEFAULT_WORK, SHARED_RAW
+from bench import BENCH_DIR, DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
 from search.analysis import (WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script,
                              word_terms)
 from search import proximity, query_build
@@ -414,6 +414,34 @@ def make_command(index_dir, per_lang):
         click.echo(f"{lang}: {sum(i['lang'] == lang for i in items)} queries")
 
 
+def fts5_ranks(corpus: Path, items: list[dict], database: Path, tokenizer: str) -> list[int | None]:
+    """Each item's rank in SQLite FTS5 (bm25, the title weighted as ours), over the
+    statements of `corpus` as our reader reads them; the words ANDed as typed."""
+    import sqlite3
+
+    from bench.engines.documents import read_documents
+    from bench.engines.sqlite_fts5 import TITLE_WEIGHT
+
+    stamp = database.with_suffix(".recipe")
+    if not database.is_file() or not stamp.is_file() or stamp.read_text() != f"{corpus} {tokenizer}":
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.unlink(missing_ok=True)
+        with sqlite3.connect(database) as db:
+            db.execute(f"CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, body, tokenize='{tokenizer}')")
+            db.executemany("INSERT INTO fts VALUES (?, ?, ?)",
+                           ((d.id, d.title, d.body) for d in read_documents(corpus)))
+        stamp.write_text(f"{corpus} {tokenizer}")
+    ranks = []
+    with sqlite3.connect(database) as db:
+        for item in items:
+            match = " AND ".join(f'"{m.group()}"' for m in WORD_RE.finditer(item["query"]))
+            ids = [row[0] for row in db.execute(
+                f"SELECT id FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0, {TITLE_WEIGHT}, 1.0) LIMIT {DEPTH}",
+                (match,))]
+            ranks.append(ids.index(item["id"]) + 1 if item["id"] in ids else None)
+    return ranks
+
+
 def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int, float]]:
     """(language, key) → (queries, MRR@AT) over (item, rank) rows."""
     groups: dict[tuple, list[float]] = {}
@@ -437,10 +465,12 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
               help="Also queries made at run time from ../shared's news items (skipped when absent).")
 @click.option("--misses", is_flag=True, help="List each query whose statement is not first, "
               "with its rank and the statements above it (at the first setting).")
+@click.option("--fts5", is_flag=True, help="Also SQLite FTS5 on the same statements and queries, "
+              "without stemming (unicode61) and with Porter's (built under bench/work/known_items/).")
 @click.option("--times/--no-times", default=True, show_default=True, help="Also the search times.")
 @click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=KNOWN_ITEMS, help="The queries of corpus/ [default: bench/known_items.json].")
-def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, times, items_path):
+def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, fts5, times, items_path):
     """MRR@10 per language, source and kind, and the median search time, side
     by side for each proximity weight and depth, BM25F B and K1 and other-language weight."""
     items = load(items_path)
@@ -482,6 +512,20 @@ def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, t
             first = False
     finally:
         proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH = shipped
+    if fts5:
+        work = DEFAULT_WORK / "known_items"
+        corpora = [SHIPPED_CORPUS] + [work / "corpus"] * (len(sets) - 1)
+        for tokenizer in ("unicode61", "porter unicode61"):
+            found = []
+            for (queries, _), corpus in zip(sets, corpora):
+                name = f"fts5-{corpus.parent.name}-{tokenizer.split()[0]}.sqlite"
+                found += zip(queries, fts5_ranks(corpus, queries, work / name, tokenizer))
+            total = breakdown(found, lambda i: "all")
+            click.echo(f"SQLite FTS5 ({tokenizer}):  MRR@{AT} "
+                       + "  ".join(f"{lang} {m:.3f} ({n})" for (lang, _), (n, m) in total.items()))
+            for label, key in (("source", lambda i: source(i["id"])), ("kind", lambda i: i.get("kind", "words"))):
+                click.echo(f"  by {label}: " + ", ".join(
+                    f"{lang} {k} {m:.3f} ({n})" for (lang, k), (n, m) in breakdown(found, key).items()))
     if not times:
         return
     with SearchIndex(index_dir) as index:
