@@ -228,9 +228,12 @@ FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with cou
 BY_PARAM = {p: f for f in FIELDS for p in f.params}
 BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "num" → "number"
-# Names a declared facet cannot take: the fixed filters' and the search's own.
-RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
-                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
+# The parameters of the pages and research views themselves (trend, concordance,
+# key terms, the statement page): a facet of that name would lose its filter there.
+VIEW_PARAMS = ("split", "period", "view", "size", "width", "unit", "sample", "limit", "part")
+# Names a declared facet cannot take: the fixed filters', the search's and the views' own.
+RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs), *VIEW_PARAMS,
+                      "q", "page", "per_page", "sort", "raw", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 

@@ -16,7 +16,8 @@ from whoosh import matching
 from whoosh import query as wq
 
 from search import schema as S
-from search.analysis import fold, is_stop_word, query_positions, script
+from search.analysis import fold, is_stop_word, query_positions
+from search.concept import Concept
 from search.gazetteer import gazetteer, generic_terms, other_forms
 from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
@@ -26,11 +27,12 @@ from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
-# The weight of a name's forms in the other language. They only add the
-# statements that name it in that language alone (the typed language's
-# matches keep their scores); at 4 such statements reach the top 10 for 92%
-# of the names measured by bench/cross_language.py on corpus/ (85% at 2).
-OTHER_LANGUAGE_BOOST = 4.0
+# The score of the statements that hold a name's words typed without quotes
+# apart (United ... States), naming no such entity, as a share of their
+# words' score: they come after the statements that name it (a mention's
+# least score, once in a statement ten times the average length, is some
+# tenths of the entity's idf; the words' score rarely reaches 30).
+WORDS_APART = 0.001
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,20 +122,21 @@ class QueryBuilder:
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
-        typed = self._typed(node, fields, hl)
-        other = self._other_language(node, fields, hl) if self._names else None
-        if other is None:
-            return typed
-        # Statements the typed words find keep their scores; the other
-        # language's forms add the statements that have only them.
-        return other if typed is None else wq.Or([typed, AndNot(other, typed)])
+        typed = self._typed_forms(node, fields, hl)
+        names = self._name_forms(node, fields, hl) if self._names else {}
+        if not names:
+            return _typed_query(typed)
+        # A name: the entity as one term, all its forms in every language (search.concept).
+        return Concept({f: typed.get(f, []) + names.get(f, []) for f in {*typed, *names}})
 
     def _with_names(self, nodes: list, hl: Highlights, negated: bool) -> list:
         """The queries of an AND's items, where adjacent words typed without quotes
-        that make one name (United States) also find its other language's names."""
+        that make one name (United States) are that entity as one term (the name
+        as a phrase, and its other forms in every language); the statements that
+        hold the words apart are found too, after them (WORDS_APART)."""
         out, i = [], 0
         while i < len(nodes):
-            run = self._name_run(nodes, i)
+            run = name_run(nodes, i, self._query_text)
             if len(run) < 2:
                 out.append(self._node(nodes[i], hl, negated))
                 i += 1
@@ -146,35 +149,24 @@ class QueryBuilder:
             typed = (words[0] if len(words) == 1 else wq.And(words)) if words else None
             start, end = run[0].span[0], run[-1].span[1]
             phrase = Text("phrase", self._query_text[start:end])
-            other = self._other_language(phrase, list(S.TEXT_FIELDS), hl if not negated else Highlights())
-            if other is None:
+            fields = list(S.TEXT_FIELDS)
+            names = self._name_forms(phrase, fields, hl if not negated else Highlights())
+            if not names:
                 out.append(typed)
             else:
-                out.append(other if typed is None else wq.Or([typed, AndNot(other, typed)]))
+                as_name = self._typed_forms(phrase, fields, Highlights())
+                name = Concept({f: as_name.get(f, []) + names.get(f, []) for f in {*as_name, *names}})
+                out.append(name if typed is None else
+                           wq.Or([name, AndNot(typed.with_boost(typed.boost * WORDS_APART), name)]))
             i += len(run)
         return out
 
-    def _name_run(self, nodes: list, i: int) -> list:
-        """The longest run of plain words from `i`, side by side as typed, that is a gazetteer name."""
-        run = []
-        for node in nodes[i:]:
-            if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
-                break
-            if run and self._query_text[run[-1].span[1]:node.span[0]].strip():
-                break
-            run.append(node)
-        while len(run) >= 2:
-            text = self._query_text[run[0].span[0]:run[-1].span[1]]
-            if gazetteer().whole_name(text):
-                return run
-            run.pop()
-        return run[:1]
-
-    def _typed(self, node: Text, fields, hl: Highlights):
-        """A word or phrase in the forms of the language it was typed in."""
+    def _typed_forms(self, node: Text, fields, hl: Highlights) -> dict[str, list]:
+        """A word or phrase in the forms of the language it was typed in: per
+        field, its positions (each the alternative terms of one word)."""
         if node.kind == "word" and is_stop_word(fold(node.text)):
-            return None
-        parts = []
+            return {}
+        out = {}
         for fieldname in fields:
             positions = query_positions(analyzer(fieldname), node.text)
             if not positions:
@@ -182,46 +174,31 @@ class QueryBuilder:
             for alts in positions:
                 for term in alts:
                     hl.add(fieldname, term)
-            if len(positions) == 1:
-                parts.append(_alternatives(fieldname, positions[0]))
-            else:  # a phrase, or a word the analyser splits (a hyphenated one)
-                parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+            out[fieldname] = [tuple(tuple(alts) for alts in positions)]
+        return out
 
-    def _other_language(self, node: Text, fields, hl: Highlights):
-        """A word or phrase that is a gazetteer name, as that entity's names in the
-        other language («НАТО» for "NATO"), at OTHER_LANGUAGE_BOOST; None for other text."""
+    def _name_forms(self, node: Text, fields, hl: Highlights) -> dict[str, list]:
+        """A word or phrase that is a gazetteer name, as that entity's forms in every
+        language («НАТО» and "North Atlantic Treaty Organization" for "NATO"): per
+        field, each form's positions; {} for other text."""
         ids = gazetteer().whole_name(node.text)
         if not ids:
-            return None
-        typed = script(fold(node.text))
-        parts, seen = [], set()
+            return {}
+        out: dict[str, list] = {}
         for lang in LANGUAGES:
-            if lang == typed:
-                continue
             forms = [f for i in ids for f in other_forms(i, lang)]
             # Searched where that language is written: its body and the titles.
             for fieldname, form in ((f, form) for f in fields if f in (S.TITLE, S.BODY[lang])
                                     for form in forms):
-                positions = query_positions(analyzer(fieldname), form)
-                key = (fieldname, tuple(map(tuple, positions)))
-                if not positions or key in seen:
+                positions = tuple(tuple(alts) for alts in query_positions(analyzer(fieldname), form))
+                if not positions or positions in out.get(fieldname, ()):
                     continue
-                seen.add(key)
+                out.setdefault(fieldname, []).append(positions)
                 for alts in positions:
                     for term in alts:  # ("Republic" of «Республика Армения» alone is not marked)
                         if len(positions) == 1 or term not in generic_terms():
                             hl.add(fieldname, term)
-                if len(positions) == 1:
-                    parts.append(_alternatives(fieldname, positions[0], OTHER_LANGUAGE_BOOST))
-                else:
-                    parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions],
-                                          boost=OTHER_LANGUAGE_BOOST))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return out
 
     def _expanded(self, node: Text, fields, hl: Highlights):
         """A prefix or fuzzy word: the corpus words it stands for, in any form.
@@ -289,15 +266,45 @@ class _AndNotMatcher(matching.AndNotMatcher):
                 self._find_next()
 
 
+def name_run(nodes: list, i: int, text: str) -> list:
+    """The longest run of plain words from `i`, side by side as typed in `text`,
+    that is a gazetteer name (or the one node at `i`)."""
+    run = []
+    for node in nodes[i:]:
+        if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
+            break
+        if run and text[run[-1].span[1]:node.span[0]].strip() or len(run) == gazetteer().longest:
+            break
+        run.append(node)
+    while len(run) >= 2:
+        if gazetteer().whole_name(text[run[0].span[0]:run[-1].span[1]]):
+            return run
+        run.pop()
+    return run[:1]
+
+
+def _typed_query(forms: dict[str, list]):
+    """The query of a word or phrase's typed forms: any field; a phrase's words adjacent."""
+    parts = []
+    for fieldname, (positions,) in forms.items():
+        if len(positions) == 1:
+            parts.append(_alternatives(fieldname, list(positions[0])))
+        else:  # a phrase, or a word the analyser splits (a hyphenated one)
+            parts.append(Adjacent([_alternatives(fieldname, list(alts)) for alts in positions]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
 def _without_span(node):
     return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
 
-def _alternatives(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
+def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
-        return wq.Term(fieldname, terms[0], boost=boost)
-    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms], boost=boost)
+        return wq.Term(fieldname, terms[0])
+    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms])
 
 
 def filter_query(node: Filter) -> wq.Query:

@@ -53,6 +53,7 @@ METADATA = "metadata"  # stored: the further metadata the corpus gives ({"issuer
 # facet_NAME (keywords) or facetnum_NAME (integers), for the query syntax, and one
 # column of them all, packed strings "NAME\x1fVALUE", for filter masks and counts.
 DECLARED_PREFIX = {"keyword": "facet_", "integer": "facetnum_"}
+FACET_INT_MIN, FACET_INT_MAX = -(2**63), 2**63 - 1  # an integer facet's values: signed 64-bit
 DECLARED_COL = "declared_col"
 DECLARED_SEP = "\x1f"
 

@@ -51,6 +51,11 @@ QUERIES = [
     "выбары~1",
     "zzzqqqxxy",  # nothing
     '"council security"',  # a phrase that may find nothing
+    "Germany",  # names: the entity as one term in every language (search.concept)
+    '"United States"',
+    "United States",  # a name typed as words: the name, or the words apart
+    "НАТО Армения",
+    "title:Germany",
 ]
 
 
@@ -115,7 +120,7 @@ def test_the_queries_compared_find_something_and_run_on_arrays(search_index):
     search_index._snapshots.retrying(check)
 
 
-BOOSTED = [  # alternatives with boosts, as a query may weigh a name's other languages
+BOOSTED = [  # alternatives with boosts, as a query may weigh a name's words typed apart
     wq.Or([wq.Term("body_en", "elect", boost=2.0), wq.Term("body_ru", "выборы", boost=0.5)], boost=1.5),
     wq.DisjunctionMax([wq.Or([wq.Term("body_en", "secur"), wq.Term("title", "secur", boost=3.0)]),
                        wq.Term("body_ru", "безопасность", boost=0.7)]),

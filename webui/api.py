@@ -10,6 +10,7 @@ from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
 from webui.csvexport import csv_response, cell
+from webui.exports import export
 from webui.params import AUTOCORRECT, SUGGEST, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
@@ -61,6 +62,7 @@ def search():
 
 
 @bp.get("/search.csv")
+@export
 def search_csv():
     """Every matching statement (not one page), streamed as CSV."""
     req = parse_search(request.args)
