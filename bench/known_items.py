@@ -31,7 +31,7 @@ Example:
     python -m bench.known_items make --index index
     python -m bench.known_items measure --index index
     python -m bench.known_items measure --index index --weights 0,1,2 --b 0.5,0.75
-    python -m bench.known_items measure --index index --k1 0.9,1.2 --depth 20,50 --other 1,4 --misses
+    python -m bench.known_items measure --index index --k1 0.9,1.2 --depth 20,50 --misses --fts5
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import click
 from bench import BENCH_DIR, DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
 from search.analysis import (WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script,
                              word_terms)
-from search import proximity, query_build
+from search import proximity
 from search.engine import SearchIndex
 from search.gazetteer import gazetteer
 from search.scoring import CachedBM25F
@@ -459,8 +459,6 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
 @click.option("--depth", "depths", default=f"{proximity.DEPTH}", show_default=True,
               help="Statements the proximity re-ranks (its DEPTH) to compare.")
 @click.option("--k1", "k1s", default="1.2", show_default=True, help="BM25F saturations (K1) to compare.")
-@click.option("--other", "others", default=f"{query_build.OTHER_LANGUAGE_BOOST:g}", show_default=True,
-              help="Weights of a name's forms in the other language to compare.")
 @click.option("--news/--no-news", default=True, show_default=True,
               help="Also queries made at run time from ../shared's news items (skipped when absent).")
 @click.option("--misses", is_flag=True, help="List each query whose statement is not first, "
@@ -470,9 +468,9 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
 @click.option("--times/--no-times", default=True, show_default=True, help="Also the search times.")
 @click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=KNOWN_ITEMS, help="The queries of corpus/ [default: bench/known_items.json].")
-def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, fts5, times, items_path):
+def measure_command(index_dir, weights, bs, k1s, depths, news, misses, fts5, times, items_path):
     """MRR@10 per language, source and kind, and the median search time, side
-    by side for each proximity weight and depth, BM25F B and K1 and other-language weight."""
+    by side for each proximity weight and depth and BM25F B and K1."""
     items = load(items_path)
     counts = {lang: sum(i["lang"] == lang for i in items) for lang in ("en", "ru")}
     click.echo(f"{len(items)} queries of corpus/: {counts['en']} English, {counts['ru']} Russian")
@@ -484,14 +482,13 @@ def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, f
         else:
             click.echo(f"{len(made[0])} Russian queries of news items, made now, on {made[1]}")
             sets.append(made)
-    shipped = proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH
+    shipped = proximity.WEIGHT, proximity.DEPTH
     first = True
     try:
-        for b, k1, other, depth, weight in ((float(b), float(k), float(o), int(d), float(w))
-                                            for b in bs.split(",") for k in k1s.split(",")
-                                            for o in others.split(",") for d in depths.split(",")
-                                            for w in weights.split(",")):
-            proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH = weight, other, depth
+        for b, k1, depth, weight in ((float(b), float(k), int(d), float(w))
+                                     for b in bs.split(",") for k in k1s.split(",")
+                                     for d in depths.split(",") for w in weights.split(",")):
+            proximity.WEIGHT, proximity.DEPTH = weight, depth
             rows = []
             for queries, where in sets:
                 with SearchIndex(where) as index:
@@ -499,7 +496,7 @@ def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, f
                     rows += [(item, *ranked(index, item)) for item in queries]
             found = [(item, r) for item, r, _ in rows]
             total = breakdown(found, lambda i: "all")
-            click.echo(f"B {b:.2f}  K1 {k1:.2f}  other {other:g}  proximity {weight:4.1f} depth {depth}:  MRR@{AT} "
+            click.echo(f"B {b:.2f}  K1 {k1:.2f}  proximity {weight:4.1f} depth {depth}:  MRR@{AT} "
                        + "  ".join(f"{lang} {m:.3f} ({n})" for (lang, _), (n, m) in total.items()))
             for label, key in (("source", lambda i: source(i["id"])), ("kind", lambda i: i.get("kind", "words"))):
                 click.echo(f"  by {label}: " + ", ".join(
@@ -511,7 +508,7 @@ def measure_command(index_dir, weights, bs, k1s, depths, others, news, misses, f
                                    f" {item['query']!r} → {item['id']}; above: {', '.join(above[:3])}")
             first = False
     finally:
-        proximity.WEIGHT, query_build.OTHER_LANGUAGE_BOOST, proximity.DEPTH = shipped
+        proximity.WEIGHT, proximity.DEPTH = shipped
     if fts5:
         work = DEFAULT_WORK / "known_items"
         corpora = [SHIPPED_CORPUS] + [work / "corpus"] * (len(sets) - 1)
