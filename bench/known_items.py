@@ -21,10 +21,10 @@ statement from another (a UN speech of the same country a year later that
 uses the same word, the same news item reported twice) measures nothing. The queries of
 corpus/ (UN speeches, Meduza articles, the seed statement) are written to
 bench/known_items.json, which tests/test_proximity.py reads too. `measure`
-adds Russian queries of news items made at run time from ../shared's Channel
-One set, on an index of it built under bench/work/known_items/ (the set has
-no licence: neither its text nor queries of it go into the project); without
-../shared they are skipped with a notice.
+adds Russian queries of news items made from ../shared's Channel One set, on
+an index of it built under bench/work/known_items/ and kept there with the
+queries (the set has no licence: neither its text nor queries of it go into
+the project); without ../shared they are skipped with a notice.
 
 Example:
 
@@ -56,7 +56,7 @@ from search.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
 PER_LANG = 160
-NEWS_ITEMS = 60  # news queries made at run time from ../shared (never written to the project)
+NEWS_ITEMS = 60  # news queries made from ../shared (kept under bench/work/, never in the project)
 NEWS_SAMPLE = 3000  # news items in the shared index (as bench/cross_language.py samples them)
 KINDS = ("words", "phrase", "title", "name")
 GENERIC_TITLES = ("ungdc",)  # sets whose titles are a country and a session, not the statement's own
@@ -356,11 +356,14 @@ def mrr(index: SearchIndex, items: list[dict], lang: str | None = None, at: int 
     return statistics.mean(reciprocal(rank(index, i), at) for i in items if lang in (None, i["lang"]))
 
 
-def news_items(work: Path = DEFAULT_WORK / "known_items", log=click.echo) -> tuple[list[dict], Path] | None:
-    """Queries made at run time from the news items of ../shared, and the index
-    they are measured on (its UN speeches, Meduza and NEWS_SAMPLE news items,
-    built under `work` on first use); None when ../shared is not here. The
-    set has no licence: neither its text nor queries made of it go into the project."""
+def news_items(work: Path = DEFAULT_WORK / "known_items", remake: bool = False,
+               log=click.echo) -> tuple[list[dict], Path] | None:
+    """Queries made from the news items of ../shared, and the index they are
+    measured on (its UN speeches, Meduza and NEWS_SAMPLE news items, built
+    under `work` on first use); None when ../shared is not here. The queries
+    are made once and kept beside the index (`remake` makes them afresh): made
+    again with other code, which finds other statements, they would differ.
+    The set has no licence: neither its text nor queries made of it go into the project."""
     if not (SHARED_RAW / "ungdc").is_dir():
         return None
     from bench.cross_language import shared_corpus
@@ -368,12 +371,20 @@ def news_items(work: Path = DEFAULT_WORK / "known_items", log=click.echo) -> tup
 
     index_dir = work / "index"
     corpus = shared_corpus(work, NEWS_SAMPLE)
-    if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != (corpus / ".recipe").read_text():
+    recipe = (corpus / ".recipe").read_text()
+    if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != recipe:
         log(f"indexing {corpus} (UN speeches, Meduza, {NEWS_SAMPLE} news items) into {index_dir}")
         update_index(corpus, index_dir)
-        (work / ".indexed").write_text((corpus / ".recipe").read_text())
+        (work / ".indexed").write_text(recipe)
+    kept = work / "news_items.json"
+    stamp = f"{recipe} {SEED} {NEWS_ITEMS}"
+    if not remake and kept.is_file():
+        saved = json.loads(kept.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp:
+            return saved["items"], index_dir
     with SearchIndex(index_dir) as index:
         items = make(index, NEWS_ITEMS, prefixes=("news/",), langs=("ru",), seed=f"{SEED}-news")
+    kept.write_text(json.dumps({"stamp": stamp, "items": items}, ensure_ascii=False), encoding="utf-8")
     return items, index_dir
 
 
@@ -460,7 +471,9 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
               help="Statements the proximity re-ranks (its DEPTH) to compare.")
 @click.option("--k1", "k1s", default="1.2", show_default=True, help="BM25F saturations (K1) to compare.")
 @click.option("--news/--no-news", default=True, show_default=True,
-              help="Also queries made at run time from ../shared's news items (skipped when absent).")
+              help="Also the queries of ../shared's news items (skipped when absent).")
+@click.option("--remake-news", is_flag=True, help="Make the news queries afresh (they are made once and kept "
+              "in bench/work/known_items/news_items.json).")
 @click.option("--misses", is_flag=True, help="List each query whose statement is not first, "
               "with its rank and the statements above it (at the first setting).")
 @click.option("--fts5", is_flag=True, help="Also SQLite FTS5 on the same statements and queries, "
@@ -468,7 +481,7 @@ def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int
 @click.option("--times/--no-times", default=True, show_default=True, help="Also the search times.")
 @click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=KNOWN_ITEMS, help="The queries of corpus/ [default: bench/known_items.json].")
-def measure_command(index_dir, weights, bs, k1s, depths, news, misses, fts5, times, items_path):
+def measure_command(index_dir, weights, bs, k1s, depths, news, remake_news, misses, fts5, times, items_path):
     """MRR@10 per language, source and kind, and the median search time, side
     by side for each proximity weight and depth and BM25F B and K1."""
     items = load(items_path)
@@ -476,11 +489,11 @@ def measure_command(index_dir, weights, bs, k1s, depths, news, misses, fts5, tim
     click.echo(f"{len(items)} queries of corpus/: {counts['en']} English, {counts['ru']} Russian")
     sets = [(items, Path(index_dir))]
     if news:
-        made = news_items()
+        made = news_items(remake=remake_news)
         if made is None:
             click.echo(f"news: skipped ({SHARED_RAW} is not here)")
         else:
-            click.echo(f"{len(made[0])} Russian queries of news items, made now, on {made[1]}")
+            click.echo(f"{len(made[0])} Russian queries of news items, on {made[1]}")
             sets.append(made)
     shipped = proximity.WEIGHT, proximity.DEPTH
     first = True
