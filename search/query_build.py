@@ -18,7 +18,7 @@ from whoosh import query as wq
 from search import schema as S
 from search.analysis import fold, is_stop_word, query_positions
 from search.concept import Concept
-from search.gazetteer import gazetteer, generic_terms, other_forms
+from search.gazetteer import gazetteer, other_forms
 from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
@@ -52,12 +52,18 @@ class Highlights:
     terms: dict[str, set[str]] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    # Phrases per field, each its positions' alternative terms: their words are
+    # marked only where they stand together, as the phrase matched them.
+    phrases: dict[str, set[tuple[frozenset[str], ...]]] = field(default_factory=dict)
 
     def add(self, fieldname: str, term: str) -> None:
         self.terms.setdefault(fieldname, set()).add(term)
 
+    def add_phrase(self, fieldname: str, positions) -> None:
+        self.phrases.setdefault(fieldname, set()).add(tuple(frozenset(alts) for alts in positions))
+
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.words)
+        return bool(self.terms or self.prefixes or self.words or self.phrases)
 
 
 class QueryBuilder:
@@ -174,9 +180,12 @@ class QueryBuilder:
             positions = query_positions(analyzer(fieldname), node.text, exact=node.kind == "exact")
             if not positions:
                 continue
-            for alts in positions:
-                for term in alts:
-                    hl.add(fieldname, term)
+            if node.kind in ("phrase", "exact") and len(positions) > 1:
+                hl.add_phrase(fieldname, positions)
+            else:
+                for alts in positions:
+                    for term in alts:
+                        hl.add(fieldname, term)
             out[fieldname] = [tuple(tuple(alts) for alts in positions)]
         return out
 
@@ -197,10 +206,11 @@ class QueryBuilder:
                 if not positions or positions in out.get(fieldname, ()):
                     continue
                 out.setdefault(fieldname, []).append(positions)
-                for alts in positions:
-                    for term in alts:  # ("Republic" of «Республика Армения» alone is not marked)
-                        if len(positions) == 1 or term not in generic_terms():
-                            hl.add(fieldname, term)
+                if len(positions) > 1:  # (a name of several words, where they stand together)
+                    hl.add_phrase(fieldname, positions)
+                else:
+                    for term in positions[0]:
+                        hl.add(fieldname, term)
         return out
 
     def _expanded(self, node: Text, fields, hl: Highlights):

@@ -24,7 +24,7 @@ from search.analysis import (
 )
 
 from search.postings import at_statements
-from search.query_build import Highlights
+from search.query_build import Highlights, analyzer
 from search.results import Snippet
 
 FRAGMENT_CHARS = 240
@@ -83,7 +83,7 @@ class Marker:
         if not self.hl:
             return []
         memo = self._memo.setdefault(fieldname, {})
-        out: list[Mark] = []
+        out: list[Mark] = self._phrase_marks(text, fieldname)
         for m in WORD_RE.finditer(fold_text(text)):  # same length: offsets carry over
             form = m.group()
             capitalised = is_capitalised(text[m.start():m.end()])
@@ -102,6 +102,24 @@ class Marker:
                             fold(part.group()), fieldname, capitalised)
                     if key is not None:
                         out.append(Mark(m.start() + part.start(), m.start() + part.end(), key))
+        return _without_overlaps(out) if self.hl.phrases.get(fieldname) else out
+
+    def _phrase_marks(self, text: str, fieldname: str) -> list[Mark]:
+        """The words of the query's phrases where they stand together in `text`,
+        found by analysing it as the index does (titles have no stored offsets)."""
+        phrases = self.hl.phrases.get(fieldname)
+        if not phrases:
+            return []
+        tokens = [(t.text, t.pos, t.startchar, t.endchar)
+                  for t in analyzer(fieldname)(text, positions=True, chars=True, mode="index")]
+        out = []
+        for n, phrase in enumerate(sorted(phrases, key=repr)):
+            slots: list[dict[int, tuple[int, int]]] = [{} for _ in phrase]
+            for term, pos, start, end in tokens:
+                for slot, alts in zip(slots, phrase):
+                    if term in alts:
+                        slot[pos] = _widest(slot.get(pos), start, end)
+            out += phrase_marks(slots, f"phrase {n}")
         return out
 
 
@@ -118,10 +136,38 @@ def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str
             for docnum, postings in at_statements(searcher, fieldname, term, wanted):
                 marks = found[docnum].setdefault(fieldname, [])
                 marks.extend(Mark(start, end, term) for _, start, end in postings.value_as("characters"))
+        for n, phrase in enumerate(sorted(highlights.phrases.get(fieldname, ()), key=repr)):
+            # Per word of the phrase: statement → {position: (start, end)}.
+            slots: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in phrase]
+            for slot, alts in zip(slots, phrase):
+                for term in sorted(alts):
+                    for docnum, postings in at_statements(searcher, fieldname, term, wanted):
+                        at = slot.setdefault(docnum, {})
+                        for pos, start, end in postings.value_as("characters"):
+                            at[pos] = _widest(at.get(pos), start, end)
+            for docnum in set.intersection(*(set(slot) for slot in slots)):
+                found[docnum].setdefault(fieldname, []).extend(
+                    phrase_marks([slot[docnum] for slot in slots], f"phrase {n}"))
     for by_field in found.values():
         for fieldname, marks in by_field.items():
             by_field[fieldname] = _without_overlaps(marks)
     return found
+
+
+def _widest(old: tuple[int, int] | None, start: int, end: int) -> tuple[int, int]:
+    """A position's characters: a compound and its first part share one, and the compound spans both."""
+    return (start, end) if old is None else (min(old[0], start), max(old[1], end))
+
+
+def phrase_marks(slots: list[dict[int, tuple[int, int]]], key: str) -> list[Mark]:
+    """A mark on each word of each occurrence of a phrase, where `slots[k]` maps
+    the positions of its k-th word to their characters: the words at
+    consecutive positions, as the phrase matched them."""
+    out = []
+    for pos in sorted(slots[0]):
+        if all(pos + k in slots[k] for k in range(1, len(slots))):
+            out.extend(Mark(*slots[k][pos + k], key) for k in range(len(slots)))
+    return out
 
 
 def _without_overlaps(marks: list[Mark]) -> list[Mark]:

@@ -317,4 +317,4 @@ def test_exports_clients_do_not_read_leave_threads_for_searches(index_dir):
         while (later := send(url, "GET", "/api/search.csv?q=peace")).status == 503:
             assert time.monotonic() < deadline, "the export slots were never freed"
             time.sleep(0.5)
-        assert later.status == 200 and later.body.startswith(b"id,")
+        assert later.status == 200 and later.body.startswith("\ufeffid,".encode())

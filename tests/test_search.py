@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -316,6 +317,35 @@ def test_snippets_mark_inflected_forms(search_index):
     assert "<mark>выборов</mark>" in html or "<mark>Выборы</mark>" in html
     assert all(s.lang == "ru" for s in hit.snippets)
     assert len(hit.snippets) <= 3
+
+
+@pytest.mark.parametrize("query, phrase", [
+    ('"occupied territories"', ("occupied", "territories")),
+    ('"так называемые выборы"', ("так", "называемые", "выборы")),
+])
+def test_a_phrase_is_marked_only_where_its_words_stand_together(search_index, query, phrase):
+    """The whole statement, its snippets and its title: a word of the phrase
+    standing alone («territories of Azerbaijan») is not marked."""
+    doc = search_index.document(SEED, query=query)
+    html = " ".join(p for s in doc.sections for p in s.paragraphs_html)
+    marked = [m.lower() for m in re.findall(r"<mark>([^<]*)</mark>", html)]
+    shown = [w for w in phrase if w not in ("так",)]  # (a stop word is never marked)
+    assert marked and len(marked) % len(shown) == 0
+    assert [tuple(marked[i:i + len(shown)]) for i in range(0, len(marked), len(shown))] == \
+        [tuple(shown)] * (len(marked) // len(shown))
+    plain = re.sub(r"</?mark>", "", html).lower()
+    assert plain.count(shown[-1]) > len(marked) // len(shown)  # (it stands alone elsewhere, unmarked)
+    hits = search_index.search(query, per_page=100).hits
+    snippet = " ".join(s.html for h in hits if h.id == SEED for s in h.snippets)
+    assert re.search(r"</mark>\W+<mark>", snippet)
+
+
+def test_a_phrase_in_a_title_is_marked_where_it_stands(search_index):
+    hit = next(h for h in search_index.search('title:"foreign affairs"', per_page=100).hits if h.id == SEED)
+    assert "<mark>Foreign</mark> <mark>Affairs</mark>" in hit.title_html
+    other = search_index.search('"ministry of foreign affairs" Republic', per_page=100).hits
+    title = next(h.title_html for h in other if h.id == SEED)
+    assert "<mark>Ministry</mark> of <mark>Foreign</mark> <mark>Affairs</mark>" in title
 
 
 def test_snippets_come_from_the_matching_language(search_index):

@@ -40,12 +40,28 @@ def export(view):
         if not slots.acquire(blocking=False):
             raise Busy(f"{current_app.config[CONFIG_KEY]} exports are being written by this "
                        "server process; try again in a few seconds")
+        freed = threading.Event()
+
+        def release():  # (once: when the last row is written, or the answer is closed first)
+            if not freed.is_set():
+                freed.set()
+                slots.release()
+
         try:
             response = view(*args, **kwargs)
         except BaseException:
-            slots.release()
+            release()
             raise
-        response.call_on_close(slots.release)
+        rows = response.response
+
+        def written():
+            try:
+                yield from rows
+            finally:
+                release()
+
+        response.response = written()
+        response.call_on_close(release)
         return response
 
     return in_a_slot
