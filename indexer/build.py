@@ -160,7 +160,7 @@ def update_index(
     except OSError as err:
         raise IndexingError(f"cannot create the index directory {index_dir}: {err.strerror}")
 
-    facets = read_settings(corpus)
+    facets, credits = read_settings(corpus)
     with indexer_lock(index_dir, wait):
         run = None
         try:
@@ -172,12 +172,13 @@ def update_index(
                 # Written before the first commit, so a first build stopped after
                 # it is finished by the next plain run (a rebuild writes them
                 # after its clearing commit: until then the old index stands).
-                D.write(index_dir, facets)
+                D.write(index_dir, facets, credits)
             run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
-                       max_statement_size, facets)
+                       max_statement_size, facets, credits)
             summary = run.sync(corpus, max_file_size, progress)
-            if summary.commits or relabelled or D.read(index_dir) is None:
-                D.write(index_dir, facets)
+            if summary.commits or relabelled or D.read(index_dir) is None or \
+                    D.read_credits(index_dir) != credits:
+                D.write(index_dir, facets, credits)
             if relabelled:
                 summary.warnings.append(Problem(SETTINGS_FILE, "the facets' labels or order changed: "
                                                 "written down, no rebuild needed"))
@@ -216,9 +217,10 @@ class _Run:
     """One indexing run: a lazily opened writer and the counts."""
 
     def __init__(self, ix, vocabulary: VocabularyWriter, procs: int, rebuild: bool, commit_every: int,
-                 max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE, declared=()):
+                 max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE, declared=(), credits=None):
         self.ix = ix
         self.declared = declared  # the corpus's declared facets (search.declared.Declared)
+        self.credits = credits  # and its credits line
         self.vocabulary = vocabulary
         self.procs = procs
         self.rebuild = rebuild
@@ -322,7 +324,7 @@ class _Run:
             if self.rebuild and not self.cleared:
                 writer.commit(mergetype=CLEAR)
                 self.cleared = True
-                D.write(Path(self.ix.storage.folder), self.declared)
+                D.write(Path(self.ix.storage.folder), self.declared, self.credits)
             else:
                 writer.commit()
         except OSError:

@@ -20,14 +20,15 @@ SETTINGS_FILE = "statements.toml"
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 KEYS = {"name", "label", "kind", "multi"}
 MAX_LABEL = 100  # characters of a facet's label (every page shows it)
+MAX_CREDITS = 500  # characters of the credits line every page's footer shows
 
 
-def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
-    """The facets `corpus/statements.toml` declares, the collection first; raises
-    IndexingError naming the file and the fault."""
+def read_settings(corpus: Path) -> tuple[tuple[D.Declared, ...], str | None]:
+    """The facets `corpus/statements.toml` declares, the collection first, and its
+    credits line; raises IndexingError naming the file and the fault."""
     path = Path(corpus) / SETTINGS_FILE
     if not path.is_file():
-        return D.with_collection(())
+        return D.with_collection(()), None
     try:
         # (utf-8-sig: a byte-order mark, as Windows editors write, is not a fault)
         settings = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -35,10 +36,13 @@ def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
         raise IndexingError(f"{path}: cannot be read: {err}") from None
     except RecursionError:
         raise IndexingError(f"{path}: cannot be read: nested too deep") from None
-    unknown = set(settings) - {"facet"}
+    unknown = set(settings) - {"facet", "credits"}
     if unknown:  # ([facets.issuer] instead of [[facet]], say: never ignored silently)
         raise IndexingError(f"{path}: unknown keys {', '.join(sorted(unknown))}; declare each "
                             'facet as a [[facet]] table with name = "…" and label = "…"')
+    credits = settings.get("credits")
+    if credits is not None and (not isinstance(credits, str) or len(credits.strip()) > MAX_CREDITS):
+        raise IndexingError(f"{path}: credits must be text of at most {MAX_CREDITS} characters")
     facets, seen = [], set()
     entries = settings.get("facet", [])
     if not isinstance(entries, list):
@@ -49,7 +53,7 @@ def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
             raise IndexingError(f"{path}: facet {n}: {facet.name!r} is declared twice")
         seen.add(facet.name)
         facets.append(facet)
-    return D.with_collection(facets)
+    return D.with_collection(facets), (credits.strip() or None) if credits else None
 
 
 def _facet(entry, where: str) -> D.Declared:

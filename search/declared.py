@@ -64,11 +64,21 @@ def read(index_dir) -> tuple[Declared, ...] | None:
         raise IndexUnusable(f"its declared facets ({DECLARED_FILE}) cannot be read: {err}") from None
 
 
-def write(index_dir, facets) -> None:
-    """Writes the declarations beside the index, whole or not at all."""
+def read_credits(index_dir) -> str | None:
+    """The corpus's credits line (its sources and their licences), as the index keeps it."""
+    try:
+        data = json.loads((Path(index_dir) / DECLARED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    credits = data.get("credits") if isinstance(data, dict) else None
+    return credits if isinstance(credits, str) and credits else None
+
+
+def write(index_dir, facets, credits: str | None = None) -> None:
+    """Writes the declarations (and the credits) beside the index, whole or not at all."""
     path = Path(index_dir) / DECLARED_FILE
     tmp = path.with_name(f".{DECLARED_FILE}.tmp")
-    body = {"facets": [asdict(d) for d in facets]}
+    body = {"facets": [asdict(d) for d in facets], "credits": credits}
     tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 

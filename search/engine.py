@@ -41,6 +41,7 @@ class SearchIndex:
     def __init__(self, index_dir):
         self.index_dir = Path(index_dir)
         self.declared = declared.register(self.index_dir)  # the corpus's facets, into the registry
+        self.credits = declared.read_credits(self.index_dir)  # its sources, for every page's footer
         self._norms = LengthNorms()
         self._snapshots = Snapshots(
             self.index_dir, CachedBM25F(self._norms),

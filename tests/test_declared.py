@@ -178,6 +178,7 @@ def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path, resto
     ('[facets.issuer]\nlabel = "Issuer"\n', r"unknown keys facets; declare each facet as a \[\[facet\]\]"),
     ('[[facet]]\nname = "issuer"\nlabel = "' + "L" * 101 + '"\n', "label must be text of 1 to 100"),
     ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deep"),
+    ("credits = " + repr("c" * 501) + "\n", "credits must be text of at most 500"),
 ])
 def test_bad_settings_are_reported_and_nothing_is_written(tmp_path, settings, said):
     corpus = make_corpus(tmp_path / "corpus")
@@ -227,6 +228,22 @@ def test_every_parameter_the_web_layer_reads_is_reserved():
         read |= _parameters_read(ast.parse(path.read_text(encoding="utf-8")))
     assert {"q", "split", "sample", "width", "size", "bom"} <= read  # (the walk finds them)
     assert read - fields.RESERVED == set()
+
+
+def test_the_footer_credits_the_corpus_it_shows(tmp_path, restore_registry):
+    """Every page's footer says what statements.toml's `credits` says, and nothing
+    of another corpus's sources when it says nothing."""
+    from webui import create_app
+
+    corpus = make_corpus(tmp_path / "corpus")
+    for n, credits in enumerate(['credits = "Sources: the Ministry of Silly Walks (CC0)."\n', ""]):
+        write(corpus / "statements.toml", credits + SETTINGS)
+        update_index(corpus, tmp_path / "index", rebuild=n == 1)
+        client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+        html = client.get("/?q=x").get_data(as_text=True)
+        footer = html[html.index('<footer class="site">'):]
+        assert ("Ministry of Silly Walks" in footer) == (n == 0)
+        assert "Meduza" not in footer and "General Debate" not in footer
 
 
 def test_a_byte_order_mark_before_the_settings_is_no_fault(tmp_path, restore_registry):

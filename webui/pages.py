@@ -6,9 +6,11 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from search.errors import StatementsError
 from search.fields import BY_PARAM, DATE_FIELD, DECLARED, PARAMS, every, groups
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
+from webui.index_holder import get_index
 from webui.labels import value_label
 from webui.params import AUTOCORRECT, SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
@@ -23,7 +25,16 @@ def helpers():
         "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
         "month_name": lambda n: MONTH_NAMES_EN[n - 1] if 1 <= n <= 12 else str(n),
         "document_url": document_url,
+        "credits": _credits,
     }
+
+
+def _credits() -> str | None:
+    """The corpus's credits line (statements.toml's `credits`), or None without an index."""
+    try:
+        return get_index().credits
+    except StatementsError:
+        return None
 
 
 @bp.get("/")
