@@ -1,7 +1,9 @@
 """The indexer reads every segment through once, when it first meets it, and
 remembers it by its files' sizes and times, as it remembers the segments it
 writes itself: a later run re-reads only the segments whose files changed
-since, so a run that changes nothing stays cheap however large the index."""
+since, so a run that changes nothing stays cheap however large the index. A
+file whose size changed is damage (segments never change once written); one
+whose time alone changed (a copied index) is read through again."""
 
 from __future__ import annotations
 
@@ -9,9 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from search.integrity import check_index_thoroughly
-
-CHECKED_NAME = "indexer.checked.json"
+from search.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, recorded
 
 
 def _fingerprints(index_dir: Path, segments) -> dict[str, list]:
@@ -26,21 +26,14 @@ def _fingerprints(index_dir: Path, segments) -> dict[str, list]:
     return {segid: sorted(found) for segid, found in files.items()}
 
 
-def _recorded(index_dir: Path) -> dict:
-    try:
-        value = json.loads((index_dir / CHECKED_NAME).read_text(encoding="utf-8"))
-        return value if isinstance(value, dict) else {}
-    except (OSError, ValueError):
-        return {}  # none yet, or unreadable: every segment is read again
-
-
 def check_whole(ix, index_dir: Path) -> None:
     """Raises IndexUnusable when `ix` is damaged; reads through each segment it has
     not read before, then remembers them all (best effort: a read-only index
     is simply read through again next time)."""
+    check_sizes(index_dir, ix)  # (a file cut where its own checks cannot see it)
     segments = ix._segments()
     now = _fingerprints(index_dir, segments)
-    before = _recorded(index_dir)
+    before = recorded(index_dir)
     key = ix.indexname
     known = before.get(key, {})
     trusted = {segid for segid, files in now.items() if known.get(segid) == files}
@@ -51,7 +44,7 @@ def check_whole(ix, index_dir: Path) -> None:
 
 def remember(ix, index_dir: Path) -> None:
     """After a run's commits: its segments are whole as written (best effort)."""
-    before = _recorded(index_dir)
+    before = recorded(index_dir)
     now = _fingerprints(index_dir, ix._segments())
     if before.get(ix.indexname) != now:
         _write(index_dir, {**before, ix.indexname: now})

@@ -9,7 +9,10 @@ stored document, column value and posting list, for the indexer.
 
 from __future__ import annotations
 
+import json
+import os
 import struct
+from pathlib import Path
 
 from whoosh import columns
 from whoosh.reading import SegmentReader
@@ -18,6 +21,11 @@ from search.errors import IndexUnusable
 
 STORED_COLUMN = "_stored"  # the column that holds a segment's stored fields
 REBUILD = "python -m indexer --rebuild"
+# The sizes (and times) of each segment's files as the indexer wrote or first read
+# them (indexer/checked.py writes it). A segment's files never change once written,
+# so another size is damage, even one the files' own checks cannot see (a fixed-width
+# column cut at a value's end reads as trailing default values).
+CHECKED_FILE = "indexer.checked.json"
 
 
 def damaged(where, what: str) -> IndexUnusable:
@@ -51,6 +59,31 @@ def _check(ix, thorough: bool, trusted=frozenset()) -> None:
             problem = f"segment {name} cannot be read: {_said(err)}"
         if problem:
             raise damaged(where, problem)
+
+
+def recorded(index_dir) -> dict:
+    """{index name: {segment id: [[file name, size, mtime]…]}} as the indexer recorded them; {} when none."""
+    try:
+        value = json.loads((Path(index_dir) / CHECKED_FILE).read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def check_sizes(index_dir, ix) -> None:
+    """Raises IndexUnusable when a file of a live segment of `ix` is not the size the
+    indexer recorded (a stat per file: cheap enough for every commit a server opens)."""
+    known = recorded(index_dir).get(ix.indexname, {})
+    if not isinstance(known, dict):
+        return
+    for segment in ix._segments():
+        for name, size, *_ in known.get(segment.segment_id()) or ():
+            try:
+                now = os.stat(Path(index_dir) / name).st_size
+            except FileNotFoundError:
+                raise damaged(index_dir, f"{name} is missing") from None
+            if now != size:
+                raise damaged(index_dir, f"{name} holds {now:,} bytes; it was written with {size:,}")
 
 
 def _said(err: Exception) -> str:

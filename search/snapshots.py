@@ -28,7 +28,7 @@ from search import schema as S
 from search import texts
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
-from search.integrity import check_index, damaged
+from search.integrity import check_index, check_sizes, damaged
 from search.postings import PostingsCache, segment_id
 from search.segment_facets import SegmentFacets
 from search.segment_readers import close_readers, open_searcher
@@ -245,6 +245,7 @@ class Snapshots:
                 ) from None
             except Exception as err:  # an unreadable table of contents, whatever the error
                 raise damaged(self.index_dir, _what(err)) from err
+            check_sizes(self.index_dir, ix)  # (a cut column reads as default values: never serve it)
             self._indexes = (stamp, ix, words_ix)
             return ix, words_ix
 

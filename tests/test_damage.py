@@ -78,8 +78,14 @@ def garble_stored_fields(index):
     garble(one(index, "MAIN_*._stored.col"))
 
 
+def cut_year_column_at_a_value(index):
+    """Cut where a value ends: its own check reads the rest as trailing default values."""
+    path = one(index, "MAIN_*.year_col.col")
+    path.write_bytes(path.read_bytes()[:2])
+
+
 DAMAGE = [remove_group_column, remove_year_column, garble_toc, truncate_terms, garble_postings,
-          garble_stored_fields]
+          garble_stored_fields, cut_year_column_at_a_value]
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=[d.__name__ for d in DAMAGE])
@@ -110,6 +116,22 @@ def test_the_cheap_check_finds_missing_and_truncated_files(built, damage):
     damage(index)
     with pytest.raises(IndexUnusable, match=r"is damaged \(.*\); rebuild it with `python -m indexer --rebuild`"):
         check_index(whoosh_index.open_dir(str(index)))
+
+
+def test_a_cut_column_is_never_served_as_other_values(built):
+    """The year facets of a column cut at a value's end would count every later
+    statement as undated: the server says the index is damaged instead."""
+    from webui import create_app
+
+    corpus, index = built
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
+    years = client.get("/api/search?q=").get_json()["facets"]["year"]
+    assert sum(v["count"] for v in years) == STATEMENTS
+    cut_year_column_at_a_value(index)
+    fresh = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
+    answer = fresh.get("/api/search?q=")
+    assert answer.status_code == 503
+    assert "year_col.col holds 2 bytes; it was written with" in answer.get_json()["error"]["message"]
 
 
 def test_a_missing_column_names_the_file(built):

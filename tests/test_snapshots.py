@@ -136,8 +136,8 @@ def test_a_missing_column_of_a_live_segment_is_damage_not_defaults(tmp_path):
         assert index.search("").total == 6
     column = next(index_dir.glob("*.year_col.col"))
     column.unlink()
-    with SearchIndex(index_dir) as index:
-        with pytest.raises(IndexUnusable, match=r"is damaged \(.*year_col.*\).*--rebuild"):
+    with pytest.raises(IndexUnusable, match=r"is damaged \(.*year_col.*\).*--rebuild"):
+        with SearchIndex(index_dir) as index:  # (said when it opens, or at the latest when searched)
             index.search("")
 
 
