@@ -20,7 +20,7 @@ from search import schema as S
 from search.analysis import query_positions
 from search.postings import at_statements
 from search.query_build import analyzer
-from search.query_tree import ParsedQuery
+from search.query_tree import Bool, ParsedQuery, Text
 
 DEPTH = 20  # statements re-ranked, from the top of the relevance order (MRR as at 50, measured)
 WEIGHT = 4.0  # the proximity score's weight beside BM25F (measured in bench/known_items.py)
@@ -57,7 +57,10 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
 
 
 def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
-    """Per body field, the query's words (outside NOT) as sets of alternative terms."""
+    """Per body field, the query's words (outside NOT) as sets of alternative terms.
+
+    The alternatives of an OR are one word here, as a word's lemmas are: "a OR b"
+    asks for either, so a statement holding both close together is no closer a match."""
     if parsed.raw is not None:
         return {}
     leaves = [t for t in parsed.texts() if t.kind in ("word", "phrase") and t.field is None]
@@ -66,13 +69,27 @@ def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
     out = {}
     for fieldname in S.BODY.values():
         words = []
-        for leaf in leaves:
-            for terms in query_positions(analyzer(fieldname), leaf.text):
-                group = frozenset(terms)
-                if group not in words:
+        for texts, alternatives in _units(parsed.root):
+            positions = [terms for t in texts for terms in query_positions(analyzer(fieldname), t.text)]
+            groups = [frozenset(t for terms in positions for t in terms)] if alternatives else map(frozenset, positions)
+            for group in groups:
+                if group and group not in words:
                     words.append(group)
         out[fieldname] = words
     return out
+
+
+def _units(node) -> list[tuple[list[Text], bool]]:
+    """The query's words and phrases outside NOT, each (texts, False); an OR's
+    as one unit of alternatives, (texts, True)."""
+    if isinstance(node, Text):
+        return [([node], False)] if node.kind in ("word", "phrase") and node.field is None else []
+    if isinstance(node, Bool):
+        parts = [unit for item in node.items for unit in _units(item)]
+        if node.op == "or" and len(parts) > 1:
+            return [([t for texts, _ in parts for t in texts], True)]
+        return parts
+    return []  # (NOT, filters, everything)
 
 
 def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]):
