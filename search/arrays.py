@@ -183,7 +183,7 @@ class Executor:
         scored = field.scorable
         if scored:
             # Searcher-wide statistics, as Whoosh's BM25FScorer takes them.
-            idf = self.searcher.idf(fieldname, btext)
+            idf = self.weighting.idf(self.searcher, fieldname, btext)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             B, K1 = self.weighting.field_B(fieldname), self.weighting.K1
             k1p1 = K1 + 1

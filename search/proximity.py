@@ -21,6 +21,7 @@ from search.analysis import query_positions
 from search.postings import at_statements
 from search.query_build import analyzer
 from search.query_tree import Bool, ParsedQuery, Text
+from search.scoring import CachedBM25F
 
 DEPTH = 20  # statements re-ranked, from the top of the relevance order (MRR as at 50, measured)
 WEIGHT = 4.0  # the proximity score's weight beside BM25F (measured in bench/known_items.py)
@@ -131,7 +132,7 @@ def _occurrences(searcher, fieldname, words, wanted):
     for w, terms in enumerate(words):
         for term in sorted(terms):
             if (fieldname, term) in searcher.reader():
-                idf[w] = max(idf[w], searcher.idf(fieldname, term))
+                idf[w] = max(idf[w], CachedBM25F.idf(searcher, fieldname, term))
             for docnum, postings in at_statements(searcher, fieldname, term, wanted):
                 positions = np.asarray(postings.value_as("positions"), dtype=np.int64)
                 found.setdefault(docnum, []).append((positions, w))

@@ -26,10 +26,20 @@ PHRASES = [
 REVERSED = ("body_en", [["council"], ["secur"]])
 
 
+class WhooshBM25F(scoring.BM25F):
+    """Whoosh's own BM25F scorer, with BM25's idf, which ours uses (search.scoring)."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        found = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(found, scoring.BM25FScorer):
+            found.idf = CachedBM25F.idf(searcher.get_parent(), fieldname, text)
+        return found
+
+
 @pytest.fixture(scope="module")
 def whoosh_searchers(index_dir):
     ix = whoosh_index.open_dir(str(index_dir))
-    stock = ix.searcher(weighting=scoring.BM25F())
+    stock = ix.searcher(weighting=WhooshBM25F())
     ours = ix.searcher(weighting=CachedBM25F(LengthNorms()))
     yield stock, ours
     stock.close()
