@@ -186,7 +186,7 @@ class Executor:
             idf = self.weighting.idf(self.searcher, fieldname, btext)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             B, K1 = self.weighting.field_B(fieldname), self.weighting.K1
-            k1p1 = K1 + 1
+            k1p1, delta = K1 + 1, self.weighting.delta
         for leaf, offset, _ in self.leaves:
             if only is not None and leaf is not only:
                 continue
@@ -199,7 +199,7 @@ class Executor:
                 factor = np.frombuffer(
                     self.weighting.norms.factors(reader, fieldname, avgfl, B, K1), dtype=np.float64)
                 # The operations of search.scoring._Scorer.score, in its order.
-                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]))
+                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]) + delta)
             else:
                 scores = tf  # Whoosh's WeightScorer: the weight itself
             if boost != 1.0:
