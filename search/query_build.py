@@ -289,6 +289,32 @@ class _AndNotMatcher(matching.AndNotMatcher):
                 self._find_next()
 
 
+class Alternatives(wq.DisjunctionMax):
+    """One position's alternative terms (a word's lemmas): any of them matches,
+    and a statement scores by the best of those it holds. Whoosh's
+    DisjunctionMaxMatcher (whoosh3 3.54) takes the best of its sub-matchers'
+    scores wherever they stand, so a lemma the statement lacks lent it its
+    score in the next statement that has it."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _BestMatcher, searcher, context,
+                                  lambda q: q.estimate_size(r), tiebreak=self.tiebreak)
+
+
+class _BestMatcher(matching.DisjunctionMaxMatcher):
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        a_id, b_id = a.id(), b.id()
+        if a_id != b_id:  # (only the one at the current statement matches it)
+            return a.score() if a_id < b_id else b.score()
+        return max(a.score(), b.score())
+
+
 def _without_span(node):
     return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
@@ -297,7 +323,7 @@ def _alternatives(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Qu
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
         return wq.Term(fieldname, terms[0], boost=boost)
-    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms], boost=boost)
+    return Alternatives([wq.Term(fieldname, t) for t in terms], boost=boost)
 
 
 def filter_query(node: Filter) -> wq.Query:
