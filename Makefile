@@ -1,17 +1,25 @@
 # Two commands do all set-up on a fresh machine with python3 and make:
 #   make run    create the environment, index corpus/ (incrementally), serve on 127.0.0.1:8000
-#   make test   create the environment, run every test
+#               (make run PORT=8001 HOST=0.0.0.0 to serve elsewhere)
+#   make test   create the environment with the test packages, run every test
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CORPUS ?= corpus
 INDEX  ?= index
+HOST   ?= $(or $(STATEMENTS_HOST),127.0.0.1)
+PORT   ?= $(or $(STATEMENTS_PORT),8000)
 
 .PHONY: run test index serve bench install clean
 
+# What serving needs; the test packages (a browser driver among them) only for make test.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -23,14 +31,14 @@ index: install
 	$(PY) -m indexer --corpus $(CORPUS) --index $(INDEX) || [ $$? -eq 1 ]
 
 serve: install
-	$(PY) -m webui --index $(INDEX)
+	$(PY) -m webui --index $(INDEX) --host $(HOST) --port $(PORT)
 
 run: index serve
 
-test: install
+test: $(VENV)/.test-installed
 	$(PY) -m pytest
 
-$(VENV)/.bench-installed: $(VENV)/.installed
+$(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 

@@ -1,18 +1,37 @@
-"""Known-item queries: a few distinctive words of one statement, in other forms;
-how high does that statement rank?
+"""Known-item queries: a few words a person remembers of one statement; how
+high does that statement rank (MRR@10)?
 
-Made from corpus/: for a statement, a paragraph of one language, and in it
-2-3 words that few statements use (but more than one, so the ranking has to
-choose), each put in another form (pymorphy3's lexeme for Russian: another
-case or number; another ending for English, with the same Snowball stem).
-Only queries that find their statement among others are kept. The set is
-written to bench/known_items.json, which tests/test_proximity.py reads too.
+Four kinds of query, made from an index with a fixed seed:
+
+    words   2-3 words of one paragraph (of ~1000 characters at most) that few statements use, each in another
+            form (pymorphy3's lexeme for Russian: another case, number or tense,
+            no forms no one types; another ending for English, same Snowball stem)
+    phrase  3-6 words standing together in the statement and in no other, one
+            of them rare, typed without quotes
+    title   2-4 words of the title (not of a UN speech's, which is its country),
+            one perhaps in another form, together in no other title
+    name    a name (a UN speech's country, short: "Ghana"; else a surname, place
+            or organisation within a sentence, in its dictionary form) and 1-2
+            rare words of one paragraph (not names themselves: "Armenians")
+
+Only queries that find their statement among others are kept, and of the
+words and name kinds only those whose words no other statement holds
+together in one paragraph (title included): a query that cannot tell its
+statement from another (a UN speech of the same country a year later that
+uses the same word, the same news item reported twice) measures nothing. The queries of
+corpus/ (UN speeches, Meduza articles, the seed statement) are written to
+bench/known_items.json, which tests/test_proximity.py reads too. `measure`
+adds Russian queries of news items made from ../shared's Channel One set, on
+an index of it built under bench/work/known_items/ and kept there with the
+queries (the set has no licence: neither its text nor queries of it go into
+the project); without ../shared they are skipped with a notice.
 
 Example:
 
     python -m bench.known_items make --index index
     python -m bench.known_items measure --index index
     python -m bench.known_items measure --index index --weights 0,1,2 --b 0.5,0.75
+    python -m bench.known_items measure --index index --k1 0.9,1.2 --depth 20,50 --misses --fts5
 """
 
 from __future__ import annotations
@@ -20,32 +39,55 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 import statistics
 import time
 from pathlib import Path
 
 import click
 
-from bench import BENCH_DIR
+from bench import BENCH_DIR, DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
 from search.analysis import (WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script,
                              word_terms)
 from search import proximity
 from search.engine import SearchIndex
+from search.gazetteer import gazetteer
 from search.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
-PER_LANG = 80
+PER_LANG = 160
+NEWS_ITEMS = 60  # news queries made from ../shared (kept under bench/work/, never in the project)
+NEWS_SAMPLE = 3000  # news items in the shared index (as bench/cross_language.py samples them)
+KINDS = ("words", "phrase", "title", "name")
+GENERIC_TITLES = ("ungdc",)  # sets whose titles are a country and a session, not the statement's own
+ROUNDS = 3  # queries of one kind a statement may give, at most
+PHRASE = (3, 6)  # words in a remembered phrase
+PHRASE_RARE = 50  # a phrase holds a word found in at most this many statements
+NAME_COUNT = (2, 150)  # a name: in this many statements
+# A country's short name: "United Republic of Tanzania" → "Tanzania".
+SHORT_NAME = re.compile(r"^(?:[\w-]+ )*?(?:Republic|Kingdom|State|Federation|Principality|"
+                        r"Commonwealth|Union|Sultanate|Emirates) of (?:the )?")
+# Kinds whose query is kept when another statement holds all its words in one
+# paragraph (for words and name, such a query cannot tell its statement apart).
+SINGLED_OUT = ("phrase", "title")
+PASSAGE = 1000  # characters: what counts as a paragraph in a text without breaks
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+AT = 10  # MRR@10: a statement ranked lower counts as not found
 DEPTH = 100  # a statement ranked lower counts as not found (reciprocal rank 0)
 MIN_LENGTH = 6
 RARE = (2, 25)  # a distinctive word: in this many statements, bounds included
 MIN_FOUND = 2  # a query must find its statement and at least one other
 SEED = "statements-known-items"
-ITEMS_PER_STATEMENT = 3  # per language
 # Queries of common words, whose long posting lists are the proximity's dearest case.
 COMMON = [{"query": q} for q in (
     "united nations", "security council", "climate change", "international community peace",
     "sustainable development goals", "российской федерации", "уголовное дело",
     "министерство иностранных дел")]
+# Russian forms no one types for a word remembered: degrees of comparison, the
+# first and second persons, variant and archaic spellings; a name keeps its number.
+UNTYPED = frozenset({"Supr", "Cmp2", "COMP", "1per", "2per", "V-be", "V-en", "V-ie", "V-bi", "V-ey", "V-oy",
+                     "V-ej", "V-sh", "V-ez", "Infr", "Arch", "Erro", "Dist", "impr"})
+PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn"})
 ENGLISH_ENDINGS = ("", "s", "es", "ies", "e", "ed", "d", "ing", "ion", "ions", "ly", "al", "y")
 
 
@@ -54,7 +96,10 @@ def other_form(word: str, words, rng: random.Random) -> str | None:
     English, an ending that gives a word of `words` (the corpus's)."""
     if script(word) == "ru":
         parse = _morph().parse(word)[0]
-        forms = sorted({f.word.replace("ё", "е") for f in parse.lexeme} - {word})
+        proper = bool(PROPER & parse.tag.grammemes)
+        forms = sorted({f.word.replace("ё", "е") for f in parse.lexeme
+                        if f.tag.POS == parse.tag.POS and not UNTYPED & f.tag.grammemes
+                        and (not proper or f.tag.number == parse.tag.number)} - {word})
         forms = [f for f in forms if set(word_terms(f)) & set(word_terms(word))]
         return rng.choice(forms) if forms else None
     stem = word_terms(word)[0]
@@ -64,56 +109,224 @@ def other_form(word: str, words, rng: random.Random) -> str | None:
     return rng.choice(forms) if forms else None
 
 
-def make(index: SearchIndex, per_lang: int) -> list[dict]:
-    """The known-item queries of an index of corpus/, `per_lang` per language at most."""
-    rng = random.Random(SEED)
+def source(doc_id: str) -> str:
+    """The set a statement comes from: ungdc, meduza, seed, news…"""
+    return doc_id.split("/", 1)[0]
+
+
+def passages(text: str) -> list[str]:
+    """The text's paragraphs, a long one cut into runs of whole sentences of
+    about PASSAGE characters (a Meduza article is one line of 10,000)."""
+    out = []
+    for paragraph in text.split("\n"):
+        chunk = ""
+        for sentence in SENTENCE_END.split(paragraph):
+            if chunk and len(chunk) + len(sentence) > PASSAGE:
+                out.append(chunk)
+                chunk = ""
+            chunk = f"{chunk} {sentence}" if chunk else sentence
+        out.append(chunk)
+    return out
+
+
+def make(index: SearchIndex, per_lang: int, prefixes: tuple[str, ...] | None = None,
+         langs: tuple[str, ...] = ("en", "ru"), seed: str = SEED) -> list[dict]:
+    """The known-item queries of an index, `per_lang` per language at most, as
+    evenly spread over the kinds as the statements allow (statements of ids
+    starting with `prefixes`, when given; never the tests' own)."""
+    rng = random.Random(seed)
     ids = sorted(hit.id for hit in index.hits("") if not hit.id.startswith(("tests/", "generated/")))
+    if prefixes:
+        ids = [i for i in ids if i.startswith(prefixes)]
     rng.shuffle(ids)
-    items = {"en": [], "ru": []}
-    count = functools.lru_cache(maxsize=None)(lambda word: index.count(word, autocorrect=False))
     words, snap = index._snapshots.retrying(lambda snap: snap.vocabulary(), detach=True)
+    maker = _Maker(index, words, rng)
+    kinds = {lang: KINDS for lang in langs}
+    items = {lang: {k: [] for k in kinds[lang]} for lang in langs}
+    made_of: dict[tuple, int] = {}  # (id, lang, kind) → queries made
+
+    def full(lang):
+        return sum(map(len, items[lang].values())) >= per_lang
+
     try:
-        for doc_id in ids:
-            doc = index.document(doc_id)
-            for section in doc.sections:
-                lang = section.lang
-                if lang not in items or len(items[lang]) >= per_lang:
-                    continue
-                made = _items(index, count, words, doc_id, lang, section.text, rng)
-                items[lang] += made[:per_lang - len(items[lang])]
-            if all(len(v) >= per_lang for v in items.values()):
-                break
+        docs = {}
+        # Even quotas first, a statement giving one query of a kind per round;
+        # then what a language still lacks from whichever kinds its statements allow.
+        for even, round_ in [(True, r) for r in range(1, ROUNDS + 1)] + [(False, ROUNDS + 1)]:
+            for doc_id in ids:
+                if all(full(lang) for lang in langs):
+                    break
+                doc = docs.get(doc_id) or docs.setdefault(doc_id, index.document(doc_id))
+                for section in doc.sections:
+                    lang = section.lang
+                    if lang not in items or full(lang):
+                        continue
+                    quota = -(-per_lang // len(kinds[lang])) if even else per_lang
+                    for kind in kinds[lang]:
+                        key = (doc_id, lang, kind)
+                        if len(items[lang][kind]) >= quota or made_of.get(key, 0) >= round_:
+                            continue
+                        taken = {i["query"] for i in items[lang][kind] if i["id"] == doc_id}
+                        item = maker.make(kind, doc, lang, section.text, taken)
+                        made_of[key] = made_of.get(key, 0) + 1 if item else ROUNDS + 1
+                        if item and not full(lang):
+                            items[lang][kind].append(item)
     finally:
         index._snapshots.release(snap)
-    return items["en"] + items["ru"]
+    return [i for lang in langs for kind in kinds[lang] for i in items[lang][kind]]
 
 
-def _items(index, count, words_known, doc_id, lang, text, rng) -> list[dict]:
-    """Up to ITEMS_PER_STATEMENT queries from paragraphs of one language of a statement."""
-    paragraphs = [p for p in text.split("\n") if len(p) > 150]
-    rng.shuffle(paragraphs)
-    made = []
-    for paragraph in paragraphs:
-        if len(made) >= ITEMS_PER_STATEMENT:
-            break
-        words = []
+class _Maker:
+    """Makes one query of a kind from a statement's section, or None."""
+
+    def __init__(self, index: SearchIndex, words_known, rng: random.Random):
+        self.index, self.words_known, self.rng = index, words_known, rng
+        self.count = functools.lru_cache(maxsize=None)(
+            lambda query: index.count(query, autocorrect=False))
+
+    def make(self, kind, doc, lang, text, taken) -> dict | None:
+        paragraphs = [p for p in passages(text) if len(p) > 150] or (
+            [text] if len(text) > 80 else [])
+        self.rng.shuffle(paragraphs)
+        made = getattr(self, f"_{kind}")(doc, lang, paragraphs)
+        for query, extra in made:
+            if query in taken:
+                continue
+            found = [h.id for h in self.index.hits(query, autocorrect=False)]
+            if doc.id not in found or len(found) < MIN_FOUND:
+                continue
+            if kind in SINGLED_OUT or not any(self._together(other, query) for other in found
+                                               if other != doc.id):
+                return {"id": doc.id, "lang": lang, "kind": kind, "query": query, **extra,
+                        "found": len(found)}
+        return None
+
+    def _together(self, doc_id, query) -> bool:
+        """Does a paragraph of the statement (with its title) hold every word of
+        the query, in any form? Then the query cannot tell its statement from this one."""
+        wanted = [set(word_terms(fold(m.group()))) for m in WORD_RE.finditer(query)
+                  if not is_stop_word(fold(m.group()))]
+        doc = self.index.document(doc_id)
+        title = self._terms(doc.title)
+        return any(all(w & (title | self._terms(p)) for w in wanted)
+                   for section in doc.sections for p in self._units(section.text))
+
+    @staticmethod
+    def _units(text) -> list[str]:
+        """Where a query's words are taken from together: the passages, or a short text whole."""
+        return passages(text) + ([text] if len(text) <= PASSAGE else [])
+
+    @staticmethod
+    def _terms(text) -> set[str]:
+        return {t for m in WORD_RE.finditer(text) for t in word_terms(fold(m.group()))}
+
+    def _content(self, word, lang) -> bool:
+        return (len(word) >= MIN_LENGTH and word.isalpha() and script(word) == lang
+                and not is_stop_word(word) and (lang != "ru" or is_dictionary_word(word)))
+
+    def _rare(self, paragraph, lang, bounds=RARE) -> list[str]:
+        """The paragraph's content words found in `bounds` statements, in order."""
+        out = []
         for m in WORD_RE.finditer(paragraph):
             word = fold(m.group())
-            if (len(word) >= MIN_LENGTH and word.isalpha() and script(word) == lang
-                    and not is_stop_word(word) and (lang != "ru" or is_dictionary_word(word))
-                    and word not in words and RARE[0] <= count(word) <= RARE[1]):
+            if self._content(word, lang) and word not in out and bounds[0] <= self.count(word) <= bounds[1]:
+                out.append(word)
+        return out
+
+    def _words(self, doc, lang, paragraphs):
+        """2-3 rare words of one paragraph, each in another form."""
+        for paragraph in paragraphs:
+            words = self._rare(paragraph, lang)
+            if len(words) < 2:
+                continue
+            chosen = self.rng.sample(words, min(len(words), self.rng.choice((2, 3))))
+            forms = [other_form(w, self.words_known, self.rng) for w in chosen]
+            if None not in forms:
+                yield " ".join(forms), {"words": chosen}
+
+    def _phrase(self, doc, lang, paragraphs):
+        """A remembered phrase: 3-6 words standing together in the statement and
+        in no other, one of them rare, typed without quotes."""
+        for paragraph in paragraphs[:3]:
+            runs, run, end = [], [], None
+            for m in WORD_RE.finditer(paragraph):
+                if end is not None and paragraph[end:m.start()].strip():
+                    runs.append(run)
+                    run = []
+                run.append(fold(m.group()))
+                end = m.end()
+            runs.append(run)
+            windows = [run[i:i + n] for run in runs for n in range(PHRASE[0], PHRASE[1] + 1)
+                       for i in range(len(run) - n + 1)]
+            windows = [w for w in windows
+                       if all(x.isalpha() and script(x) == lang for x in w)
+                       and not is_stop_word(w[0]) and not is_stop_word(w[-1])
+                       and sum(not is_stop_word(x) and len(x) >= 4 for x in w) >= 2
+                       and any(self._content(x, lang) and self.count(x) <= PHRASE_RARE for x in w)]
+            self.rng.shuffle(windows)
+            for window in windows[:3]:
+                query = " ".join(window)
+                if self.count(f'"{query}"') == 1:
+                    yield query, {}
+
+    def _title(self, doc, lang, paragraphs):
+        """2-4 words of the title, in order, one perhaps in another form; they
+        must be in no other statement's title."""
+        if source(doc.id) in GENERIC_TITLES or script(doc.title) != lang:
+            return
+        words = []
+        for m in WORD_RE.finditer(doc.title):
+            word = fold(m.group())
+            if (word.isalpha() and len(word) >= 4 and script(word) == lang and not is_stop_word(word)
+                    and word not in words):
                 words.append(word)
-        if len(words) < 2:
-            continue
-        chosen = rng.sample(words, min(len(words), rng.choice((2, 3))))
-        forms = [other_form(w, words_known, rng) for w in chosen]
-        if None in forms:
-            continue
-        query = " ".join(forms)
-        found = [h.id for h in index.hits(query, autocorrect=False)]
-        if doc_id in found and len(found) >= MIN_FOUND and all(m["query"] != query for m in made):
-            made.append({"id": doc_id, "lang": lang, "query": query, "words": chosen, "found": len(found)})
-    return made
+        for _ in range(3):
+            if len(words) < 2:
+                return
+            n = min(len(words), self.rng.choice((2, 3, 4)))
+            chosen = [words[i] for i in sorted(self.rng.sample(range(len(words)), n))]
+            if self.rng.random() < 0.5:
+                at = self.rng.randrange(n)
+                chosen[at] = other_form(chosen[at], self.words_known, self.rng) or chosen[at]
+            if (self.count(" ".join(f"title:{w}" for w in chosen)) == 1
+                    and any(self.count(w) <= PHRASE_RARE for w in chosen)):
+                yield " ".join(chosen), {}
+
+    def _name(self, doc, lang, paragraphs):
+        """A name (a UN speech's country; else a surname, place or organisation
+        capitalised within a sentence, in its dictionary form) and 1-2 rare words of one paragraph."""
+        country = doc.metadata.get("country") if source(doc.id) in GENERIC_TITLES else None
+        country = country and SHORT_NAME.sub("", country)  # "Republic of Ghana" → "Ghana"
+        for paragraph in paragraphs:
+            names = [country] if country and lang == "en" else self._names(paragraph, lang)
+            topics = self._rare(paragraph, lang)
+            if not names or not topics:
+                continue
+            name = self.rng.choice(names)
+            own = {t for w in fold(name).split() for t in word_terms(w)}
+            topics = [t for t in topics if not own & set(word_terms(t)) and not gazetteer().whole_name(t)]
+            chosen = self.rng.sample(topics, min(len(topics), self.rng.choice((1, 2))))
+            forms = [other_form(w, self.words_known, self.rng) if self.rng.random() < 0.5 else w
+                     for w in chosen]
+            if chosen and None not in forms:
+                yield " ".join([name, *forms]), {}
+
+    def _names(self, paragraph, lang) -> list[str]:
+        out = []
+        for m in WORD_RE.finditer(paragraph):
+            word = m.group()
+            before = paragraph[:m.start()].rstrip()
+            if (not word[0].isupper() or not word.isalpha() or len(word) < 4 or script(word) != lang
+                    or not before or before[-1] in ".!?…:;«\"“„—–-(" or word.isupper()):
+                continue
+            if lang == "ru":
+                parse = _morph().parse(word)[0]
+                if not {"Surn", "Geox", "Orgn"} & set(str(parse.tag).replace(" ", ",").split(",")):
+                    continue
+                word = parse.normal_form.capitalize()
+            if NAME_COUNT[0] <= self.count(fold(word)) <= NAME_COUNT[1] and word not in out:
+                out.append(word)
+        return out
 
 
 def load(path: Path = KNOWN_ITEMS) -> list[dict]:
@@ -122,15 +335,57 @@ def load(path: Path = KNOWN_ITEMS) -> list[dict]:
 
 def rank(index: SearchIndex, item: dict) -> int | None:
     """The statement's rank for its query (1 is first), None below DEPTH."""
+    return ranked(index, item)[0]
+
+
+def ranked(index: SearchIndex, item: dict) -> tuple[int | None, list[str]]:
+    """The statement's rank (None below DEPTH) and the ids ranked above it."""
     hits = index.search(item["query"], per_page=DEPTH, facets=False, with_snippets=False,
                         autocorrect=False).hits
-    return next((n for n, hit in enumerate(hits, 1) if hit.id == item["id"]), None)
+    ids = [hit.id for hit in hits]
+    found = ids.index(item["id"]) + 1 if item["id"] in ids else None
+    return found, ids[:(found or DEPTH) - 1]
 
 
-def mrr(index: SearchIndex, items: list[dict], lang: str | None = None) -> float:
-    """Mean reciprocal rank of the items (of one language, when given)."""
-    ranks = [rank(index, i) for i in items if lang in (None, i["lang"])]
-    return statistics.mean(1 / r if r else 0.0 for r in ranks)
+def reciprocal(found: int | None, at: int = AT) -> float:
+    return 1 / found if found and found <= at else 0.0
+
+
+def mrr(index: SearchIndex, items: list[dict], lang: str | None = None, at: int = AT) -> float:
+    """Mean reciprocal rank at `at` of the items (of one language, when given)."""
+    return statistics.mean(reciprocal(rank(index, i), at) for i in items if lang in (None, i["lang"]))
+
+
+def news_items(work: Path = DEFAULT_WORK / "known_items", remake: bool = False,
+               log=click.echo) -> tuple[list[dict], Path] | None:
+    """Queries made from the news items of ../shared, and the index they are
+    measured on (its UN speeches, Meduza and NEWS_SAMPLE news items, built
+    under `work` on first use); None when ../shared is not here. The queries
+    are made once and kept beside the index (`remake` makes them afresh): made
+    again with other code, which finds other statements, they would differ.
+    The set has no licence: neither its text nor queries made of it go into the project."""
+    if not (SHARED_RAW / "ungdc").is_dir():
+        return None
+    from bench.cross_language import shared_corpus
+    from indexer.build import update_index
+
+    index_dir = work / "index"
+    corpus = shared_corpus(work, NEWS_SAMPLE)
+    recipe = (corpus / ".recipe").read_text()
+    if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != recipe:
+        log(f"indexing {corpus} (UN speeches, Meduza, {NEWS_SAMPLE} news items) into {index_dir}")
+        update_index(corpus, index_dir)
+        (work / ".indexed").write_text(recipe)
+    kept = work / "news_items.json"
+    stamp = f"{recipe} {SEED} {NEWS_ITEMS}"
+    if not remake and kept.is_file():
+        saved = json.loads(kept.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp:
+            return saved["items"], index_dir
+    with SearchIndex(index_dir) as index:
+        items = make(index, NEWS_ITEMS, prefixes=("news/",), langs=("ru",), seed=f"{SEED}-news")
+    kept.write_text(json.dumps({"stamp": stamp, "items": items}, ensure_ascii=False), encoding="utf-8")
+    return items, index_dir
 
 
 def search_ms(index: SearchIndex, items: list[dict], weights: tuple[float, ...],
@@ -170,33 +425,123 @@ def make_command(index_dir, per_lang):
         click.echo(f"{lang}: {sum(i['lang'] == lang for i in items)} queries")
 
 
+def fts5_ranks(corpus: Path, items: list[dict], database: Path, tokenizer: str) -> list[int | None]:
+    """Each item's rank in SQLite FTS5 (bm25, the title weighted as ours), over the
+    statements of `corpus` as our reader reads them; the words ANDed as typed."""
+    import sqlite3
+
+    from bench.engines.documents import read_documents
+    from bench.engines.sqlite_fts5 import TITLE_WEIGHT
+
+    stamp = database.with_suffix(".recipe")
+    if not database.is_file() or not stamp.is_file() or stamp.read_text() != f"{corpus} {tokenizer}":
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.unlink(missing_ok=True)
+        with sqlite3.connect(database) as db:
+            db.execute(f"CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, body, tokenize='{tokenizer}')")
+            db.executemany("INSERT INTO fts VALUES (?, ?, ?)",
+                           ((d.id, d.title, d.body) for d in read_documents(corpus)))
+        stamp.write_text(f"{corpus} {tokenizer}")
+    ranks = []
+    with sqlite3.connect(database) as db:
+        for item in items:
+            match = " AND ".join(f'"{m.group()}"' for m in WORD_RE.finditer(item["query"]))
+            ids = [row[0] for row in db.execute(
+                f"SELECT id FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0, {TITLE_WEIGHT}, 1.0) LIMIT {DEPTH}",
+                (match,))]
+            ranks.append(ids.index(item["id"]) + 1 if item["id"] in ids else None)
+    return ranks
+
+
+def breakdown(rows: list[tuple[dict, int | None]], key) -> dict[tuple, tuple[int, float]]:
+    """(language, key) → (queries, MRR@AT) over (item, rank) rows."""
+    groups: dict[tuple, list[float]] = {}
+    for item, found in rows:
+        groups.setdefault((item["lang"], key(item)), []).append(reciprocal(found))
+    return {k: (len(v), statistics.mean(v)) for k, v in sorted(groups.items())}
+
+
 @main.command("measure")
 @click.option("--index", "index_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--weights", default=f"0,{proximity.WEIGHT}", show_default=True,
               help="Proximity weights to compare (0: BM25F alone).")
 @click.option("--b", "bs", default="0.75", show_default=True,
               help="BM25F length normalisations (B) to compare.")
-def measure_command(index_dir, weights, bs):
-    """MRR per language and the median search time, side by side for each
-    proximity weight and BM25F B."""
-    items = load()
+@click.option("--depth", "depths", default=f"{proximity.DEPTH}", show_default=True,
+              help="Statements the proximity re-ranks (its DEPTH) to compare.")
+@click.option("--k1", "k1s", default="1.2", show_default=True, help="BM25F saturations (K1) to compare.")
+@click.option("--news/--no-news", default=True, show_default=True,
+              help="Also the queries of ../shared's news items (skipped when absent).")
+@click.option("--remake-news", is_flag=True, help="Make the news queries afresh (they are made once and kept "
+              "in bench/work/known_items/news_items.json).")
+@click.option("--misses", is_flag=True, help="List each query whose statement is not first, "
+              "with its rank and the statements above it (at the first setting).")
+@click.option("--fts5", is_flag=True, help="Also SQLite FTS5 on the same statements and queries, "
+              "without stemming (unicode61) and with Porter's (built under bench/work/known_items/).")
+@click.option("--times/--no-times", default=True, show_default=True, help="Also the search times.")
+@click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=KNOWN_ITEMS, help="The queries of corpus/ [default: bench/known_items.json].")
+def measure_command(index_dir, weights, bs, k1s, depths, news, remake_news, misses, fts5, times, items_path):
+    """MRR@10 per language, source and kind, and the median search time, side
+    by side for each proximity weight and depth and BM25F B and K1."""
+    items = load(items_path)
     counts = {lang: sum(i["lang"] == lang for i in items) for lang in ("en", "ru")}
-    click.echo(f"{len(items)} queries: {counts['en']} English, {counts['ru']} Russian")
-    shipped = proximity.WEIGHT
+    click.echo(f"{len(items)} queries of corpus/: {counts['en']} English, {counts['ru']} Russian")
+    sets = [(items, Path(index_dir))]
+    if news:
+        made = news_items(remake=remake_news)
+        if made is None:
+            click.echo(f"news: skipped ({SHARED_RAW} is not here)")
+        else:
+            click.echo(f"{len(made[0])} Russian queries of news items, on {made[1]}")
+            sets.append(made)
+    shipped = proximity.WEIGHT, proximity.DEPTH
+    first = True
     try:
-        for b in (float(x) for x in bs.split(",")):
-            for weight in (float(x) for x in weights.split(",")):
-                proximity.WEIGHT = weight
-                with SearchIndex(index_dir) as index:
-                    index._snapshots._weighting = CachedBM25F(index._norms, B=b)
-                    en, ru = mrr(index, items, "en"), mrr(index, items, "ru")
-                click.echo(f"B {b:.2f}  proximity {weight:4.1f}:  MRR en {en:.3f}  ru {ru:.3f}")
+        for b, k1, depth, weight in ((float(b), float(k), int(d), float(w))
+                                     for b in bs.split(",") for k in k1s.split(",")
+                                     for d in depths.split(",") for w in weights.split(",")):
+            proximity.WEIGHT, proximity.DEPTH = weight, depth
+            rows = []
+            for queries, where in sets:
+                with SearchIndex(where) as index:
+                    index._snapshots._weighting = CachedBM25F(index._norms, B=b, K1=k1)
+                    rows += [(item, *ranked(index, item)) for item in queries]
+            found = [(item, r) for item, r, _ in rows]
+            total = breakdown(found, lambda i: "all")
+            click.echo(f"B {b:.2f}  K1 {k1:.2f}  proximity {weight:4.1f} depth {depth}:  MRR@{AT} "
+                       + "  ".join(f"{lang} {m:.3f} ({n})" for (lang, _), (n, m) in total.items()))
+            for label, key in (("source", lambda i: source(i["id"])), ("kind", lambda i: i.get("kind", "words"))):
+                click.echo(f"  by {label}: " + ", ".join(
+                    f"{lang} {k} {m:.3f} ({n})" for (lang, k), (n, m) in breakdown(found, key).items()))
+            if misses and first:
+                for item, r, above in rows:
+                    if r != 1:
+                        click.echo(f"  miss {item['lang']} {item.get('kind', 'words')} rank {r or '>' + str(DEPTH)}"
+                                   f" {item['query']!r} → {item['id']}; above: {', '.join(above[:3])}")
+            first = False
     finally:
-        proximity.WEIGHT = shipped
+        proximity.WEIGHT, proximity.DEPTH = shipped
+    if fts5:
+        work = DEFAULT_WORK / "known_items"
+        corpora = [SHIPPED_CORPUS] + [work / "corpus"] * (len(sets) - 1)
+        for tokenizer in ("unicode61", "porter unicode61"):
+            found = []
+            for (queries, _), corpus in zip(sets, corpora):
+                name = f"fts5-{corpus.parent.name}-{tokenizer.split()[0]}.sqlite"
+                found += zip(queries, fts5_ranks(corpus, queries, work / name, tokenizer))
+            total = breakdown(found, lambda i: "all")
+            click.echo(f"SQLite FTS5 ({tokenizer}):  MRR@{AT} "
+                       + "  ".join(f"{lang} {m:.3f} ({n})" for (lang, _), (n, m) in total.items()))
+            for label, key in (("source", lambda i: source(i["id"])), ("kind", lambda i: i.get("kind", "words"))):
+                click.echo(f"  by {label}: " + ", ".join(
+                    f"{lang} {k} {m:.3f} ({n})" for (lang, k), (n, m) in breakdown(found, key).items()))
+    if not times:
+        return
     with SearchIndex(index_dir) as index:
         for label, queries in (("known items", items), ("common words", COMMON)):
-            before, after = search_ms(index, queries, (0.0, shipped))
-            click.echo(f"search time of {label}, proximity off / on (weight {shipped}), interleaved: "
+            before, after = search_ms(index, queries, (0.0, shipped[0]))
+            click.echo(f"search time of {label}, proximity off / on (weight {shipped[0]}), interleaved: "
                        f"{before:.2f} / {after:.2f} ms median ({after / before:.2f}x)")
 
 

@@ -153,7 +153,7 @@ def http_round(conn: http.client.HTTPConnection, checker: Checker, rng: random.R
                     [int(h["date"][:4]) for h in body["hits"]], [h["id"] for h in body["hits"]])
     checker.check(answer, year, marker, f"http {q!r} {year}")
     if rng.random() < 0.15:
-        rows = list(csv.reader(io.StringIO(_get(conn, "/api/search.csv?q=").decode("utf-8"))))
+        rows = list(csv.reader(io.StringIO(_get(conn, "/api/search.csv?q=").decode("utf-8-sig"))))
         checker.check_export([row[0] for row in rows[1:]], "http export")
 
 

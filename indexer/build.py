@@ -168,6 +168,11 @@ def update_index(
             # (a rebuild reads nothing of the old index: it may be damaged)
             has_statements = not rebuild and ix.doc_count_all() > 0
             relabelled = check_against_index(index_dir, has_statements, facets, rebuild)
+            if not has_statements and not rebuild:
+                # Written before the first commit, so a first build stopped after
+                # it is finished by the next plain run (a rebuild writes them
+                # after its clearing commit: until then the old index stands).
+                D.write(index_dir, facets)
             run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
                        max_statement_size, facets)
             summary = run.sync(corpus, max_file_size, progress)
@@ -246,31 +251,15 @@ class _Run:
     def _sync_group(self, group, previous) -> None:
         summary = self.summary
         try:
-            loaded = load(group, self.max_statement_size)
+            documents = self._read_group(group, previous)
         except ReadError as err:
             summary.problems.append(Problem(group.key, str(err)))
             return
-        if previous and previous[0].removeprefix(PARTIAL) == loaded.hash:
-            if previous[0].startswith(PARTIAL):  # its problems are reported again
-                try:
-                    summary.problems.extend(drafts(loaded, self.max_statement_size)[1])
-                except ReadError as err:
-                    summary.problems.append(Problem(group.key, str(err)))
-            summary.unchanged += len(previous[1])
+        except Exception as err:  # a reader's own fault: one file lost, never the whole run
+            summary.problems.append(Problem(group.key, f"cannot be read: {type(err).__name__}: {err}"))
             return
-        try:
-            found, problems = drafts(loaded, self.max_statement_size)
-        except ReadError as err:
-            summary.problems.append(Problem(group.key, str(err)))
+        if documents is None:  # unchanged
             return
-        group_hash = (PARTIAL + loaded.hash) if problems else loaded.hash
-        summary.problems.extend(problems)
-        documents = []
-        for draft in found:
-            fields, warnings = statement_fields(draft, loaded, group_hash, self.declared)
-            summary.warnings.extend(warnings)
-            documents.append(fields)
-            self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
         writer = self._writer()
         old_ids = previous[1] if previous else set()
         if previous:
@@ -285,6 +274,32 @@ class _Run:
         self.pending += len(documents)
         if self.commit_every and self.pending >= self.commit_every:
             self._commit()
+
+    def _read_group(self, group, previous) -> list[dict] | None:
+        """The index fields of a group's statements, or None when the index has them
+        already; raises ReadError (or a reader's own error) for a file that cannot be read."""
+        summary = self.summary
+        loaded = load(group, self.max_statement_size)
+        if previous and previous[0].removeprefix(PARTIAL) == loaded.hash:
+            if previous[0].startswith(PARTIAL):  # its problems are reported again
+                try:
+                    summary.problems.extend(drafts(loaded, self.max_statement_size)[1])
+                except ReadError as err:
+                    summary.problems.append(Problem(group.key, str(err)))
+            summary.unchanged += len(previous[1])
+            return None
+        found, problems = drafts(loaded, self.max_statement_size)
+        group_hash = (PARTIAL + loaded.hash) if problems else loaded.hash
+        documents, warnings = [], []
+        for draft in found:
+            fields, notes = statement_fields(draft, loaded, group_hash, self.declared)
+            warnings.extend(notes)
+            documents.append(fields)
+        summary.problems.extend(problems)
+        summary.warnings.extend(warnings)
+        for fields in documents:
+            self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
+        return documents
 
     def _writer(self):
         if self.writer is None:
@@ -307,6 +322,7 @@ class _Run:
             if self.rebuild and not self.cleared:
                 writer.commit(mergetype=CLEAR)
                 self.cleared = True
+                D.write(Path(self.ix.storage.folder), self.declared)
             else:
                 writer.commit()
         except OSError:

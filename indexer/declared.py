@@ -19,6 +19,7 @@ from search.fields import RESERVED
 SETTINGS_FILE = "statements.toml"
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 KEYS = {"name", "label", "kind", "multi"}
+MAX_LABEL = 100  # characters of a facet's label (every page shows it)
 
 
 def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
@@ -28,9 +29,12 @@ def read_settings(corpus: Path) -> tuple[D.Declared, ...]:
     if not path.is_file():
         return D.with_collection(())
     try:
-        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+        # (utf-8-sig: a byte-order mark, as Windows editors write, is not a fault)
+        settings = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise IndexingError(f"{path}: cannot be read: {err}") from None
+    except RecursionError:
+        raise IndexingError(f"{path}: cannot be read: nested too deep") from None
     unknown = set(settings) - {"facet"}
     if unknown:  # ([facets.issuer] instead of [[facet]], say: never ignored silently)
         raise IndexingError(f"{path}: unknown keys {', '.join(sorted(unknown))}; declare each "
@@ -63,8 +67,8 @@ def _facet(entry, where: str) -> D.Declared:
     label = entry.get("label", name.replace("_", " ").capitalize())
     kind = entry.get("kind", "keyword")
     multi = entry.get("multi", False)
-    if not isinstance(label, str) or not label.strip():
-        raise IndexingError(f"{where} ({name}): label must be text")
+    if not isinstance(label, str) or not label.strip() or len(label.strip()) > MAX_LABEL:
+        raise IndexingError(f"{where} ({name}): label must be text of 1 to {MAX_LABEL} characters")
     if kind not in D.KINDS:
         raise IndexingError(f"{where} ({name}): kind must be one of {', '.join(D.KINDS)} ({kind!r})")
     if not isinstance(multi, bool):

@@ -4,6 +4,8 @@ search reads them by)."""
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract import extract, parse_date
 from indexer.formats.metadata import extras
 from indexer.read import Draft, LoadedGroup
@@ -12,6 +14,8 @@ from search import schema as S
 from search.gazetteer import mentions
 from search.formterms import column_value
 from search.texts import encode
+
+_WHOLE_RE = re.compile(r"-?[0-9]+")  # (ASCII digits: int() refuses «²», which isdigit() allows)
 
 
 def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declared=()):
@@ -99,11 +103,25 @@ def facet_values(facet, value) -> tuple[list, str | None]:
         note = f'"{facet.name}" has {len(values)} values, but its facet takes one: the first is used'
         values = values[:1]
     if facet.kind == "integer":
-        kept = [int(v) for v in values if isinstance(v, int) or str(v).strip().lstrip("-").isdigit()]
+        kept = [n for n in map(_whole_number, values) if n is not None]
         if len(kept) < len(values):
-            note = f'"{facet.name}" is an integer facet: values that are not whole numbers are left out'
+            note = (f'"{facet.name}" is an integer facet: values that are not whole numbers '
+                    f"from {S.FACET_INT_MIN:,} to {S.FACET_INT_MAX:,} are left out")
         return kept, note
     return [v for v in (str(v) for v in values) if v and S.DECLARED_SEP not in v], note
+
+
+def _whole_number(value) -> int | None:
+    """An integer facet's value as the index stores it (a signed 64-bit number), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _WHOLE_RE.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if S.FACET_INT_MIN <= number <= S.FACET_INT_MAX else None
 
 
 def _join_sections(sections) -> dict[str, str]:

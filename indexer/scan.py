@@ -91,7 +91,7 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
     patterns = _ignore_patterns(root)
     result = ScanResult()
     groups, problems, skipped = result.groups, result.problems, result.skipped
-    sidecars: dict[str, Path] = {}
+    sidecars: dict[str, Path | str] = {}  # statement → its NAME.meta.json, or why that is refused
     collections: dict[str, Path] = {}  # folder ("" for the corpus) → its _collection.json
 
     def onerror(err: OSError) -> None:
@@ -123,12 +123,18 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
                 continue
             if rel == SETTINGS_FILE:  # the corpus's settings (indexer.declared)
                 continue
-            if name == COLLECTION_FILE:
-                folder = base.relative_to(root).as_posix()
-                collections["" if folder == "." else folder] = path
-                continue
-            if name.lower().endswith(SIDECAR_SUFFIX):
-                sidecars[rel[: -len(SIDECAR_SUFFIX)]] = path
+            is_sidecar = name.lower().endswith(SIDECAR_SUFFIX)
+            if name == COLLECTION_FILE or is_sidecar:
+                # Read only from regular files inside the corpus, as statements are:
+                # a link out of it, a FIFO or a device is never opened.
+                problem = _check_file(path, root, max_file_size)
+                if problem and name == COLLECTION_FILE:
+                    problems.append(Problem(_printable(rel), f"{problem}: its defaults are not applied"))
+                elif name == COLLECTION_FILE:
+                    folder = base.relative_to(root).as_posix()
+                    collections["" if folder == "." else folder] = path
+                else:
+                    sidecars[rel[: -len(SIDECAR_SUFFIX)]] = problem or path
                 continue
             suffix = path.suffix.lower()
             if suffix not in SUPPORTED_SUFFIXES:
@@ -150,9 +156,12 @@ def scan(root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> ScanResult:
         group.langs = [group.langs[i] for i in order]
         names = [key] + [f.relative_to(root).as_posix() for f in group.files]
         candidates = [n for name in names for n in (name.rsplit(".", 1)[0], name)]
-        group.sidecar = next((sidecars[c] for c in candidates if c in sidecars), None)
+        sidecar = next((c for c in candidates if c in sidecars), None)
+        group.sidecar = sidecars.get(sidecar)
         group.defaults = _defaults(key, collections)
         collision = _collision(group, root)
+        if isinstance(group.sidecar, str):  # refused: the statement waits for its metadata
+            collision = f"{sidecar.rsplit('/', 1)[-1]}{SIDECAR_SUFFIX}: {group.sidecar}"
         if collision:
             problems.append(Problem(key, collision))
             result.blocked.add(key)

@@ -16,8 +16,13 @@ Pipeline, per language field::
   marks and soft hyphens, and repairs words that mix Latin and Cyrillic
   lookalike letters;
 * Russian words become every distinct normal form pymorphy3 gives them
-  (homonyms: «стали» → сталь, стать), all at the token's position; English
-  words become their Snowball stem.
+  (homonyms: «стали» → сталь, стать), all at the token's position, save an
+  abbreviation written in capitals («ПНИ» → пни, not пень); a query word
+  searches only the lemmas of the word it most likely is (see `query_terms`);
+  English words become their Snowball stem;
+* every word is also indexed as written (folded), as `EXACT` + the word, for
+  the exact-form operator (=выборах); these terms add nothing to a field's
+  length, and no ordinary query word can be one.
 """
 
 from __future__ import annotations
@@ -135,9 +140,40 @@ def _english_stem(word: str) -> str:
     return stemmer.stemWord(word)
 
 
+# The prefix of a word's exact-form term ("=выборах"): never a word character,
+# so no analysed word is ever such a term.
+EXACT = "="
+# A query word searches a lemma's paradigm when the dictionary gives that
+# reading at least this share of the likeliest lemma's probability.
+MIN_READING_SHARE = 0.35
+
+
+def is_capitalised(written: str) -> bool:
+    """A word written in capitals, as abbreviations are (ПНИ, ООН), not one letter."""
+    return len(written) > 1 and written.isupper()
+
+
+def _readings(word: str, capitalised: bool):
+    """pymorphy3's readings of a folded Russian word; of a word written in
+    capitals, only its readings as an abbreviated noun (`Abbr`) when those are
+    the likelier («ПНИ»: the psycho-neurological home, never «пень» or
+    «пнуть»; «БАКУ» in a heading stays the city, not the Abbr «бак»)."""
+    parses = _morph().parse(word)
+    if capitalised:
+        abbreviations = [p for p in parses if "Abbr" in p.tag and p.tag.POS == "NOUN"]
+        if sum(p.score for p in abbreviations) > sum(p.score for p in parses) / 2:
+            return abbreviations
+    return parses
+
+
 @functools.lru_cache(maxsize=500_000)
-def word_terms(word: str) -> tuple[str, ...]:
+def word_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
     """Index terms for one lower-cased word: lemmas, a stem, or the word itself.
+
+    A Russian form is indexed under the lemma of every reading the dictionary
+    gives it, however unlikely («выборов» → выборы, выбор), so each lemma's
+    every form is found; `capitalised` (the word was written in capitals)
+    keeps an abbreviation's lemma alone (see `_readings`).
 
     Memoised: a corpus repeats its vocabulary, so morphology is paid once per
     distinct word form, not once per occurrence.
@@ -146,7 +182,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     kind = script(word)
     if kind == "ru":
         terms: list[str] = []
-        for parse in _morph().parse(word):
+        for parse in _readings(word, capitalised):
             lemma = parse.normal_form.replace("ё", "е")
             if lemma not in terms:
                 terms.append(lemma)
@@ -154,6 +190,80 @@ def word_terms(word: str) -> tuple[str, ...]:
     if kind == "en":
         return (_english_stem(word),)
     return (word,)
+
+
+@functools.lru_cache(maxsize=100_000)
+def query_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
+    """The terms a query word searches: of a Russian form, the lemmas of the
+    words it most likely is, not every reading's paradigm.
+
+    The rule, for a form whose dictionary readings belong to different lemmas:
+
+    1. A word typed in capitals that the dictionary reads mostly as an
+       abbreviated noun is that abbreviation («ПНИ»: пни, never «пень»; see
+       `_readings`); otherwise its abbreviation readings do not compete with
+       its other readings («род» is not «р.», born, nor «РОД»).
+    2. Each lemma's probability is the sum of pymorphy3's `score`s of its
+       readings (estimated from a disambiguated corpus); a lemma is searched
+       when it reaches MIN_READING_SHARE of the likeliest lemma's. «стали» is
+       «стать» (0.98), not «сталь»; «данные» is as likely «данные»,
+       «данный» or «дать», and searches all three; «судов» is «судно» (0.72)
+       and «суд» (0.28) both: ships and courts.
+       A plurale tantum noun (`Pltm`) and the count noun whose plural it
+       shares are told apart the same way: «выборы» (0.85 against 0.15),
+       «выборами» (0.75 against 0.25) are «выборы» (elections), whose forms
+       are all plural (выборов, выборах…), not «выбор» (choice), so not
+       «выбору»; «часы» (0.67 against 0.33) is the clock and the hours.
+       (The tag alone does not decide: «духи» is «дух» at 0.8, perfume at 0.2.)
+    3. A word typed in a lemma's dictionary form searches that lemma too,
+       however rare the dictionary thinks the reading («весть» is «весть» as
+       well as the archaic «ведать»).
+
+    No form is lost: the index keeps every lemma of every form (`word_terms`),
+    so the lemmas searched are among the typed form's own and every statement
+    holding the form itself is found; a lemma searched finds all its forms
+    («выбор» finds its singular and the plural forms it shares with «выборы»,
+    which only the context tells apart).
+    """
+    word = repair(word)
+    if script(word) != "ru":
+        return word_terms(word, capitalised)
+    readings = _readings(word, capitalised)
+    lemmas = [p.normal_form.replace("ё", "е") for p in readings]
+    weighed = [(lemma, p) for lemma, p in zip(lemmas, readings) if "Abbr" not in p.tag]
+    if not weighed:  # (an abbreviation, as `_readings` reads a capitalised one)
+        weighed = list(zip(lemmas, readings))
+    likelihood: dict[str, float] = {}
+    for lemma, p in weighed:
+        likelihood[lemma] = likelihood.get(lemma, 0.0) + p.score
+    if not likelihood:
+        return (word,)
+    best = max(likelihood.values())
+    chosen = [lemma for lemma, p in likelihood.items() if p >= best * MIN_READING_SHARE]
+    if word in lemmas and word not in chosen:
+        chosen.append(word)
+    return tuple(chosen)
+
+
+def exact_term(word: str) -> str:
+    """The term of a word form as written (folded): what =word searches."""
+    return EXACT + repair(word)
+
+
+def index_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
+    """What the indexer writes for a word: its `word_terms`, then its exact form."""
+    return (_capitalised_index_terms if capitalised else _index_terms)(word)
+
+
+# (One cache for each case: a one-argument cache is keyed on the word itself, the fastest.)
+@functools.lru_cache(maxsize=500_000)
+def _index_terms(word: str) -> tuple[str, ...]:
+    return (*word_terms(word), exact_term(word))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _capitalised_index_terms(word: str) -> tuple[str, ...]:
+    return (*word_terms(word, True), exact_term(word))
 
 
 def is_dictionary_word(word: str) -> bool:
@@ -209,6 +319,7 @@ class StatementTokenizer(Tokenizer):
         if not tokenize:
             t.original = value
             t.text = fold(value)
+            t.capitalised = is_capitalised(value)
             t.boost = 1.0
             t.pos = start_pos
             t.startchar, t.endchar = start_char, start_char + len(value)
@@ -217,6 +328,7 @@ class StatementTokenizer(Tokenizer):
         # Folded once for the whole text; offsets are unchanged by folding.
         for text, pos, start, end in word_spans(fold_text(value), start_pos):
             t.text = text
+            t.capitalised = is_capitalised(value[start:end])
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
@@ -290,7 +402,10 @@ class StopFilter(Filter):
 class MorphFilter(Filter):
     """Replaces each word by its lemmas (Russian) or stem (English).
 
-    Every distinct lemma is emitted at the word's position and offsets.
+    Indexing (mode "index"), every distinct lemma is emitted at the word's
+    position and offsets, then the word's exact-form term; a query (mode
+    "query") gets the lemmas `query_terms` chooses, mode "exact" the
+    exact-form term alone, and any other mode the lemmas alone.
     """
 
     def __eq__(self, other):
@@ -301,7 +416,16 @@ class MorphFilter(Filter):
             if t.stopped:
                 yield t
                 continue
-            for term in word_terms(t.text):
+            word, capitalised = t.text, getattr(t, "capitalised", False)
+            if t.mode == "index":
+                terms: tuple[str, ...] = index_terms(word, capitalised)
+            elif t.mode == "query":
+                terms = query_terms(word, capitalised)
+            elif t.mode == "exact":
+                terms = (exact_term(word),)
+            else:
+                terms = word_terms(word, capitalised)
+            for term in terms:
                 t.text = term
                 yield t
 
@@ -340,11 +464,17 @@ class LanguageAnalyzer(CompositeAnalyzer):
         stops = _stops(self.lang)
         position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
+        lower, capitals = _index_terms, _capitalised_index_terms
         for text, pos, start, end in word_spans(fold_text(value)):
             if text in stops:
                 continue
             occurrence = (position(pos), start, end)
-            for term in word_terms(text):
+            # (most words start in lower case: one character tells)
+            if value[start].isupper() and end - start > 1 and value[start:end].isupper():
+                terms = capitals(text)
+            else:
+                terms = lower(text)
+            for term in terms:
                 seen = postings.get(term)
                 if seen is None:
                     postings[term] = [occurrence]
@@ -384,13 +514,14 @@ def surface_words(*texts: str) -> set[str]:
     return clean_words(word_forms(*texts))
 
 
-def query_positions(analyzer, text: str) -> list[list[str]]:
+def query_positions(analyzer, text: str, exact: bool = False) -> list[list[str]]:
     """Analyse query text into positions, each a list of alternative terms.
 
-    "выборов в регионе" → [["выбор", "выборы"], ["регион"]].
+    "выборов в регионе" → [["выборы"], ["регион"]]; with `exact`, each word's
+    exact-form term: [["=выборов"], ["=регионе"]].
     """
     slots: dict[int, list[str]] = {}
-    for t in analyzer(text, positions=True, mode="query"):
+    for t in analyzer(text, positions=True, mode="exact" if exact else "query"):
         alts = slots.setdefault(t.pos, [])
         if t.text not in alts:
             alts.append(t.text)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from search import concept as C
 from search.query_build import Alternatives, AndNot
 from search.phrases import Adjacent
 from search.postings import PostingsCache, raw_matcher, segment_id
-from search.scoring import CachedBM25F
+from search.scoring import CachedBM25F, segment_lengths
 
 
 class Unsupported(Exception):
@@ -68,6 +69,8 @@ class Executor:
             return self._term(q.fieldname, q.text, q.boost)
         if kind is Adjacent:
             return self._phrase(q)
+        if kind is C.Concept:
+            return self._concept(q)
         if kind in (wq.Or, wq.And, wq.DisjunctionMax, Alternatives):
             subs = q.subqueries
             if not subs:
@@ -219,6 +222,38 @@ class Executor:
         except ValueError:
             return None
 
+    # --- an entity's names as one term (search.concept) --------------------------------
+
+    def _concept(self, q: C.Concept) -> Hits:
+        """The statements that mention the entity in any field, scored as search.concept
+        scores them: one idf, each field's mentions normalised by its length, one saturation."""
+        K1 = self.weighting.K1
+        tfn = np.zeros(self.size, dtype=np.float64)
+        mask = np.zeros(self.size, dtype=bool)
+        for fieldname, forms in q.forms.items():
+            if fieldname not in self.schema:
+                continue
+            boost = C.field_boost(self.schema, fieldname)
+            avgfl = C.average_length(self.searcher, fieldname, sum(
+                int(self.cache.get((segment_id(leaf.reader()), "having", fieldname),
+                                   lambda leaf=leaf: np.array([np.count_nonzero(
+                                       segment_lengths(leaf.reader(), fieldname))]))[0])
+                for leaf, _, _ in self.leaves))
+            for leaf, offset, _ in self.leaves:
+                reader = leaf.reader()
+                key = (segment_id(reader), "concept", fieldname, forms)
+                docs, counts = self.cache.get(key, lambda: _concept_counts(reader, fieldname, forms, self))
+                if not len(docs):
+                    continue
+                factor = C.length_factors(self.searcher, reader, fieldname, avgfl)
+                idx = docs.astype(np.int64) + offset
+                tfn[idx] += K1 * (counts * boost) / factor[docs]
+                mask[idx] = True
+        mask &= self.live
+        idf = C.concept_idf(self.searcher, int(mask.sum()))
+        scores = np.where(mask, C.saturated(idf, tfn, K1, self.weighting.delta), 0.0)
+        return self._boosted(Hits(mask, scores), q.boost)
+
     # --- phrases ----------------------------------------------------------------------
 
     def _phrase(self, q: Adjacent) -> Hits:
@@ -309,3 +344,42 @@ def _adjacent_docs(reader, terms, candidates: list[int], ex: Executor) -> list[i
             found.append(doc)
     return found
 
+
+def _concept_counts(reader, fieldname: str, forms, ex: Executor) -> np.ndarray:
+    """[local docnums, mentions] of one field in one segment (deleted statements
+    included). A statement that holds one of the terms only has a mention for
+    each occurrence (its posting's weight) when the term is a form of one word,
+    and none otherwise; the others are counted from their positions."""
+    boost = C.field_boost(ex.schema, fieldname)
+    single = {t for form in forms if len(form) == 1 for t in form[0]}
+    parts = []
+    for term in sorted({t for form in forms for p in form for t in p}):
+        btext = ex._bytes(fieldname, term)
+        if btext is None:
+            continue
+        p = ex.cache.postings(reader, fieldname, btext)
+        if len(p.docs):
+            parts.append((term, btext, p))
+    if not parts:
+        return np.zeros((2, 0), dtype=np.int64)
+    docs, present = np.unique(np.concatenate([p.docs for _, _, p in parts]), return_counts=True)
+    counts = np.zeros(len(docs), dtype=np.int64)
+    alone = present == 1
+    for term, _, p in parts:
+        if term in single:
+            at = np.searchsorted(docs, p.docs)
+            only = alone[at]
+            counts[at[only]] = np.rint(p.weights[only] / boost).astype(np.int64)
+    rest = np.flatnonzero(~alone)
+    if len(rest):
+        matchers = {term: raw_matcher(reader, fieldname, btext) for term, btext, _ in parts}
+        for i in rest.tolist():
+            doc, found = int(docs[i]), {}
+            for term, m in matchers.items():
+                if m.is_active() and m.id() < doc:
+                    m.skip_to(doc)
+                if m.is_active() and m.id() == doc:
+                    found[term] = m.value_as("positions")
+            counts[i] = C.mentions(forms, found)
+    keep = counts > 0
+    return np.stack([docs[keep].astype(np.int64), counts[keep]])

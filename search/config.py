@@ -43,6 +43,10 @@ MAX_STATEMENT_MB = Setting("--max-statement-size", "STATEMENTS_MAX_STATEMENT_MB"
                            click.FloatRange(0, min_open=True), dest="max_statement_mb")
 HOST = Setting("--host", "STATEMENTS_HOST", "127.0.0.1", "Address to listen on.")
 PORT = Setting("--port", "STATEMENTS_PORT", 8000, "Port to listen on.", click.IntRange(1, 65535))
+PUBLIC_URL = Setting("--public-url", "STATEMENTS_PUBLIC_URL", "",
+                     "The address people reach the server at (https://example.org/statements): "
+                     "the absolute links of the JSON and the feeds use it, never a request's "
+                     "Host header. Unset: the address it listens on.")
 THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per worker process.",
                   click.IntRange(1, 64))
 WORKERS = Setting("--workers", "STATEMENTS_WORKERS", 2,
@@ -51,8 +55,8 @@ POSTINGS_CACHE_MB = Setting("--postings-cache", "STATEMENTS_POSTINGS_CACHE_MB", 
                             "Memory each searching process keeps for the postings of searched "
                             "words, in megabytes.", click.FloatRange(1), dest="postings_cache_mb")
 
-SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, THREADS, WORKERS,
-            POSTINGS_CACHE_MB)
+SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, PUBLIC_URL, THREADS,
+            WORKERS, POSTINGS_CACHE_MB)
 
 
 def from_env(setting: Setting):

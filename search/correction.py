@@ -20,6 +20,10 @@ from search.analysis import script
 
 # Edits allowed, by the length of the typed word: (shortest length, edits), longest first.
 MAX_EDITS = ((8, 2), (5, 1))
+# A longer "word" is no slip of a real one (the longest words of either language
+# have some 35 letters), and the edit automaton's work grows with its length:
+# a 2,000-letter word took 3-10 s to find no correction.
+MAX_CORRECTED = 40
 # Two-edit candidates looked at, at most, from the automaton.
 MAX_FAR_CANDIDATES = 200
 
@@ -39,7 +43,9 @@ SWAP, DOUBLED, DROPPED, NEAR_KEY, OTHER = 0.7, 0.7, 0.8, 0.8, 1.0
 
 
 def max_edits(word: str) -> int:
-    """How many edits a correction of `word` may make (0: too short to correct)."""
+    """How many edits a correction of `word` may make (0: too short or too long to correct)."""
+    if len(word) > MAX_CORRECTED:
+        return 0
     return next((edits for length, edits in MAX_EDITS if len(word) >= length), 0)
 
 

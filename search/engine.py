@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from search import declared, proximity
+from search import declared, first_page, proximity
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
@@ -101,6 +101,8 @@ class SearchIndex:
             order, order_scores = found.ordered(snap.table.datekey, sort)
             if sort == "relevance":
                 order, order_scores = proximity.reranked(snap, used, order, order_scores)
+                order, order_scores = first_page.with_other_language(
+                    snap, used, found.wquery, order, order_scores)
             shown = [
                 (None if order_scores is None else order_scores[i], int(order[i]))
                 for i in range(first, min(first + per_page, len(order)))
@@ -161,7 +163,10 @@ class SearchIndex:
         def work(snap: Snapshot):
             used, found, _ = find_corrected(snap, parsed, filters, sort == "relevance", autocorrect and not raw)
             order, scores = found.ordered(snap.table.datekey, sort)
-            return proximity.reranked(snap, used, order, scores) if sort == "relevance" else (order, scores)
+            if sort != "relevance":
+                return order, scores
+            order, scores = proximity.reranked(snap, used, order, scores)
+            return first_page.with_other_language(snap, used, found.wquery, order, scores)
 
         (order, scores), snap = self._snapshots.retrying(work, detach=True)
         try:
@@ -248,7 +253,6 @@ class SearchIndex:
                 mentioned_years=list(stored.get(S.MENTIONED_YEARS) or []),
                 sources=list(stored.get(S.SOURCES) or []),
                 sections=sections,
-                metadata=dict(stored.get(S.METADATA) or {}),
             )
 
         return self._snapshots.retrying(work)
@@ -287,6 +291,7 @@ def _described(stored: dict) -> dict:
         "languages": stored.get(S.LANG, "").split(),
         "resolutions": list(stored.get(S.RESOLUTIONS) or []),
         "source_url": stored.get(S.URL),
+        "metadata": dict(stored.get(S.METADATA) or {}),
     }
 
 

@@ -41,6 +41,14 @@ class IndexUnusable(StatementsError):
     code = "index_unavailable"
 
 
+class Busy(StatementsError):
+    """Every slot for this kind of request is taken: try again shortly."""
+
+    http_status = 503
+    code = "busy"
+    retry_after = 5  # seconds, for the Retry-After header
+
+
 class IndexingError(StatementsError):
     """The indexer could do nothing (bad arguments, an unwritable index)."""
 

@@ -145,13 +145,13 @@ class FacetTable:
         return mask
 
     def date_mask(self, lo, hi) -> np.ndarray:
-        """As query_build.date_query: dated within, or known only by an overlapping year."""
-        lo_key, hi_key = date_key_range(lo, hi)
+        """As query_build.date_query: dated within, or known only by a year the range covers."""
+        lo_key, hi_key, partial_year = date_key_range(lo, hi)
         mask = self.datekey >= lo_key
         if hi_key is not None:
             mask &= self.datekey <= hi_key
-        if lo is not None:
-            mask |= self.datekey == S.date_key(lo.year)
+        if partial_year is not None:
+            mask &= self.datekey != partial_year
         return mask
 
     def combine(self, base: np.ndarray, masks: dict[str, np.ndarray], without: str | None = None):

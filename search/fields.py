@@ -197,7 +197,7 @@ MENTIONS_FIELD = Field(
 )
 DATE_FIELD = Field(
     "date", DATE_RANGE, ("date_from", "date_to"), ("date_from", "date_to"), "Date",
-    "Dated in a range (YYYY-MM-DD; a statement known only by its year counts when it overlaps).",
+    "Dated in a range (YYYY-MM-DD; a statement known only by its year counts when the range covers that year).",
     param_help=("Dated on or after this day.", "Dated on or before this day."),
     syntax=("date",), columns=("datekey",), chip="Dated {} to {}", cli_aliases=("--from", "--to"),
 )
@@ -228,9 +228,12 @@ FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with cou
 BY_PARAM = {p: f for f in FIELDS for p in f.params}
 BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
 SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "num" → "number"
-# Names a declared facet cannot take: the fixed filters' and the search's own.
-RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs),
-                      "q", "page", "per_page", "sort", "raw", "part", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
+# The parameters of the pages and research views themselves (trend, concordance,
+# key terms, the statement page): a facet of that name would lose its filter there.
+VIEW_PARAMS = ("split", "period", "view", "size", "width", "unit", "sample", "limit", "part", "bom")
+# Names a declared facet cannot take: the fixed filters', the search's and the views' own.
+RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs), *VIEW_PARAMS,
+                      "q", "page", "per_page", "sort", "raw", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 
@@ -269,15 +272,23 @@ class Group:
     ranges: tuple[Field, ...]
 
 
+# The sidebar opens with the filters a researcher reaches for first; the corpus's
+# own facets (the collection first) follow them, and then the rest, in registry order.
+FIRST_GROUPS = ("date", "year", "lang")
+
+
 def groups() -> list[Group]:
-    """The sidebar's sections, in registry order."""
+    """The sidebar's sections: FIRST_GROUPS, the declared facets, then the rest."""
     out: dict[str, list[Field]] = {}
     for f in every():
         out.setdefault(f.group, []).append(f)
+    declared = {f.group for f in DECLARED}
+    rank = {name: (0, FIRST_GROUPS.index(name)) if name in FIRST_GROUPS else (1 if name in declared else 2, n)
+            for n, name in enumerate(out)}
     return [
         Group(name, members[0].label, next((f for f in members if f.counted), None),
               tuple(f for f in members if f.is_range))
-        for name, members in out.items()
+        for name, members in sorted(out.items(), key=lambda item: rank[item[0]])
     ]
 
 

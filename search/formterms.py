@@ -1,8 +1,8 @@
 """The index terms of each written word form, as key terms count them.
 
 A form gives the terms the indexer makes of it (its lemmas or stem, and for a
-hyphenated word its parts' too; a stop word none), each with the part of it
-that gave it. Morphology costs tens of microseconds a form, so a sample of
+hyphenated word its parts' too; a stop word none; never its exact-form term),
+each with the part of it that gave it. Morphology costs tens of microseconds a form, so a sample of
 a thousand statements would take a fresh process a quarter of a second: the
 indexer writes each statement's forms' terms in a column (FORM_TERMS, one per
 language), and a process learns a form's terms from it the first time it
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from search.analysis import PART_RE, WORD_RE, fold, is_stop_word, word_terms
+from search.analysis import PART_RE, WORD_RE, fold, is_capitalised, is_stop_word, word_terms
 from search.texts import decode, encode
 
 _FORMS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (form, lang) → (term, as written)…
@@ -34,7 +34,7 @@ def analysed(form: str, lang: str) -> tuple[tuple[str, str], ...]:
     if "-" in folded:
         words += [(fold(p), p) for p in PART_RE.findall(form)]
     return tuple((term, written) for word, written in words if not is_stop_word(word, lang)
-                 for term in word_terms(word))
+                 for term in word_terms(word, is_capitalised(written)))
 
 
 def form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:

@@ -177,6 +177,8 @@ class Gazetteer:
                 self._add(None, form)
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e.words))
+        # Words of the longest name: a longer run of a query's words is no one name.
+        self.longest = max((len(e.words) for entries in self._first.values() for e in entries), default=0)
 
     def _add(self, entity: str | None, form: str) -> None:
         tokens = _tokens(form)

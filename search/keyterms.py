@@ -167,12 +167,20 @@ def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> Language
     a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
     terms, seen, written = [], set(), _commonest(spellings)
+    forms_of: dict[str, set[str]] = {}
+    for term, form in spellings:
+        forms_of.setdefault(term, set()).add(form.lower())
+    shown_forms: set[str] = set()
     for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
         word = _shown(candidates[i], written[candidates[i]], lang)
-        # A homonym's lemmas come from the same forms («ПНИ» → пень, пнуть): one is shown.
-        if word.lower() in seen:
+        # A homonym's lemmas come from the same forms: a term written only in
+        # forms a key term above was written in is those words read another
+        # way (a search for «выборы» counts «выборов» under «выбор» too, as the
+        # index does), and is not shown again.
+        if word.lower() in seen or forms_of[candidates[i]] <= shown_forms:
             continue
         seen.add(word.lower())
+        shown_forms |= forms_of[candidates[i]]
         terms.append(KeyTerm(
             term=candidates[i], word=word, count=int(a[i]), corpus_count=int(b[i]),
             ll=round(float(ll[i]), 2),

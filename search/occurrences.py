@@ -34,10 +34,10 @@ def patterns(snap: Snapshot, parsed: ParsedQuery, highlights) -> dict[str, list[
                 if terms:
                     out.setdefault(fieldname, []).append([terms])
             continue
-        if leaf.kind == "word" and is_stop_word(fold_text(leaf.text)):
+        if leaf.kind in ("word", "exact") and is_stop_word(fold_text(leaf.text)):
             continue
         for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), leaf.text)
+            positions = query_positions(analyzer(fieldname), leaf.text, exact=leaf.kind == "exact")
             if positions:
                 out.setdefault(fieldname, []).append([set(alts) for alts in positions])
     return out

@@ -37,8 +37,8 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
     if not any(len(g) >= 2 for g in groups.values()):
         return order, scores
     # The window holds the first DEPTH statements that use the query's words,
-    # with those found otherwise (a name in the other language, a title) among
-    # them: statements found by other means never push one out of the window.
+    # with those found otherwise (by a title) among them: statements found by
+    # other means never push one out of the window.
     end = DEPTH
     while True:
         bonus, seen = proximity_scores(snap.searcher, order[:end], groups)
@@ -60,47 +60,100 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
 def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
     """Per body field, the query's words (outside NOT) as sets of alternative terms.
 
-    The alternatives of an OR are one word here, as a word's lemmas are: "a OR b"
+    A country or organisation searched across languages (a word, a phrase, or
+    words typed side by side that make its name) is one word here, whose terms
+    are its forms in that field's language: a name alone is not several words
+    to hold together, and with other words it is near them in either language.
+    The alternatives of an OR are one word too, as a word's lemmas are: "a OR b"
     asks for either, so a statement holding both close together is no closer a match."""
     if parsed.raw is not None:
         return {}
     leaves = [t for t in parsed.texts() if t.kind in ("word", "phrase") and t.field is None]
     if len(leaves) == 1 and leaves[0].kind == "phrase":
         return {}  # (every match of a phrase holds its words together)
+    units = _units(parsed, leaves)
+    alternatives = _alternatives(parsed.root)
     out = {}
     for fieldname in S.BODY.values():
-        words = []
-        for texts, alternatives in _units(parsed.root):
-            positions = [terms for t in texts for terms in query_positions(analyzer(fieldname), t.text)]
-            groups = [frozenset(t for terms in positions for t in terms)] if alternatives else map(frozenset, positions)
+        words, joined = [], {}
+        for run, name in units:
+            texts = [leaf.text for leaf in run]
+            if name is not None:
+                groups = [frozenset(t for text in texts for alts in query_positions(analyzer(fieldname), text)
+                                    for t in alts) | name.get(fieldname, frozenset())]
+            else:
+                groups = [frozenset(terms) for terms in query_positions(analyzer(fieldname), texts[0])]
+            n = alternatives.get(id(run[0]))
+            if n is not None:  # (one word with the OR's other alternatives)
+                joined.setdefault(n, set()).update(t for group in groups for t in group)
+                continue
             for group in groups:
                 if group and group not in words:
                     words.append(group)
+        for terms in joined.values():
+            if terms and frozenset(terms) not in words:
+                words.append(frozenset(terms))
         out[fieldname] = words
     return out
 
 
-def _units(node) -> list[tuple[list[Text], bool]]:
-    """The query's words and phrases outside NOT, each (texts, False); an OR's
-    as one unit of alternatives, (texts, True)."""
-    if isinstance(node, Text):
-        return [([node], False)] if node.kind in ("word", "phrase") and node.field is None else []
-    if isinstance(node, Bool):
-        parts = [unit for item in node.items for unit in _units(item)]
-        if node.op == "or" and len(parts) > 1:
-            return [([t for texts, _ in parts for t in texts], True)]
-        return parts
-    return []  # (NOT, filters, everything)
+def _units(parsed: ParsedQuery, leaves: list) -> list[tuple[list, dict | None]]:
+    """The query's words and phrases as ([leaf], None), and its names as
+    (their words' leaves, {field: the terms of the name's other-language forms})."""
+    from search.gazetteer import generic_terms
+    from search.query_build import Highlights, QueryBuilder, name_run
+
+    units, i = [], 0
+    while i < len(leaves):
+        run = (name_run(leaves, i, parsed.text) if parsed.names else []) or leaves[i:i + 1]
+        i += len(run)
+        text = parsed.text[run[0].span[0]:run[-1].span[1]] if len(run) > 1 else run[0].text
+        other = (QueryBuilder()._name_forms(Text("phrase", text), list(S.BODY.values()), Highlights())
+                 if parsed.names else {})
+        if not other:
+            units.extend(([leaf], None) for leaf in run)
+            continue
+        units.append((run, {f: frozenset(t for form in forms for alts in form for t in alts
+                                         if len(form) == 1 or t not in generic_terms())
+                            for f, forms in other.items()}))
+    return units
+
+
+def _alternatives(root) -> dict[int, int]:
+    """{id(leaf): n} for the words and phrases (outside NOT) that are the
+    alternatives of the query's n-th OR (the outermost, of two or more)."""
+    found: dict[int, int] = {}
+
+    def words(node) -> list:
+        if isinstance(node, Text):
+            return [node] if node.kind in ("word", "phrase") and node.field is None else []
+        if isinstance(node, Bool):
+            return [leaf for item in node.items for leaf in words(item)]
+        return []  # (NOT, filters, everything)
+
+    def walk(node) -> None:
+        if not isinstance(node, Bool):
+            return
+        under = words(node) if node.op == "or" else []
+        if len(under) > 1:
+            n = len(set(found.values()))
+            found.update((id(leaf), n) for leaf in under)
+            return
+        for item in node.items:
+            walk(item)
+
+    walk(root)
+    return found
 
 
 def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]):
     """Each statement's proximity score (the best of its language sections), and
     whether any of the query's words occur in it.
 
-    A statement in which none of the query's words occur was found by a name
-    in the other language («Новая Зеландия» for "New Zealand"), whose words
-    stand together by definition: it scores as if the words were adjacent,
-    so the re-ranking does not push it below the typed language's matches."""
+    A statement in whose text none of the query's words occur was found by
+    its title: it scores as if the words were adjacent, as a title holds them,
+    so the re-ranking does not push it below the statements that hold them in
+    their text."""
     best = np.zeros(len(docnums))
     seen = np.zeros(len(docnums), dtype=bool)
     adjacent = 0.0

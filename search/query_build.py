@@ -16,7 +16,8 @@ from whoosh import matching
 from whoosh import query as wq
 
 from search import schema as S
-from search.analysis import fold, is_stop_word, query_positions, script
+from search.analysis import fold, is_stop_word, query_positions
+from search.concept import Concept
 from search.gazetteer import gazetteer, generic_terms, other_forms
 from search.langdata import LANGUAGES
 from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
@@ -26,11 +27,12 @@ from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
 MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that up
-# The weight of a name's forms in the other language. They only add the
-# statements that name it in that language alone (the typed language's
-# matches keep their scores); at 4 such statements reach the top 10 for 92%
-# of the names measured by bench/cross_language.py on corpus/ (85% at 2).
-OTHER_LANGUAGE_BOOST = 4.0
+# The score of the statements that hold a name's words typed without quotes
+# apart (United ... States), naming no such entity, as a share of their
+# words' score: they come after the statements that name it (a mention's
+# least score, once in a statement ten times the average length, is some
+# tenths of the entity's idf; the words' score rarely reaches 30).
+WORDS_APART = 0.001
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,20 +122,23 @@ class QueryBuilder:
         fields = [S.TITLE] if node.field == "title" else list(S.TEXT_FIELDS)
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
-        typed = self._typed(node, fields, hl)
-        other = self._other_language(node, fields, hl) if self._names else None
-        if other is None:
-            return typed
-        # Statements the typed words find keep their scores; the other
-        # language's forms add the statements that have only them.
-        return other if typed is None else wq.Or([typed, AndNot(other, typed)])
+        if node.kind == "exact":  # (the form as typed: never a name's other forms)
+            return _typed_query(self._typed_forms(node, fields, hl))
+        typed = self._typed_forms(node, fields, hl)
+        names = self._name_forms(node, fields, hl) if self._names else {}
+        if not names:
+            return _typed_query(typed)
+        # A name: the entity as one term, all its forms in every language (search.concept).
+        return Concept({f: typed.get(f, []) + names.get(f, []) for f in {*typed, *names}})
 
     def _with_names(self, nodes: list, hl: Highlights, negated: bool) -> list:
         """The queries of an AND's items, where adjacent words typed without quotes
-        that make one name (United States) also find its other language's names."""
+        that make one name (United States) are that entity as one term (the name
+        as a phrase, and its other forms in every language); the statements that
+        hold the words apart are found too, after them (WORDS_APART)."""
         out, i = [], 0
         while i < len(nodes):
-            run = self._name_run(nodes, i)
+            run = name_run(nodes, i, self._query_text)
             if len(run) < 2:
                 out.append(self._node(nodes[i], hl, negated))
                 i += 1
@@ -146,82 +151,57 @@ class QueryBuilder:
             typed = (words[0] if len(words) == 1 else wq.And(words)) if words else None
             start, end = run[0].span[0], run[-1].span[1]
             phrase = Text("phrase", self._query_text[start:end])
-            other = self._other_language(phrase, list(S.TEXT_FIELDS), hl if not negated else Highlights())
-            if other is None:
+            fields = list(S.TEXT_FIELDS)
+            names = self._name_forms(phrase, fields, hl if not negated else Highlights())
+            if not names:
                 out.append(typed)
             else:
-                out.append(other if typed is None else wq.Or([typed, AndNot(other, typed)]))
+                as_name = self._typed_forms(phrase, fields, Highlights())
+                name = Concept({f: as_name.get(f, []) + names.get(f, []) for f in {*as_name, *names}})
+                out.append(name if typed is None else
+                           wq.Or([name, AndNot(typed.with_boost(typed.boost * WORDS_APART), name)]))
             i += len(run)
         return out
 
-    def _name_run(self, nodes: list, i: int) -> list:
-        """The longest run of plain words from `i`, side by side as typed, that is a gazetteer name."""
-        run = []
-        for node in nodes[i:]:
-            if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
-                break
-            if run and self._query_text[run[-1].span[1]:node.span[0]].strip():
-                break
-            run.append(node)
-        while len(run) >= 2:
-            text = self._query_text[run[0].span[0]:run[-1].span[1]]
-            if gazetteer().whole_name(text):
-                return run
-            run.pop()
-        return run[:1]
-
-    def _typed(self, node: Text, fields, hl: Highlights):
-        """A word or phrase in the forms of the language it was typed in."""
-        if node.kind == "word" and is_stop_word(fold(node.text)):
-            return None
-        parts = []
+    def _typed_forms(self, node: Text, fields, hl: Highlights) -> dict[str, list]:
+        """A word or phrase in the forms of the language it was typed in (those of
+        the lemmas `analysis.query_terms` chooses), or, =exact, as typed: per
+        field, its positions (each the alternative terms of one word)."""
+        if node.kind in ("word", "exact") and is_stop_word(fold(node.text)):
+            return {}
+        out = {}
         for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), node.text)
+            positions = query_positions(analyzer(fieldname), node.text, exact=node.kind == "exact")
             if not positions:
                 continue
             for alts in positions:
                 for term in alts:
                     hl.add(fieldname, term)
-            if len(positions) == 1:
-                parts.append(_alternatives(fieldname, positions[0]))
-            else:  # a phrase, or a word the analyser splits (a hyphenated one)
-                parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions]))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+            out[fieldname] = [tuple(tuple(alts) for alts in positions)]
+        return out
 
-    def _other_language(self, node: Text, fields, hl: Highlights):
-        """A word or phrase that is a gazetteer name, as that entity's names in the
-        other language («НАТО» for "NATO"), at OTHER_LANGUAGE_BOOST; None for other text."""
+    def _name_forms(self, node: Text, fields, hl: Highlights) -> dict[str, list]:
+        """A word or phrase that is a gazetteer name, as that entity's forms in every
+        language («НАТО» and "North Atlantic Treaty Organization" for "NATO"): per
+        field, each form's positions; {} for other text."""
         ids = gazetteer().whole_name(node.text)
         if not ids:
-            return None
-        typed = script(fold(node.text))
-        parts, seen = [], set()
+            return {}
+        out: dict[str, list] = {}
         for lang in LANGUAGES:
-            if lang == typed:
-                continue
             forms = [f for i in ids for f in other_forms(i, lang)]
             # Searched where that language is written: its body and the titles.
             for fieldname, form in ((f, form) for f in fields if f in (S.TITLE, S.BODY[lang])
                                     for form in forms):
-                positions = query_positions(analyzer(fieldname), form)
-                key = (fieldname, tuple(map(tuple, positions)))
-                if not positions or key in seen:
+                positions = tuple(tuple(alts) for alts in query_positions(analyzer(fieldname), form))
+                if not positions or positions in out.get(fieldname, ()):
                     continue
-                seen.add(key)
+                out.setdefault(fieldname, []).append(positions)
                 for alts in positions:
                     for term in alts:  # ("Republic" of «Республика Армения» alone is not marked)
                         if len(positions) == 1 or term not in generic_terms():
                             hl.add(fieldname, term)
-                if len(positions) == 1:
-                    parts.append(_alternatives(fieldname, positions[0], OTHER_LANGUAGE_BOOST))
-                else:
-                    parts.append(Adjacent([_alternatives(fieldname, alts) for alts in positions],
-                                          boost=OTHER_LANGUAGE_BOOST))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return out
 
     def _expanded(self, node: Text, fields, hl: Highlights):
         """A prefix or fuzzy word: the corpus words it stands for, in any form.
@@ -315,15 +295,45 @@ class _BestMatcher(matching.DisjunctionMaxMatcher):
         return max(a.score(), b.score())
 
 
+def name_run(nodes: list, i: int, text: str) -> list:
+    """The longest run of plain words from `i`, side by side as typed in `text`,
+    that is a gazetteer name (or the one node at `i`)."""
+    run = []
+    for node in nodes[i:]:
+        if not (isinstance(node, Text) and node.kind == "word" and node.field is None and node.span):
+            break
+        if run and text[run[-1].span[1]:node.span[0]].strip() or len(run) == gazetteer().longest:
+            break
+        run.append(node)
+    while len(run) >= 2:
+        if gazetteer().whole_name(text[run[0].span[0]:run[-1].span[1]]):
+            return run
+        run.pop()
+    return run[:1]
+
+
+def _typed_query(forms: dict[str, list]):
+    """The query of a word or phrase's typed forms: any field; a phrase's words adjacent."""
+    parts = []
+    for fieldname, (positions,) in forms.items():
+        if len(positions) == 1:
+            parts.append(_alternatives(fieldname, list(positions[0])))
+        else:  # a phrase, or a word the analyser splits (a hyphenated one)
+            parts.append(Adjacent([_alternatives(fieldname, list(alts)) for alts in positions]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
 def _without_span(node):
     return dataclasses.replace(node, span=None) if isinstance(node, Text) else node
 
 
-def _alternatives(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
+def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
-        return wq.Term(fieldname, terms[0], boost=boost)
-    return Alternatives([wq.Term(fieldname, t) for t in terms], boost=boost)
+        return wq.Term(fieldname, terms[0])
+    return Alternatives([wq.Term(fieldname, t) for t in terms])
 
 
 def filter_query(node: Filter) -> wq.Query:
@@ -339,22 +349,26 @@ def filter_query(node: Filter) -> wq.Query:
 
 
 def date_query(lo: dt.date | None, hi: dt.date | None) -> wq.Query:
-    """Statements dated within [lo, hi]; those known only by year, when it overlaps.
-
-    A statement known only by its year Y has the date key Y0000, which sorts
-    before every day of Y: the range catches the years after lo's, and one
-    more clause catches lo's own year.
-    """
-    lo_key, hi_key = date_key_range(lo, hi)
+    """Statements dated within [lo, hi]; those known only by their year, when the
+    range covers that whole year (see date_key_range)."""
+    lo_key, hi_key, partial_year = date_key_range(lo, hi)
     dated = wq.NumericRange(S.DATEKEY, lo_key, hi_key)
-    if lo is None:
+    if partial_year is None:
         return dated
-    first_year = S.date_key(lo.year)
-    return wq.Or([dated, wq.NumericRange(S.DATEKEY, first_year, first_year)])
+    return AndNot(dated, wq.NumericRange(S.DATEKEY, partial_year, partial_year))
 
 
-def date_key_range(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int | None]:
-    """Date-key bounds of a date range; unknown dates (key 0) never match."""
-    lo_key = S.date_key(lo.year, lo.month, lo.day) if lo else 1
+def date_key_range(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int | None, int | None]:
+    """(first key, last key, a year-only key inside them to leave out) of a date range.
+
+    A statement known only by its year Y has the key Y0000, which sorts before
+    every day of Y: a range from 1 January of Y starts at Y0000, so it takes
+    them; one from a later day does not. A range ending before 31 December of
+    Y would take them too: the third value leaves them out. Unknown dates (key
+    0) never match.
+    """
+    lo_key = 1 if lo is None else (
+        S.date_key(lo.year) if (lo.month, lo.day) == (1, 1) else S.date_key(lo.year, lo.month, lo.day))
     hi_key = S.date_key(hi.year, hi.month, hi.day) if hi else None
-    return lo_key, hi_key
+    partial = S.date_key(hi.year) if hi and (hi.month, hi.day) != (12, 31) else None
+    return lo_key, hi_key, partial if partial is not None and partial >= lo_key else None

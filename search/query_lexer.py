@@ -1,4 +1,8 @@
-"""Lexing user query text: tokens, and the field names the syntax knows."""
+"""Lexing user query text: tokens, and the field names the syntax knows.
+
+An "=" that starts a word or a quoted phrase is a token of its own ("exact"):
+the word or phrase after it is searched in the form typed (=выборах).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ _TOKEN_RE = re.compile(
   | (?P<field>[A-Za-z]+):(?=\S)
   | (?P<range>[\[{][^\]}]*\s(?:TO|to)\s[^\]}]*[\]}])
   | (?P<quote>["“”«»„])
+  | (?P<exact>=(?=[^\s=()]))
   | (?P<word>[^\s()"“”«»„]+)
     """,
     re.X,

@@ -11,6 +11,7 @@ The query language (see the README):
     number:822  number:[800 TO 900]  mentioned:1993  cites:"S/RES/822 (1993)"
     date:2020-03  date:[2019-01-01 TO 2020-12-31]   (either end may be *)
     окку*                       words starting with "окку"
+    =выборах  ="выборах в"      that word form only (folded: case and ё aside)
     elction~  elction~2         words within one (two) typing errors
 
 User text never raises: what cannot be read as syntax is read as plain
@@ -147,6 +148,11 @@ class _Parser:
                 break
             if self._is_keyword("AND"):
                 self.take()
+                nxt = self.peek()
+                if not items:
+                    self.note("“AND” has nothing before it: it is ignored.")
+                elif nxt is None or nxt.kind == "rparen" or self._is_keyword("OR"):
+                    self.note("“AND” has nothing after it: it is ignored.")
                 continue
             node = self.unary()
             if node is not None:
@@ -194,6 +200,8 @@ class _Parser:
         return self.primary_from(tok)
 
     def primary_from(self, tok: Token, field: str | None = None):
+        if tok.kind == "exact":
+            return self.exact(tok, field)
         if tok.kind == "phrase":
             return self.leaf(Text("phrase", tok.text.strip(), field, span=(tok.start, tok.end)))
         if tok.kind == "range":
@@ -203,8 +211,32 @@ class _Parser:
             return None
         return self.word(tok.text, tok.start, field)
 
+    def exact(self, tok: Token, field: str | None):
+        """=word or ="phrase": the word (each word of the phrase) in the form typed."""
+        nxt = self.peek()
+        if nxt is None or nxt.start != tok.end or nxt.kind not in ("word", "phrase"):
+            return None
+        self.take()
+        if nxt.kind == "phrase":
+            text = nxt.text.strip()
+            return self.leaf(Text("exact", text, field, span=(tok.start, nxt.end))) if text else None
+        return self.exact_words(nxt.text, tok.start, field)
+
+    def exact_words(self, text: str, start: int, field: str | None):
+        """Words after "=", in the form typed; operator characters read as spaces."""
+        words = re.sub(r"[*?~^\[\]{}:=]+", " ", text).split()
+        if text.rstrip("*~0123456789") != text:
+            self.note(f"“={text}” is an exact form: * and ~ do not apply to it.")
+        leaves = [self.leaf(Text("exact", w, field, span=(start, start + 1 + len(text)))) for w in words]
+        leaves = [x for x in leaves if x is not None]
+        if not leaves:
+            return None
+        return leaves[0] if len(leaves) == 1 else Bool("and", tuple(leaves))
+
     def word(self, text: str, start: int, field: str | None):
-        """A plain word, a prefix* or a fuzzy~ word."""
+        """A plain word, a prefix* or a fuzzy~ word (or, after a - or +, an =exact one)."""
+        if text.startswith("=") and len(text) > 1:
+            return self.exact_words(text[1:], start, field)
         m = re.fullmatch(r"(.+?)~(\d)?", text)
         if m and _letters(m.group(1)):
             base = m.group(1)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Text:
-    """Words to find: a word, a "phrase", a prefix* or a fuzzy~ word."""
+    """Words to find: a word, a "phrase", a prefix* or a fuzzy~ word, or an
+    =exact word form (="exact phrase": each word in the form typed)."""
 
-    kind: str  # "word", "phrase", "prefix" or "fuzzy"
+    kind: str  # "word", "phrase", "prefix", "fuzzy" or "exact"
     text: str
     field: str | None = None  # None: title and every body; "title": title only
     maxdist: int = 0  # for fuzzy words
@@ -25,6 +26,7 @@ class Text:
             "phrase": f'"{self.text}"',
             "prefix": f"{self.text}*",
             "fuzzy": f"{self.text}~{self.maxdist}",
+            "exact": f"={self.text}" if " " not in self.text else f'="{self.text}"',
         }[self.kind]
         return f"{self.field}:{body}" if self.field else body
 

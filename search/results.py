@@ -29,6 +29,7 @@ class Hit:
     snippets: list[Snippet] = field(default_factory=list)
     resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
     source_url: str | None = None  # the original on the web (http/https); the API's `url` is our page
+    metadata: dict = field(default_factory=dict)  # what else the corpus gives: {"issuer": "…"}
 
     def as_dict(self) -> dict:
         return asdict(self)

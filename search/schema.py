@@ -14,13 +14,13 @@ from whoosh import columns, fields, formats
 from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3 as W3
 
-from search.analysis import language_analyzer, surface_analyzer
+from search.analysis import EXACT, language_analyzer, surface_analyzer
 from search.errors import IndexUnusable
 from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 9  # 9: a title that is the text itself is stored, not indexed
+SCHEMA_VERSION = 10  # 10: a title that is the text itself is stored, not indexed
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -53,6 +53,7 @@ METADATA = "metadata"  # stored: the further metadata the corpus gives ({"issuer
 # facet_NAME (keywords) or facetnum_NAME (integers), for the query syntax, and one
 # column of them all, packed strings "NAME\x1fVALUE", for filter masks and counts.
 DECLARED_PREFIX = {"keyword": "facet_", "integer": "facetnum_"}
+FACET_INT_MIN, FACET_INT_MAX = -(2**63), 2**63 - 1  # an integer facet's values: signed 64-bit
 DECLARED_COL = "declared_col"
 DECLARED_SEP = "\x1f"
 
@@ -79,12 +80,31 @@ class WordsField(fields.FieldType):
         super().__init__(formats.Existence(), surface_analyzer())
 
 
+def _uncounted(values):
+    """A format's (term, frequency, weight, value)s, the exact-form terms'
+    frequency 0: Whoosh sums the frequencies into the field's length, which
+    BM25 reads, and a word's exact form is the same word once more."""
+    for term, freq, weight, value in values:
+        yield term, 0 if term.startswith(EXACT) else freq, weight, value
+
+
+class TitlePostings(formats.Positions):
+    """Whoosh's positions postings, whose exact-form terms leave the field's length alone."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        return _uncounted(super().word_values(value, analyzer, **kwargs))
+
+
 class OffsetPostings(formats.Characters):
     """Whoosh's positions-and-characters postings, the same bytes on disk,
     filled from the analyser's fused `term_postings` when it has one (our
-    language analysers do), instead of from its token stream."""
+    language analysers do), instead of from its token stream; the exact-form
+    terms leave the field's length alone."""
 
     def word_values(self, value, analyzer, **kwargs):
+        return _uncounted(self._word_values(value, analyzer, **kwargs))
+
+    def _word_values(self, value, analyzer, **kwargs):
         term_postings = getattr(analyzer, "term_postings", None)
         if term_postings is None or not isinstance(value, str) or set(kwargs) - {"mode"}:
             yield from super().word_values(value, analyzer, **kwargs)
@@ -130,6 +150,13 @@ def vocabulary_words(reader) -> list[str]:
     return sorted(words)
 
 
+def title_field() -> fields.TEXT:
+    field = fields.TEXT(analyzer=language_analyzer(None), stored=True, phrase=True,
+                        field_boost=TITLE_BOOST)
+    field.format = TitlePostings(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> fields.Schema:
     body_fields = {BODY[lang]: body_field(lang) for lang in LANGUAGES}
     schema = fields.Schema(
@@ -138,10 +165,7 @@ def build_schema() -> fields.Schema:
             GROUP: fields.ID(sortable=True),
             HASH: fields.ID(sortable=True),
             SOURCES: fields.STORED(),
-            TITLE: fields.TEXT(
-                analyzer=language_analyzer(None), stored=True, phrase=True,
-                field_boost=TITLE_BOOST,
-            ),
+            TITLE: title_field(),
             **body_fields,
             DATE: fields.STORED(),
             DATEKEY: fields.NUMERIC(int, 32, sortable=True, signed=False),

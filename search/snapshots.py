@@ -289,21 +289,25 @@ class Snapshots:
 def commit_time(index_dir) -> float:
     """When the latest commit of the index in `index_dir` was made (its statements'
     table of contents), in epoch seconds."""
-    latest = (-1, None)
-    try:
-        with os.scandir(index_dir) as entries:
-            for entry in entries:
-                found = _TOC.fullmatch(entry.name)
-                if found and found[1] == MAIN_INDEX and int(found[2]) > latest[0]:
-                    try:
-                        latest = (int(found[2]), entry.stat().st_mtime)
-                    except FileNotFoundError:  # a newer commit removed it meanwhile
-                        continue
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    if latest[1] is None:
-        raise IndexUnusable(missing(Path(index_dir)))
-    return latest[1]
+    for _ in range(RETRIES):
+        latest, vanished = (-1, None), False
+        try:
+            with os.scandir(index_dir) as entries:
+                for entry in entries:
+                    found = _TOC.fullmatch(entry.name)
+                    if found and found[1] == MAIN_INDEX and int(found[2]) > latest[0]:
+                        try:
+                            latest = (int(found[2]), entry.stat().st_mtime)
+                        except FileNotFoundError:  # a newer commit removed it meanwhile
+                            vanished = True
+        except (FileNotFoundError, NotADirectoryError):
+            break
+        if latest[1] is not None:
+            return latest[1]
+        if not vanished:
+            break
+        # The commit that removed it came after the listing began: list again.
+    raise IndexUnusable(missing(Path(index_dir)))
 
 
 class _Changed(Exception):
@@ -311,7 +315,8 @@ class _Changed(Exception):
 
 
 def missing(index_dir: Path) -> str:
-    return f"there is no index in {index_dir}; build it with `python -m indexer --index {index_dir}`"
+    # ("in the folder": "there is no index in index" reads as a stutter)
+    return f"there is no index in the folder {index_dir}; build it with `python -m indexer --index {index_dir}`"
 
 
 def _what(err: Exception) -> str:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from html import escape
 
 from search import schema as S
-from search.analysis import PART_RE, WORD_RE, fold, fold_text, is_stop_word, word_terms
+from search.analysis import (
+    PART_RE, WORD_RE, exact_term, fold, fold_text, is_capitalised, is_stop_word, word_terms,
+)
 
 from search.postings import at_statements
 from search.query_build import Highlights
@@ -47,10 +49,11 @@ class Marker:
     def __init__(self, highlights: Highlights):
         self.hl = highlights
         self._prefixes = tuple(sorted(highlights.prefixes))
-        self._memo: dict[str, dict[str, str | None]] = {}  # field → form → what it matched
+        self._memo: dict[str, dict[tuple, str | None]] = {}  # field → (form, in capitals) → what it matched
 
-    def _judge(self, word: str, fieldname: str) -> str | None:
-        """What a folded word matches in a field (a term, prefix or word), or None."""
+    def _judge(self, word: str, fieldname: str, capitalised: bool = False) -> str | None:
+        """What a folded word (written in capitals, or not) matches in a field (a
+        term, its exact form, a prefix or a word), or None."""
         if word in self.hl.words:
             return word
         for prefix in self._prefixes:
@@ -62,7 +65,10 @@ class Marker:
         lang = next((lang for lang, f in S.BODY.items() if f == fieldname), None)
         if is_stop_word(word, lang):
             return None
-        for term in word_terms(word):
+        exact = exact_term(word)
+        if exact in terms:
+            return exact
+        for term in word_terms(word, capitalised):
             if term in terms:
                 return term
         return None
@@ -80,16 +86,20 @@ class Marker:
         out: list[Mark] = []
         for m in WORD_RE.finditer(fold_text(text)):  # same length: offsets carry over
             form = m.group()
-            key = memo.get(form, _UNSEEN)
+            capitalised = is_capitalised(text[m.start():m.end()])
+            key = memo.get((form, capitalised), _UNSEEN)
             if key is _UNSEEN:
-                key = memo[form] = self._judge(fold(form), fieldname)
+                key = memo[form, capitalised] = self._judge(fold(form), fieldname, capitalised)
             if key is not None:
                 out.append(Mark(m.start(), m.end(), key))
             elif "-" in form:
                 for part in PART_RE.finditer(form):
-                    key = memo.get(part.group(), _UNSEEN)
+                    start, end = m.start() + part.start(), m.start() + part.end()
+                    capitalised = is_capitalised(text[start:end])
+                    key = memo.get((part.group(), capitalised), _UNSEEN)
                     if key is _UNSEEN:
-                        key = memo[part.group()] = self._judge(fold(part.group()), fieldname)
+                        key = memo[part.group(), capitalised] = self._judge(
+                            fold(part.group()), fieldname, capitalised)
                     if key is not None:
                         out.append(Mark(m.start() + part.start(), m.start() + part.end(), key))
         return out

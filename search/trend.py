@@ -214,10 +214,16 @@ def trend(snapshots, queries: list[str], filters: Filters | None = None, split: 
         plan, omitted = _plan(table, queries, found, universe, filters, split)
         used = period if period != AUTO else _auto_period(table.datekey, plan, filters)
         lo, hi = _span(table.datekey, plan, universe, filters, used)
+        if hi - lo + 1 > MAX_POINTS:  # the date filter's far ends: the chart spans the dates found
+            lo, hi = _span(table.datekey, plan, universe, Filters(), used)
+            if hi - lo + 1 <= MAX_POINTS:
+                notices.append(f"the dates asked for span more than {MAX_POINTS:,} {used}s: "
+                               "the chart shows those of the statements")
         if hi - lo + 1 > MAX_POINTS:
+            longer = " choose a longer period or" if used != PERIODS[0] else ""
             raise _error("period", f"by {used} the chart would have {hi - lo + 1:,} points; the "
-                                   f"limit is {MAX_POINTS:,}: choose a longer period or narrow "
-                                   "the dates (date_from, date_to)")
+                                   f"limit is {MAX_POINTS:,}:{longer} narrow the dates "
+                                   "(date_from, date_to)")
         numbers, valid = period_numbers(table.datekey, used)
         size = max(0, hi - lo + 1)
 

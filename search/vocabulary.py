@@ -16,7 +16,7 @@ from whoosh.spelling import ListCorrector
 
 from search import schema as S
 from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
-from search.correction import candidates, max_edits, slip_cost
+from search.correction import MAX_CORRECTED, candidates, max_edits, slip_cost
 
 # Candidates looked at, at most, when ranking a prefix's or a fuzzy word's words by frequency.
 MAX_CANDIDATES = 5000
@@ -134,7 +134,7 @@ class WordList:
 
     def similar_words(self, word: str, maxdist: int, limit: int) -> list[str]:
         """Words within `maxdist` edits of `word` (first letter kept), most frequent first."""
-        if maxdist <= 0:
+        if maxdist <= 0 or len(word) > MAX_CORRECTED:
             return [word] if word in self else []
         found = ([word] if word in self else []) + self.neighbours(word, maxdist)
         return self._most_frequent(found, limit)

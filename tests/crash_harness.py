@@ -71,6 +71,17 @@ def arm(point: str) -> None:
             return rename_file(self, frm, to, safe)
 
         FileStorage.rename_file = patched
+    elif point == "first-commit-made":
+        # The statements index's first commit is whole (its table of contents in place).
+        from whoosh.filedb.filestore import FileStorage
+        rename_file = FileStorage.rename_file
+
+        def patched(self, frm, to, safe=False):
+            rename_file(self, frm, to, safe)
+            if to.startswith("_MAIN_") and to.endswith(".toc") and to != "_MAIN_0.toc":  # (0: created)
+                die()
+
+        FileStorage.rename_file = patched
     else:
         raise SystemExit(f"unknown point {point}")
 

@@ -1,9 +1,12 @@
 """The JSON API and CSV export over HTTP, through Flask's test client."""
 
 import csv
+import json
 import io
 
 import pytest
+
+from search import fields
 
 SEED = "seed/000_2961365e15364d64.txt"
 
@@ -154,9 +157,35 @@ def test_csv_streams_every_match(client):
     response = client.get("/api/search.csv?q=Azerbaijan")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8"))))
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeffid,")  # (Excel reads the Cyrillic as UTF-8 only after a BOM)
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == total > 5
-    assert list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url", "source_url"]
+    declared = [f.name for f in fields.DECLARED]  # (the corpus's: collection, country, type, issuer)
+    assert declared and list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url",
+                                          "source_url", *declared]
+    hits = get_json(client, f"/api/search?q=Azerbaijan&per_page={total}")["hits"]
+    for row, hit in zip(rows, hits):
+        for name in declared:
+            value = hit["metadata"].get(name, "")
+            assert row[name] == ("; ".join(map(str, value)) if isinstance(value, list) else str(value))
+
+
+def test_csv_without_a_byte_order_mark_and_a_bad_switch(client):
+    assert client.get("/api/search.csv?q=Azerbaijan&bom=0").data.startswith(b"id,")
+    error = get_json(client, "/api/search.csv?q=Azerbaijan&bom=maybe", status=400)["error"]
+    assert error["message"].startswith("bom: ")
+
+
+def test_json_lines_export_every_hit_as_the_search_gives_it(client):
+    total = get_json(client, "/api/search?q=Azerbaijan")["total"]
+    response = client.get("/api/search.jsonl?q=Azerbaijan")
+    assert response.status_code == 200 and response.mimetype == "application/jsonl"
+    lines = [json.loads(line) for line in response.data.decode("utf-8").splitlines()]
+    hits = get_json(client, f"/api/search?q=Azerbaijan&per_page={total}")["hits"]
+    assert len(lines) == total > 5
+    for line, hit in zip(lines, hits):
+        assert line == {k: v for k, v in hit.items() if k not in ("snippets", "title_html")}
 
 
 def test_csv_cells_cannot_be_formulas():
@@ -206,3 +235,16 @@ def test_the_endpoint_list_describes_every_filter(client):
     for f in FIELDS:
         assert set(f.params) <= set(body["parameters"])
         assert described[f.name]["parameters"] == list(f.params) and described[f.name]["help"]
+
+
+def test_an_exact_form_finds_and_marks_that_form_only(client):
+    import re
+
+    exact = get_json(client, "/api/search?q=%3Dвыборах&per_page=100")
+    marked = {m.lower() for h in exact["hits"] for s in h["snippets"]
+              for m in re.findall(r"<mark>(.*?)</mark>", s["html"])}
+    assert exact["total"] > 5 and marked == {"выборах"}
+    every = get_json(client, "/api/search?q=выборы&per_page=1")
+    assert every["total"] > exact["total"]
+    lines = get_json(client, "/api/concordance?q=%3Dвыборах&per_page=1000")["lines"]
+    assert lines and {line["match"].lower() for line in lines} == {"выборах"}

@@ -3,11 +3,16 @@ field), the rest of the corpus is indexed, and nothing odd reaches the index."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import NumericRange
 
 from indexer.build import update_index
 from search import schema as S
@@ -51,6 +56,103 @@ def test_deeply_nested_json_is_reported_with_its_line_and_the_run_goes_on(tmp_pa
     assert "nested deeper" in problems["lines.jsonl:2"]
     assert "sided.meta.json" in problems["sided.txt"] and "nested deeper" in problems["sided.txt"]
     assert set(docs) == {"good.txt", "lines.jsonl#a"}
+
+
+def _deep_docx(levels: int) -> bytes:
+    """A .docx whose body nests `levels` elements inside one another (Word nests a few dozen)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (f'<w:document xmlns:w="{w}"><w:body>' + "<w:sdt>" * levels
+            + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + "</w:sdt>" * levels + "</w:body></w:document>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", body)
+    return out.getvalue()
+
+
+def test_a_docx_nested_too_deep_is_one_reported_failure(tmp_path):
+    summary, docs, _ = run(tmp_path, {"deep.docx": _deep_docx(1100), "shallow.docx": _deep_docx(30)})
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"deep.docx"} and "nested too deep" in problems["deep.docx"]
+    assert set(docs) == {"good.txt", "shallow.docx"}
+
+
+def test_a_docx_that_unpacks_far_beyond_its_size_is_refused_before_it_is_parsed(tmp_path):
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = f'<w:document xmlns:w="{w}"><w:body>' + "<w:p/>" * 4_000_000 + "</w:body></w:document>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", body)  # 24 MB of XML in some 50 KB
+    summary, docs, _ = run(tmp_path, {"bomb.docx": out.getvalue()})
+    assert "compression bomb" in reasons(summary.problems)["bomb.docx"]
+    assert set(docs) == {"good.txt"}
+
+
+def test_an_integer_facet_beyond_64_bits_is_left_out_with_a_warning(tmp_path):
+    summary, docs, index = run(tmp_path, {
+        "statements.toml": '[[facet]]\nname = "session"\nkind = "integer"\nmulti = true\n',
+        "big.txt": "Big\n\nText.", "big.meta.json": json.dumps({"session": 2**63}),
+        "small.txt": "Small\n\nText.", "small.meta.json": json.dumps({"session": -(2**63)}),
+        "odd.txt": "Odd\n\nText.", "odd.meta.json": json.dumps({"session": ["\u00b2", "12", "1e3"]}),
+    })
+    assert summary.problems == [] and set(docs) == {"good.txt", "big.txt", "small.txt", "odd.txt"}
+    warned = reasons(summary.warnings)
+    assert "big.txt" in warned and "integer facet" in warned["big.txt"]
+    assert "small.txt" not in warned and "odd.txt" in warned
+    field = S.DECLARED_PREFIX["integer"] + "session"
+    with whoosh_index.open_dir(str(index)).searcher() as searcher:
+        found = {lo: {searcher.stored_fields(n)[S.ID] for n in searcher.docs_for_query(
+            NumericRange(field, lo, hi))} for lo, hi in ((-(2**63), -(2**63)), (12, 12), (None, None))}
+    assert found == {-(2**63): {"small.txt"}, 12: {"odd.txt"}, None: {"small.txt", "odd.txt"}}
+
+
+def test_sidecars_are_read_only_from_regular_files_inside_the_corpus(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    put(outside, "secret.json", json.dumps({"issuer": "SECRET"}))
+    corpus = tmp_path / "corpus"
+    for folder in ("linked", "fifo", "device", "kept"):
+        put(corpus, f"{folder}/a.txt", f"Statement {folder}\n\nText.")
+    (corpus / "linked" / "a.meta.json").symlink_to(outside / "secret.json")
+    (corpus / "linked" / "_collection.json").symlink_to(outside / "secret.json")
+    os.mkfifo(corpus / "fifo" / "a.meta.json")
+    (corpus / "device" / "a.meta.json").symlink_to("/dev/zero")
+    put(corpus, "kept/a.meta.json", json.dumps({"issuer": "Ministry"}))
+    (corpus / "kept" / "inside.meta.json").symlink_to(corpus / "kept" / "a.meta.json")
+    put(corpus, "kept/inside.txt", "Linked inside\n\nText.")
+    summary = update_index(corpus, tmp_path / "index")
+    problems = reasons(summary.problems)
+    assert problems.keys() == {"linked/a.txt", "linked/_collection.json", "fifo/a.txt", "device/a.txt"}
+    assert "a.meta.json: symbolic link to a file outside the corpus" in problems["linked/a.txt"]
+    assert "outside the corpus" in problems["linked/_collection.json"]
+    assert "a.meta.json: not a regular file" in problems["fifo/a.txt"]
+    assert "a.meta.json" in problems["device/a.txt"]
+    docs = stored(tmp_path / "index")
+    assert set(docs) == {"kept/a.txt", "kept/inside.txt"}
+    assert "SECRET" not in str(docs) and docs["kept/inside.txt"][S.METADATA]["issuer"] == "Ministry"
+
+
+def test_a_long_metadata_value_is_cut_at_a_word_with_a_warning(tmp_path):
+    long_words = "word " * 300_000  # 1.5 million characters
+    summary, docs, _ = run(tmp_path, {
+        "long.txt": "Long\n\nText.",
+        "long.meta.json": json.dumps({"title": long_words, "speaker": long_words,
+                                      "topics": ["short", long_words], "url": "https://a.org/" + "x" * 3000}),
+    })
+    assert summary.problems == []
+    meta = docs["long.txt"][S.METADATA]
+    assert len(docs["long.txt"][S.TITLE]) <= 1001 and docs["long.txt"][S.TITLE].endswith("word…")
+    assert len(meta["speaker"]) <= 1001 and meta["topics"][0] == "short" and len(meta["topics"][1]) <= 1001
+    assert "url" not in meta and S.URL not in docs["long.txt"]
+    warned = [p.reason for p in summary.warnings if p.path == "long.txt"]
+    assert sum("longer than 1,000 characters: cut" in w for w in warned) == 3  # title, speaker, topics
+    assert any('"url"' in w and "longer than 2,000" in w for w in warned)
+
+
+def test_invalid_json_says_where_once(tmp_path):
+    summary, _, _ = run(tmp_path, {"cut.json": '{"text": "abc', "cut.jsonl": '{"text": "abc\n'})
+    problems = reasons(summary.problems)
+    assert problems["cut.json"].endswith("Unterminated string starting at line 1, column 10")
+    assert problems["cut.jsonl:1"].endswith("Unterminated string starting at column 10")
 
 
 def test_a_file_named_like_a_translation_pair_is_a_collision_not_a_merge(tmp_path):

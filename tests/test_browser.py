@@ -123,3 +123,22 @@ def test_readable_on_a_phone(server, browser):
     page.goto(server + "/doc/seed/000_2961365e15364d64.txt")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     context.close()
+
+
+def test_the_filters_a_researcher_reaches_for_come_first(server, page):
+    """The date range opens the sidebar, within the first screen at 1280 x 900,
+    and the correction of a misspelt word shows above the chart."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "/?q=выбары")
+    headings = [h.lower() for h in page.locator(".facet h2").all_inner_texts()]
+    assert headings[:3] == ["date", "year", "language"]
+    assert headings.index("collection") < headings.index("numbers mentioned")
+    assert page.locator("#date_from").bounding_box()["y"] < 900
+    corrected = page.locator(".corrected").bounding_box()
+    assert corrected and corrected["y"] < page.locator(".trend-thumb").bounding_box()["y"]
+    shot(page, "search-filters-first")
+    more = page.locator("#facet-mentions ~ details.more").or_(page.locator(".facet details.more")).first
+    assert not more.locator("ul").is_visible()
+    more.locator("summary").click()
+    assert more.locator("ul").is_visible()
+    assert page.problems == []

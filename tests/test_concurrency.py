@@ -107,6 +107,7 @@ def search_http(conn: http.client.HTTPConnection, inv: Invariants, rng: random.R
     assert body["total"] == CHANGED
     get("/api/documents/" + rng.choice(IDS))
     get("/?q=marker*&year=2002")
+    get("/api/search.atom?q=alphamarker")  # (its Last-Modified reads the newest commit's time)
 
 
 def hammer(workers, until, errors: list) -> list[int]:

@@ -5,6 +5,7 @@ settings reported, and a changed declaration asking for a rebuild."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,7 @@ from indexer.build import update_index
 from search import declared, fields
 from search.__main__ import main as search_cli
 from search.errors import IndexingError
+import webui
 
 SETTINGS = """
 [[facet]]
@@ -174,6 +176,8 @@ def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path, resto
     ('[[facet]]\nname = "issuer"\nkind = "date"\n', "kind must be one of"),
     ('[[facet]]\nname = "issuer"\ncolour = "red"\n', "unknown keys colour"),
     ('[facets.issuer]\nlabel = "Issuer"\n', r"unknown keys facets; declare each facet as a \[\[facet\]\]"),
+    ('[[facet]]\nname = "issuer"\nlabel = "' + "L" * 101 + '"\n', "label must be text of 1 to 100"),
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deep"),
 ])
 def test_bad_settings_are_reported_and_nothing_is_written(tmp_path, settings, said):
     corpus = make_corpus(tmp_path / "corpus")
@@ -182,6 +186,54 @@ def test_bad_settings_are_reported_and_nothing_is_written(tmp_path, settings, sa
         update_index(corpus, tmp_path / "index")
     assert "statements.toml" in str(err.value) and err.value.exit_code == 2
     assert not (tmp_path / "index").exists() or not any((tmp_path / "index").iterdir())
+
+
+@pytest.mark.parametrize("name", fields.VIEW_PARAMS)
+def test_a_facet_cannot_take_a_views_parameter(tmp_path, name):
+    corpus = make_corpus(tmp_path / "corpus")
+    write(corpus / "statements.toml", f'[[facet]]\nname = "{name}"\n')
+    with pytest.raises(IndexingError, match="filter of the search itself"):
+        update_index(corpus, tmp_path / "index")
+
+
+def _parameters_read(tree) -> set[str]:
+    """The names the web layer reads from a request: `args.get("x")`, `args.getlist("x")`,
+    and its readers' `reader(args, "x", …)` (`_whole`, `_choice`, `switch`)."""
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func, args = node.func, node.args
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in ("get", "getlist") and args and _is_request_args(func.value):
+            first = args[0]
+        elif len(args) >= 2 and getattr(args[0], "id", "") == "args":
+            first = args[1]
+        else:
+            continue
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def _is_request_args(node) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "args") or (
+        isinstance(node, ast.Attribute) and node.attr == "args")
+
+
+def test_every_parameter_the_web_layer_reads_is_reserved():
+    read = set()
+    for path in (Path(webui.__file__).parent).glob("*.py"):
+        read |= _parameters_read(ast.parse(path.read_text(encoding="utf-8")))
+    assert {"q", "split", "sample", "width", "size", "bom"} <= read  # (the walk finds them)
+    assert read - fields.RESERVED == set()
+
+
+def test_a_byte_order_mark_before_the_settings_is_no_fault(tmp_path, restore_registry):
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "statements.toml").write_text("\ufeff" + SETTINGS, encoding="utf-8")
+    assert update_index(corpus, tmp_path / "index").failed == 0
+    assert [d.name for d in declared.read(tmp_path / "index")][:2] == ["collection", "issuer"]
 
 
 def test_a_changed_declaration_asks_for_a_rebuild(built):

@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from indexer.__main__ import main
 from indexer.build import update_index
+from search import declared
 from search.errors import IndexingError
 from search.engine import SearchIndex
 from tests.corpus_tools import (
@@ -301,6 +302,18 @@ def test_first_run_killed_while_creating_the_index(versions, tmp_path, point):
     recover(versions["v1"], index_dir, point)
     assert stored(index_dir) == versions["docs1"]
     assert not uncovered_words(index_dir)
+
+
+def test_a_first_build_killed_after_its_first_commit_is_finished_by_the_next_plain_run(versions, tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(versions["v1"], corpus)
+    (corpus / "statements.toml").write_text('[[facet]]\nname = "issuer"\n', encoding="utf-8")
+    kill_at("first-commit-made", corpus, index_dir)
+    assert 0 < len(stored(index_dir)) < len(versions["docs1"])  # (killed in the middle)
+    result = cli(corpus, index_dir, "-q")
+    assert result.returncode == 0, result.stderr
+    assert stored(index_dir).keys() == versions["docs1"].keys()
+    assert [d.name for d in declared.read(index_dir)] == ["collection", "issuer"]
 
 
 @pytest.mark.parametrize("point", ["between-commits", "segment-written", "toc-written"])

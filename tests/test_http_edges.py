@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
+import subprocess
+import sys
+import time
 import urllib.parse
 
 import pytest
 
-from tests.fixtures_web import running_server
+from tests.fixtures_web import ROOT, free_port, running_server, server_env
 
 CSP = "script-src 'self'"
 
@@ -242,3 +246,75 @@ def test_the_help_and_error_pages_are_accessible_under_the_policy(base, browser,
         assert [p for p in problems if "status of 4" not in p] == [], problems
     finally:
         context.close()
+
+
+# --- the address of absolute links ---------------------------------------------------------------
+
+def _absolute_links(answer: Answer) -> list[str]:
+    return re.findall(r"https?://[^\s\"<>]+", answer.body.decode("utf-8"))
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/search?q=statement", "/api/search.atom?q=statement"])
+def test_absolute_links_never_take_a_clients_host_header(base, path):
+    answer = send(base, "GET", path, {"Host": "attacker.example"})
+    assert answer.status == 200
+    links = [u for u in _absolute_links(answer) if "w3.org" not in u]
+    assert links and all(u.startswith(base + "/") for u in links), links[:3]
+
+
+def test_a_public_address_makes_every_absolute_link(index_dir):
+    public = "https://search.example.org/statements"
+    with running_server(index_dir, "--public-url", public) as url:
+        for path in ("/api", "/statements/api"):  # (a proxy may keep the prefix or strip it)
+            answer = send(url, "GET", path, {"Host": "attacker.example"})
+            assert answer.status == 200
+            links = _absolute_links(answer)
+            assert links and all(u.startswith(public + "/api") for u in links), links[:3]
+        page = send(url, "GET", "/?q=statement").body.decode("utf-8")
+        assert 'href="/statements/static/' in page  # (the pages' own links carry the prefix)
+
+
+def test_a_public_address_that_is_not_one_stops_the_server_with_the_reason(index_dir):
+    result = subprocess.run([sys.executable, "-m", "webui", "--index", str(index_dir), "--port",
+                             str(free_port()), "--public-url", "ftp://example.org?x=1"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, env=server_env())
+    assert result.returncode == 2 and "not an http or https address" in result.stderr
+
+
+# --- exports that are not read ---------------------------------------------------------------------
+
+def _status_of(sock: socket.socket) -> tuple[int, bytes]:
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return int(head.split(b" ", 2)[1]), head
+
+
+def test_exports_clients_do_not_read_leave_threads_for_searches(index_dir):
+    """Each worker writes at most a quarter of its threads' exports at once; the
+    rest are told to come back (503, Retry-After), so searches never queue behind them."""
+    query = urllib.parse.urlencode({"q": "nations OR development OR international OR countries OR world"})
+    with running_server(index_dir, "--workers", "1", "--threads", "8") as url:
+        socks = []
+        try:
+            for _ in range(6):
+                sock = socket.create_connection(_address(url), timeout=60)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(f"GET /api/concordance.csv?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                socks.append(sock)
+            statuses = [_status_of(sock) for sock in socks]
+            assert sorted(s for s, _ in statuses) == [200, 200, 503, 503, 503, 503]
+            assert all(b"Retry-After: 5" in head for s, head in statuses if s == 503)
+            answer = send(url, "GET", "/api/search?q=peace&per_page=5")  # (the exports still unread)
+            assert answer.status == 200 and answer.json()["total"] > 0
+        finally:
+            for sock in socks:
+                sock.close()
+        deadline = time.monotonic() + 60  # a slot is freed once its export is written or dropped
+        while (later := send(url, "GET", "/api/search.csv?q=peace")).status == 503:
+            assert time.monotonic() < deadline, "the export slots were never freed"
+            time.sleep(0.5)
+        assert later.status == 200 and later.body.startswith(b"id,")

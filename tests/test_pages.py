@@ -106,7 +106,7 @@ def test_bad_parameter_is_a_400_page(client):
 
 def test_help_page_documents_the_syntax(client):
     html = page(client, "/help")
-    for example in ("number:822", "date:2020-03", "окку*", "elction~", "title:statement"):
+    for example in ("number:822", "date:2020-03", "окку*", "elction~", "title:statement", "=выборах"):
         assert example in html
 
 
@@ -137,6 +137,31 @@ def test_the_sidebar_has_each_facet_and_each_range_form(client):
         for f in group.ranges:
             for param in f.params:
                 assert f'name="{param}" type="{"date" if f.takes_dates else "number"}"' in html
+
+
+def test_the_sidebar_opens_with_dates_and_languages_then_the_corpuss_facets(client):
+    html = page(client, "/?q=resolution")
+    at = {g: html.index(f'id="facet-{g}"') for g in ("date", "year", "lang", "collection", "number", "mentions")}
+    assert list(at) == sorted(at, key=at.get)
+
+
+def test_a_long_facet_list_folds_its_rest_but_keeps_a_selected_value_in_sight(client):
+    html = page(client, "/?q=resolution")
+    mentions = html[html.index('id="facet-mentions"'):]
+    mentions = mentions[:mentions.index("</section>")]
+    shown, folded = mentions.split('<details class="more">')
+    assert shown.count('class="facet-value') == 8 and folded.count('class="facet-value') > 0
+    last = re.findall(r'href="([^"]+)"', folded)[-1].replace("&amp;", "&")
+    picked = page(client, last)
+    section = picked[picked.index('id="facet-mentions"'):]
+    section = section[:section.index("</section>")]
+    visible = section.split('<details class="more">')[0]
+    assert 'facet-value selected' in visible
+
+
+def test_a_correction_shows_above_the_chart(client):
+    html = page(client, "/?q=выбары")
+    assert 'class="corrected"' in html and html.index('class="corrected"') < html.index('class="trend-thumb"')
 
 
 def test_every_active_filter_has_a_chip_that_removes_it_alone(client):

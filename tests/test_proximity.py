@@ -68,8 +68,8 @@ def test_alternatives_are_not_drawn_together(near_and_far, lang):
     hits = near_and_far.search(f"{a} OR {b}").hits
     assert [h.id for h in hits][:2] == [f"{lang}/far.txt", f"{lang}/near.txt"]  # the newer first
     assert hits[0].score == hits[1].score
-    assert query_words(parse(f"({a} OR {b}) river"))["body_en"] == [
-        frozenset(word_terms(a) + word_terms(b)), frozenset({"river"})]
+    assert set(query_words(parse(f"({a} OR {b}) river"))["body_en"]) == {
+        frozenset(word_terms(a) + word_terms(b)), frozenset({"river"})}
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -36,6 +36,13 @@ from search.query_tree import Filter, Text
         ("окку*", "окку*"),
         ("elction~", "elction~2"),
         ("elction~1", "elction~1"),
+        ("=выборах", "=выборах"),
+        ("=Выборах выборы", "(=Выборах AND выборы)"),
+        ('="выборах в парламент"', '="выборах в парламент"'),
+        ("-=выборах", "NOT =выборах"),
+        ("NOT =выборах", "NOT =выборах"),
+        ("title:=выборы", "title:=выборы"),
+        ("=выборах OR =выборы", "(=выборах OR =выборы)"),
         ("", "*"),
     ],
 )
@@ -54,6 +61,9 @@ def test_syntax(text, parsed):
         ("OR", "*", "nothing before"),
         ("a OR", "a", "nothing after"),
         ("NOT", "*", "nothing after"),
+        ("AND", "*", "“AND” has nothing before"),  # (every statement, and a word of why)
+        ("a AND", "a", "“AND” has nothing after"),
+        ("(a AND) OR b", "(a OR b)", "“AND” has nothing after"),
         ("number:abc", "*", "whole number"),
         ("year:4294967296", "*", "from 1 to 9999"),  # (beyond the index's 32-bit year field)
         ("mentioned:[1990 TO 99999]", "*", "from 1 to 9999"),
@@ -63,6 +73,7 @@ def test_syntax(text, parsed):
         ("lang:fr", "*", "lang:"),
         ("colour:red", "(colour AND red)", "not a field"),
         ("o*", "o", "too short"),
+        ("=выбор*", "=выбор", "exact form"),
         ("(" * 40 + "x" + ")" * 40, "x", "deeper than"),
         (" ".join(f"w{i}" for i in range(1000)), None, "first 100"),
     ],
@@ -96,16 +107,16 @@ def test_negated_words_are_not_highlighted():
 
 def test_a_word_searches_every_language_field_through_its_analyser():
     q, hl = QueryBuilder().build(parse("выборов"))
-    assert hl.terms["body_ru"] == {"выборы", "выбор"}
+    assert hl.terms["body_ru"] == {"выборы"}  # (not «выбор»: see analysis.query_terms)
     fields = {t.fieldname for t in q.leaves()}
     assert fields == {"title", "body_en", "body_ru"}
 
 
 def test_lemma_alternatives_are_or_not_and():
-    q, _ = QueryBuilder().build(parse("стали"))
+    q, _ = QueryBuilder().build(parse("данные"))
     ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
     assert isinstance(ru, wq.DisjunctionMax)
-    assert {t.text for t in ru.subqueries} == {"сталь", "стать"}
+    assert {t.text for t in ru.subqueries} == {"данные", "данный", "дать"}
 
 
 def test_phrase_is_a_phrase_of_lemmas():
@@ -116,10 +127,11 @@ def test_phrase_is_a_phrase_of_lemmas():
 
 
 def test_phrase_with_homonyms_is_a_sequence_of_alternatives():
-    q, _ = QueryBuilder().build(parse('"выборы в парламент"'))
+    q, _ = QueryBuilder().build(parse('"данные о выборах"'))
     ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
     assert isinstance(ru, Adjacent)
-    assert {t.text for t in ru.subqueries[0].subqueries} == {"выбор", "выборы"}
+    assert {t.text for t in ru.subqueries[0].subqueries} == {"данные", "данный", "дать"}
+    assert ru.subqueries[1].text == "выборы"
 
 
 def test_stop_words_alone_search_nothing():
@@ -150,3 +162,33 @@ def test_raw_mode_is_whooshs_own_syntax():
 
 def test_text_leaf_string_forms():
     assert str(Text("prefix", "окку", "title")) == "title:окку*"
+
+
+def test_exact_is_a_token_of_the_lexer():
+    from search.query_lexer import lex
+
+    assert [(t.kind, t.text) for t in lex('=выборах ="в парламент" a=b = c')] == [
+        ("exact", "="), ("word", "выборах"), ("exact", "="), ("quote", '"'), ("word", "в"),
+        ("word", "парламент"), ("quote", '"'), ("word", "a=b"), ("word", "="), ("word", "c")]
+
+
+def test_an_exact_word_is_its_folded_form_in_every_field():
+    node = parse("=Ёлках").root
+    assert node == Text("exact", "Ёлках", span=(0, 6))
+    q, hl = QueryBuilder().build(parse("=Ёлках"))
+    assert {(t.fieldname, t.text) for t in q.leaves()} == {
+        ("title", "=елках"), ("body_en", "=елках"), ("body_ru", "=елках")}
+    assert hl.terms["body_ru"] == {"=елках"}
+
+
+def test_an_exact_phrase_is_a_phrase_of_forms_without_its_stop_words():
+    q, _ = QueryBuilder().build(parse('="выборах в парламент"'))
+    ru = [sub for sub in q.subqueries if "body_ru" in str(sub)][0]
+    assert isinstance(ru, Adjacent)
+    assert [t.text for t in ru.subqueries] == ["=выборах", "=парламент"]
+
+
+def test_no_ordinary_word_searches_an_exact_form():
+    for text in ("выборах", '"выборах в парламент"', "выбор*", "elections", "=", "= выборах"):
+        q, hl = QueryBuilder().build(parse(text))
+        assert not any(str(t.text).startswith("=") for t in q.leaves() if hasattr(t, "text")), text

@@ -115,9 +115,25 @@ def test_years_and_dates(search_index):
     assert SEED in in_march and PAIR not in in_march
     spring = all_ids(search_index, "date:[2020-03-01 TO 2020-04-30]")
     assert SEED in spring and PAIR in spring
-    # Speeches known only by their year count when the year overlaps the range.
-    assert "ungdc/session75_2020/AZE_75_2020.txt" in all_ids(search_index, "date:[2020-06-01 TO *]")
-    assert "ungdc/session74_2019/AZE_74_2019.txt" not in all_ids(search_index, "date:[2020-06-01 TO *]")
+
+
+
+@pytest.mark.parametrize("lo, hi, of_2019, of_2020", [
+    ("2020-06-01", None, False, False),  # (June to the end covers no whole year of theirs)
+    ("2020-01-01", None, False, True),
+    ("2019-01-01", "2019-12-31", True, False),
+    ("2019-06-01", "2020-12-31", False, True),
+    (None, "2020-06-30", True, False),
+    ("2020-01-01", "2020-06-30", False, False),  # (Jan-Jun 2020 is not their September)
+])
+def test_a_statement_known_only_by_its_year_counts_when_the_range_covers_that_year(
+        search_index, lo, hi, of_2019, of_2020):
+    speeches = {"ungdc/session74_2019/AZE_74_2019.txt": of_2019, "ungdc/session75_2020/AZE_75_2020.txt": of_2020}
+    syntax = all_ids(search_index, f"date:[{lo or '*'} TO {hi or '*'}]")
+    filtered = {h.id for h in search_index.hits("", Filters(
+        date_from=dt.date.fromisoformat(lo) if lo else None, date_to=dt.date.fromisoformat(hi) if hi else None))}
+    for doc, wanted in speeches.items():
+        assert (doc in syntax) == wanted and (doc in filtered) == wanted, doc
 
 
 def test_prefix_uses_the_corpus_words_not_a_lemma(search_index):

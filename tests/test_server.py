@@ -67,8 +67,11 @@ def test_workers_are_replaced_and_all_stop_together(index_dir, tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
         log.close()
-    assert proc.returncode == 0, (tmp_path / "server.log").read_text()
+    said = (tmp_path / "server.log").read_text()
+    assert proc.returncode == 0, said
     assert wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
+    # Three workers started (one replaced): the log says what a person needs, once.
+    assert said.count("Searching ") == 1 and "dictionar" not in said.lower(), said
 
 
 def _answers(url: str) -> bool:
@@ -91,4 +94,4 @@ def test_port_in_use_is_a_clear_error(tmp_path):
             capture_output=True, text=True, timeout=30, cwd=ROOT, env=server_env(),
         )
     assert result.returncode == 1
-    assert "cannot listen" in result.stderr and "--port" in result.stderr
+    assert "cannot listen" in result.stderr and f"--port {port + 1} (make run PORT={port + 1})" in result.stderr

@@ -121,7 +121,7 @@ def test_an_index_replaced_under_an_open_one_is_followed(tmp_path):
         assert index.count("alphamarker") == 0 and index.count("betamarker") == 5
 
         shutil.rmtree(index_dir)
-        with pytest.raises(IndexUnusable, match="there is no index in .*python -m indexer"):
+        with pytest.raises(IndexUnusable, match="there is no index in the folder .*python -m indexer"):
             index.search("")
         update_index(_corpus(tmp_path / "c", 2005, "gammamarker", 7), index_dir)
         result = index.search("", per_page=100)
@@ -177,7 +177,7 @@ def test_the_server_says_the_index_is_gone_or_damaged_and_recovers_by_itself(tmp
         _all_served(url)
 
         shutil.rmtree(index_dir)
-        _all_unavailable(url, f"there is no index in {index_dir}; build it with `python -m indexer")
+        _all_unavailable(url, f"there is no index in the folder {index_dir}; build it with `python -m indexer")
         update_index(corpus, index_dir)
         _all_served(url)
 

@@ -102,6 +102,16 @@ def test_date_filter_sets_the_range(search_index):
     assert [p.key for p in trend.periods] == ["2017", "2018", "2019"]
 
 
+def test_a_date_range_far_wider_than_the_statements_charts_their_dates(client, search_index):
+    answer = client.get("/api/trend?q=выборы&date_from=0001-01-01&date_to=9999-12-31&period=year")
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    years = [p["period"] for p in body["series"][0]["points"]]
+    found = search_index.trend(["выборы"], Filters(), period="year")
+    assert years == [p.key for p in found.periods] and len(years) < 100
+    assert any("span more than 2,000 years" in n for n in body["notices"])
+
+
 def test_split_by_language_and_collection(search_index):
     by_lang = search_index.trend(["выборы OR elections"], split="language", period="year")
     assert {s.split_value for s in by_lang.series} == {"en", "ru"}
@@ -187,7 +197,7 @@ def test_csv_round_trip(client):
     body = client.get(f"/api/trend?{args}").get_json()
     response = client.get(f"/api/trend.csv?{args}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     expected = [
         {"series": s["label"], "query": s["query"], "split_value": s["value"] or "",
          "period": p["period"], "start": period["start"], "end": period["end"],

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from search.__main__ import main as search_cli
 from search.correction import distance, max_edits, one_edit_variants, slip_cost
 from search.results import Filters
-from search.suggest import CORRECT_BELOW
+from search.query_parser import parse
+from search.suggest import CORRECT_BELOW, MAX_RESPELLED, respelled
 
 # typo → the word searched instead
 TYPOS = [
@@ -150,7 +151,7 @@ def test_distance(typed, meant, edits):
 
 
 @pytest.mark.parametrize("word, edits", [("выбор", 1), ("выбр", 0), ("resolution", 2), ("restrint", 2),
-                                         ("aximize", 1)])
+                                         ("aximize", 1), ("a" * 40, 2), ("a" * 41, 0), ("x" * 100_000, 0)])
 def test_longer_words_may_take_more_edits(word, edits):
     assert max_edits(word) == edits
 
@@ -173,3 +174,16 @@ def test_the_export_and_the_feed_follow_the_switch(client):
     assert feed.count("<entry>") > 0
     assert client.get("/api/search.atom?q=выбары&autocorrect=0").get_data(as_text=True).count("<entry>") == 0
     assert "autocorrect" in client.get("/api").get_json()["parameters"]
+
+
+def test_a_word_too_long_to_be_a_slip_is_searched_as_typed(search_index):
+    long = "peacekeeping" * 4  # 48 letters: no real word's slip
+    result = search_index.search(long + "s", autocorrect=True)
+    assert result.total == 0 and result.corrected is None and result.suggestion is None
+    assert search_index.search(f"{long}~2").total == 0
+
+
+def test_only_a_querys_first_words_are_looked_up_for_a_respelling():
+    typed = " ".join(f"word{n}" for n in range(MAX_RESPELLED + 5))
+    respelt = respelled(parse(typed), lambda word: word.upper())
+    assert respelt.split() == [w.upper() for w in typed.split()[:MAX_RESPELLED]] + typed.split()[MAX_RESPELLED:]

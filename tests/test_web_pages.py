@@ -183,7 +183,7 @@ def test_the_address_is_in_the_api_the_csv_and_the_statement_page(client):
     assert doc["source_url"] == CANONICAL and doc["url"] == "http://localhost/doc/mfa/064-20.html"
     assert client.get("/api/documents/speech.txt").get_json()["source_url"] is None
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv?q=observers OR fisheries").text)))
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv?q=observers OR fisheries").data.decode("utf-8-sig"))))
     assert {r["id"]: r["source_url"] for r in rows} == {"mfa/064-20.html": CANONICAL, "speech.txt": ""}
 
     page = client.get("/doc/mfa/064-20.html").text

@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR=os.environ.get(config.INDEX.env, config.INDEX.default),
+        PUBLIC_URL=os.environ.get(config.PUBLIC_URL.env, config.PUBLIC_URL.default),
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=64 * 1024,  # the app takes no uploads
     )
@@ -29,10 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, index_holder, pages, research, security, trend
+    from webui import api, errors, exports, index_holder, pages, public_url, research, security, trend
 
     index_holder.init_app(app)
     security.init_app(app)
+    public_url.init_app(app)
+    exports.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

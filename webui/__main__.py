@@ -14,13 +14,17 @@ from search.config import option
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
+def _address(host: str):
+    """The IP address `host` is, or None for a name."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return None
+
+
+def _is_loopback(host: str) -> bool:
+    address = _address(host)
+    return host in LOOPBACK_NAMES or (address is not None and address.is_loopback)
 
 
 @click.command(
@@ -33,38 +37,52 @@ def _is_loopback(host: str) -> bool:
 @option(config.INDEX)
 @option(config.HOST)
 @option(config.PORT)
+@option(config.PUBLIC_URL)
 @option(config.THREADS)
 @option(config.WORKERS)
 @reports_errors
-def main(index_dir, host, port, threads, workers):
+def main(index_dir, host, port, public_url, threads, workers):
     """Serve the statement search on HOST:PORT (read-only; follows new index commits)."""
     from whoosh import index as whoosh_index
 
     from webui import create_app
     from webui.serve import listen, serve
+    from webui.exports import slots_for
     from webui.index_holder import warm_up
+    from webui.public_url import parse as parse_public_url
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # (each worker loads the dictionaries)
     if not whoosh_index.exists_in(index_dir):
-        click.echo(f"note: there is no index in {index_dir} yet; searches will answer 503 "
+        click.echo(f"note: there is no index in the folder {index_dir} yet; searches will answer 503 "
                    "until `python -m indexer` builds one.", err=True)
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}: anyone who can reach this machine can search "
             "the index (the server is read-only).", err=True,
         )
+    shown = f"[{host}]" if ":" in host else host
+    if public_url:
+        parse_public_url(public_url)  # (a bad address stops the server before it starts)
+    elif (address := _address(host)) is not None and address.is_unspecified:
+        click.echo("warning: listening on every interface without --public-url: absolute links "
+                   "in the JSON and the feeds take each request's Host header.", err=True)
+    else:
+        public_url = f"http://{shown}:{port}"
     try:
         sock = listen(host, port)
     except OSError as err:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}; "
-                                   "is another server running there? Try --port.")
+        other = port + 1 if port < 65535 else 8000
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}; is another "
+                                   f"server running there? Try another port: --port {other} "
+                                   f"(make run PORT={other}).")
 
     def make_app():
-        app = create_app({"INDEX_DIR": index_dir})
+        app = create_app({"INDEX_DIR": index_dir, "PUBLIC_URL": public_url,
+                          "EXPORT_SLOTS": slots_for(threads)})
         warm_up(app)
         return app
 
-    shown = f"[{host}]" if ":" in host else host
     click.echo(f"Searching {index_dir} at http://{shown}:{port}/ with {workers} worker "
                f"process{'es' if workers > 1 else ''}  (Ctrl+C stops)")
     serve(make_app, sock, threads, workers)

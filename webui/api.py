@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from search import fields
 from search.snapshots import commit_time
 from webui import feeds, parts
-from webui.csvexport import csv_response, cell
+from webui.csvexport import cell, csv_response, jsonl_response
+from webui.exports import export
 from webui.params import AUTOCORRECT, SUGGEST, parse_search
 from webui.index_holder import get_index, search_turn
 from webui.searching import document_url, load_document, run_search
@@ -27,6 +28,7 @@ def endpoints():
     return jsonify({
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
+        "search_jsonl": url_for("api.search_jsonl", q="resolution", number=822, _external=True),
         "search_atom": url_for("api.search_atom", q="выборы", _external=True),
         "trend": url_for("trend.api", q=["выборы", "referendum"], _external=True),
         "trend_csv": url_for("trend.api_csv", q="выборы", split="language", period="month", _external=True),
@@ -53,6 +55,7 @@ def search():
     body["links"] = {
         "html": url_for("pages.search", **req.args(), _external=True),
         "csv": url_for("api.search_csv", **req.args(page=None, per_page=None), _external=True),
+        "jsonl": url_for("api.search_jsonl", **req.args(page=None, per_page=None), _external=True),
         "atom": feeds.feed_url(req, external=True),
     }
     if result.page < result.pages:
@@ -61,15 +64,40 @@ def search():
 
 
 @bp.get("/search.csv")
+@export
 def search_csv():
-    """Every matching statement (not one page), streamed as CSV."""
+    """Every matching statement (not one page), streamed as CSV, a column for
+    each facet the corpus declares."""
+    req, hits = _every_hit()
+    names = [d.name for d in get_index().declared]
+    return csv_response((*CSV_COLUMNS, *names), hits, lambda hit: _row(hit, req.q, names),
+                        "statements.csv")
+
+
+@bp.get("/search.jsonl")
+@export
+def search_jsonl():
+    """Every matching statement (not one page), streamed as JSON Lines: each a hit
+    of /api/search without snippets."""
+    req, hits = _every_hit()
+
+    def as_dict(hit) -> dict:
+        out = hit.as_dict()
+        del out["snippets"], out["title_html"]
+        out["url"] = document_url(hit.id, req.q, external=True)
+        return out
+
+    return jsonl_response(hits, as_dict, "statements.jsonl")
+
+
+def _every_hit():
+    """The request and every hit of its search, the search already run (its
+    errors are a 400, not a broken stream); the hits are read as they are sent."""
     req = parse_search(request.args)
     hits = get_index().hits(req.q, req.filters, req.sort, raw=req.raw, autocorrect=req.autocorrect)
-    with search_turn():  # the search itself; the rows are read as they are sent
-        first = next(hits, None)  # run the query now, so its errors are a 400, not a broken stream
-
-    rows = itertools.chain([first] if first else [], hits)
-    return csv_response(CSV_COLUMNS, rows, lambda hit: _row(hit, req.q), "statements.csv")
+    with search_turn():
+        first = next(hits, None)
+    return req, itertools.chain([first] if first else [], hits)
 
 
 @bp.get("/search.atom")
@@ -93,10 +121,18 @@ def feed_links():
     return {"feed_url": feeds.feed_url}
 
 
-def _row(hit, q) -> list:
+def _row(hit, q, declared=()) -> list:
     return [cell(hit.id), cell(hit.title), hit.date or "", cell(hit.number or ""),
             " ".join(hit.languages), "" if hit.score is None else hit.score,
-            document_url(hit.id, q, external=True), hit.source_url or ""]
+            document_url(hit.id, q, external=True), hit.source_url or "",
+            *(_value(hit.metadata.get(name)) for name in declared)]
+
+
+def _value(value) -> str:
+    """A metadata value in one cell: a list's values joined by "; "."""
+    if value is None:
+        return ""
+    return cell("; ".join(map(str, value)) if isinstance(value, list) else str(value))
 
 
 @bp.get("/documents/<path:doc_id>")

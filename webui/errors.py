@@ -57,7 +57,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StatementsError)
     def known_error(err: StatementsError):
         # Each error of the project's family carries its own status and code.
-        return _error(err.http_status, err.code, str(err))
+        retry = getattr(err, "retry_after", None)
+        return _error(err.http_status, err.code, str(err),
+                      [("Retry-After", str(retry))] if retry else ())
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

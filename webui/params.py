@@ -87,12 +87,12 @@ def parse_search(args) -> SearchRequest:
     _declared_facets()
     filters = filters_from(args.getlist)
     raw = args.get("raw", "") in ("1", "true", "yes", "on")
-    autocorrect = _switch(args, AUTOCORRECT, "correct misspelt words", "search exactly as typed")
-    suggest = _switch(args, SUGGEST, "offer a respelling when little is found", "offer none")
+    autocorrect = switch(args, AUTOCORRECT, "correct misspelt words", "search exactly as typed")
+    suggest = switch(args, SUGGEST, "offer a respelling when little is found", "offer none")
     return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect, suggest)
 
 
-def _switch(args, name: str, on: str, off: str) -> bool:
+def switch(args, name: str, on: str, off: str) -> bool:
     """An on/off parameter, on unless given as 0 (or false, no, off)."""
     value = args.get(name, "").strip().lower()
     if value not in _OFF + _ON:

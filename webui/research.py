@@ -17,6 +17,7 @@ from search import keyterms as K
 from search.fields import ParameterError
 from search.langdata import LANGUAGE_NAMES
 from webui.csvexport import cell, csv_response
+from webui.exports import export
 from webui.index_holder import get_index, search_turn
 from webui.params import SearchRequest, parse_search
 from webui.searching import document_url
@@ -146,6 +147,7 @@ def concordance_api():
 
 
 @bp.get("/api/concordance.csv")
+@export
 def concordance_csv():
     """Every line of the concordance (not one page), streamed as CSV."""
     req, creq = parse_concordance(request.args)

@@ -19,8 +19,12 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 BODY = "word/document.xml"
 NOTES = ("word/footnotes.xml", "word/endnotes.xml")
-# A part larger than this unpacked is refused: a small ZIP can unpack to gigabytes.
-MAX_PART_BYTES = 256 * 1024 * 1024
+# A part larger than this unpacked is refused: a small ZIP can unpack to
+# gigabytes, and a parsed tree takes about ten times its XML. (Word's XML of the
+# 2 MB of text a statement keeps is some 20-40 MB.)
+MAX_PART_BYTES = 64 * 1024 * 1024
+# Word's XML packs 5-20 to 1; a part packed tighter than this is a bomb, not a document.
+MAX_PACKING = 200
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -36,17 +40,24 @@ def read_docx(data: bytes) -> tuple[Decoded, dict]:
         names = set(archive.namelist())
         if BODY not in names:
             raise ReadError(f"a ZIP archive but not a Word document (it has no {BODY})")
-        paragraphs = _paragraphs(_part(archive, BODY))
-        for name in NOTES:
-            if name in names:
-                paragraphs += _paragraphs(_part(archive, name), notes=True)
+        try:
+            paragraphs = _paragraphs(_part(archive, BODY))
+            for name in NOTES:
+                if name in names:
+                    paragraphs += _paragraphs(_part(archive, name), notes=True)
+        except RecursionError:  # (Word nests a few dozen levels; this is not a document)
+            raise ReadError("damaged .docx: its XML is nested too deep to read") from None
     return Decoded("\n\n".join(p for p in paragraphs if p.strip())), {}
 
 
 def _part(archive: zipfile.ZipFile, name: str) -> ET.Element:
     info = archive.getinfo(name)
     if info.file_size > MAX_PART_BYTES:
-        raise ReadError(f"damaged .docx: {name} unpacks to {info.file_size / 2**20:,.0f} MB")
+        raise ReadError(f"damaged .docx: {name} unpacks to {info.file_size / 2**20:,.0f} MB "
+                        f"(the limit is {MAX_PART_BYTES / 2**20:,.0f} MB)")
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_PACKING * max(info.compress_size, 1):
+        raise ReadError(f"damaged .docx: {name} unpacks {info.file_size // max(info.compress_size, 1):,} "
+                        f"times its packed size (a compression bomb, not a document)")
     try:
         return ET.fromstring(archive.read(name))
     except ET.ParseError as err:

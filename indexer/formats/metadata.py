@@ -21,6 +21,10 @@ RECORD_KEYS = {"text", "id"}
 # A further key must be a name a filter can carry (issuer, post_held).
 EXTRA_KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 MAX_LIST = 100  # values kept of a list
+# A metadata value longer than this is cut (at a word, with a warning): every
+# hit, facet, CSV row and feed entry carries it, and a server holds it per worker.
+MAX_VALUE_CHARS = 1000
+MAX_URL_CHARS = 2000  # (an address is not cut: a longer one is left out)
 
 
 def kind_of(value) -> str:
@@ -52,11 +56,14 @@ def checked(values: dict, source: str = "") -> tuple[dict, list[str]]:
             warnings.append(f'"{key}"{where} is {kind_of(value)}, not text: ignored')
             continue
         value = clean_field(value)
-        if key == "url" and value and not web_address(value):
-            where = f" in {source}" if source else ""
+        where = f" in {source}" if source else ""
+        if key == "url" and value and (len(value) > MAX_URL_CHARS or not web_address(value)):
             shown = value if len(value) <= 60 else value[:57] + "..."
-            warnings.append(f'"url"{where} is not an http or https address ({shown!r}): ignored')
+            what = (f"longer than {MAX_URL_CHARS:,} characters" if len(value) > MAX_URL_CHARS
+                    else "not an http or https address")
+            warnings.append(f'"url"{where} is {what} ({shown!r}): ignored')
             continue
+        value = _capped(key, value, where, warnings)
         if value:
             given[key] = value
     for key, value in values.items():
@@ -71,9 +78,26 @@ def checked(values: dict, source: str = "") -> tuple[dict, list[str]]:
         if kept is None:
             warnings.append(f'"{key}"{where} is {kind_of(value)}, not text, a whole number '
                             "or a list of them: ignored")
-        elif kept not in ("", []):
+            continue
+        if isinstance(kept, list):
+            kept = [_capped(key, v, where, warnings) if isinstance(v, str) else v for v in kept]
+        elif isinstance(kept, str):
+            kept = _capped(key, kept, where, warnings)
+        if kept not in ("", []):
             given[key] = kept
     return given, warnings
+
+
+def _capped(key: str, value: str, where: str, warnings: list[str]) -> str:
+    """`value` cut to MAX_VALUE_CHARS at a word (a warning says so), or as it is."""
+    if len(value) <= MAX_VALUE_CHARS:
+        return value
+    head = value[:MAX_VALUE_CHARS]
+    cut = head.rsplit(" ", 1)[0] if " " in head[MAX_VALUE_CHARS // 2:] else head
+    warning = f'"{key}"{where} is longer than {MAX_VALUE_CHARS:,} characters: cut there, at a word'
+    if warning not in warnings:
+        warnings.append(warning)
+    return cut.rstrip(" ,.;:") + "…"
 
 
 def extra_value(value):

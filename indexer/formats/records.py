@@ -52,7 +52,9 @@ def parse_json(text: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"invalid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+        # ("Unterminated string starting at" names its place itself: not "at at line")
+        where = "" if err.msg.endswith(" at") else " at"
+        raise ValueError(f"invalid JSON: {err.msg}{where} line {err.lineno}, column {err.colno}") from None
     except RecursionError:  # belt and braces: _too_deep should have caught it
         raise ValueError(f"nested deeper than {MAX_NESTING} levels") from None
 
