@@ -436,6 +436,20 @@ def plot(sizes: list[dict], path: Path) -> bool:
 def write(sizes: list[dict], out: Path, notes: list[str], command: str) -> tuple[Path, Path | None]:
     out.mkdir(parents=True, exist_ok=True)
     results = out / "RESULTS.md"
-    results.write_text(markdown(sizes, notes, command), encoding="utf-8")
+    text = markdown(sizes, notes, command)
+    kept = _ranking_section(results)
+    results.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text, encoding="utf-8")
     image = out / "results.png"
     return results, image if plot(sizes, image) else None
+
+
+def _ranking_section(results: Path) -> str:
+    """bench/ir.py's section of an existing RESULTS.md (another command measures it): kept as it is."""
+    from bench.ir import SECTION
+
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    start = text.find(SECTION)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(SECTION))
+    return text[start:end + 1] if end >= 0 else text[start:]

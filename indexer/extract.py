@@ -166,7 +166,13 @@ def find_docno(lines: list[str]) -> str | None:
 
 def find_title(lines: list[str], docno: str | None) -> str | None:
     """The heading line: not a bare date or label, without number and (En/Ru)."""
-    for line in lines:
+    found = find_heading(lines, docno)
+    return found[0] if found else None
+
+
+def find_heading(lines: list[str], docno: str | None) -> tuple[str, int] | None:
+    """The heading line as a title (see find_title), and its place among `lines`."""
+    for place, line in enumerate(lines):
         title = line.lstrip("#").strip()
         if docno:
             title = _DOCNO_RE.sub("", title, count=1).strip(" ,.:;-–—")
@@ -176,8 +182,19 @@ def find_title(lines: list[str], docno: str | None) -> str | None:
             remainder = remainder[: found.start] + remainder[found.end :]
         if _LABEL_RE.match(remainder.strip()):
             continue
-        return title
+        return title, place
     return None
+
+
+def _line_after(text: str, place: int) -> int:
+    """The number of the line after the `place`-th non-empty line of `text`."""
+    seen = -1
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            seen += 1
+            if seen == place:
+                return number + 1
+    return number + 1
 
 
 def fallback_title(text: str, limit: int = 100) -> str:
@@ -325,6 +342,9 @@ class Metadata:
     numbers: list[int] = field(default_factory=list)
     mentioned_years: list[int] = field(default_factory=list)
     resolutions: list[str] = field(default_factory=list)  # UN resolutions cited: "S/RES/822 (1993)"
+    # The title is the text's own opening words, not a heading above more text
+    # (a one-paragraph statement, or the first words of a long first line).
+    title_is_text: bool = False
 
     @property
     def languages(self) -> list[str]:
@@ -350,8 +370,17 @@ def extract(text: str, name: str = "", lang_hint: str | None = None) -> Metadata
         date, year = date_from_name(name)
     number_text = text.replace(docno, " ", 1) if docno else text
     numbers, years = find_numbers(number_text)
+    heading = find_heading(head, docno)
+    if heading is not None:
+        title, place = heading
+        # A heading has text below it: the last line of a text is no heading.
+        title_is_text = not any(line.strip() for line in text.split("\n")[_line_after(text, place):])
+    else:
+        title = fallback_title(text)
+        title_is_text = bool(title)
     return Metadata(
-        title=find_title(head, docno) or fallback_title(text) or name,
+        title=title or name,
+        title_is_text=title_is_text,
         date=date,
         year=year,
         docno=docno,

@@ -26,6 +26,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     given = draft.given
     if given.get("title"):
         meta.title = " ".join(str(given["title"]).split())
+        meta.title_is_text = False
     if given.get("number"):
         meta.docno = str(given["number"]).strip()
     if given.get("date"):
@@ -42,7 +43,10 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
         S.GROUP: loaded.group.key,
         S.HASH: group_hash,
         S.SOURCES: [p.name for p in loaded.group.files],
-        S.TITLE: meta.title,
+        # A title that is the text's own opening words is shown but not indexed
+        # as a title: its words would count twice, at the title's boost.
+        S.TITLE: "" if meta.title_is_text else meta.title,
+        "_stored_" + S.TITLE: meta.title,
         S.DATE: date.isoformat() if date else (str(meta.year) if meta.year else None),
         S.DATEKEY: S.date_key(meta.year, month, date.day if date else None),
         S.NUMBERS: meta.numbers,

@@ -17,7 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import concept as C
-from search.query_build import AndNot
+from search.query_build import Alternatives, AndNot
 from search.phrases import Adjacent
 from search.postings import PostingsCache, raw_matcher, segment_id
 from search.scoring import CachedBM25F, segment_lengths
@@ -71,7 +71,7 @@ class Executor:
             return self._phrase(q)
         if kind is C.Concept:
             return self._concept(q)
-        if kind in (wq.Or, wq.And, wq.DisjunctionMax):
+        if kind in (wq.Or, wq.And, wq.DisjunctionMax, Alternatives):
             subs = q.subqueries
             if not subs:
                 return self._none()
@@ -79,10 +79,10 @@ class Executor:
                 return self._node(subs[0])
             if kind is wq.And:
                 return self._and(subs, q.boost)
-            if kind is wq.DisjunctionMax:
+            if kind is wq.DisjunctionMax or kind is Alternatives:
                 if q.tiebreak:
                     raise Unsupported("DisjunctionMax with a tiebreak")
-                return self._best(subs, q.boost)
+                return self._best(subs, q.boost, exact=kind is Alternatives)
             if q.minmatch or q.scale:
                 raise Unsupported("Or with minmatch or scale")
             return self._or(subs, q.boost)
@@ -136,8 +136,9 @@ class Executor:
         acc.scores[~acc.mask] = 0.0
         return self._boosted(acc, boost)
 
-    def _best(self, subs, boost: float) -> Hits:
-        """Any of the sub-queries (a word's lemmas), scored as Whoosh's
+    def _best(self, subs, boost: float, exact: bool) -> Hits:
+        """Any of the sub-queries (a word's lemmas), scored by the best of those
+        that match the statement (`exact`, our Alternatives), or as Whoosh's
         DisjunctionMaxMatcher scores: the best of each one's score at its own
         next match from this statement on (its own score when it matches this
         statement; for one that does not, that of the next statement it matches)."""
@@ -162,6 +163,8 @@ class Executor:
             for idx, scores in parts:
                 at = np.searchsorted(idx, union)
                 has = at < len(idx)
+                if exact:
+                    has &= idx[np.minimum(at, len(idx) - 1)] == union
                 np.maximum(best, np.where(has, scores[np.minimum(at, len(idx) - 1)], -np.inf), out=best)
             acc.mask[union] = True
             acc.scores[union] = best
@@ -186,10 +189,10 @@ class Executor:
         scored = field.scorable
         if scored:
             # Searcher-wide statistics, as Whoosh's BM25FScorer takes them.
-            idf = self.searcher.idf(fieldname, btext)
+            idf = self.weighting.idf(self.searcher, fieldname, btext)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             B, K1 = self.weighting.field_B(fieldname), self.weighting.K1
-            k1p1 = K1 + 1
+            k1p1, delta = K1 + 1, self.weighting.delta
         for leaf, offset, _ in self.leaves:
             if only is not None and leaf is not only:
                 continue
@@ -202,7 +205,7 @@ class Executor:
                 factor = np.frombuffer(
                     self.weighting.norms.factors(reader, fieldname, avgfl, B, K1), dtype=np.float64)
                 # The operations of search.scoring._Scorer.score, in its order.
-                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]))
+                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]) + delta)
             else:
                 scores = tf  # Whoosh's WeightScorer: the weight itself
             if boost != 1.0:
@@ -248,7 +251,7 @@ class Executor:
                 mask[idx] = True
         mask &= self.live
         idf = C.concept_idf(self.searcher, int(mask.sum()))
-        scores = np.where(mask, C.saturated(idf, tfn, K1), 0.0)
+        scores = np.where(mask, C.saturated(idf, tfn, K1, self.weighting.delta), 0.0)
         return self._boosted(Hits(mask, scores), q.boost)
 
     # --- phrases ----------------------------------------------------------------------
@@ -308,7 +311,7 @@ def _position_terms(sub) -> tuple[str, list]:
     """(field, terms) of one position of a phrase: a Term, or a word's lemmas."""
     if type(sub) is wq.Term:
         return sub.fieldname, [sub.text]
-    if type(sub) in (wq.DisjunctionMax, wq.Or) and sub.subqueries and all(
+    if type(sub) in (wq.DisjunctionMax, Alternatives, wq.Or) and sub.subqueries and all(
             type(t) is wq.Term and t.fieldname == sub.subqueries[0].fieldname for t in sub.subqueries):
         return sub.subqueries[0].fieldname, [t.text for t in sub.subqueries]
     raise Unsupported(f"phrase position {type(sub).__name__}")

@@ -99,7 +99,7 @@ class Concept(wq.Query):
                     tfn[doc] = tfn.get(doc, 0.0) + K1 * (n * boost) / factor[doc]
             for doc in sorted(tfn):
                 ids.append(doc + offset)
-                scores.append(saturated(idf, tfn[doc], K1) * self.boost)
+                scores.append(saturated(idf, tfn[doc], K1, weighting.delta) * self.boost)
         if not ids:
             return matching.NullMatcher()
         return _ScoredList(ids, scores)
@@ -221,6 +221,7 @@ def field_boost(schema, fieldname: str) -> float:
     return float(getattr(schema[fieldname].format, "field_boost", 1.0))
 
 
-def saturated(idf: float, tfn, K1: float):
-    """BM25's saturation of a length-normalised frequency (a float or an array)."""
-    return idf * (K1 + 1) * tfn / (K1 + tfn)
+def saturated(idf: float, tfn, K1: float, delta: float):
+    """BM25's saturation of a length-normalised frequency (a float or an array),
+    with BM25+'s lower bound `delta` (search.scoring), in the order its term scores take."""
+    return idf * ((K1 + 1) * tfn / (K1 + tfn) + delta)

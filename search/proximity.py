@@ -22,7 +22,8 @@ from search import schema as S
 from search.analysis import query_positions
 from search.postings import at_statements
 from search.query_build import analyzer
-from search.query_tree import ParsedQuery
+from search.query_tree import Bool, ParsedQuery, Text
+from search.scoring import CachedBM25F
 
 DEPTH = 50  # statements re-ranked, from the top of the relevance order (known items: en 0.975 → 0.984 from 20)
 WEIGHT = 4.0  # the proximity score's weight beside BM25F (measured in bench/known_items.py)
@@ -64,51 +65,87 @@ def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
     A country or organisation searched across languages (a word, a phrase, or
     words typed side by side that make its name) is one word here, whose terms
     are its forms in that field's language: a name alone is not several words
-    to hold together, and with other words it is near them in either language."""
+    to hold together, and with other words it is near them in either language.
+    The alternatives of an OR are one word too, as a word's lemmas are: "a OR b"
+    asks for either, so a statement holding both close together is no closer a match."""
     if parsed.raw is not None:
         return {}
     leaves = [t for t in parsed.texts() if t.kind in ("word", "phrase") and t.field is None]
     if len(leaves) == 1 and leaves[0].kind == "phrase":
         return {}  # (every match of a phrase holds its words together)
     units = _units(parsed, leaves)
+    alternatives = _alternatives(parsed.root)
     out = {}
     for fieldname in S.BODY.values():
-        words = []
-        for texts, name in units:
+        words, joined = [], {}
+        for run, name in units:
+            texts = [leaf.text for leaf in run]
             if name is not None:
                 groups = [frozenset(t for text in texts for alts in query_positions(analyzer(fieldname), text)
                                     for t in alts) | name.get(fieldname, frozenset())]
             else:
                 groups = [frozenset(terms) for terms in query_positions(analyzer(fieldname), texts[0])]
+            n = alternatives.get(id(run[0]))
+            if n is not None:  # (one word with the OR's other alternatives)
+                joined.setdefault(n, set()).update(t for group in groups for t in group)
+                continue
             for group in groups:
                 if group and group not in words:
                     words.append(group)
+        for terms in joined.values():
+            if terms and frozenset(terms) not in words:
+                words.append(frozenset(terms))
         out[fieldname] = words
     return out
 
 
-def _units(parsed: ParsedQuery, leaves: list) -> list[tuple[list[str], dict | None]]:
-    """The query's words and phrases as (texts, None), and its names as
-    (their words' texts, {field: the terms of the name's other-language forms})."""
+def _units(parsed: ParsedQuery, leaves: list) -> list[tuple[list, dict | None]]:
+    """The query's words and phrases as ([leaf], None), and its names as
+    (their words' leaves, {field: the terms of the name's other-language forms})."""
     from search.gazetteer import generic_terms
     from search.query_build import Highlights, QueryBuilder, name_run
-    from search.query_tree import Text
 
     units, i = [], 0
     while i < len(leaves):
         run = (name_run(leaves, i, parsed.text) if parsed.names else []) or leaves[i:i + 1]
         i += len(run)
-        texts = [leaf.text for leaf in run]
         text = parsed.text[run[0].span[0]:run[-1].span[1]] if len(run) > 1 else run[0].text
         other = (QueryBuilder()._name_forms(Text("phrase", text), list(S.BODY.values()), Highlights())
                  if parsed.names else {})
         if not other:
-            units.extend(([t], None) for t in texts)
+            units.extend(([leaf], None) for leaf in run)
             continue
-        units.append((texts, {f: frozenset(t for form in forms for alts in form for t in alts
-                                           if len(form) == 1 or t not in generic_terms())
-                              for f, forms in other.items()}))
+        units.append((run, {f: frozenset(t for form in forms for alts in form for t in alts
+                                         if len(form) == 1 or t not in generic_terms())
+                            for f, forms in other.items()}))
     return units
+
+
+def _alternatives(root) -> dict[int, int]:
+    """{id(leaf): n} for the words and phrases (outside NOT) that are the
+    alternatives of the query's n-th OR (the outermost, of two or more)."""
+    found: dict[int, int] = {}
+
+    def words(node) -> list:
+        if isinstance(node, Text):
+            return [node] if node.kind in ("word", "phrase") and node.field is None else []
+        if isinstance(node, Bool):
+            return [leaf for item in node.items for leaf in words(item)]
+        return []  # (NOT, filters, everything)
+
+    def walk(node) -> None:
+        if not isinstance(node, Bool):
+            return
+        under = words(node) if node.op == "or" else []
+        if len(under) > 1:
+            n = len(set(found.values()))
+            found.update((id(leaf), n) for leaf in under)
+            return
+        for item in node.items:
+            walk(item)
+
+    walk(root)
+    return found
 
 
 def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]):
@@ -164,7 +201,7 @@ def _occurrences(searcher, fieldname, words, wanted):
     for w, terms in enumerate(words):
         for term in sorted(terms):
             if (fieldname, term) in searcher.reader():
-                idf[w] = max(idf[w], searcher.idf(fieldname, term))
+                idf[w] = max(idf[w], CachedBM25F.idf(searcher, fieldname, term))
             for docnum, postings in at_statements(searcher, fieldname, term, wanted):
                 positions = np.asarray(postings.value_as("positions"), dtype=np.int64)
                 found.setdefault(docnum, []).append((positions, w))

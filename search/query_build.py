@@ -279,6 +279,32 @@ class _AndNotMatcher(matching.AndNotMatcher):
                 self._find_next()
 
 
+class Alternatives(wq.DisjunctionMax):
+    """One position's alternative terms (a word's lemmas): any of them matches,
+    and a statement scores by the best of those it holds. Whoosh's
+    DisjunctionMaxMatcher (whoosh3 3.54) takes the best of its sub-matchers'
+    scores wherever they stand, so a lemma the statement lacks lent it its
+    score in the next statement that has it."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _BestMatcher, searcher, context,
+                                  lambda q: q.estimate_size(r), tiebreak=self.tiebreak)
+
+
+class _BestMatcher(matching.DisjunctionMaxMatcher):
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        a_id, b_id = a.id(), b.id()
+        if a_id != b_id:  # (only the one at the current statement matches it)
+            return a.score() if a_id < b_id else b.score()
+        return max(a.score(), b.score())
+
+
 def name_run(nodes: list, i: int, text: str) -> list:
     """The longest run of plain words from `i`, side by side as typed in `text`,
     that is a gazetteer name (or the one node at `i`)."""
@@ -317,7 +343,7 @@ def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
     """One position's terms: a homonym's lemmas are alternatives, scored by the best."""
     if len(terms) == 1:
         return wq.Term(fieldname, terms[0])
-    return wq.DisjunctionMax([wq.Term(fieldname, t) for t in terms])
+    return Alternatives([wq.Term(fieldname, t) for t in terms])
 
 
 def filter_query(node: Filter) -> wq.Query:

@@ -20,7 +20,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10  # 10: a title that is the text itself is stored, not indexed
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace

@@ -11,11 +11,12 @@ import pytest
 from whoosh import query as wq
 
 from indexer.build import update_index
+from search.analysis import word_terms
 from search.arrays import Executor, Unsupported
 from search.engine import SearchIndex
 from search.matching import Match, _run, find, run_whoosh
 from search.phrases import Adjacent
-from search.query_build import QueryBuilder
+from search.query_build import Alternatives, QueryBuilder
 from search.query_parser import parse
 from search.results import Filters
 from tests.corpus_tools import small_corpus, statement_text, write_statements
@@ -245,3 +246,30 @@ def test_the_cache_stays_within_its_bytes(segmented_index):
     small = segmented_index._snapshots.retrying(fill)
     assert small.reads > len(small) >= 1
     assert small.bytes <= max(small.max_bytes, max(small._sizes.values()))
+
+
+@pytest.mark.parametrize("word", ["стали", "выборы"])
+def test_a_word_scores_by_the_lemmas_a_statement_holds(search_index, word):
+    """A statement that holds one of a word's lemmas scores as that lemma alone
+    scores it, on arrays and in Whoosh (whose own DisjunctionMax lent it the
+    other lemma's score from the next statement that holds it)."""
+    def check(snap):
+        lemmas = list(word_terms(word))  # (the index's terms of the word: a query may keep fewer)
+        assert len(lemmas) >= 2
+        alone = {t: dict(_whoosh_scores(snap, wq.Term("body_ru", t))) for t in lemmas}
+        either = Alternatives([wq.Term("body_ru", t) for t in lemmas])
+        arrays = Executor(snap.searcher, snap.table.live, snap.postings).run(either)
+        checked = 0
+        for doc, score in _whoosh_scores(snap, either):
+            held = [t for t in lemmas if doc in alone[t]]
+            assert score == pytest.approx(max(alone[t][doc] for t in held))
+            assert arrays.scores[doc] == pytest.approx(score)
+            checked += len(held) < len(lemmas)
+        assert checked  # some statements hold one lemma only
+
+    search_index._snapshots.retrying(check)
+
+
+def _whoosh_scores(snap, wquery):
+    return [(doc, score) for score, doc in
+            snap.searcher.search(wquery, limit=None, optimize=False, terms=False).top_n]

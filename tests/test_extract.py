@@ -164,3 +164,14 @@ def test_title_falls_back_to_the_opening_words():
     text = "I would like to begin by congratulating the President " * 5
     assert extract(text).title.endswith("…")
     assert len(extract(text).title) <= 101
+
+
+@pytest.mark.parametrize("text, is_text", [
+    ("Statement by the Ministry\n\n3 March 2020\n\nThe Ministry welcomes the talks.", False),
+    ("The Ministry welcomes the talks.", True),  # the whole text: no heading above it
+    ("3 March 2020\n\nThe Ministry welcomes the talks.\n", True),
+    ("I would like to begin by congratulating the President " * 5, True),  # opening words
+])
+def test_a_title_that_is_the_text_itself_is_marked(text, is_text):
+    """Such a title is shown but not indexed as a title (indexer/fields.py): its words would count twice."""
+    assert extract(text).title_is_text is is_text

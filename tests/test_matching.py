@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from search.phrases import Adjacent
-from search.scoring import CachedBM25F, LengthNorms
+from search.scoring import DELTA, CachedBM25F, LengthNorms
 
 PHRASES = [
     ("body_en", [["occupi"], ["territori"]]),
@@ -26,10 +26,33 @@ PHRASES = [
 REVERSED = ("body_en", [["council"], ["secur"]])
 
 
+class WhooshBM25F(scoring.BM25F):
+    """Whoosh's own BM25F scorer, with BM25's idf and BM25+'s delta, as ours (search.scoring)."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf)
+        return _WhooshScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf=qf)
+
+
+class _WhooshScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, qf=1):
+        parent = searcher.get_parent()
+        self.idf = CachedBM25F.idf(parent, fieldname, text)
+        self.avgfl = parent.avg_field_length(fieldname) or 1
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight, length):
+        # whoosh.scoring.bm25's operations, in its order, with BM25+'s delta inside the bracket
+        norm = self.K1 * ((1 - self.B) + self.B * length / self.avgfl)
+        return self.idf * ((weight * (self.K1 + 1)) / (weight + norm) + DELTA)
+
+
 @pytest.fixture(scope="module")
 def whoosh_searchers(index_dir):
     ix = whoosh_index.open_dir(str(index_dir))
-    stock = ix.searcher(weighting=scoring.BM25F())
+    stock = ix.searcher(weighting=WhooshBM25F())
     ours = ix.searcher(weighting=CachedBM25F(LengthNorms()))
     yield stock, ours
     stock.close()

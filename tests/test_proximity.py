@@ -7,7 +7,10 @@ import pytest
 
 from bench.known_items import load, mrr
 from indexer.build import update_index
+from search.analysis import word_terms
 from search.engine import SearchIndex
+from search.proximity import query_words
+from search.query_parser import parse
 from tests.corpus_tools import write_statements
 
 FILLER = {
@@ -55,6 +58,18 @@ def test_words_close_together_rank_first(near_and_far, lang):
     assert [h.id for h in hits] == [near, far]
     assert hits[0].score > hits[1].score
     assert [h.id for h in near_and_far.hits(query)] == [near, far]  # the export's order too
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_alternatives_are_not_drawn_together(near_and_far, lang):
+    """"a OR b" asks for either word: holding both close is no closer a match
+    (the alternatives are one word to proximity, as a word's lemmas are)."""
+    (a, b), _ = WORDS[lang]
+    hits = near_and_far.search(f"{a} OR {b}").hits
+    assert [h.id for h in hits][:2] == [f"{lang}/far.txt", f"{lang}/near.txt"]  # the newer first
+    assert hits[0].score == hits[1].score
+    assert set(query_words(parse(f"({a} OR {b}) river"))["body_en"]) == {
+        frozenset(word_terms(a) + word_terms(b)), frozenset({"river"})}
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -1,0 +1,37 @@
+"""The ranking metrics of bench/ir.py against values worked out by hand."""
+
+import math
+
+import pytest
+
+from bench.ir import bag_of_words, evaluate, judged_id, ndcg_at, recall_at, rr_at
+
+JUDGED = {"a": 2, "b": 1, "c": 0}
+
+
+def test_ndcg_graded_gains_as_trec_eval():
+    # ranked b, x, a: DCG = 1/log2(2) + 0 + 2/log2(4) = 2; ideal a, b: 2 + 1/log2(3)
+    assert ndcg_at(["b", "x", "a"], JUDGED) == pytest.approx(2 / (2 + 1 / math.log2(3)))
+    assert ndcg_at(["a", "b"], JUDGED) == pytest.approx(1.0)
+    assert ndcg_at(["x"] * 10 + ["a"], JUDGED) == 0.0  # below the cut
+    assert ndcg_at(["c"], JUDGED) == 0.0  # judged not relevant
+    assert ndcg_at(["a"], {"c": 0}) == 0.0  # nothing relevant to find
+
+
+def test_reciprocal_rank_and_recall():
+    assert rr_at(["x", "c", "b", "a"], JUDGED) == pytest.approx(1 / 3)
+    assert rr_at(["x"] * 10 + ["a"], JUDGED) == 0.0
+    assert recall_at(["a", "x"], JUDGED) == 0.5
+    assert recall_at(["x"] * 100 + ["a", "b"], JUDGED) == 0.0
+
+
+def test_mean_counts_unanswered_questions_as_zero():
+    qrels = {"q1": {"a": 1}, "q2": {"b": 1}, "q3": {"c": 0}}  # q3 has nothing relevant: left out
+    scores = evaluate({"q1": ["x", "a"]}, qrels)
+    assert scores == {"ndcg10": pytest.approx((1 / math.log2(3)) / 2), "mrr10": 0.25, "r100": 0.5}
+
+
+def test_question_as_a_bag_of_words():
+    assert bag_of_words('Who said "NOT now" (in 1990)?') == "Who OR said OR not OR now OR in OR 1990"
+    assert bag_of_words("title: Nagorno-Karabakh's *war~") == "title OR Nagorno-Karabakh's OR war"
+    assert judged_id("sentences.jsonl#s12") == "s12"
