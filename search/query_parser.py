@@ -36,10 +36,16 @@ from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
 MIN_PREFIX = 2  # letters before a *
+# Characters of a query, in every layer (library, CLI, web): a longer one is
+# refused before it is read (100 KB of query once took gigabytes).
+MAX_QUERY_CHARS = 2000
 
 
 def parse(text: str, raw: bool = False) -> ParsedQuery:
-    """Parses user text. Never raises in the default mode; raw mode may."""
+    """Parses user text. In the default mode odd syntax never raises, only a query
+    longer than MAX_QUERY_CHARS (QueryError); raw mode's own errors are raised."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     if raw and text.strip():
         return _parse_raw(text)
     parser = _Parser(text)

@@ -75,7 +75,7 @@ def test_syntax(text, parsed):
         ("o*", "o", "too short"),
         ("=выбор*", "=выбор", "exact form"),
         ("(" * 40 + "x" + ")" * 40, "x", "deeper than"),
-        (" ".join(f"w{i}" for i in range(1000)), None, "first 100"),
+        (" ".join(f"w{i}" for i in range(400)), None, "first 100"),
     ],
 )
 def test_odd_input_is_read_as_words_with_a_notice(text, parsed, notice):
@@ -192,3 +192,18 @@ def test_no_ordinary_word_searches_an_exact_form():
     for text in ("выборах", '"выборах в парламент"', "выбор*", "elections", "=", "= выборах"):
         q, hl = QueryBuilder().build(parse(text))
         assert not any(str(t.text).startswith("=") for t in q.leaves() if hasattr(t, "text")), text
+
+
+def test_a_query_longer_than_the_limit_is_refused_in_every_layer(search_index):
+    from click.testing import CliRunner
+
+    from search.__main__ import main as search_cli
+    from search.errors import QueryError
+    from search.query_parser import MAX_QUERY_CHARS
+
+    longest = "a" * MAX_QUERY_CHARS
+    assert parse(longest).root is not None
+    with pytest.raises(QueryError, match="2,001 characters long; the limit is 2,000"):
+        search_index.search(longest + "b")
+    result = CliRunner().invoke(search_cli, [longest + "b", "--index", str(search_index.index_dir)])
+    assert result.exit_code == 2 and "the limit is 2,000" in result.output

@@ -13,12 +13,12 @@ from search.declared import ensure
 from search.engine import MAX_PER_PAGE
 from search.errors import IndexUnusable
 from search.fields import AUTOCORRECT_PARAM, SUGGEST_PARAM, ParameterError, filter_args, filters_from
+from search.query_parser import MAX_QUERY_CHARS
 from search.results import SORTS, Filters
 from webui.index_holder import get_index
 
 __all__ = ["AUTOCORRECT", "SUGGEST", "ParameterError", "SearchRequest", "parse_search"]
 
-MAX_QUERY_CHARS = 2000
 DEFAULT_PER_PAGE = 20
 # `autocorrect=0` searches the query exactly as typed (the "Search instead for" link).
 AUTOCORRECT = AUTOCORRECT_PARAM
@@ -76,8 +76,7 @@ def _declared_facets() -> None:
 def parse_search(args) -> SearchRequest:
     """Reads and checks the search parameters of a request."""
     q = args.get("q", "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise ParameterError("q", f"is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    check_query_length(q)
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise ParameterError("sort", f"must be one of {', '.join(SORTS)}")
@@ -98,3 +97,9 @@ def switch(args, name: str, on: str, off: str) -> bool:
     if value not in _OFF + _ON:
         raise ParameterError(name, f"{value!r} is neither 1 ({on}) nor 0 ({off})")
     return value not in _OFF
+
+
+def check_query_length(q: str) -> None:
+    """A 400 naming `q` for a query longer than the library takes."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise ParameterError("q", f"is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}")

@@ -19,7 +19,7 @@ from webui import chart
 from webui.csvexport import cell, csv_response
 from webui.index_holder import get_index, search_turn
 from webui.labels import value_label
-from webui.params import MAX_QUERY_CHARS, SearchRequest, parse_search
+from webui.params import SearchRequest, check_query_length, parse_search
 
 bp = Blueprint("trend", __name__)
 
@@ -70,8 +70,7 @@ def parse_trend(args) -> TrendRequest:
     """Reads and checks the trend parameters; ParameterErrors as the search's."""
     queries = list(dict.fromkeys(q for q in args.getlist("q") if q.strip()))
     for q in queries:
-        if len(q) > MAX_QUERY_CHARS:
-            raise ParameterError("q", f"is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+        check_query_length(q)
     split = args.get("split") or None
     period = args.get("period") or AUTO
     check(queries, split, period)
