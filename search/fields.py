@@ -4,8 +4,8 @@ Each `Field` says what a filter is called in every layer: its facet, its URL
 parameters, the `Filters` attributes they fill, its query-syntax field, its
 type and bounds, its label and its help. The API's parameters and links, the
 search page's sidebar, the options of `python -m search`, the query syntax's
-fields, the facet masks and counts and the README's table all read `FIELDS`;
-a test checks each entry against the API, the CLI and the README.
+fields, the facet masks and counts and the filter table of docs/query-syntax.md all read `FIELDS`;
+a test checks each entry against the API, the CLI and docs/query-syntax.md.
 
 A new keyword facet over a column of its own is one entry (kind KEYWORD,
 its column, its label) plus the code that writes and loads that column. The
