@@ -1,6 +1,6 @@
 """The README and docs/ stay in step: every docs/ page the README links exists
 and every page is linked from it, their links between pages resolve, the
-screenshot is there, and every file format the indexer reads is named in
+screenshot is there, every anchor a link names is a heading of its page, and every file format the indexer reads is named in
 docs/adding-statements.md."""
 
 from __future__ import annotations
@@ -38,3 +38,17 @@ def test_every_format_the_indexer_reads_is_named_in_adding_statements():
     text = doc("adding-statements.md")
     unnamed = sorted(s for s in set(TEXT_READERS) | RECORD_SUFFIXES if f"`{s}`" not in text)
     assert unnamed == [], f"docs/adding-statements.md does not name {unnamed}"
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors a Markdown page's headings get: lower case, punctuation dropped, spaces as -."""
+    headings = re.findall(r"^#{1,6} (.+)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_anchor_of_a_link_is_a_heading():
+    pages = {"README.md": ROOT / "README.md", **{f"docs/{p.name}": p for p in doc_pages()}}
+    for name, page in pages.items():
+        for target, anchor in re.findall(r"\]\(([^)\s#]*)#([^)\s]+)\)", page.read_text(encoding="utf-8")):
+            linked = (page.parent / target).resolve() if target else page
+            assert anchor in anchors(linked.read_text(encoding="utf-8")), f"{name} links {target}#{anchor}"
