@@ -59,7 +59,7 @@ class Field:
     params: tuple[str, ...]  # URL parameters: one (repeatable) for values, (low, high) for a range
     attrs: tuple[str, ...]  # the Filters attributes they fill, in the same order
     label: str  # the sidebar's heading
-    help: str  # one line, for the CLI, /api and the README
+    help: str  # one line, for the CLI, /api and docs/query-syntax.md
     param_help: tuple[str, ...] = ()  # a range's help per end (low, high), for the CLI
     syntax: tuple[str, ...] = ()  # query-syntax field names, the canonical one first
     index_field: str | None = None  # the indexed field a syntax filter (year:…) queries

@@ -1,7 +1,7 @@
 """The README and docs/ stay in step: every docs/ page the README links exists
-and every page is linked from it, their links between pages resolve, the
-screenshot is there, every anchor a link names is a heading of its page, and every file format the indexer reads is named in
-docs/adding-statements.md."""
+and every page is linked from it, links between pages resolve (each anchor a
+heading of its page), the screenshot is there, and every file format the
+indexer reads is named in docs/adding-statements.md."""
 
 from __future__ import annotations
 
