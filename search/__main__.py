@@ -52,7 +52,7 @@ def _terminal_marks(html: str, color: bool) -> str:
 @reports_errors
 @filter_options
 def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_typed, show_facets):
-    """Search the statements for QUERY (see the README for the query language)."""
+    """Search the statements for QUERY (see docs/query-syntax.md for the query language)."""
     with SearchIndex(index_dir) as index:
         result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
                               facets=show_facets, raw=raw, autocorrect=not as_typed)

@@ -3,7 +3,7 @@
 Each setting is read from its command-line flag, then from its environment
 variable, then falls back to its default. `SETTINGS` is the one table: every
 CLI declares its options with `option(setting)`, the web app reads the same
-variables, and a test checks that the README documents each of them.
+variables, and a test checks that docs/configuration.md documents each of them.
 """
 
 from __future__ import annotations

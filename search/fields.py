@@ -4,8 +4,8 @@ Each `Field` says what a filter is called in every layer: its facet, its URL
 parameters, the `Filters` attributes they fill, its query-syntax field, its
 type and bounds, its label and its help. The API's parameters and links, the
 search page's sidebar, the options of `python -m search`, the query syntax's
-fields, the facet masks and counts and the README's table all read `FIELDS`;
-a test checks each entry against the API, the CLI and the README.
+fields, the facet masks and counts and the filter table of docs/query-syntax.md all read `FIELDS`;
+a test checks each entry against the API, the CLI and docs/query-syntax.md.
 
 A new keyword facet over a column of its own is one entry (kind KEYWORD,
 its column, its label) plus the code that writes and loads that column. The
@@ -59,7 +59,7 @@ class Field:
     params: tuple[str, ...]  # URL parameters: one (repeatable) for values, (low, high) for a range
     attrs: tuple[str, ...]  # the Filters attributes they fill, in the same order
     label: str  # the sidebar's heading
-    help: str  # one line, for the CLI, /api and the README
+    help: str  # one line, for the CLI, /api and docs/query-syntax.md
     param_help: tuple[str, ...] = ()  # a range's help per end (low, high), for the CLI
     syntax: tuple[str, ...] = ()  # query-syntax field names, the canonical one first
     index_field: str | None = None  # the indexed field a syntax filter (year:…) queries

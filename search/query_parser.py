@@ -1,6 +1,6 @@
 """User text → query tree. Nothing here needs an index.
 
-The query language (see the README):
+The query language (see docs/query-syntax.md):
 
     выборы резолюция            all words must match (in any form)
     "оккупированные территории" a phrase, matched on lemmas and stems

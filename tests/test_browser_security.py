@@ -25,6 +25,7 @@ import pytest
 from indexer.build import update_index
 from tests.conftest import ARTIFACTS, DATA
 from tests.corpus_tools import ROOT, snapshot
+from tests.docs_tools import doc
 from tests.fixtures_web import free_port, running_server, server_env, watch
 
 SECURITY_HEADERS = {
@@ -395,13 +396,13 @@ def test_security_headers_on_every_kind_of_answer(server):  # noqa: F811
 # --- where the server listens --------------------------------------------------------------------------
 
 
-def test_default_host_is_loopback_and_the_readme_explains_the_alternative():
+def test_default_host_is_loopback_and_the_docs_explain_the_alternative():
     result = subprocess.run([sys.executable, "-m", "webui", "--help"], capture_output=True, text=True,
                             cwd=ROOT, env=server_env(), timeout=60)
     assert result.returncode == 0
     assert re.search(r"--host TEXT.*default:\s*127\.0\.0\.1", " ".join(result.stdout.split()))
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("--host 0.0.0.0") - 400: readme.index("--host 0.0.0.0") + 400]
+    serving = doc("configuration.md")
+    section = serving[serving.index("--host 0.0.0.0") - 400: serving.index("--host 0.0.0.0") + 400]
     assert "127.0.0.1" in section
     assert re.search(r"anyone|network|reachable", section)
 

@@ -1,13 +1,12 @@
 """The registry of filters, entry by entry: the API takes each one's parameters,
-`python -m search` its options, and the README documents both; and every
-setting is documented."""
+`python -m search` its options, and docs/query-syntax.md documents both; and
+docs/configuration.md documents every setting."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +14,9 @@ from click.testing import CliRunner
 from search import config, fields
 from search.__main__ import main as search_cli
 from search.results import Filters
+from tests.docs_tools import all_docs, section
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+DOCS = all_docs()
 
 # A value of each kind that finds something in the test corpus, and one that is refused.
 GOOD = {
@@ -91,22 +91,22 @@ def test_the_cli_takes_the_entrys_options(client, index_dir, entry):
     assert entry.params[0].replace("_", "-") in refused.output or "Invalid value" in refused.output
 
 
-def readme_rows(heading: str) -> list[str]:
-    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    return [line for line in section.splitlines() if line.startswith("| ")]
+def filter_rows() -> list[str]:
+    return [line for line in section("query-syntax.md", "Filters").splitlines() if line.startswith("| ")]
 
 
 @ENTRIES
-def test_the_readme_documents_the_entry(entry):
+def test_the_docs_document_the_entry(entry):
     """One row of the filter table names every parameter, option and syntax field."""
     wanted = [f"`{p}`" for p in entry.params]
     wanted += [f"`{flag}`" for p in entry.params for flag in entry.flags(p)]
     wanted += [f"`{name}:" for name in entry.syntax[:1]]
-    rows = [row for row in readme_rows("Searching") if all(w in row for w in wanted)]
-    assert len(rows) == 1, f"no README row has all of {wanted}"
+    rows = [row for row in filter_rows() if all(w in row for w in wanted)]
+    assert len(rows) == 1, f"no row of the filter table in docs/query-syntax.md has all of {wanted}"
 
 
 @pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda s: s.env)
-def test_the_readme_documents_every_setting(setting):
-    assert f"`{setting.env}`" in README
-    assert re.search(rf"[`\[]{re.escape(setting.flag)}[ `\]]", README), setting.flag
+def test_the_docs_document_every_setting(setting):
+    """Its variable in the settings of docs/configuration.md; its option in a command's synopsis."""
+    assert f"`{setting.env}`" in section("configuration.md", "Settings")
+    assert re.search(rf"[`\[]{re.escape(setting.flag)}[ `\]]", DOCS), setting.flag

@@ -32,7 +32,7 @@ def _is_loopback(host: str) -> bool:
 
 \b
     python -m webui --index index --port 8000
-    python -m webui --host 0.0.0.0   # reachable from the network: see the README"""
+    python -m webui --host 0.0.0.0   # reachable from the network: see docs/configuration.md"""
 )
 @option(config.INDEX)
 @option(config.HOST)
