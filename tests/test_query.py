@@ -207,3 +207,17 @@ def test_a_query_longer_than_the_limit_is_refused_in_every_layer(search_index):
         search_index.search(longest + "b")
     result = CliRunner().invoke(search_cli, [longest + "b", "--index", str(search_index.index_dir)])
     assert result.exit_code == 2 and "the limit is 2,000" in result.output
+
+
+@pytest.mark.parametrize("raw, refused", [
+    ("?*?*?*", True), ("*a*", True), ("a*", True), ("??*", True),  # (every word of the index: seconds)
+    ("*", False), ("pe*", False), ("pe?ce", False), ("body_en:elec*", False), ("peace~2", False),
+])
+def test_a_raw_pattern_needs_letters_before_its_wildcard(search_index, raw, refused):
+    from search.errors import QueryError
+
+    if refused:
+        with pytest.raises(QueryError, match="needs at least 2 letters before its first"):
+            search_index.search(raw, raw=True)
+    else:
+        assert search_index.search(raw, raw=True).total > 0
