@@ -127,7 +127,9 @@ def render(trend: Trend, view: str, size: str, link: Callable[[int, int], str],
                              box.ticks)
     tick_labels = [tick_text(t, step, view) for t in ticks]
     small = size == "small"
-    left = 8 + (0 if small else font * 1.6) + max(len(t) for t in tick_labels) * font * 0.6
+    # Room for the longest tick label: digits take about 0.6 em, "%" nearly 1 em
+    # (at 0.6 em each, "100%" began left of the picture).
+    left = 8 + (0 if small else font * 1.6) + max(len(t) * 0.6 + 0.35 * t.count("%") for t in tick_labels) * font
     right = 12
     bottom = font * (1.8 if small else 3.4)
     plot_w, plot_h = box.width - left - right, box.height - top - bottom
