@@ -159,6 +159,12 @@ def test_a_long_facet_list_folds_its_rest_but_keeps_a_selected_value_in_sight(cl
     assert 'facet-value selected' in visible
 
 
+def test_an_error_page_keeps_the_query_in_its_search_box(client):
+    answer = client.get("/?q=выборы&year=abc")
+    assert answer.status_code == 400
+    assert 'id="q-top" name="q" type="search" value="выборы"' in answer.get_data(as_text=True)
+
+
 def test_a_correction_shows_above_the_chart(client):
     html = page(client, "/?q=выбары")
     assert 'class="corrected"' in html and html.index('class="corrected"') < html.index('class="trend-thumb"')

@@ -11,6 +11,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.errors import StatementsError
+from search.query_parser import MAX_QUERY_CHARS
 
 API_PREFIX = "/api"
 # The WSGI environ key under which the server hands over a request it refused
@@ -30,8 +31,10 @@ def _error(status: int, code: str, message: str, headers=()):
     if wants_json():
         response = jsonify({"error": {"code": code, "message": message}})
     else:
+        # (the header's search box keeps what was asked, to be mended and sent again)
+        typed = request.args.get("q", "")[:MAX_QUERY_CHARS]
         response = make_response(render_template("error.html", status=status, code=code,
-                                                 message=message))
+                                                 message=message, typed=typed))
     response.status_code = status
     response.headers.extend(headers)
     return response
