@@ -262,6 +262,8 @@ class _Run:
             return
         if documents is None:  # unchanged
             return
+        for fields in documents:
+            self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
         writer = self._writer()
         old_ids = previous[1] if previous else set()
         if previous:
@@ -299,8 +301,6 @@ class _Run:
             documents.append(fields)
         summary.problems.extend(problems)
         summary.warnings.extend(warnings)
-        for fields in documents:
-            self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
         return documents
 
     def _writer(self):
@@ -319,12 +319,11 @@ class _Run:
             else:
                 return
         writer, self.writer = self.writer, None
+        clearing = self.rebuild and not self.cleared
         try:
             self.vocabulary.commit()
-            if self.rebuild and not self.cleared:
+            if clearing:
                 writer.commit(mergetype=CLEAR)
-                self.cleared = True
-                D.write(Path(self.ix.storage.folder), self.declared, self.credits)
             else:
                 writer.commit()
         except OSError:
@@ -332,6 +331,9 @@ class _Run:
             raise  # update_index() says what happened
         self.summary.commits += 1
         self.pending = 0
+        if clearing:  # (the rebuilt index's declarations, once the old index is gone)
+            self.cleared = True
+            D.write(Path(self.ix.storage.folder), self.declared, self.credits)
         if self.cleared:
             self.vocabulary.trim()
 

@@ -41,7 +41,6 @@ class SearchIndex:
     def __init__(self, index_dir):
         self.index_dir = Path(index_dir)
         self.declared = declared.register(self.index_dir)  # the corpus's facets, into the registry
-        self.credits = declared.read_credits(self.index_dir)  # its sources, for every page's footer
         self._norms = LengthNorms()
         self._snapshots = Snapshots(
             self.index_dir, CachedBM25F(self._norms),
@@ -63,6 +62,12 @@ class SearchIndex:
         return self._snapshots.retrying(lambda snap: snap.searcher.doc_count())
 
     # --- search ---------------------------------------------------------------------
+
+    @property
+    def credits(self) -> str | None:
+        """The corpus's credits line, for every page's footer: read each time (a small
+        file), since the indexer rewrites it without a commit when only it changed."""
+        return declared.read_credits(self.index_dir)
 
     def search(
         self,

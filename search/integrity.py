@@ -77,7 +77,12 @@ def check_sizes(index_dir, ix) -> None:
     if not isinstance(known, dict):
         return
     for segment in ix._segments():
-        for name, size, *_ in known.get(segment.segment_id()) or ():
+        files = known.get(segment.segment_id())
+        for entry in files if isinstance(files, list) else ():
+            if not (isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)
+                    and isinstance(entry[1], int)):
+                continue  # (a record this code did not write: nothing to compare)
+            name, size = entry[0], entry[1]
             try:
                 now = os.stat(Path(index_dir) / name).st_size
             except FileNotFoundError:  # a newer commit merged it away meanwhile (check_index

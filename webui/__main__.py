@@ -69,6 +69,8 @@ def main(index_dir, host, port, public_url, threads, workers):
                    "in the JSON and the feeds take each request's Host header.", err=True)
     else:
         public_url = f"http://{shown}:{port}"
+        click.echo(f"note: absolute links in the JSON and the feeds point at {public_url}/; behind a "
+                   "proxy or a tunnel, give the address people use with --public-url.", err=True)
     try:
         sock = listen(host, port)
     except OSError as err:

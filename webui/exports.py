@@ -40,11 +40,10 @@ def export(view):
         if not slots.acquire(blocking=False):
             raise Busy(f"{current_app.config[CONFIG_KEY]} exports are being written by this "
                        "server process; try again in a few seconds")
-        freed = threading.Event()
+        once = threading.Lock()
 
         def release():  # (once: when the last row is written, or the answer is closed first)
-            if not freed.is_set():
-                freed.set()
+            if once.acquire(blocking=False):
                 slots.release()
 
         try:
