@@ -2,7 +2,8 @@
 
 The analysers are Whoosh analysers built from small filters. They are pickled
 into the index with the schema, so the classes here keep a stable import path
-and hold no caches: the lemma cache lives at module level.
+and hold no caches: folding is search/folding.py's, a word's terms (and their
+caches) search/morphology.py's.
 
 Pipeline, per language field::
 
@@ -27,254 +28,21 @@ Pipeline, per language field::
 
 from __future__ import annotations
 
-import functools
-import re
-import threading
 from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from search.langdata import (
-    CYRILLIC_TO_LATIN,
-    LATIN_TO_CYRILLIC,
-    STOP_WORDS,
-    STOP_WORDS_ANY,
+from search.langdata import STOP_WORDS, STOP_WORDS_ANY
+# Folding and a word's terms live in their own modules; the analysers' users
+# import them from here too.
+from search.folding import (  # noqa: F401
+    PART_RE, WORD_RE, fold, fold_text, has_letters, repair, script,
 )
-
-# A word: letters, digits and combining marks, joined by inner hyphens or
-# apostrophes ("Nagorno-Karabakh", "Armenia’s", "из-за").
-_WORD_CHARS = r"[\w\u0300-\u036f\u00ad]+"
-_JOINERS = "-\u2010\u2011'\u2019\u02bc"
-WORD_RE = re.compile(rf"{_WORD_CHARS}(?:[{_JOINERS}]{_WORD_CHARS})*")
-PART_RE = re.compile(rf"{_WORD_CHARS}(?:['\u2019\u02bc]{_WORD_CHARS})*")
-
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_LATIN_RE = re.compile(r"[a-z]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
-# Stress marks, other combining accents and the soft hyphen: invisible to a
-# reader, so invisible to search.
-_INVISIBLE = str.maketrans("", "", "".join(map(chr, range(0x300, 0x370))) + "\u00ad")
-# Folding that keeps every character in place, so offsets stay valid.
-_FOLD = (("ё", "е"), ("\u2019", "'"), ("\u02bc", "'"), ("\u2010", "-"), ("\u2011", "-"))
-
-
-def fold_text(text: str) -> str:
-    """Lower-case and ё-fold a whole text without moving any character.
-
-    Words may still hold stress marks or mixed scripts; `repair` takes those
-    out one word at a time, where it is cheap (see `word_terms`).
-    """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # rare letters that lower-case to two
-        lowered = "".join(c.lower()[0] for c in text)
-    # A chain of replace() calls: far faster than translate() on long texts.
-    for old, new in _FOLD:
-        if old in lowered:
-            lowered = lowered.replace(old, new)
-    return lowered
-
-
-def repair(word: str) -> str:
-    """Drops stress marks and soft hyphens; rewrites lookalike letters of the
-    minority script in a word that mixes Latin and Cyrillic."""
-    if word.isascii():
-        return word
-    word = word.translate(_INVISIBLE)
-    if _LATIN_RE.search(word) and _CYRILLIC_RE.search(word):
-        word = _fix_mixed_script(word)
-    return word
-
-
-def fold(text: str) -> str:
-    """Lower-case and fold a word the way the index does (ё→е, no accents)."""
-    return repair(fold_text(text))
-
-
-def _fix_mixed_script(word: str) -> str:
-    """Rewrite lookalike letters of the minority script in a mixed word."""
-    cyrillic = len(_CYRILLIC_RE.findall(word))
-    latin = len(_LATIN_RE.findall(word))
-    if cyrillic >= latin:
-        fixed = word.translate(LATIN_TO_CYRILLIC)
-        return fixed if not _LATIN_RE.search(fixed) else word
-    fixed = word.translate(CYRILLIC_TO_LATIN)
-    return fixed if not _CYRILLIC_RE.search(fixed) else word
-
-
-def script(word: str) -> str:
-    """Return "ru" for Cyrillic words, "en" for Latin ones, "" otherwise."""
-    if _CYRILLIC_RE.search(word):
-        return "ru"
-    if _LATIN_RE.search(word):
-        return "en"
-    return ""
-
-
-def has_letters(word: str) -> bool:
-    return _LETTER_RE.search(word) is not None
-
-
-# --- morphology -----------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def _morph():
-    # Loading the dictionaries takes a fraction of a second and ~15 MB;
-    # do it once per process, on first use.
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-_stemmers = threading.local()
-
-
-def _english_stem(word: str) -> str:
-    # Snowball stemmer objects keep state while stemming: one per thread.
-    stemmer = getattr(_stemmers, "en", None)
-    if stemmer is None:
-        import snowballstemmer
-
-        stemmer = _stemmers.en = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
-
-
-# The prefix of a word's exact-form term ("=выборах"): never a word character,
-# so no analysed word is ever such a term.
-EXACT = "="
-# A query word searches a lemma's paradigm when the dictionary gives that
-# reading at least this share of the likeliest lemma's probability.
-MIN_READING_SHARE = 0.35
-
-
-def is_capitalised(written: str) -> bool:
-    """A word written in capitals, as abbreviations are (ПНИ, ООН), not one letter."""
-    return len(written) > 1 and written.isupper()
-
-
-def _readings(word: str, capitalised: bool):
-    """pymorphy3's readings of a folded Russian word; of a word written in
-    capitals, only its readings as an abbreviated noun (`Abbr`) when those are
-    the likelier («ПНИ»: the psycho-neurological home, never «пень» or
-    «пнуть»; «БАКУ» in a heading stays the city, not the Abbr «бак»)."""
-    parses = _morph().parse(word)
-    if capitalised:
-        abbreviations = [p for p in parses if "Abbr" in p.tag and p.tag.POS == "NOUN"]
-        if sum(p.score for p in abbreviations) > sum(p.score for p in parses) / 2:
-            return abbreviations
-    return parses
-
-
-@functools.lru_cache(maxsize=500_000)
-def word_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
-    """Index terms for one lower-cased word: lemmas, a stem, or the word itself.
-
-    A Russian form is indexed under the lemma of every reading the dictionary
-    gives it, however unlikely («выборов» → выборы, выбор), so each lemma's
-    every form is found; `capitalised` (the word was written in capitals)
-    keeps an abbreviation's lemma alone (see `_readings`).
-
-    Memoised: a corpus repeats its vocabulary, so morphology is paid once per
-    distinct word form, not once per occurrence.
-    """
-    word = repair(word)
-    kind = script(word)
-    if kind == "ru":
-        terms: list[str] = []
-        for parse in _readings(word, capitalised):
-            lemma = parse.normal_form.replace("ё", "е")
-            if lemma not in terms:
-                terms.append(lemma)
-        return tuple(terms) or (word,)
-    if kind == "en":
-        return (_english_stem(word),)
-    return (word,)
-
-
-@functools.lru_cache(maxsize=100_000)
-def query_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
-    """The terms a query word searches: of a Russian form, the lemmas of the
-    words it most likely is, not every reading's paradigm.
-
-    The rule, for a form whose dictionary readings belong to different lemmas:
-
-    1. A word typed in capitals that the dictionary reads mostly as an
-       abbreviated noun is that abbreviation («ПНИ»: пни, never «пень»; see
-       `_readings`); otherwise its abbreviation readings do not compete with
-       its other readings («род» is not «р.», born, nor «РОД»).
-    2. Each lemma's probability is the sum of pymorphy3's `score`s of its
-       readings (estimated from a disambiguated corpus); a lemma is searched
-       when it reaches MIN_READING_SHARE of the likeliest lemma's. «стали» is
-       «стать» (0.98), not «сталь»; «данные» is as likely «данные»,
-       «данный» or «дать», and searches all three; «судов» is «судно» (0.72)
-       and «суд» (0.28) both: ships and courts.
-       A plurale tantum noun (`Pltm`) and the count noun whose plural it
-       shares are told apart the same way: «выборы» (0.85 against 0.15),
-       «выборами» (0.75 against 0.25) are «выборы» (elections), whose forms
-       are all plural (выборов, выборах…), not «выбор» (choice), so not
-       «выбору»; «часы» (0.67 against 0.33) is the clock and the hours.
-       (The tag alone does not decide: «духи» is «дух» at 0.8, perfume at 0.2.)
-    3. A word typed in a lemma's dictionary form searches that lemma too,
-       however rare the dictionary thinks the reading («весть» is «весть» as
-       well as the archaic «ведать»).
-
-    No form is lost: the index keeps every lemma of every form (`word_terms`),
-    so the lemmas searched are among the typed form's own and every statement
-    holding the form itself is found; a lemma searched finds all its forms
-    («выбор» finds its singular and the plural forms it shares with «выборы»,
-    which only the context tells apart).
-    """
-    word = repair(word)
-    if script(word) != "ru":
-        return word_terms(word, capitalised)
-    readings = _readings(word, capitalised)
-    lemmas = [p.normal_form.replace("ё", "е") for p in readings]
-    weighed = [(lemma, p) for lemma, p in zip(lemmas, readings) if "Abbr" not in p.tag]
-    if not weighed:  # (an abbreviation, as `_readings` reads a capitalised one)
-        weighed = list(zip(lemmas, readings))
-    likelihood: dict[str, float] = {}
-    for lemma, p in weighed:
-        likelihood[lemma] = likelihood.get(lemma, 0.0) + p.score
-    if not likelihood:
-        return (word,)
-    best = max(likelihood.values())
-    chosen = [lemma for lemma, p in likelihood.items() if p >= best * MIN_READING_SHARE]
-    if word in lemmas and word not in chosen:
-        chosen.append(word)
-    return tuple(chosen)
-
-
-def exact_term(word: str) -> str:
-    """The term of a word form as written (folded): what =word searches."""
-    return EXACT + repair(word)
-
-
-def index_terms(word: str, capitalised: bool = False) -> tuple[str, ...]:
-    """What the indexer writes for a word: its `word_terms`, then its exact form."""
-    return (_capitalised_index_terms if capitalised else _index_terms)(word)
-
-
-# (One cache for each case: a one-argument cache is keyed on the word itself, the fastest.)
-@functools.lru_cache(maxsize=500_000)
-def _index_terms(word: str) -> tuple[str, ...]:
-    return (*word_terms(word), exact_term(word))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _capitalised_index_terms(word: str) -> tuple[str, ...]:
-    return (*word_terms(word, True), exact_term(word))
-
-
-def is_dictionary_word(word: str) -> bool:
-    """True for a Russian word in pymorphy3's dictionary: spelt as meant, however
-    rare in the corpus («австрии» is not a typo of the commoner «аварии»)."""
-    return script(word) == "ru" and _morph().word_is_known(word)
-
-
-def lemma_cache_info():
-    """Hit and miss counts of the lemma cache (for benchmarks)."""
-    return word_terms.cache_info()
+from search.morphology import (  # noqa: F401
+    EXACT, MIN_READING_SHARE, _capitalised_index_terms, _english_stem, _index_terms, _morph, exact_term,
+    index_terms, is_capitalised, is_dictionary_word, lemma_cache_info, query_terms, word_terms,
+)
 
 
 def _stops(lang: str | None) -> frozenset[str]:
