@@ -7,7 +7,9 @@ import io
 import json
 import os
 import re
+import resource
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,35 @@ def test_a_docx_that_unpacks_far_beyond_its_size_is_refused_before_it_is_parsed(
     summary, docs, _ = run(tmp_path, {"bomb.docx": out.getvalue()})
     assert "compression bomb" in reasons(summary.problems)["bomb.docx"]
     assert set(docs) == {"good.txt"}
+
+
+def _bomb_pdf(inflated_mb: int, refs: int) -> bytes:
+    """A PDF of some 60 KB whose one page draws `refs` times on one content
+    stream of `inflated_mb` MB of spaces (zlib packs them a thousand to one)."""
+    packed = zlib.compress(b" " * (inflated_mb * 1024 * 1024), 9)
+    contents = b"[" + b" ".join(b"5 0 R" for _ in range(refs)) + b"]"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + contents + b" >>",
+               b"<< >>", b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_that_asks_for_gigabytes_is_one_reported_failure(tmp_path):
+    """Its page would take 3 GB to read (48 x 64 MB); the reader's child process
+    dies at its ceiling, the indexer itself stays small, and the rest is indexed."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB
+    summary, docs, _ = run(tmp_path, {"bomb.pdf": _bomb_pdf(64, 48)})
+    assert "needs more than 2,048 MB of memory to read" in reasons(summary.problems)["bomb.pdf"]
+    assert set(docs) == {"good.txt"}
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 1024 * 1024  # (grew by under 1 GB)
 
 
 def test_an_integer_facet_beyond_64_bits_is_left_out_with_a_warning(tmp_path):

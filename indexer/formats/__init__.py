@@ -9,7 +9,7 @@ and an entry in `TEXT_READERS`.
 from __future__ import annotations
 
 from indexer.decode import Decoded
-from indexer.formats import docx, html, pdf, text
+from indexer.formats import docx, html, isolated, pdf, text
 
 # suffix → reader(bytes) → (Decoded text, given metadata)
 TEXT_READERS = {
@@ -18,7 +18,7 @@ TEXT_READERS = {
     ".markdown": text.read_markdown,
     ".html": html.read_html,
     ".htm": html.read_html,
-    ".pdf": pdf.read_pdf,
+    ".pdf": isolated.bounded(pdf.read_pdf),  # (PDFium can be made to ask for gigabytes)
     ".docx": docx.read_docx,
 }
 RECORD_SUFFIXES = {".json", ".jsonl"}
