@@ -107,3 +107,21 @@ def test_cached_bm25f_scores_as_whoosh_does(whoosh_searchers, query):
     expected = _results(stock, query)
     assert expected
     assert _results(ours, query) == expected
+
+
+def test_a_score_is_bm25_plus_worked_out_by_hand(tmp_path):
+    """One word, once, in the first of two statements of 4 and 2 words: BM25's idf
+    ln(1 + (N - df + 0.5) / (df + 0.5)) = ln 2, times tf (K1 + 1) / (tf + K1 (1 - B +
+    B length / average length)) + DELTA, with K1 1.2, B 0.75 and DELTA 1."""
+    import math
+
+    from indexer.build import update_index
+    from search.engine import SearchIndex
+    from tests.corpus_tools import write_statements
+
+    write_statements(tmp_path / "corpus", {"a.txt": "glacier river bridge school\n", "b.txt": "river bridge\n"})
+    update_index(tmp_path / "corpus", tmp_path / "index")
+    with SearchIndex(tmp_path / "index") as index:
+        hits = index.search("glacier").hits
+    expected = math.log(2) * (2.2 / (1 + 1.2 * (0.25 + 0.75 * 4 / 3)) + 1.0)
+    assert [h.id for h in hits] == ["a.txt"] and hits[0].score == pytest.approx(expected, abs=1e-4)
