@@ -53,6 +53,11 @@ def test_concordance_page(server, sized):
     rows = page.locator("tr.line")
     assert rows.count() == len(body["lines"]) == 50
     assert rows.first.locator("td.match").is_visible()
+    # Every line says which statement it is from, on a phone too (there on a line of its own).
+    source = rows.first.locator("td.source a")
+    assert source.is_visible() and source.get_attribute("href") == rows.first.locator("td.match a").get_attribute("href")
+    box = rows.first.locator("td.source").bounding_box()
+    assert box["width"] > 100 and box["x"] + box["width"] <= page.viewport_size["width"]
     assert page.locator("tr.line td.match").all_inner_texts()[:10] == [x["match"] for x in body["lines"][:10]]
     # The bilingual statement's line shows the English paragraph beside the Russian match.
     assert page.locator("tr.aligned", has_text="so-called “elections”").count() >= 1

@@ -64,6 +64,12 @@ def test_chart_fits_and_its_table_is_the_json(server, sized, args):
     assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] > 150
     # Nothing makes the page wider than the screen (the table scrolls in its own box).
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The table's title is read whole at any width: it does not scroll away with the table.
+    title = page.locator("#trend-table-title")
+    title_box = title.bounding_box()
+    assert title_box["x"] >= 0 and title_box["x"] + title_box["width"] <= width
+    assert page.evaluate("el => el.scrollWidth <= el.clientWidth", title.element_handle())
+    assert page.get_by_role("table", name=title.inner_text()).count() == 1
     body = api(server, args)
     assert page.locator(f"{shown} .legend-item").count() == len(body["series"]) > 1
     expected = {(s, p["period"]): p["count"] for s, series in enumerate(body["series"])
