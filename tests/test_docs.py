@@ -52,3 +52,23 @@ def test_every_anchor_of_a_link_is_a_heading():
         for target, anchor in re.findall(r"\]\(([^)\s#]*)#([^)\s]+)\)", page.read_text(encoding="utf-8")):
             linked = (page.parent / target).resolve() if target else page
             assert anchor in anchors(linked.read_text(encoding="utf-8")), f"{name} links {target}#{anchor}"
+
+
+def test_the_commands_docs_name_are_installed_and_answer_help():
+    """Each console script the configuration page names runs from the environment's bin folder."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    text = doc("configuration.md")
+    assert len(scripts) == 3
+    for name, target in scripts.items():
+        assert f".venv/bin/{name}" in text
+        module = target.split(":")[0].split(".")[0]
+        assert f"python -m {module}" in text
+        done = subprocess.run([str(Path(sys.executable).parent / name), "--help"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"Usage: {name}" in done.stdout and "--index" in done.stdout
