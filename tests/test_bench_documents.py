@@ -100,10 +100,11 @@ def test_article_text_of_a_page(tmp_path):
 def test_report_shows_before_and_now():
     assert pair(0.9, 0.95) == "0.900 → 0.950"
     assert pair(0.95, 0.95) == "0.950"
+    assert pair(0.9497, 1.0) == "0.949 → 1.000"  # cut, not rounded: under the goal never shows as 0.950
     r = score(ROW, "The Crazy Ones one two three", {"text": "The Crazy Ones one two three",
                                                     "title": "The Crazy Ones", "date": "1998-10-14",
                                                     "languages": ["en"]})
-    before = {"meta": {"when": "2026-12-07", "commit": "abc"},
+    before = {"meta": {"when": "2026-12-07", "reader": "abc"},
               "results": [{**r, "f1": 0.5, "runs": 0.0, "goal": False}], "summary": summary([r])}
     text = markdown([r], summary([r]), before, {ROW["file"]: ROW}, {"pdftotext": "pdftotext 24"}, "cmd")
     assert "| pdf_x.pdf | 6 | 0.500 → 1.000 | 0.000 → 1.000 | ✓ | ✓ | ✓ | ✗ → ✓ |" in text

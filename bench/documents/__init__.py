@@ -32,7 +32,7 @@ def load_table(path: Path = EXPECTED) -> list[dict]:
         folder = SHARED_FILES if row["where"] == "shared" else OWN_FILES
         row["path"] = folder / row["file"]
         row["kind"] = row["file"].split("_", 1)[0]
-    return rows
+    return sorted(rows, key=lambda r: (KINDS.index(r["kind"]), r["file"].lower()))
 
 
 def score(row: dict, reference: str | None, ours: dict, no_reference: str | None = None) -> dict:

@@ -49,9 +49,13 @@ def write_section(results_md: Path, section: str, title: str) -> None:
     results_md.write_text(text, encoding="utf-8")
 
 
-def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return done.stdout.strip() or "?"
+def reader_commit() -> str:
+    """The last commit that changed the reader (indexer/ or search/), with a mark when they hold changes since."""
+    done = subprocess.run(["git", "log", "-1", "--format=%h", "--", "indexer", "search"], cwd=ROOT,
+                          capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "indexer", "search"], cwd=ROOT,
+                           capture_output=True, text=True)
+    return (done.stdout.strip() or "?") + (" with uncommitted changes" if dirty.stdout.strip() else "")
 
 
 @click.command(epilog="Copies and the index go to bench/work/documents/ (never committed).")
@@ -91,7 +95,8 @@ def main(kinds, before_path, save_before, work, no_write):
         text, missing = references[r["file"]]
         results.append(score(r, text, ours[r["file"]], missing))
     now = summary(results)
-    meta = {"when": dt.date.today().isoformat(), "commit": _commit(), "pdftotext": version}
+    meta = {"when": dt.date.today().isoformat(), "reader": reader_commit(), "pdftotext": version,
+            "saved": save_before}
     for r in results:
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[r.get("goal")]
         click.echo(f"{mark} {r['file']:45} F1 {number(r.get('f1'))}  runs {number(r.get('runs'))}"

@@ -3,6 +3,8 @@ files that miss the goal with why, beside a stored earlier run ("before") when t
 
 from __future__ import annotations
 
+import math
+
 from bench.documents import F1_GOAL, KINDS, RUNS_GOAL
 
 SECTION = "## Reading real documents (`python -m bench.documents`)"
@@ -10,8 +12,9 @@ _MARK = {True: "✓", False: "✗", None: "–"}
 
 
 def number(value: float | None) -> str:
-    """A share to three decimals, or – when there is none."""
-    return "–" if value is None else f"{value:.3f}"
+    """A share cut (not rounded) to three decimals, so that a figure under a goal never shows as it;
+    – when there is none."""
+    return "–" if value is None else f"{math.floor(value * 1000 + 1e-9) / 1000:.3f}"
 
 
 _NONE = object()  # (no earlier run: the column shows today's figure alone)
@@ -98,9 +101,16 @@ def markdown(results: list[dict], now: dict, before: dict | None, expected: dict
     """The section of RESULTS.md."""
     old_files = {r["file"]: r for r in before["results"]} if before else None
     old_summary = before["summary"] if before else None
-    side = (f"Each cell reads before → now where the two differ: before is the stored run of "
-            f"{before['meta'].get('when', '?')} ({before['meta'].get('commit', '?')}, bench/documents/before.json). "
-            if before else "")
+    if before:
+        old = before["meta"]
+        side = (f"Each cell reads before → now where the two differ: before is the run stored in "
+                f"bench/documents/before.json ({old.get('when', '?')}, the reader of commit "
+                f"{old.get('reader', '?')}); now is the reader of commit {meta.get('reader', '?')}. ")
+    elif meta.get("saved"):
+        side = (f"This run is stored as the before (bench/documents/before.json): the reader of commit "
+                f"{meta.get('reader', '?')}; later runs show before → now. ")
+    else:
+        side = ""
     lines = [SECTION, "",
              f"{len(results)} real files (../shared/benchmarks/documents and bench/documents/files, sources in "
              "bench/documents/README.md), indexed by `python -m indexer` and read back through `search` as the "
@@ -119,5 +129,6 @@ def markdown(results: list[dict], now: dict, before: dict | None, expected: dict
     lines += ["Files below the goal:", "", *(missed or ["- none"]), ""]
     wrong = wrong_metadata(results, expected)
     lines += ["Titles, dates and languages not as expected:", "", *(wrong or ["- none"]), ""]
-    lines += [f"Command: `{command}` ({meta.get('when', '')}, {meta.get('commit', '')}).", ""]
+    lines += [f"Command: `{command}` ({meta.get('when', '')}; reader: the last commit to indexer/ and search/, "
+              f"{meta.get('reader', '?')}).", ""]
     return "\n".join(lines)
