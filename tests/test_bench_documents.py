@@ -104,9 +104,12 @@ def test_report_shows_before_and_now():
     r = score(ROW, "The Crazy Ones one two three", {"text": "The Crazy Ones one two three",
                                                     "title": "The Crazy Ones", "date": "1998-10-14",
                                                     "languages": ["en"]})
+    other = {**r, "file": "html_y.html", "kind": "html", "f1": 0.1}  # not in this run: left out of the kinds
     before = {"meta": {"when": "2026-12-07", "reader": "abc"},
-              "results": [{**r, "f1": 0.5, "runs": 0.0, "goal": False}], "summary": summary([r])}
+              "results": [{**r, "f1": 0.5, "runs": 0.0, "goal": False}, other], "summary": {}}
     text = markdown([r], summary([r]), before, {ROW["file"]: ROW}, {"pdftotext": "pdftotext 24"}, "cmd")
     assert "| pdf_x.pdf | 6 | 0.500 → 1.000 | 0.000 → 1.000 | ✓ | ✓ | ✓ | ✗ → ✓ |" in text
+    assert "| all | 1 | 1 | 0 → 1 | 0.500 → 1.000 | 0.000 → 1.000 | 1/1 | 1/1 | 1/1 |" in text
+    assert "| html |" not in text
     alone = markdown([r], summary([r]), None, {ROW["file"]: ROW}, {}, "cmd")
     assert "| pdf_x.pdf | 6 | 1.000 | 1.000 | ✓ | ✓ | ✓ | ✓ |" in alone

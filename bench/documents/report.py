@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from bench.documents import F1_GOAL, KINDS, RUNS_GOAL
+from bench.documents import F1_GOAL, KINDS, RUNS_GOAL, summary
 
 SECTION = "## Reading real documents (`python -m bench.documents`)"
 _MARK = {True: "✓", False: "✗", None: "–"}
@@ -61,6 +61,8 @@ def kind_rows(now: dict, before: dict | None) -> list[str]:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for kind in (*KINDS, "all"):
         s, b = now[kind], (before or {}).get(kind) if before is not None else None
+        if not s["files"]:
+            continue
 
         def cell(key, show):
             return pair(_NONE if b is None else b.get(key), s[key], show)
@@ -100,7 +102,8 @@ def markdown(results: list[dict], now: dict, before: dict | None, expected: dict
              meta: dict, command: str) -> str:
     """The section of RESULTS.md."""
     old_files = {r["file"]: r for r in before["results"]} if before else None
-    old_summary = before["summary"] if before else None
+    # (the before's figures over the same files: a run of some kinds compares with those kinds alone)
+    old_summary = summary([old_files[r["file"]] for r in results if r["file"] in old_files]) if before else None
     if before:
         old = before["meta"]
         side = (f"Each cell reads before → now where the two differ: before is the run stored in "
