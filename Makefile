@@ -10,7 +10,7 @@ INDEX  ?= index
 HOST   ?= $(or $(STATEMENTS_HOST),127.0.0.1)
 PORT   ?= $(or $(STATEMENTS_PORT),8000)
 
-.PHONY: run test index serve bench install clean
+.PHONY: run test index serve bench bench-documents install clean
 
 # What serving needs; the test packages (a browser driver among them) only for make test.
 $(VENV)/.installed: pyproject.toml
@@ -44,6 +44,12 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 
 bench: $(VENV)/.bench-installed
 	$(PY) -m bench
+
+# Real files read by our indexer beside independent readers; its PDF reference
+# is pdftotext, from Debian's poppler-utils.
+bench-documents: $(VENV)/.bench-installed
+	@command -v pdftotext >/dev/null || { echo "pdftotext is missing: apt-get install -y poppler-utils"; exit 1; }
+	$(PY) -m bench.documents
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache tests/artifacts bench/work

@@ -1,0 +1,121 @@
+"""Expected texts from readers independent of ours: pdftotext (Debian's poppler-utils)
+for PDF, mammoth for Word, and for a web page the text of its article element,
+chosen by eye per page (an XPath in the declared table) and read with lxml."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+PDFTOTEXT_MISSING = ("pdftotext is not installed: the PDF references come from Debian's poppler-utils "
+                     "(apt-get install -y poppler-utils), or leave PDFs out with --kinds docx,html")
+MAMMOTH_MISSING = "mammoth is not installed: pip install -e '.[bench]' (or pip install mammoth)"
+# Never part of an article's visible text.
+_DROPPED = ("script", "style", "noscript", "template", "figure", "aside", "svg", "button", "form")
+_BLOCKS = {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+           "li", "ul", "ol", "table", "tr", "td", "th", "blockquote", "pre", "dl", "dt", "dd", "br",
+           "main", "figcaption", "hr", "address"}
+
+
+class NoReference(Exception):
+    """The independent reader gives no text (a password it lacks, a damaged file)."""
+
+
+def pdftotext_version() -> str | None:
+    """pdftotext's version line, or None when it is not installed."""
+    if not shutil.which("pdftotext"):
+        return None
+    done = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True)
+    first = (done.stderr or done.stdout).strip().splitlines()
+    return first[0] if first else "pdftotext"
+
+
+def pdf_reference(path: Path) -> str:
+    """Plain pdftotext (its reading order, not -layout), UTF-8; NoReference when it cannot read the file."""
+    if not shutil.which("pdftotext"):
+        raise RuntimeError(PDFTOTEXT_MISSING)
+    done = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, timeout=300)
+    if done.returncode != 0:
+        raise NoReference(f"pdftotext exit status {done.returncode}"
+                          + (" (an encrypted PDF that needs its password)" if done.returncode == 1 else ""))
+    return done.stdout.decode("utf-8", "replace")
+
+
+def docx_reference(path: Path) -> str:
+    """mammoth's HTML of the body, footnotes and endnotes, as text (its note marks and back links left out)."""
+    try:
+        import mammoth
+    except ImportError:
+        raise RuntimeError(MAMMOTH_MISSING) from None
+    from lxml import html
+
+    with path.open("rb") as handle:
+        converted = mammoth.convert_to_html(handle).value
+    if not converted.strip():
+        raise NoReference("mammoth finds no text")
+    root = html.fragment_fromstring(converted, create_parent="div")
+    for link in root.xpath("//a[starts-with(@href, '#footnote') or starts-with(@href, '#endnote')]"):
+        parent = link.getparent()
+        link.drop_tree()
+        if parent.tag == "sup" and not parent.text_content().strip():
+            parent.drop_tree()
+    return element_text(root)
+
+
+def html_reference(path: Path, xpath: str, drop: tuple[str, ...] = ()) -> str:
+    """The visible text of the page's article element(s) that `xpath` selects, less what the `drop`
+    XPaths (relative to each) select: a page's own non-article parts; NoReference when none is found."""
+    from lxml import html
+
+    tree = html.fromstring(page_text(path.read_bytes()))
+    found = tree.xpath(xpath)
+    if not found:
+        raise NoReference(f"no element at {xpath}")
+    for element in found:
+        for path_ in drop:
+            for child in element.xpath(path_):
+                child.drop_tree()
+    return "\n\n".join(element_text(element) for element in found)
+
+
+def page_text(data: bytes) -> str:
+    """A saved page's characters: its declared charset, else UTF-8, else Windows-1252."""
+    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8", "cp1252"]:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    return data.decode("utf-8", "replace")
+
+
+def element_text(element) -> str:
+    """An element's visible text, paragraphs apart, without script, style, figures and asides."""
+    for tag in _DROPPED:
+        for child in element.xpath(f".//{tag}"):
+            child.drop_tree()
+    for child in element.xpath(".//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"):
+        child.drop_tree()
+    parts: list[str] = []
+    _collect(element, parts)
+    text = "".join(parts)
+    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
+
+
+def _collect(element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    block = tag.lower() in _BLOCKS
+    if block:
+        parts.append("\n\n")
+    if tag and element.text:
+        parts.append(element.text)
+    for child in element:
+        _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n\n")
