@@ -163,6 +163,23 @@ def test_docx_content_given_twice_for_older_readers_is_read_once():
     assert read_docx(data.getvalue())[0].text == "Title line\nnext\n\nEquation E = mc2"
 
 
+def test_a_strict_open_xml_word_file_is_read_as_word_writes_it(tmp_path):
+    """Word's "Strict Open XML Document" writes the same elements in ISO 29500's namespaces."""
+    transitional = io.BytesIO(simple_docx(RUSSIAN_PAGE))
+    strict = io.BytesIO()
+    with zipfile.ZipFile(transitional) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith(".xml"):
+                data = data.replace(W_NS.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            target.writestr(item, data)
+    assert W_NS.encode() not in zipfile.ZipFile(strict).read("word/document.xml")
+    assert read_docx(strict.getvalue())[0].text == read_docx(transitional.getvalue())[0].text
+    summary, index = index_corpus(tmp_path, {"strict.docx": strict.getvalue()})
+    assert not summary.problems and summary.added == 1
+    assert found(index, "выборах") == ["strict.docx"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("develop-\nment", "development"),
     ("госу-\nдарства", "государства"),

@@ -15,7 +15,10 @@ import xml.etree.ElementTree as ET
 from indexer.decode import Decoded
 from search.errors import ReadError
 
+# WordprocessingML's namespace as Word writes it (Transitional), and as ISO 29500
+# Strict files (Word's "Strict Open XML Document") write the same elements.
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_STRICT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 BODY = "word/document.xml"
 NOTES = ("word/footnotes.xml", "word/endnotes.xml")
@@ -69,30 +72,32 @@ def _part(archive: zipfile.ZipFile, name: str) -> ET.Element:
 def _paragraphs(root: ET.Element, notes: bool = False) -> list[str]:
     """Every paragraph's text in document order; a text box's paragraphs follow
     the paragraph that anchors it."""
+    w = _W_STRICT if root.tag.startswith(_W_STRICT) else _W
     out: list[str] = []
     if notes:
         # Separator "notes" hold only the line above the footnotes.
-        items = [n for n in root if not n.get(f"{_W}type")]
+        items = [n for n in root if not n.get(f"{w}type")]
     else:
         items = [root]
     for item in items:
-        _walk(item, out)
+        _walk(item, out, w)
     return out
 
 
-def _walk(element: ET.Element, out: list[str]) -> None:
+def _walk(element: ET.Element, out: list[str], w: str) -> None:
     for child in element:
         if child.tag == _FALLBACK:
             continue  # the same content again, for older readers
-        if child.tag == f"{_W}p":
+        if child.tag == f"{w}p":
             boxes: list[str] = []
-            out.append(_paragraph_text(child, boxes))
+            out.append(_paragraph_text(child, boxes, w))
             out.extend(boxes)
         else:
-            _walk(child, out)
+            _walk(child, out, w)
 
 
-def _paragraph_text(paragraph: ET.Element, boxes: list[str]) -> str:
+def _paragraph_text(paragraph: ET.Element, boxes: list[str], w: str) -> str:
+    """A paragraph's text (`w`: the document's WordprocessingML namespace); its text boxes go to `boxes`."""
     parts: list[str] = []
 
     def visit(element: ET.Element) -> None:
@@ -100,17 +105,17 @@ def _paragraph_text(paragraph: ET.Element, boxes: list[str]) -> str:
             tag = child.tag
             if tag == _FALLBACK:
                 continue
-            if tag == f"{_W}t":
+            if tag == f"{w}t":
                 parts.append(child.text or "")
-            elif tag == f"{_W}tab":
+            elif tag == f"{w}tab":
                 parts.append(" ")
-            elif tag in (f"{_W}br", f"{_W}cr"):
+            elif tag in (f"{w}br", f"{w}cr"):
                 parts.append("\n")
-            elif tag == f"{_W}noBreakHyphen":
+            elif tag == f"{w}noBreakHyphen":
                 parts.append("-")
-            elif tag == f"{_W}txbxContent":
-                _walk(child, boxes)  # a text box inside the paragraph
-            elif tag != f"{_W}delText":
+            elif tag == f"{w}txbxContent":
+                _walk(child, boxes, w)  # a text box inside the paragraph
+            elif tag != f"{w}delText":
                 visit(child)
 
     visit(paragraph)
