@@ -127,10 +127,16 @@ def test_a_pdf_written_one_glyph_at_a_time_reads_as_words(tmp_path):
     assert found(index, "encryption") == found(index, "шифрование") == ["wps.pdf"]
 
 
-@pytest.mark.parametrize("spacing", [1.2, 3.3, 6.6])  # 0.1, 0.3 and 0.6 of the font's size
-def test_letter_spaced_lines_are_joined_into_words_and_one_letter_words_kept(spacing):
-    lines = ["Заявление о выставке дирижаблей", "и я в Москве с ним", "a statement: I saw a zeppelin", "pdf encryption"]
-    assert read_pdf(make_pdf([glyph_page(lines, 11, spacing)]))[0].text == "\n".join(lines)
+SPACED = ["Заявление о выставке дирижаблей", "и я в Москве с ним", "a statement: I saw a zeppelin", "pdf encryption"]
+
+
+@pytest.mark.parametrize("size, spacing, lines", [
+    (11, 1.2, SPACED), (11, 3.3, SPACED), (11, 6.6, SPACED),  # 0.1, 0.3 and 0.6 of the font's size
+    # (PDFium ends a line after each letter of this page)
+    (14, 4.0, ["Заявление о выставке дирижаблей и я в с к", "a statement: I saw a zeppelin", "pdf encryption"]),
+])
+def test_letter_spaced_lines_are_joined_into_words_and_one_letter_words_kept(size, spacing, lines):
+    assert read_pdf(make_pdf([glyph_page(lines, size, spacing)]))[0].text == "\n".join(lines)
 
 
 @pytest.mark.parametrize("name, encryption", [
