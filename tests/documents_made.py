@@ -1,14 +1,18 @@
 """Real documents made for the tests: PDFs with English and Russian pages,
 two columns or scans, and a Word file with a table, a footnote and a text box."""
 
+import hashlib
 import io
+import os
+import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from PIL import Image
-from reportlab.lib.utils import ImageReader
+from reportlab.lib import pdfencrypt
+from reportlab.lib.utils import ImageReader, rawBytes
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -40,14 +44,16 @@ RUSSIAN_PAGE = [
 
 def make_pdf(pages, encrypt=None, columns=None) -> bytes:
     """A PDF with one page per item: a list of lines, "image" (a scan without
-    text) or "blank"; `columns` pages are (left lines, right lines), drawn
-    line by line across both columns."""
+    text), "blank", or a function that draws the page on the canvas; tuple
+    pages are (left lines, right lines), drawn line by line across both columns."""
     if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(595, 842), encrypt=encrypt)
     for page in pages:
-        if page == "image":
+        if callable(page):
+            page(c)
+        elif page == "image":
             picture = Image.new("L", (400, 300), 200)
             c.drawImage(ImageReader(picture), 72, 400, 400, 300)
         elif isinstance(page, tuple):
@@ -66,6 +72,123 @@ def make_pdf(pages, encrypt=None, columns=None) -> bytes:
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def ocr_page(lines):
+    """A scanned page as OCR leaves it: an image, and over it invisible text
+    (render mode 3), one text object per word, each line justified to the
+    longest one's width and its words a little off the baseline, as recognised."""
+
+    def draw(c):
+        c.drawImage(ImageReader(Image.new("L", (500, 700), 225)), 60, 80, 480, 700)
+        width = max(c.stringWidth(line, "DejaVu", 11) for line in lines)
+        for n, line in enumerate(lines):
+            words = line.split()
+            widths = [c.stringWidth(w, "DejaVu", 11) for w in words]
+            last = n == len(lines) - 1 or not words
+            gap = 3.2 if last or len(words) < 2 else (width - sum(widths)) / (len(words) - 1)
+            x, y = 72, 760 - 15 * n
+            for k, (word, w) in enumerate(zip(words, widths)):
+                text = c.beginText(x, y + (k * 7 % 3) * 0.4)
+                text.setTextRenderMode(3)
+                text.setFont("DejaVu", 11)
+                text.textOut(word)
+                c.drawText(text)
+                x += w + gap
+
+    return draw
+
+
+def glyph_page(lines, size=11, spacing=0.0):
+    """A page whose characters are placed one by one, by the advances of the
+    ones before them (spaces are not drawn): with no `spacing` each its own
+    text object, as WPS Writer writes; with `spacing` points more after each,
+    one text object a line, as a browser prints letter-spaced text."""
+
+    def draw(c):
+        c.setFont("DejaVu", size)
+        for n, line in enumerate(lines):
+            x, y = 72, 780 - 1.6 * size * n
+            text = c.beginText(x, y)
+            text.setFont("DejaVu", size)
+            for ch in line:
+                if ch != " " and spacing:
+                    text.setTextOrigin(x, y)
+                    text.textOut(ch)
+                elif ch != " ":
+                    c.drawString(x, y, ch)
+                x += c.stringWidth(ch, "DejaVu", size) + spacing
+            if spacing:
+                c.drawText(text)
+
+    return draw
+
+
+def contents_page(title, entries):
+    """A table of contents: a title, then each (entry, page) with a dotted leader to its page number."""
+
+    def draw(c):
+        c.setFont("DejaVu", 16)
+        c.drawString(72, 790, title)
+        c.setFont("DejaVu", 11)
+        for n, (entry, number) in enumerate(entries):
+            y = 760 - 18 * n
+            c.drawString(72, y, entry)
+            x = 72 + c.stringWidth(entry, "DejaVu", 11) + 6
+            c.drawString(x, y, "." * int((500 - x) / c.stringWidth(".", "DejaVu", 11)))
+            c.drawRightString(523, y, str(number))
+
+    return draw
+
+
+class AESEncryption(pdfencrypt.StandardEncryption):
+    """PDF encryption with AES, as Acrobat writes it: 128 bits (V4, R4, AESV2:
+    the keys of reportlab's 128-bit RC4) or 256 bits (V5, R5, AESV3: reportlab's
+    keys); each string and stream padded once (reportlab's own AES pads twice)."""
+
+    def __init__(self, userPassword, ownerPassword=None, bits=128):
+        super().__init__(userPassword, ownerPassword, strength=256 if bits == 256 else 128)
+        self.bits = bits
+
+    def encode(self, t):
+        import pyaes  # (reportlab's own AES package)
+
+        key = self.key
+        if self.bits == 128:  # a key for each object
+            key = hashlib.md5(key + self.objnum.to_bytes(3, "little") + self.version.to_bytes(2, "little")
+                              + b"sAlT").digest()
+        iv = os.urandom(16)
+        encrypter = pyaes.Encrypter(pyaes.AESModeOfOperationCBC(key, iv=iv))
+        return iv + encrypter.feed(rawBytes(t)) + encrypter.feed()
+
+    def info(self):
+        described = super().info()
+        if self.bits == 128:
+            described.__class__ = _AES128Dictionary
+        return described
+
+
+class _AES128Dictionary(pdfencrypt.StandardEncryptionDictionary):
+    def format(self, document):
+        from reportlab.pdfbase.pdfdoc import DummyDoc, PDFDictionary, PDFName
+
+        filter_ = PDFDictionary({"CFM": PDFName("AESV2"), "AuthEvent": PDFName("DocOpen"), "Length": 16})
+        return PDFDictionary({
+            "Filter": PDFName("Standard"), "V": 4, "R": 4, "Length": 128, "P": self.P,
+            "O": pdfencrypt.hexText(self.O), "U": pdfencrypt.hexText(self.U),
+            "CF": PDFDictionary({"StdCF": filter_}), "StmF": PDFName("StdCF"), "StrF": PDFName("StdCF"),
+        }).format(DummyDoc())
+
+
+def chromium_pdf(html: str, folder: Path, chromium: str) -> bytes:
+    """The PDF Chromium prints of a web page (as "Save as PDF" does, without header and footer)."""
+    page, out = folder / "page.html", folder / "page.pdf"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={out}",
+                    page.as_uri()], check=True, capture_output=True, timeout=120)
+    return out.read_bytes()
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -1,0 +1,248 @@
+"""A PDF page's text as a person reads it: PDFium's own reading order, with
+letter-spaced lines made words again and two columns side by side read one
+after the other, from the boxes PDFium gives each character."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pypdfium2.raw as pdfium_c
+
+# Letter spacing, in heights of a line's character boxes: a line whose
+# letters stand this far apart is letter-spaced, and in it a space narrower
+# than the letters' gap and this much more joins two letters of one word
+# (a word gap is the letters' gap and a space's width, 0.2 or more).
+MIN_LETTER_GAP = 0.05
+MIN_WORD_GAP = 0.15
+SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at all
+# Two columns: a strip this many line heights wide, in the middle 30–70% of
+# the text's width, that text crosses over at most half the height of each column.
+MIN_GUTTER = 1.0
+# Each column at least this many lines high, and this share of the right
+# one's lines starting at its left edge.
+MIN_COLUMN_LINES = 3
+MIN_ALIGNED_SHARE = 0.75
+
+
+def page_text(page) -> str:
+    """A page's text as PDFium reads it, letter-spaced lines re-joined, two
+    columns side by side one after the other."""
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        boxes = _Boxes(textpage)
+        replaced = respaced(text, boxes)
+        labels = column_labels(textpage, text, boxes)
+    finally:
+        textpage.close()
+    if labels is None:
+        out = "".join(replaced.get(t, ch) for t, ch in enumerate(text))
+    else:
+        runs: dict[tuple, list[str]] = defaultdict(list)
+        for t, ch in enumerate(text):
+            ch = replaced.get(t, ch)
+            if t and labels[t] == labels[t - 1] and runs[labels[t]]:
+                runs[labels[t]][-1] += ch
+            else:
+                runs[labels[t]].append(ch)
+        out = "\n".join("\n".join(run.strip(" ") for run in runs[label]) for label in sorted(runs))
+    return re.sub(r"[ \t]*\n[ \t]*", "\n", out.replace("\r\n", "\n")).strip()
+
+
+class _Boxes:
+    """The box of the character at a place of a page's text (its advance
+    across, the font's height up), asked of PDFium when needed."""
+
+    def __init__(self, textpage):
+        self.textpage = textpage
+        self.rect = pdfium_c.FS_RECTF()
+
+    def __call__(self, t: int) -> tuple | None:
+        i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
+        if i < 0 or not pdfium_c.FPDFText_GetLooseCharBox(self.textpage, i, self.rect):
+            return None
+        r = self.rect
+        return (r.left, r.bottom, r.right, r.top) if r.top > r.bottom else None
+
+
+def _gaps(places: list[int], box) -> list[tuple]:
+    """(place, next place, gap, height) of neighbouring characters on one line of text."""
+    out, previous = [], None
+    for t in places:
+        b = box(t)
+        if b is not None and previous is not None:
+            p, pb = previous
+            overlap = min(pb[3], b[3]) - max(pb[1], b[1])
+            if overlap > 0.5 * min(pb[3] - pb[1], b[3] - b[1]):
+                out.append((p, t, b[0] - pb[2], b[3] - b[1]))
+        previous = (t, b) if b is not None else None
+    return out
+
+
+def _spaced(gaps: list[tuple]) -> float | None:
+    """The gap between letters (its lower quartile) of a letter-spaced line, else None."""
+    if len(gaps) < 3:
+        return None
+    height = sorted(g[3] for g in gaps)[len(gaps) // 2]
+    gap = sorted(g[2] for g in gaps)[len(gaps) // 4]
+    return gap if gap >= MIN_LETTER_GAP * height else None
+
+
+def _same_line(before: tuple | None, after: tuple | None) -> bool:
+    """Whether a character box follows another on the same line of the page."""
+    if before is None or after is None:
+        return False
+    height = min(before[3] - before[1], after[3] - after[1])
+    overlap = min(before[3], after[3]) - max(before[1], after[1])
+    return overlap > 0.5 * height and -0.5 * height < after[0] - before[2] < 2 * height
+
+
+def respaced(text: str, box) -> dict[int, str]:
+    """What replaces the spaces and line ends of letter-spaced lines: nothing
+    where they part letters of one word («З а я в л е н и е», "p d f", or
+    «Зая вление» where PDFium took a wide gap between letters for a space),
+    narrower than the line's gap between letters and a part of a space's
+    width; a space where PDFium ended a line between letters placed one by
+    one along it. Lines with letters side by side are left as they are."""
+    replaced: dict[int, str] = {}
+    lines: list[list[int]] = []
+    for piece in re.finditer(r"\S(?:[^\r\n]*\S)?", text):  # PDFium's lines, those along one line of the page joined
+        places = [t for t in range(*piece.span()) if not text[t].isspace()]
+        if lines and _same_line(box(lines[-1][-1]), box(places[0])):
+            lines[-1] += places
+        else:
+            lines.append(places)
+    for places in lines:
+        if len(places) < 4 or _spaced(_gaps(places[:SPACING_SAMPLE], box)) is None:
+            continue
+        gaps = _gaps(places, box)
+        letter_gap = _spaced(gaps)
+        if letter_gap is None:
+            continue
+        height = sorted(g[3] for g in gaps)[len(gaps) // 2]
+        for before, after, gap, _ in gaps:
+            between = range(before + 1, after)
+            if not between or text[before + 1:after].strip():
+                continue
+            joined = gap < letter_gap + MIN_WORD_GAP * height
+            for t in between:
+                replaced[t] = "" if joined or t > before + 1 else " "
+    return replaced
+
+
+def _cover(spans: list[tuple]) -> float:
+    """The length of the union of (low, high) spans."""
+    total, reach = 0.0, None
+    for low, high in sorted(spans):
+        if reach is None or low > reach:
+            total += high - low
+            reach = high
+        elif high > reach:
+            total += high - reach
+            reach = high
+    return total
+
+
+def _merged(spans: list[tuple]) -> list[tuple]:
+    """Overlapping (low, high) spans joined, the highest first."""
+    out: list[list] = []
+    for low, high in sorted(spans, reverse=True, key=lambda s: s[1]):
+        if out and high >= out[-1][0]:
+            out[-1][0] = min(out[-1][0], low)
+        else:
+            out.append([low, high])
+    return [tuple(s) for s in out]
+
+
+def gutter(rects: list[tuple]) -> tuple | None:
+    """(x, wide lines) of a page with two columns side by side: x in the
+    middle of the strip between them, and the (bottom, top) of the lines that
+    cross it (headings), the highest first; None for any other page.
+
+    A strip crossed by text over more than half the height of either column
+    is a gap between words, not a gutter (an OCR layer's word boxes leave
+    many); a strip narrower than a line's height is a space; text right of
+    it whose lines do not start at one edge is the rest of lines that a gap
+    runs down by chance (letter-spaced lines of different lengths)."""
+    if len(rects) < 4:
+        return None
+    left_edge, right_edge = min(r[0] for r in rects), max(r[2] for r in rects)
+    span = right_edge - left_edge
+    height = sorted(r[3] - r[1] for r in rects)[len(rects) // 2]
+    size = int(span) + 2
+    if size < 4 or height <= 0:
+        return None
+    starts, ends = [0] * size, [0] * size
+    for r in rects:  # how many boxes cross each whole x (from the left edge)
+        first, last = int(r[0] - left_edge) + 1, int(r[2] - left_edge + 0.999) - 1
+        if first <= last:
+            starts[min(first, size - 1)] += 1
+            ends[min(last, size - 1)] += 1
+    crossing, running = [], 0
+    for x in range(size):
+        running += starts[x]
+        crossing.append(running)
+        running -= ends[x]
+    middle = range(int(0.3 * span), int(0.7 * span) + 1)
+    fewest = min(crossing[x] for x in middle)
+    best, run = (0, -1), None
+    for x in middle:
+        if crossing[x] == fewest:
+            run = (run[0], x) if run else (x, x)
+            if run[1] - run[0] > best[1] - best[0]:
+                best = run
+        else:
+            run = None
+    if best[1] - best[0] < MIN_GUTTER * height:
+        return None
+    x = left_edge + (best[0] + best[1]) / 2
+    left = [(r[1], r[3]) for r in rects if r[2] <= x]
+    right = [(r[1], r[3]) for r in rects if r[0] >= x]
+    wide = [(r[1], r[3]) for r in rects if r[0] < x < r[2]]
+    # A column's lines start at its left edge: the pieces of a page's lines
+    # right of a gap that happens to run down it start anywhere.
+    starts: dict[int, float] = {}
+    for r in rects:
+        if r[0] >= x:
+            line = round((r[1] + r[3]) / height)
+            starts[line] = min(starts.get(line, r[0]), r[0])
+    left_lines = {round((r[1] + r[3]) / height) for r in rects if r[2] <= x}
+    if min(len(left_lines), len(starts)) < MIN_COLUMN_LINES:
+        return None
+    edge = min(starts.values())
+    if sum(1 for s in starts.values() if s <= edge + height) < MIN_ALIGNED_SHARE * len(starts):
+        return None
+    if _cover(wide) > 0.5 * min(_cover(left), _cover(right)):
+        return None
+    sides = left + right
+    if _cover(wide) + _cover(sides) - _cover(wide + sides) > 0.5 * _cover(wide):
+        return None  # what crosses stands beside the "columns": lines of a table of contents, not headings
+    if min(b for b, _ in left) > max(t for _, t in right) or min(b for b, _ in right) > max(t for _, t in left):
+        return None  # the "columns" do not stand side by side
+    return x, _merged(wide)
+
+
+def column_labels(textpage, text: str, box) -> list[tuple] | None:
+    """For each place of a page's text with two columns, where it is read:
+    (band, 0) left and (band, 1) right column of the band under `band` wide
+    lines, (band, 2) that wide line; None for a page of one column."""
+    found = gutter([textpage.get_rect(k) for k in range(textpage.count_rects())])
+    if found is None:
+        return None
+    x, wide = found
+    labels: list = [None] * len(text)
+    for t, ch in enumerate(text):
+        b = None if ch.isspace() else box(t)
+        if b is None:
+            continue  # (a space or line end goes with what it follows)
+        middle_x, middle_y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        above = sum(1 for bottom, _ in wide if bottom > middle_y)
+        if above < len(wide) and wide[above][0] <= middle_y <= wide[above][1]:
+            labels[t] = (above, 2)
+        else:
+            labels[t] = (above, 0 if middle_x < x else 1)
+    last = next((label for label in labels if label is not None), (0, 0))
+    for t, label in enumerate(labels):
+        last = labels[t] = label or last
+    return labels

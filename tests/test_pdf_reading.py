@@ -1,0 +1,193 @@
+"""PDFs read as a person reads them: files written here as Chromium, a TrueType
+writer, OCR, WPS Writer and an encrypting writer write them, read by the real
+reader and indexed, and their words and phrases searched."""
+
+import pytest
+from reportlab.lib import pdfencrypt
+
+from indexer.build import update_index
+from indexer.formats.pdf import dehyphenate, judge, read_pdf
+from search import SearchIndex
+from search.errors import ReadError
+from tests.documents_made import (ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
+                                  glyph_page, make_pdf, needs_font, ocr_page)
+from tests.fixtures_web import chromium
+
+pytestmark = needs_font
+
+AIRSHIPS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+body {{ font-family: "DejaVu Sans"; font-size: 13px; margin: 2cm; text-align: justify }}
+h1 {{ letter-spacing: 0.3em }} .ru {{ page-break-before: always }}
+</style></head><body>
+<h1>Statement on the exhibition of airships</h1>
+<p>The Ministry of Foreign Affairs announces an exhibition of airships and balloons. The exhibition
+will open in the capital next month, and entrance is free for all citizens as well as foreign guests
+and the press. {en}</p>
+<div class="ru" lang="ru"><h1>Заявление о выставке дирижаблей</h1>
+<p>Министерство иностранных дел Российской Федерации объявляет о выставке дирижаблей и аэростатов.
+Выставка откроется в столице в следующем месяце; вход свободный для всех желающих граждан, а также
+для иностранных гостей и представителей прессы. {ru}</p></div>
+</body></html>"""
+
+OCR_ENGLISH = [
+    "THE SIEGE OF VICKSBURG. 49",
+    "however, did not last long; it became too conspicuous and dan-",
+    "gerous for use. A report creeps into camp that Johnston is coming",
+    "with fifty thousand men to raise the siege, but I do not believe it.",
+    "We have often heard that Richmond had fallen, but it continues",
+    "within the confederate lines. We learn from prisoners that the inhabi-",
+    "tants are now living in caves dug out of the sides of the hills.",
+    "Alas! for the women, children and aged in the city, for they must",
+    "suffer, indeed, and, should the siege continue several months,",
+    "many deaths from sickness as well as from our shells must occur.",
+]
+OCR_RUSSIAN = [
+    "ОСАДА ВИКСБЕРГА. 50",
+    "однако продолжалось недолго: оно стало слишком заметным и опас-",
+    "ным для жизни. В лагерь доходит слух, что Джонстон идёт с пятьюдесятью",
+    "тысячами человек снять осаду, но я этому не верю. Мы не раз слышали,",
+    "что Ричмонд пал, но он по-прежнему остаётся за линиями противника.",
+    "От пленных мы узнаём, что жители города теперь живут в пещерах,",
+    "вырытых в склонах холмов. Увы, женщинам, детям и старикам в городе",
+    "придётся страдать, и если осада продлится ещё несколько месяцев,",
+    "многие умрут от болезней, как и от наших снарядов.",
+]
+
+
+def index_corpus(tmp_path, files: dict):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for name, data in files.items():
+        (corpus / name).write_bytes(data)
+    return update_index(corpus, index), index
+
+
+def found(index, query) -> list[str]:
+    with SearchIndex(index) as ix:
+        return [hit.id for hit in ix.search(query, per_page=100).hits]
+
+
+def sections(index, doc_id) -> dict:
+    with SearchIndex(index) as ix:
+        return {s.lang: s.text for s in ix.document(doc_id).sections}
+
+
+def test_a_page_chromium_printed_reads_in_whole_words_and_in_order(tmp_path):
+    browser = chromium()
+    if browser is None:
+        pytest.skip("no Chromium found: install the Debian package chromium")
+    pdf = chromium_pdf(AIRSHIPS_PAGE.format(en="I saw a zeppelin.", ru="Я видел и дирижабль, и аэростат."),
+                       tmp_path, browser)
+    summary, index = index_corpus(tmp_path, {"airships.pdf": pdf})
+    assert not summary.problems and not summary.warnings and summary.added == 1
+    assert found(index, "дирижабль") == ["airships.pdf"]
+    assert found(index, '"объявляет о выставке дирижаблей и аэростатов"') == ["airships.pdf"]
+    assert found(index, '"Ministry of Foreign Affairs announces an exhibition"') == ["airships.pdf"]
+    text = {lang: " ".join(words.split()) for lang, words in sections(index, "airships.pdf").items()}
+    # Justified lines read whole, the letter-spaced headings as words, one-letter words kept
+    assert text["en"].startswith("Statement on the exhibition of airships The Ministry of Foreign Affairs")
+    assert text["ru"].startswith("Заявление о выставке дирижаблей Министерство иностранных дел")
+    assert text["en"].endswith("I saw a zeppelin.") and text["ru"].endswith("Я видел и дирижабль, и аэростат.")
+
+
+def test_a_truetype_pdf_joins_broken_words_and_keeps_compounds():
+    text = read_pdf(make_pdf([ENGLISH_PAGE, RUSSIAN_PAGE]))[0].text
+    assert text == "\n".join([
+        "Statement by the Ministry of Foreign Affairs",
+        "The Ministry welcomes the sustainable development of the region and the ceasefire in the "
+        "Nagorno-Karabakh conflict zone. The elections were void.",
+        "",
+        "Заявление Министерства иностранных дел",
+        "Министерство приветствует прекращение огня в зоне Нагорно-Карабахского конфликта и не "
+        "признаёт так называемые выборы",
+        "в оккупированных районах. Проведение подобных мероприятий противоречит нормам международного права.",
+    ])
+
+
+def test_an_ocr_text_layer_over_a_scan_is_read_in_order(tmp_path):
+    summary, index = index_corpus(tmp_path, {"siege.pdf": make_pdf([ocr_page(OCR_ENGLISH), ocr_page(OCR_RUSSIAN)])})
+    assert not summary.problems and not summary.warnings and summary.added == 1
+    assert found(index, '"too conspicuous and dangerous for use"') == ["siege.pdf"]
+    assert found(index, '"the inhabitants are now living in caves"') == ["siege.pdf"]
+    assert found(index, '"стало слишком заметным и опасным для жизни"') == ["siege.pdf"]
+    assert found(index, '"жители города теперь живут в пещерах"') == ["siege.pdf"]
+    text = sections(index, "siege.pdf")
+    words = " ".join(OCR_ENGLISH).replace("dan- ", "dan").replace("inhabi- ", "inhabi")
+    assert " ".join(text["en"].split()) == words
+    assert " ".join(text["ru"].split()) == " ".join(OCR_RUSSIAN).replace("опас- ", "опас")
+
+
+def test_a_pdf_written_one_glyph_at_a_time_reads_as_words(tmp_path):
+    english = ["Statement on pdf encryption", "The Ministry notes that a treaty I signed is void."]
+    russian = ["Заявление о шифровании", "Министерство отмечает, что договор в силе и я с ним согласен."]
+    pdf = make_pdf([glyph_page(english), glyph_page(russian)])
+    assert read_pdf(pdf)[0].text == "\n".join(english + [""] + russian)
+    summary, index = index_corpus(tmp_path, {"wps.pdf": pdf})
+    assert not summary.problems and not summary.warnings
+    assert found(index, "encryption") == found(index, "шифрование") == ["wps.pdf"]
+
+
+SPACED = ["Заявление о выставке дирижаблей", "и я в Москве с ним", "a statement: I saw a zeppelin", "pdf encryption"]
+
+
+@pytest.mark.parametrize("size, spacing, lines", [
+    (11, 1.2, SPACED), (11, 3.3, SPACED), (11, 6.6, SPACED),  # 0.1, 0.3 and 0.6 of the font's size
+    # (PDFium ends a line after each letter of this page)
+    (14, 4.0, ["Заявление о выставке дирижаблей и я в с к", "a statement: I saw a zeppelin", "pdf encryption"]),
+])
+def test_letter_spaced_lines_are_joined_into_words_and_one_letter_words_kept(size, spacing, lines):
+    assert read_pdf(make_pdf([glyph_page(lines, size, spacing)]))[0].text == "\n".join(lines)
+
+
+@pytest.mark.parametrize("name, encryption", [
+    ("rc4-40", lambda user: pdfencrypt.StandardEncryption(user, "owner", strength=40)),
+    ("rc4-128", lambda user: pdfencrypt.StandardEncryption(user, "owner", strength=128)),
+    ("aes-128", lambda user: AESEncryption(user, "owner", bits=128)),
+    ("aes-256", lambda user: AESEncryption(user, "owner", bits=256)),
+])
+def test_a_pdf_encrypted_with_an_empty_password_is_read(tmp_path, name, encryption):
+    open_pdf = make_pdf([ENGLISH_PAGE, glyph_page(["Заявление о шифровании документов"])], encrypt=encryption(""))
+    locked = make_pdf([ENGLISH_PAGE], encrypt=encryption("secret"))
+    assert b"/Encrypt" in open_pdf and (b"/AESV" in open_pdf) == name.startswith("aes")
+    summary, index = index_corpus(tmp_path, {"open.pdf": open_pdf, "locked.pdf": locked})
+    assert [(p.path, p.reason) for p in summary.problems] == [("locked.pdf", "encrypted PDF: it needs a password")]
+    assert not summary.warnings and summary.added == 1
+    assert found(index, "ceasefire") == found(index, "шифрование") == ["open.pdf"]
+
+
+def test_a_contents_page_with_dotted_leaders_is_text(tmp_path):
+    english = contents_page("Contents", [("Introduction", 3), ("The ceasefire", 5), ("Annex: the elections", 12)])
+    russian = contents_page("Содержание", [("Введение", 3), ("Прекращение огня", 5), ("Приложение", 12)])
+    summary, index = index_corpus(tmp_path, {"report.pdf": make_pdf([english, russian])})
+    assert not summary.problems and not summary.warnings and summary.added == 1
+    assert found(index, "introduction") == found(index, "введение") == ["report.pdf"]
+    assert found(index, '"annex the elections"') == ["report.pdf"]
+
+
+@pytest.mark.parametrize("text, images, verdict", [
+    ("Introduction " + "." * 60 + " 3\nThe ceasefire " + "." * 58 + " 5", False, "text"),
+    ("Введение . . . . . . . . . . . . . . . . . . . . 3\nПриложение …………………… 12", False, "text"),
+    ("Table 1 " + "_" * 80, False, "text"),
+    ("!#$% &*()+ =<>? @[]^ {}|~ " * 5 + "ab", False, "unreadable"),  # symbols are no leaders
+])
+def test_dotted_leaders_do_not_make_a_page_unreadable(text, images, verdict):
+    assert judge(text, images) == verdict
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("conspicuous and dan\ufffegerous for use", "conspicuous and dangerous for use"),  # PDFium joined the lines
+    ("в зоне Нагорно\ufffeКарабахского конфликта", "в зоне Нагорно-Карабахского конфликта"),
+    ("мероприя\ufffeтий", "мероприятий"),
+    ("военно\ufffeполитический", "военно-политический"),
+    ("inhabi\x02tants", "inhabitants"),  # the mark as a character code
+    ("inhabi\u00ad\ntants and soft\u00adware", "inhabitants and software"),  # soft hyphens
+    ("COVID\ufffe19", "COVID-19"),
+    ("a well-known fact", "a well-known fact"),  # a hyphen inside a line is the word's
+])
+def test_pdfium_line_end_hyphens_are_joined_by_the_rules(text, expected):
+    assert dehyphenate(text) == expected
+
+
+def test_a_password_still_stops_a_pdf():
+    with pytest.raises(ReadError, match=r"^encrypted PDF: it needs a password$"):
+        read_pdf(make_pdf([RUSSIAN_PAGE], encrypt=AESEncryption("secret", bits=256)))
