@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+MIN_PREFIX = 2  # letters before a * (in our syntax and in the raw one)
 TEXT_FIELD_NAMES = {"title"}
 LANG_ALIASES = {
     "en": "en", "eng": "en", "english": "en", "английский": "en",

@@ -16,7 +16,7 @@ The query language (see docs/query-syntax.md):
 
 User text never raises: what cannot be read as syntax is read as plain
 words, and a notice says so. `parse(text, raw=True)` instead hands the text
-to Whoosh's own query parser, for experts, and reports its errors.
+to Whoosh's own query parser (search.query_raw), for experts, and reports its errors.
 """
 
 from __future__ import annotations
@@ -24,19 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from whoosh import query as wq
-
-from search import schema as S
 from search.errors import QueryError
 from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, MAX_INTEGER
-from search.query_build import whoosh_schema
-from search.query_lexer import LANG_ALIASES, TEXT_FIELD_NAMES, Token, lex
+from search.query_lexer import LANG_ALIASES, MIN_PREFIX, TEXT_FIELD_NAMES, Token, lex
+from search.query_raw import parse_raw
 from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
 from search.registry import BUILT_IN, Registry
 
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
-MIN_PREFIX = 2  # letters before a *
 # Characters of a query, in every layer (library, CLI, web): a longer one is
 # refused before it is read (100 KB of query once took gigabytes).
 MAX_QUERY_CHARS = 2000
@@ -49,7 +45,7 @@ def parse(text: str, raw: bool = False, registry: Registry = BUILT_IN) -> Parsed
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     if raw and text.strip():
-        return _parse_raw(text)
+        return parse_raw(text)
     parser = _Parser(text, registry)
     root = parser.parse()
     return ParsedQuery(text, root, parser.notices)
@@ -401,49 +397,4 @@ def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
 def _simplify(node):
     if isinstance(node, Bool) and len(node.items) == 1:
         return node.items[0]
-    return node
-
-
-def _parse_raw(text: str) -> ParsedQuery:
-    """Whoosh's own query syntax over the title and body fields."""
-    from whoosh.qparser import MultifieldParser
-
-    parser = MultifieldParser(list(S.TEXT_FIELDS), whoosh_schema())
-    try:
-        q = parser.parse(text)
-    except RecursionError:
-        raise QueryError("the raw query nests brackets too deeply") from None
-    except Exception as err:  # Whoosh raises many kinds of errors on bad syntax
-        raise QueryError(f"cannot parse the raw query: {err}") from None
-    if q is wq.NullQuery and text.strip():
-        raise QueryError("the raw query has no searchable terms")
-    for leaf in q.leaves():
-        _check_pattern(leaf)
-    return ParsedQuery(text, MatchAll(), [], raw=q.accept(_cheap_every))
-
-
-def _check_pattern(leaf) -> None:
-    """Refuses a raw wildcard or fuzzy term that would be matched against every
-    word of the index (`?*?*?*` took 18 s at 489 statements): as in our own
-    syntax, MIN_PREFIX letters must come before its first `*` or `?`."""
-    if isinstance(leaf, (wq.Wildcard, wq.Prefix)):
-        text = leaf.text + "*" if isinstance(leaf, wq.Prefix) else leaf.text
-        literal = len(leaf.text) if isinstance(leaf, wq.Prefix) else min(
-            (i for i in (text.find("*"), text.find("?")) if i >= 0), default=len(text))
-        if literal < MIN_PREFIX:
-            raise QueryError(f"the raw pattern {text!r} needs at least {MIN_PREFIX} letters before "
-                             "its first * or ?")
-    elif isinstance(leaf, wq.FuzzyTerm) and leaf.prefixlength < 1 and len(leaf.text) > 0:
-        leaf.prefixlength = 1  # (the first letter kept, as our own ~ does)
-
-
-def _cheap_every(node):
-    """Whoosh's Every(field) reads every posting list of the field; the same
-    statements are found from the language field, or are all of them."""
-    if isinstance(node, wq.Every) and node.fieldname:
-        for lang, fieldname in S.BODY.items():
-            if node.fieldname == fieldname:
-                return wq.Term(S.LANG, lang)
-        if node.fieldname == S.TITLE:
-            return wq.Every()
     return node
