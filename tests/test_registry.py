@@ -86,3 +86,22 @@ def test_two_web_apps_in_one_process_each_take_their_own_facets(two):
         assert 'id="facet-issuer"' in sidebar and 'id="facet-session"' not in sidebar
         trend = b.get("/api/trend?q=oceans&session=74").get_json()
         assert trend["series"][0]["matched"] == 3
+        assert a.get("/api/concordance", query_string={"q": "elections", "issuer": MFA}).get_json()["matched"] == 40
+        assert b.get("/api/keyterms?session=75").get_json()["matched"] == 2
+        links = b.get("/api/search?session=74&q=oceans").get_json()["links"]
+        assert "session=74" in links["html"] and "session=74" in links["csv"]  # (links keep the filter)
+
+
+def test_the_cli_takes_the_facets_of_the_index_it_is_given(two):
+    from click.testing import CliRunner
+
+    from search.__main__ import main as search_cli
+
+    def run(index_dir, *args):
+        return CliRunner().invoke(search_cli, ["", "--index", str(index_dir), *args])
+
+    assert run(two[0], "--facet", f"issuer={MFA}").output.startswith("40 statements")
+    assert run(two[1], "--facet", "session=74").output.startswith("3 statements")
+    refused = run(two[1], "--facet", f"issuer={MFA}")
+    assert refused.exit_code == 2 and "this index declares: collection, session" in refused.output
+    assert run(two[0], "--facet", "issuer=Ministry of Trade").output.startswith("1 statements")
