@@ -12,7 +12,7 @@ from search import config
 from search.cli import reports_errors
 from search.config import option
 from search.engine import SearchIndex
-from search.fields import filter_options
+from search.registry import filter_options
 from search.results import SORTS
 
 

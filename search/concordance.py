@@ -164,7 +164,7 @@ def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
 
 
 def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
-    parsed = parse(req.query, raw=req.raw)
+    parsed = parse(req.query, raw=req.raw, registry=snap.registry)
     found = find(snap, parsed, req.filters, scored=False)
     notices = list(parsed.notices)
     if parsed.is_empty:

@@ -1,27 +1,23 @@
 """The facets a corpus declares (its `statements.toml`), as the index keeps them.
 
 The indexer writes the declarations it built the index with to a JSON file
-beside the index; the search side reads that file when it opens the index and
-enters each facet into the registry (`search.fields.declare`) as a filter of
-the API, the query syntax, the CLI (`--facet NAME=VALUE`) and the sidebar.
-The collection (the top folder, or the declared `collection`) is always one.
+beside the index; an index opened for searching reads that file into its own
+registry (search.registry), where each facet is a filter of the API, the query
+syntax, the CLI (`--facet NAME=VALUE`) and the sidebar. The collection (the
+top folder, or the declared `collection`) is always one.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from search import fields
-from search import schema as S
 from search.errors import IndexUnusable
 
 DECLARED_FILE = "declared.json"
 KINDS = ("keyword", "integer")
-TOP_DECLARED = 30  # values a declared facet shows
 
 
 @dataclass(frozen=True)
@@ -81,30 +77,3 @@ def write(index_dir, facets, credits: str | None = None) -> None:
     body = {"facets": [asdict(d) for d in facets], "credits": credits}
     tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
-
-
-@functools.cache
-def entry(d: Declared) -> fields.Field:
-    """A declared facet as a registry entry (made once per declaration, so that
-    `ensure`, which runs for every search, compares entries by identity)."""
-    kind = fields.INTEGER if d.kind == "integer" else fields.KEYWORD
-    return fields.Field(
-        d.name, kind, (d.name,), (fields.DECLARED_ATTR,), d.label,
-        f"{d.label}: the statement's {d.name} (repeatable: any of them; declared by the corpus).",
-        syntax=(d.name,), index_field=S.DECLARED_PREFIX[d.kind] + d.name, columns=(d.name,),
-        counted=True, top=TOP_DECLARED, display="list", chip=f"{d.label}: {{}}", declared=True,
-    )
-
-
-def register(index_dir) -> tuple[Declared, ...]:
-    """Enters the facets the index in `index_dir` declares into the registry; returns them."""
-    facets = with_collection(read(index_dir) or ())
-    ensure(facets)
-    return facets
-
-
-def ensure(facets) -> None:
-    """Makes these the registry's declared facets, unless they are already."""
-    entries = [entry(d) for d in facets]
-    if entries != fields.DECLARED:
-        fields.declare(entries)

@@ -21,6 +21,7 @@ from search.errors import QueryError
 from search.matching import resolved_sort
 from search.query_build import QueryBuilder
 from search.query_parser import parse
+from search.registry import Registry
 from search.results import Document, Filters, Hit, SearchResult, Section
 from search.scoring import CachedBM25F, LengthNorms
 from search.snapshots import Snapshot, Snapshots
@@ -36,16 +37,19 @@ RELATED_SAMPLE_CHARS = 200_000
 
 class SearchIndex:
     """An index opened for searching; raises IndexUnusable when there is none
-    (or one that cannot be used) in `index_dir`."""
+    (or one that cannot be used) in `index_dir`. Its `registry` holds its
+    filters: the fixed ones and the facets its corpus declares."""
 
     def __init__(self, index_dir):
         self.index_dir = Path(index_dir)
-        self.declared = declared.register(self.index_dir)  # the corpus's facets, into the registry
+        self.registry = Registry.for_index(self.index_dir)  # (read once: a new declaration needs a rebuild)
+        self.declared = self.registry.declarations  # the corpus's facets, the collection first
         self._norms = LengthNorms()
         self._snapshots = Snapshots(
             self.index_dir, CachedBM25F(self._norms),
             # Forget the length factors of segments merged away.
             on_new_commit=lambda reader: self._norms.keep_only(r for r, _ in reader.leaf_readers()),
+            registry=self.registry,
         )
 
     def close(self) -> None:
@@ -87,12 +91,11 @@ class SearchIndex:
         With `autocorrect`, a query that finds almost nothing because of a
         misspelt word is searched as corrected (the result's `corrected`);
         with `suggest`, such a query offers a respelling (`suggestion`)."""
-        declared.ensure(self.declared)  # facets and filters of this index's declarations
         started = time.perf_counter()
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
         filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
-        parsed = parse(query, raw=raw)
+        parsed = parse(query, raw=raw, registry=self.registry)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -143,7 +146,7 @@ class SearchIndex:
 
     def count(self, query: str, filters: Filters | None = None, autocorrect: bool = True) -> int:
         """How many statements a query finds (no ranking, no snippets), as `search` counts them."""
-        parsed = parse(query)
+        parsed = parse(query, registry=self.registry)
         return self._snapshots.retrying(
             lambda snap: find_corrected(snap, parsed, filters, False, autocorrect)[1].total)
 
@@ -153,7 +156,6 @@ class SearchIndex:
         queries or one split by language or collection (see search.trend)."""
         from search.trend import trend
 
-        declared.ensure(self.declared)
         return trend(self._snapshots, list(queries), filters, split, period, raw)
 
     def hits(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
@@ -163,7 +165,7 @@ class SearchIndex:
         For exports: a generator reading stored fields one statement at a time,
         all of them from the commit it started on, however many commits follow.
         """
-        parsed = parse(query, raw=raw)
+        parsed = parse(query, raw=raw, registry=self.registry)
         sort = resolved_sort(parsed, sort)
 
         def work(snap: Snapshot):
@@ -208,14 +210,12 @@ class SearchIndex:
         """One page of a search's concordance (see search.concordance)."""
         from search import concordance
 
-        declared.ensure(self.declared)
         return self._snapshots.retrying(lambda snap: concordance.page(snap, request))
 
     def concordance_lines(self, request):
         """Every line of a search's concordance, in order, all from one commit (for exports)."""
         from search import concordance
 
-        declared.ensure(self.declared)
         plan, snap = self._snapshots.retrying(lambda s: concordance.plan(s, request), detach=True)
         try:
             yield from concordance.lines_of(snap, plan)
@@ -226,7 +226,6 @@ class SearchIndex:
         """The key terms of a search, per language (see search.keyterms)."""
         from search import keyterms
 
-        declared.ensure(self.declared)
         return self._snapshots.retrying(
             lambda snap: keyterms.keyterms(snap, query, filters, raw=raw, **options))
 
@@ -243,7 +242,8 @@ class SearchIndex:
             highlights = None
             if query.strip():
                 try:
-                    _, highlights = QueryBuilder(snap.vocabulary()).build(parse(query, raw=raw))
+                    parsed = parse(query, raw=raw, registry=self.registry)
+                    _, highlights = QueryBuilder(snap.vocabulary(), self.registry).build(parsed)
                 except QueryError:
                     highlights = None
             marker = Marker(highlights) if highlights else None

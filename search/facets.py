@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field, every
+from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field
 from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS  # noqa: F401  (the facets' sizes)
 from search.langdata import LANGUAGES
 from search.query_build import date_key_range
+from search.registry import BUILT_IN, Registry
 from search.results import FacetValue, Filters
 from search.segment_facets import SINGLE, Part, SegmentFacets, int_part, joined
 
@@ -65,11 +66,13 @@ class MultiColumn:
 
 
 class FacetTable:
-    """The facet columns of one commit, joined from its segments' (see search.segment_facets)."""
+    """The facet columns of one commit, joined from its segments' (see search.segment_facets),
+    filtered and counted by the fields of the index's registry."""
 
-    def __init__(self, reader, kept: dict | None = None):
+    def __init__(self, reader, kept: dict | None = None, registry: Registry = BUILT_IN):
         """`kept`: segment id → SegmentFacets read before; a segment never
         changes, so after a commit only its new segments are read."""
+        self.registry = registry
         size = reader.doc_count_all()
         self.size = size
         self.live = np.zeros(size, dtype=bool)
@@ -113,7 +116,7 @@ class FacetTable:
         """A column by the name a registry entry gives it."""
         if name in self.keywords:
             return self.keywords[name]
-        f = next((f for f in every() if f.declared and f.name == name), None)
+        f = next((f for f in self.registry.declared if f.name == name), None)
         return self._declared_column(f) if f else getattr(self, name)
 
     # --- filters ----------------------------------------------------------------
@@ -122,7 +125,7 @@ class FacetTable:
         """One mask per facet with an active filter (the date range counts as "date");
         the filters of one facet (numbers and a number range) narrow it together."""
         masks: dict[str, np.ndarray] = {}
-        for f in every():
+        for f in self.registry.fields:
             if f.active(filters):
                 mask = self._mask(f, f.value(filters))
                 masks[f.group] = masks[f.group] & mask if f.group in masks else mask
@@ -167,7 +170,7 @@ class FacetTable:
         """Counts for every counted facet. A facet's own selection does not narrow
         it, so its other values stay visible with their counts (multi-select)."""
         out = {}
-        for f in every():
+        for f in self.registry.fields:
             if not f.counted:
                 continue
             mask = self.combine(base, masks, f.group)

@@ -9,18 +9,16 @@ a test checks each entry against the API, the CLI and docs/query-syntax.md.
 
 A new keyword facet over a column of its own is one entry (kind KEYWORD,
 its column, its label) plus the code that writes and loads that column. The
-facets a corpus declares enter at start-up (`declare`, from search.declared)
-and are listed by `every()` after the fixed ones.
+facets a corpus declares follow the fixed ones in the registry of the index
+that declares them (search.registry), never here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import click
+from types import MappingProxyType
 
 from search import gazetteer, resolutions
 from search import schema as S
@@ -205,8 +203,7 @@ DATE_FIELD = Field(
 # In the order of the sidebar and of the facets in a result.
 FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YEAR_FIELD, CITES_FIELD,
           MENTIONS_FIELD, DATE_FIELD)
-DECLARED: list[Field] = []  # the corpus's own facets, after the fixed ones (see declare)
-DECLARED_ATTR = "declared"  # the Filters attribute their values fill, as (name, values) pairs
+DECLARED_ATTR = "declared"  # the Filters attribute a declared facet's values fill, as (name, values) pairs
 FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
 
 # The switch for names across languages (search.gazetteer): on unless the URL
@@ -223,187 +220,21 @@ NAMES_OPTION = "--no-translate-names"
 NAMES_HELP = ("Names of countries and organisations find only the language typed "
               "(by default they find their names in the other language too).")
 
-PARAMS = [p for f in FIELDS for p in f.params]  # every filter's URL parameters (declared ones too)
-FACETS = tuple(f.name for f in FIELDS if f.counted)  # the fixed facets with counts
-BY_PARAM = {p: f for f in FIELDS for p in f.params}
-BY_SYNTAX = {f.syntax[0]: f for f in FIELDS if f.syntax}  # canonical query-syntax name → filter
-SYNTAX_ALIASES = {alias: f.syntax[0] for f in FIELDS for alias in f.syntax}  # "num" → "number"
+# The query syntax's own fields beyond the filters': the title, a statement's number.
+QUERY_FIELDS = MappingProxyType({"title": "title", "no": "no", "docno": "no"})
 # The parameters of the pages and research views themselves (trend, concordance,
 # key terms, the statement page): a facet of that name would lose its filter there.
 VIEW_PARAMS = ("split", "period", "view", "size", "width", "unit", "sample", "limit", "part", "bom")
 # Names a declared facet cannot take: the fixed filters', the search's and the views' own.
-RESERVED = frozenset({*PARAMS, *SYNTAX_ALIASES, *(a for f in FIELDS for a in f.attrs), *VIEW_PARAMS,
+RESERVED = frozenset({*(p for f in FIELDS for p in f.params), *(a for f in FIELDS for a in f.syntax),
+                      *(a for f in FIELDS for a in f.attrs), *QUERY_FIELDS, *VIEW_PARAMS,
                       "q", "page", "per_page", "sort", "raw", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 
-def every() -> tuple[Field, ...]:
-    """The fixed entries, then the declared ones."""
-    return (*FIELDS, *DECLARED)
-
-
-def declare(entries) -> None:
-    """Makes `entries` the declared facets, replacing those declared before (the
-    lookups are updated in place, so every module that imported them sees them)."""
-    from search import query_lexer  # (it reads the registry's syntax names)
-
-    for f in DECLARED:
-        PARAMS.remove(f.params[0])
-        BY_PARAM.pop(f.params[0], None)
-        BY_SYNTAX.pop(f.syntax[0], None)
-        SYNTAX_ALIASES.pop(f.syntax[0], None)
-        query_lexer.FIELD_ALIASES.pop(f.syntax[0], None)
-    DECLARED[:] = [f for f in entries if f.name not in RESERVED]
-    for f in DECLARED:
-        PARAMS.append(f.params[0])
-        BY_PARAM[f.params[0]] = f
-        BY_SYNTAX[f.syntax[0]] = f
-        SYNTAX_ALIASES[f.syntax[0]] = f.syntax[0]
-        query_lexer.FIELD_ALIASES[f.syntax[0]] = f.syntax[0]
-
-
-@dataclass(frozen=True)
-class Group:
-    """A facet in the sidebar: its counts (if any) and its range forms."""
-
-    name: str
-    label: str
-    counted: Field | None
-    ranges: tuple[Field, ...]
-
-
-# The sidebar opens with the filters a researcher reaches for first; the corpus's
-# own facets (the collection first) follow them, and then the rest, in registry order.
-FIRST_GROUPS = ("date", "year", "lang")
-
-
-def groups() -> list[Group]:
-    """The sidebar's sections: FIRST_GROUPS, the declared facets, then the rest."""
-    out: dict[str, list[Field]] = {}
-    for f in every():
-        out.setdefault(f.group, []).append(f)
-    declared = {f.group for f in DECLARED}
-    rank = {name: (0, FIRST_GROUPS.index(name)) if name in FIRST_GROUPS else (1 if name in declared else 2, n)
-            for n, name in enumerate(out)}
-    return [
-        Group(name, members[0].label, next((f for f in members if f.counted), None),
-              tuple(f for f in members if f.is_range))
-        for name, members in sorted(out.items(), key=lambda item: rank[item[0]])
-    ]
-
-
-# --- reading and writing filters --------------------------------------------------------
-
-
-def filters_from(getlist, name=lambda param: param) -> Filters:
-    """Filters from raw texts: `getlist(param)` gives a parameter's values.
-
-    Repeated values are alternatives; an empty range end is open. Every
-    problem is a ParameterError naming the parameter as `name(param)` gives it.
-    """
-    values, declared = {}, {}
-    for f in every():
-        for param, attr in zip(f.params, f.attrs):
-            raws = getlist(param)
-            if f.declared:
-                chosen = tuple(dict.fromkeys(f.parse(param, r, name(param)) for r in raws))
-                if chosen:
-                    declared[f.name] = chosen
-            elif f.is_range:
-                raw = raws[0].strip() if raws else ""  # as args.get: the first
-                values[attr] = f.parse(param, raw, name(param)) if raw else None
-            else:
-                values[attr] = tuple(dict.fromkeys(f.parse(param, r, name(param)) for r in raws))
-        if f.is_range:
-            lo, hi = (values[a] for a in f.attrs)
-            if lo is not None and hi is not None and lo > hi:
-                later = "is after" if f.kind == DATE_RANGE else "is greater than"
-                raise ParameterError(name(f.params[0]), f"{later} {name(f.params[1])}")
-    return Filters(**values, declared=tuple(declared.items()),
-                   **{NAMES_ATTR: _exact_names(getlist(NAMES_PARAM), name(NAMES_PARAM))})
-
-
-def _exact_names(raws, name: str) -> bool:
+def exact_names(raws, name: str) -> bool:
     """The names switch from its parameter's values: names=exact turns translation off."""
     raw = raws[0].strip() if raws else ""
     if raw not in ("", NAMES_EXACT, NAMES_ACROSS):
         raise ParameterError(name, f"{raw!r} is not {NAMES_EXACT} or {NAMES_ACROSS}")
     return raw == NAMES_EXACT
-
-
-def filter_args(filters: Filters) -> dict:
-    """Filters as URL parameters: a list per repeatable one, a text or None per range end."""
-    args = {}
-    for f in every():
-        if f.is_range:
-            for param, value in zip(f.params, f.value(filters)):
-                args[param] = None if value is None else f.format(value)
-        else:
-            args[f.params[0]] = list(f.value(filters))
-    args[NAMES_PARAM] = NAMES_EXACT if getattr(filters, NAMES_ATTR) else None
-    return args
-
-
-def filter_options(command):
-    """Adds a click option per filter parameter; the command receives them as `filters`.
-
-    Options are read by the same rules as the API's parameters (bounds,
-    ranges in order), so a bad one is reported as an InvalidInput.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        given = {p: kwargs.pop(p) for f in FIELDS for p in f.params}
-        if kwargs.pop("no_translate_names", False):
-            given[NAMES_PARAM] = NAMES_EXACT
-        if "index_dir" in kwargs:  # the declared facets are those of the index searched
-            from search.declared import register
-            register(kwargs["index_dir"])
-        for raw in kwargs.pop("facet", ()):
-            key, sep, value = raw.partition("=")
-            if not sep or key.strip() not in BY_PARAM or key.strip() in given:
-                known = ", ".join(f.name for f in DECLARED) or "none"
-                raise ParameterError(FACET_OPTION, f"{raw!r} is not NAME=VALUE of a declared facet "
-                                                   f"(this index declares: {known})")
-            given.setdefault(key.strip() + "\0", []).append(value)
-
-        def getlist(param):
-            value = given.get(param, given.get(param + "\0"))
-            return [] if value is None else [value] if isinstance(value, str) else list(value)
-
-        def flag(p):
-            if p == NAMES_PARAM:
-                return NAMES_OPTION
-            return BY_PARAM[p].flags(p)[0] if not BY_PARAM[p].declared else f"{FACET_OPTION} {p}"
-
-        kwargs["filters"] = filters_from(getlist, flag)
-        return command(*args, **kwargs)
-
-    wrapper = click.option(FACET_OPTION, "facet", multiple=True, metavar="NAME=VALUE",
-                           help="A facet the corpus declares (repeatable), e.g. issuer=…")(wrapper)
-    wrapper = click.option(NAMES_OPTION, "no_translate_names", is_flag=True, help=NAMES_HELP)(wrapper)
-    for f in reversed(FIELDS):
-        for param in reversed(f.params):
-            wrapper = click.option(*f.flags(param), param, **_option_kwargs(f, param))(wrapper)
-    return wrapper
-
-
-def _option_kwargs(f: Field, param: str) -> dict:
-    help = f.param_help[f.params.index(param)] if f.param_help else f.help
-    kwargs = {"help": help, "multiple": not f.is_range}
-    if f.choices:
-        kwargs["type"] = click.Choice(f.choices)
-    else:
-        kwargs["metavar"] = {DATE_RANGE: "YYYY-MM-DD", YEAR: "YEAR", KEYWORD: "VALUE"}.get(f.kind, "N")
-    return kwargs
-
-
-def describe() -> list[dict]:
-    """The filters as the API describes them."""
-    return [
-        {"name": f.name, "parameters": list(f.params), "type": f.kind, "label": f.label,
-         "help": f.help, "repeatable": not f.is_range,
-         "query_field": f"{f.syntax[0]}:" if f.syntax else None, "facet": f.group,
-         **({"declared": True, "cli": f"{FACET_OPTION} {f.name}=VALUE"} if f.declared else {})}
-        for f in every()
-    ]

@@ -113,7 +113,7 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     started = time.perf_counter()
     check(sample, limit)
     filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
-    parsed = parse(query, raw=raw)
+    parsed = parse(query, raw=raw, registry=snap.registry)
     found = find(snap, parsed, filters, scored=False)
     notices = list(parsed.notices)
     docs = np.flatnonzero(found.final)

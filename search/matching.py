@@ -65,7 +65,7 @@ def find(snap: Snapshot, parsed: ParsedQuery, filters: Filters | None, scored: b
     index; with `scored`, the words' matches with their relevance scores."""
     if parsed.names and filters is not None and filters.exact_names:
         parsed = replace(parsed, names=False)  # (every view of a search honours names=exact)
-    wquery, highlights = QueryBuilder(snap.vocabulary()).build(parsed)
+    wquery, highlights = QueryBuilder(snap.vocabulary(), snap.registry).build(parsed)
     table = snap.table
     masks = table.filter_masks(Filters() if filters is None else filters)
     base, docs, scores = _run(snap, parsed, wquery, scored)

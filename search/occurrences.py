@@ -28,7 +28,7 @@ def patterns(snap: Snapshot, parsed: ParsedQuery, highlights) -> dict[str, list[
         if leaf.field == "title":
             continue
         if leaf.kind in ("prefix", "fuzzy"):  # the corpus words the search expanded it into
-            own = QueryBuilder(snap.vocabulary()).build(ParsedQuery(leaf.text, leaf))[1]
+            own = QueryBuilder(snap.vocabulary(), snap.registry).build(ParsedQuery(leaf.text, leaf))[1]
             for fieldname in fields:
                 terms = own.terms.get(fieldname, set()) & highlights.terms.get(fieldname, set())
                 if terms:

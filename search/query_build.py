@@ -20,9 +20,10 @@ from search.analysis import fold, is_stop_word, query_positions
 from search.concept import Concept
 from search.gazetteer import gazetteer, other_forms
 from search.langdata import LANGUAGES
-from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE
+from search.fields import DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
 from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
+from search.registry import BUILT_IN, Registry
 
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
 MAX_QUERY_EXPANSIONS = 1000  # words all the prefix and fuzzy terms of one query may stand for
@@ -71,11 +72,13 @@ class QueryBuilder:
 
     `vocabulary` (see search.vocabulary) expands prefixes and fuzzy words into
     the corpus's own word forms; without it they become Whoosh's own Prefix
-    and FuzzyTerm queries over the index terms.
+    and FuzzyTerm queries over the index terms. Filters are read by `registry`'s
+    fields (the index's, for the facets its corpus declares).
     """
 
-    def __init__(self, vocabulary=None):
+    def __init__(self, vocabulary=None, registry: Registry = BUILT_IN):
         self.vocabulary = vocabulary
+        self.registry = registry
         self._expansions: dict[tuple, tuple[list, Highlights]] = {}
         self._budget = MAX_QUERY_EXPANSIONS
         self._names, self._query_text = True, ""
@@ -100,7 +103,7 @@ class QueryBuilder:
         if isinstance(node, Text):
             return self._text(node, hl if not negated else Highlights())
         if isinstance(node, Filter):
-            return filter_query(node)
+            return filter_query(node, self.registry)
         if isinstance(node, Not):
             inner = self._node(node.item, hl, not negated)
             return wq.Not(inner) if inner is not None else None
@@ -346,11 +349,11 @@ def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
     return Alternatives([wq.Term(fieldname, t) for t in terms])
 
 
-def filter_query(node: Filter) -> wq.Query:
-    """The Whoosh query of a metadata filter."""
+def filter_query(node: Filter, registry: Registry = BUILT_IN) -> wq.Query:
+    """The Whoosh query of a metadata filter, its field one of `registry`'s."""
     if node.field == "no":
         return wq.Term(S.DOCNO, node.lo)
-    f = BY_SYNTAX[node.field]
+    f = registry.by_syntax[node.field]
     if f.kind == DATE_RANGE:
         return date_query(node.lo, node.hi)
     if f.kind in (LANGUAGE, KEYWORD):

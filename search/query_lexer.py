@@ -1,4 +1,5 @@
-"""Lexing user query text: tokens, and the field names the syntax knows.
+"""Lexing user query text into tokens; which field names the syntax knows is
+the registry's (search.registry), which the parser is given.
 
 An "=" that starts a word or a quoted phrase is a token of its own ("exact"):
 the word or phrase after it is searched in the form typed (=выборах).
@@ -9,10 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.fields import SYNTAX_ALIASES
-
-# Query-syntax field names: the text fields, a statement's own number, and the filters.
-FIELD_ALIASES = {"title": "title", "no": "no", "docno": "no", **SYNTAX_ALIASES}
+MIN_PREFIX = 2  # letters before a * (in our syntax and in the raw one)
 TEXT_FIELD_NAMES = {"title"}
 LANG_ALIASES = {
     "en": "en", "eng": "en", "english": "en", "английский": "en",

@@ -16,7 +16,7 @@ The query language (see docs/query-syntax.md):
 
 User text never raises: what cannot be read as syntax is read as plain
 words, and a notice says so. `parse(text, raw=True)` instead hands the text
-to Whoosh's own query parser, for experts, and reports its errors.
+to Whoosh's own query parser (search.query_raw), for experts, and reports its errors.
 """
 
 from __future__ import annotations
@@ -24,31 +24,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from whoosh import query as wq
-
-from search import schema as S
 from search.errors import QueryError
-from search.fields import BY_SYNTAX, DATE_RANGE, KEYWORD, LANGUAGE, MAX_INTEGER
-from search.query_build import whoosh_schema
-from search.query_lexer import FIELD_ALIASES, LANG_ALIASES, TEXT_FIELD_NAMES, Token, lex
+from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, MAX_INTEGER
+from search.query_lexer import LANG_ALIASES, MIN_PREFIX, TEXT_FIELD_NAMES, Token, lex
+from search.query_raw import parse_raw
 from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
+from search.registry import BUILT_IN, Registry
 
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
-MIN_PREFIX = 2  # letters before a *
 # Characters of a query, in every layer (library, CLI, web): a longer one is
 # refused before it is read (100 KB of query once took gigabytes).
 MAX_QUERY_CHARS = 2000
 
 
-def parse(text: str, raw: bool = False) -> ParsedQuery:
-    """Parses user text. In the default mode odd syntax never raises, only a query
-    longer than MAX_QUERY_CHARS (QueryError); raw mode's own errors are raised."""
+def parse(text: str, raw: bool = False, registry: Registry = BUILT_IN) -> ParsedQuery:
+    """Parses user text, its fields those of `registry` (an index's: SearchIndex.registry).
+    In the default mode odd syntax never raises, only a query longer than
+    MAX_QUERY_CHARS (QueryError); raw mode's own errors are raised."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     if raw and text.strip():
-        return _parse_raw(text)
-    parser = _Parser(text)
+        return parse_raw(text)
+    parser = _Parser(text, registry)
     root = parser.parse()
     return ParsedQuery(text, root, parser.notices)
 
@@ -56,8 +54,9 @@ def parse(text: str, raw: bool = False) -> ParsedQuery:
 class _Parser:
     """Recursive descent over tokens, forgiving: odd syntax becomes words."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, registry: Registry):
         self.text = text
+        self.registry = registry
         self.notices: list[str] = []
         self.tokens = self._limit_depth(self._pair_quotes(lex(text)))
         self.i = 0
@@ -279,7 +278,7 @@ class _Parser:
 
     def fielded(self, tok: Token):
         name = tok.text[:-1].lower()
-        field = FIELD_ALIASES.get(name)
+        field = self.registry.syntax_names.get(name)
         nxt = self.peek()
         if field is None:
             # "10:30", "UN:" or a field we do not know: plain text.
@@ -305,35 +304,37 @@ class _Parser:
         return self.filter_value(field, value.strip())
 
     def filter_value(self, field: str, value: str):
+        f = self.registry.by_syntax.get(field)
         try:
-            kind = BY_SYNTAX[field].kind if field in BY_SYNTAX else KEYWORD
+            kind = f.kind if f is not None else KEYWORD
             if kind == LANGUAGE:
                 lang = LANG_ALIASES.get(value.lower())
                 if lang is None:
-                    raise ValueError(f"{field}: takes one of {', '.join(BY_SYNTAX[field].choices)}")
+                    raise ValueError(f"{field}: takes one of {', '.join(f.choices)}")
                 return self.leaf(Filter(field, lang, lang))
-            if kind == KEYWORD and field in BY_SYNTAX:  # keyword facets: cites:"S/RES/822 (1993)"
-                keyword = BY_SYNTAX[field].parse(field, value)
+            if kind == KEYWORD and f is not None:  # keyword facets: cites:"S/RES/822 (1993)"
+                keyword = f.parse(field, value)
                 return self.leaf(Filter(field, keyword, keyword))
             if kind == KEYWORD:  # no:064/20
                 return self.leaf(Filter(field, value.lower(), value.lower()))
             if kind == DATE_RANGE:
                 lo, hi = _date_bounds(value)
                 return self.leaf(Filter(field, lo, hi))
-            number = _integer(value, field)
+            number = _integer(value, field, f.bounds)
             return self.leaf(Filter(field, number, number))
         except ValueError as err:
             self.note(f"{err}; “{field}:{value}” is ignored.")
             return None
 
     def filter_range(self, field: str, lo: str, hi: str, text: str):
+        f = self.registry.by_syntax[field]
         try:
-            if BY_SYNTAX[field].kind == DATE_RANGE:
+            if f.kind == DATE_RANGE:
                 low = None if lo == "*" else _date_bounds(lo)[0]
                 high = None if hi == "*" else _date_bounds(hi)[1]
             else:
-                low = None if lo == "*" else _integer(lo, field)
-                high = None if hi == "*" else _integer(hi, field)
+                low = None if lo == "*" else _integer(lo, field, f.bounds)
+                high = None if hi == "*" else _integer(hi, field, f.bounds)
             if low is not None and high is not None and low > high:
                 raise ValueError(f"{field}: the range starts after it ends")
             return self.leaf(Filter(field, low, high))
@@ -346,9 +347,9 @@ class _Parser:
         return tok is not None and tok.kind == "word" and tok.text == word
 
 
-# What a fielded value may be a [lo TO hi] range of: numbers and dates.
-_RANGED = {name for name, f in BY_SYNTAX.items() if f.kind not in (LANGUAGE, KEYWORD)}
-_FIELD_LIST = ", ".join(f"{name}:" for name in dict.fromkeys(FIELD_ALIASES.values()))
+# What a fielded value may be a [lo TO hi] range of: the fixed filters' numbers and dates.
+_RANGED = {f.syntax[0] for f in FIELDS if f.syntax and f.kind not in (LANGUAGE, KEYWORD)}
+_FIELD_LIST = ", ".join(f"{name}:" for name in dict.fromkeys(BUILT_IN.syntax_names.values()))
 
 _WORDISH = re.compile(r"[\w\-'’]+")
 
@@ -363,11 +364,11 @@ def _auto_distance(word: str) -> int:
     return 0 if n <= 2 else 1 if n <= 5 else 2
 
 
-def _integer(value: str, field: str) -> int:
+def _integer(value: str, field: str, bounds: tuple[int, int] | None) -> int:
     digits = value.replace(" ", "").replace(",", "").replace("\u00a0", "")
     if not re.fullmatch(r"\d{1,15}", digits):
         raise ValueError(f"{field}: needs a whole number")
-    lo, hi = (BY_SYNTAX[field].bounds if field in BY_SYNTAX else None) or (0, MAX_INTEGER)
+    lo, hi = bounds or (0, MAX_INTEGER)
     if not lo <= int(digits) <= hi:  # (the index's numeric fields hold no more)
         raise ValueError(f"{field}: takes a number from {lo} to {hi}")
     return int(digits)
@@ -396,49 +397,4 @@ def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
 def _simplify(node):
     if isinstance(node, Bool) and len(node.items) == 1:
         return node.items[0]
-    return node
-
-
-def _parse_raw(text: str) -> ParsedQuery:
-    """Whoosh's own query syntax over the title and body fields."""
-    from whoosh.qparser import MultifieldParser
-
-    parser = MultifieldParser(list(S.TEXT_FIELDS), whoosh_schema())
-    try:
-        q = parser.parse(text)
-    except RecursionError:
-        raise QueryError("the raw query nests brackets too deeply") from None
-    except Exception as err:  # Whoosh raises many kinds of errors on bad syntax
-        raise QueryError(f"cannot parse the raw query: {err}") from None
-    if q is wq.NullQuery and text.strip():
-        raise QueryError("the raw query has no searchable terms")
-    for leaf in q.leaves():
-        _check_pattern(leaf)
-    return ParsedQuery(text, MatchAll(), [], raw=q.accept(_cheap_every))
-
-
-def _check_pattern(leaf) -> None:
-    """Refuses a raw wildcard or fuzzy term that would be matched against every
-    word of the index (`?*?*?*` took 18 s at 489 statements): as in our own
-    syntax, MIN_PREFIX letters must come before its first `*` or `?`."""
-    if isinstance(leaf, (wq.Wildcard, wq.Prefix)):
-        text = leaf.text + "*" if isinstance(leaf, wq.Prefix) else leaf.text
-        literal = len(leaf.text) if isinstance(leaf, wq.Prefix) else min(
-            (i for i in (text.find("*"), text.find("?")) if i >= 0), default=len(text))
-        if literal < MIN_PREFIX:
-            raise QueryError(f"the raw pattern {text!r} needs at least {MIN_PREFIX} letters before "
-                             "its first * or ?")
-    elif isinstance(leaf, wq.FuzzyTerm) and leaf.prefixlength < 1 and len(leaf.text) > 0:
-        leaf.prefixlength = 1  # (the first letter kept, as our own ~ does)
-
-
-def _cheap_every(node):
-    """Whoosh's Every(field) reads every posting list of the field; the same
-    statements are found from the language field, or are all of them."""
-    if isinstance(node, wq.Every) and node.fieldname:
-        for lang, fieldname in S.BODY.items():
-            if node.fieldname == fieldname:
-                return wq.Term(S.LANG, lang)
-        if node.fieldname == S.TITLE:
-            return wq.Every()
     return node

@@ -30,6 +30,7 @@ from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
 from search.integrity import check_index, check_sizes, damaged
 from search.postings import PostingsCache, segment_id
+from search.registry import BUILT_IN, Registry
 from search.segment_facets import SegmentFacets
 from search.segment_readers import close_readers, open_searcher
 from search.vocabulary import GrowingWordList, WordList
@@ -53,6 +54,11 @@ class Snapshot:
     postings: PostingsCache  # the process's postings arrays (see search.postings)
     readers: dict  # both searchers' segment readers, which the snapshot owns (search.segment_readers)
 
+    @property
+    def registry(self) -> Registry:
+        """The index's filters (its facet table's): what a query or filter on it is read by."""
+        return self.table.registry
+
     def vocabulary(self) -> WordList:
         return WordList(self.word_list, self.searcher.reader())
 
@@ -64,9 +70,11 @@ class Snapshot:
 class Snapshots:
     """The snapshots of the index in one directory, for every thread."""
 
-    def __init__(self, index_dir: Path, weighting, on_new_commit=None):
-        """`on_new_commit(reader)` is called once for each new commit's content."""
+    def __init__(self, index_dir: Path, weighting, on_new_commit=None, registry: Registry = BUILT_IN):
+        """`on_new_commit(reader)` is called once for each new commit's content; every
+        snapshot's facet table filters by `registry` (the index's)."""
         self.index_dir = Path(index_dir)
+        self.registry = registry
         self._weighting = weighting
         self._on_new_commit = on_new_commit
         self._local = threading.local()
@@ -207,7 +215,7 @@ class Snapshots:
         if self._on_new_commit is not None:
             self._on_new_commit(reader)
         self._keep_segments({segment_id(leaf) for leaf, _ in reader.leaf_readers()})
-        return FacetTable(reader, self._columns)
+        return FacetTable(reader, self._columns, self.registry)
 
     def _keep_segments(self, used: set[str]) -> None:
         """Drops the postings and columns of segments neither `used` nor an

@@ -47,7 +47,7 @@ def corrected_match(snap: Snapshot, parsed: ParsedQuery, filters: Filters | None
     text = respelled(parsed, snap.vocabulary().autocorrection)
     if text is None:
         return None
-    better_parsed = parse(text)
+    better_parsed = parse(text, registry=snap.registry)
     better = find(snap, better_parsed, filters, scored=scored)
     return (text, better_parsed, better) if better.total > found.total else None
 
@@ -57,7 +57,7 @@ def suggestion(snap: Snapshot, parsed: ParsedQuery, filters: Filters, total: int
     text = respelled(parsed, snap.vocabulary().correction)
     if text is None:
         return None
-    found = find(snap, parse(text), filters, scored=False).total
+    found = find(snap, parse(text, registry=snap.registry), filters, scored=False).total
     return text if found > total else None
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from search import schema as S
 from search.errors import InvalidInput
+from search.fields import ParameterError
 from search.langdata import LANGUAGE_NAMES, LANGUAGES
 from search.matching import find
 from search.query_parser import parse
@@ -186,8 +187,6 @@ def check(queries: list[str], split: str | None, period: str) -> None:
 
 
 def _error(name: str, message: str) -> InvalidInput:
-    from search.fields import ParameterError  # (fields imports the query modules)
-
     return ParameterError(name, message)
 
 
@@ -199,11 +198,11 @@ def trend(snapshots, queries: list[str], filters: Filters | None = None, split: 
     queries = list(dict.fromkeys(queries)) or [""]
     check(queries, split, period)
     filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
-    parsed = [parse(q, raw=raw) for q in queries]
+    parsed = [parse(q, raw=raw, registry=snapshots.registry) for q in queries]
 
     def work(snap):
         table = snap.table
-        universe = find(snap, parse(""), filters, scored=False).final
+        universe = find(snap, parse("", registry=snap.registry), filters, scored=False).final
         notices = []
         found = []
         for q, p in zip(queries, parsed):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from search import fields
+from search.registry import Registry
 
 SEED = "seed/000_2961365e15364d64.txt"
 
@@ -152,7 +152,7 @@ def test_unknown_documents_are_404_json(client, doc_id):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_csv_streams_every_match(client):
+def test_csv_streams_every_match(client, index_dir):
     total = get_json(client, "/api/search?q=Azerbaijan")["total"]
     response = client.get("/api/search.csv?q=Azerbaijan")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -161,7 +161,7 @@ def test_csv_streams_every_match(client):
     assert text.startswith("\ufeffid,")  # (Excel reads the Cyrillic as UTF-8 only after a BOM)
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == total > 5
-    declared = [f.name for f in fields.DECLARED]  # (the corpus's: collection, country, type, issuer)
+    declared = [f.name for f in Registry.for_index(index_dir).declared]  # (collection, country, type, issuer)
     assert declared and list(rows[0]) == ["id", "title", "date", "number", "languages", "score", "url",
                                           "source_url", *declared]
     hits = get_json(client, f"/api/search?q=Azerbaijan&per_page={total}")["hits"]

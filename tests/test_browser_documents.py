@@ -14,7 +14,6 @@ from urllib.parse import quote
 import pytest
 
 from indexer.build import update_index
-from search import fields
 from tests.conftest import ARTIFACTS
 from tests.documents_made import ENGLISH_PAGE, RUSSIAN_PAGE, make_docx, make_pdf, needs_font
 from tests.fixtures_web import running_server
@@ -68,11 +67,7 @@ def documents_server(tmp_path_factory):
     write(corpus / "un" / "_collection.json", json.dumps({"collection": "Security Council", "issuer": "United Nations"}))
     write(corpus / "un" / "822.txt", CITING)
     write(corpus / "un" / "speech.txt", SPEECH)
-    saved = list(fields.DECLARED)  # the indexer enters the declared facets into this process's registry
-    try:
-        summary = update_index(corpus, index)
-    finally:
-        fields.declare(saved)
+    summary = update_index(corpus, index)
     assert summary.problems == [] and summary.added == 5, summary.problems
     with running_server(index) as url:
         yield url

@@ -75,15 +75,7 @@ def make_corpus(root: Path) -> Path:
 
 
 @pytest.fixture
-def restore_registry():
-    """Tests here declare facets of their own indexes; the registry is put back after."""
-    saved = list(fields.DECLARED)
-    yield
-    fields.declare(saved)
-
-
-@pytest.fixture
-def built(tmp_path, restore_registry):
+def built(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     index_dir = tmp_path / "index"
     summary = update_index(corpus, index_dir)
@@ -152,7 +144,7 @@ def test_a_filter_agrees_with_its_facet(client):
     assert 'id="facet-country"' in sidebar and "Ministry of Trade" in sidebar
 
 
-def test_the_cli_takes_declared_facets(built, restore_registry):
+def test_the_cli_takes_declared_facets(built):
     _corpus, index_dir, _ = built
     result = CliRunner().invoke(search_cli, ["", "--index", str(index_dir), "--facet", "country=Canada"])
     assert result.exit_code == 0, result.output
@@ -161,7 +153,7 @@ def test_the_cli_takes_declared_facets(built, restore_registry):
     assert bad.exit_code == 2 and "planet=Mars" in bad.output and "issuer" in bad.output
 
 
-def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path, restore_registry):
+def test_a_bad_collection_file_is_reported_and_nothing_else_lost(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     write(corpus / "un" / "s75" / "_collection.json", '{"session": 75,')
     summary = update_index(corpus, tmp_path / "index")
@@ -230,7 +222,7 @@ def test_every_parameter_the_web_layer_reads_is_reserved():
     assert read - fields.RESERVED == set()
 
 
-def test_the_footer_credits_the_corpus_it_shows(tmp_path, restore_registry):
+def test_the_footer_credits_the_corpus_it_shows(tmp_path):
     """Every page's footer says what statements.toml's `credits` says, and nothing
     of another corpus's sources when it says nothing."""
     from webui import create_app
@@ -247,7 +239,7 @@ def test_the_footer_credits_the_corpus_it_shows(tmp_path, restore_registry):
         assert "Meduza" not in footer and "General Debate" not in footer
 
 
-def test_a_byte_order_mark_before_the_settings_is_no_fault(tmp_path, restore_registry):
+def test_a_byte_order_mark_before_the_settings_is_no_fault(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     (corpus / "statements.toml").write_text("\ufeff" + SETTINGS, encoding="utf-8")
     assert update_index(corpus, tmp_path / "index").failed == 0

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from search import config, fields
+from search.registry import BUILT_IN
 from search.__main__ import main as search_cli
 from search.results import Filters
 from tests.docs_tools import all_docs, section
@@ -49,9 +50,9 @@ def test_the_registry_fills_every_filter_once():
     attrs = [a for f in fields.FIELDS for a in f.attrs] + [fields.DECLARED_ATTR]  # (declared facets)
     attrs.append(fields.NAMES_ATTR)  # (the names switch: a search option, not a filter)
     assert sorted(attrs) == sorted(f.name for f in dataclasses.fields(Filters))
-    assert len(set(fields.PARAMS)) == len(fields.PARAMS)
+    assert len(set(BUILT_IN.params)) == len(BUILT_IN.params)
     for f in fields.FIELDS:
-        assert f.group in {g.name for g in fields.groups()}
+        assert f.group in {g.name for g in BUILT_IN.groups()}
         assert len(f.params) == len(f.attrs) == (2 if f.is_range else 1)
 
 
@@ -62,7 +63,7 @@ def test_the_api_takes_the_entrys_parameters(client, entry):
     body = client.get(f"/api/search?{query}&per_page=1").get_json()
     everything = client.get("/api/search?per_page=1").get_json()["total"]
     assert 0 < body["total"] < everything, (query, body["total"])
-    expected = fields.filters_from(lambda p: [v for q, v in args if q == p])
+    expected = BUILT_IN.filters_from(lambda p: [v for q, v in args if q == p])
     assert body["filters"] == json.loads(json.dumps(expected.as_dict())) != {}
     assert f"{args[0][0]}={args[0][1]}" in body["links"]["html"]  # links keep the filter
     assert set(entry.params) <= set(client.get("/api").get_json()["parameters"])

@@ -208,20 +208,21 @@ def test_a_table_made_from_kept_segments_equals_one_read_afresh(two_versions):
     import numpy as np
 
     from search.facets import FacetTable, MultiColumn
-    from search.fields import every
+    from search.registry import Registry
 
     new, index_dir = two_versions
     kept: dict = {}
+    registry = Registry.for_index(index_dir)
 
     def both():
         reader = whoosh_index.open_dir(str(index_dir)).reader()
-        return FacetTable(reader, kept), FacetTable(reader)
+        return FacetTable(reader, kept, registry), FacetTable(reader, registry=registry)
 
     for step in range(3):
         cached, fresh = both()
         for name in ("live", "year", "month", "lang", "datekey"):
             assert np.array_equal(getattr(cached, name), getattr(fresh, name)), (step, name)
-        for f in every():
+        for f in registry.fields:
             if f.counted and not f.is_range and f.columns:
                 a, b = cached.column(f.columns[0]), fresh.column(f.columns[0])
                 if isinstance(b, MultiColumn):

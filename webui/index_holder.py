@@ -15,6 +15,7 @@ from flask import Flask, current_app
 
 from search.engine import SearchIndex
 from search.errors import IndexUnusable
+from search.registry import BUILT_IN, Registry
 from webui.turns import Turns
 
 
@@ -57,6 +58,15 @@ def warm_up(app: Flask) -> bool:
 def get_index() -> SearchIndex:
     """The app's SearchIndex (raises IndexUnusable when there is none yet)."""
     return current_app.extensions["statements"].get()
+
+
+def get_registry() -> Registry:
+    """The app's index's filters (the facets its corpus declares among them); the
+    fixed ones alone while there is no index (the search then says why)."""
+    try:
+        return get_index().registry
+    except IndexUnusable:
+        return BUILT_IN
 
 
 def search_turn():

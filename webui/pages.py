@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, abort, render_template, request, url_for
 
 from search.errors import StatementsError
-from search.fields import BY_PARAM, DATE_FIELD, DECLARED, PARAMS, every, groups
+from search.fields import DATE_FIELD
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
 from webui.index_holder import get_index
@@ -46,7 +46,7 @@ def search():
     return render_template(
         "search.html", req=req, result=result, links=_Links(req),
         view_args=trend_args(ran),
-        facet_groups=groups(), value_label=value_label, autocorrect_param=AUTOCORRECT,
+        facet_groups=req.registry.groups(), value_label=value_label, autocorrect_param=AUTOCORRECT,
         json_url=url_for("api.search", **req.args()),
         csv_url=url_for("api.search_csv", **req.args(page=None, per_page=None)),
         trend_url=url_for("trend.page", **trend_args(ran)),
@@ -66,7 +66,7 @@ def document(doc_id):
     return render_template(
         "document.html", doc=doc, req=req, related=related, shown=shown,
         numbers=[n for n in doc.numbers if n not in years], listed=parts.LISTED_VALUES,
-        facet_names={f.name for f in DECLARED},
+        facet_names={f.name for f in req.registry.declared},
         part_url=lambda n: url_for("pages.document", doc_id=doc.id, **args, part=n if n > 1 else None),
         back_url=url_for("pages.search", **args) if args else None,
         json_url=url_for("api.document", doc_id=doc.id, part=shown.part if shown.parts > 1 else None),
@@ -89,13 +89,13 @@ class _Links:
 
     def toggle(self, facet: str, value) -> str:
         """The search with a value of a facet (named as its parameter) chosen or not."""
-        current = list(BY_PARAM[facet].value(self.req.filters))
+        current = list(self.req.registry.by_param[facet].value(self.req.filters))
         values = [v for v in current if v != value] if value in current else current + [value]
         return self.url(**{facet: values, "page": None})
 
     def clear(self, *params) -> str:
         """The search without these filter parameters (without any, when none are named)."""
-        return self.url(page=None, **{p: None for p in params or PARAMS})
+        return self.url(page=None, **{p: None for p in params or self.req.registry.params})
 
     def respelt(self, q: str) -> str:
         """The search for another spelling of the query, corrected as usual."""
@@ -120,7 +120,7 @@ class _Links:
         """(label, url that removes it) for every active filter."""
         filters = self.req.filters
         out = []
-        for f in every():
+        for f in self.req.registry.fields:
             if not f.active(filters):
                 continue
             if f.is_range:

@@ -2,20 +2,20 @@
 
 Every problem is a ParameterError naming the parameter and what it takes; the
 error handler turns it into a 400 (JSON for the API, a page for people). The
-filter parameters are those of the registry, `search.fields`.
+filter parameters are those of the app's index (its registry, `search.registry`):
+the fixed filters and the facets its corpus declares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.declared import ensure
 from search.engine import MAX_PER_PAGE
-from search.errors import IndexUnusable
-from search.fields import AUTOCORRECT_PARAM, SUGGEST_PARAM, ParameterError, filter_args, filters_from
+from search.fields import AUTOCORRECT_PARAM, SUGGEST_PARAM, ParameterError
 from search.query_parser import MAX_QUERY_CHARS
+from search.registry import BUILT_IN, Registry
 from search.results import SORTS, Filters
-from webui.index_holder import get_index
+from webui.index_holder import get_registry
 
 __all__ = ["AUTOCORRECT", "SUGGEST", "ParameterError", "SearchRequest", "parse_search"]
 
@@ -38,6 +38,7 @@ class SearchRequest:
     raw: bool = False
     autocorrect: bool = True
     suggest: bool = True
+    registry: Registry = field(default=BUILT_IN, repr=False, compare=False)  # whose filters these are
 
     def args(self, **changes) -> dict:
         """The request as URL parameters (for links), with some changed."""
@@ -49,7 +50,7 @@ class SearchRequest:
             "raw": "1" if self.raw else None,
             AUTOCORRECT: None if self.autocorrect else "0",
             SUGGEST: None if self.suggest else "0",
-            **filter_args(self.filters),
+            **self.registry.filter_args(self.filters),
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "", [])}
@@ -65,14 +66,6 @@ def _integer(raw: str, name: str, lo: int, hi: int) -> int:
     return value
 
 
-def _declared_facets() -> None:
-    """The registry holds the facets the open index declares (its filters are read next)."""
-    try:
-        ensure(get_index().declared)
-    except IndexUnusable:
-        pass  # no index yet: the search will say so
-
-
 def parse_search(args) -> SearchRequest:
     """Reads and checks the search parameters of a request."""
     q = args.get("q", "")
@@ -83,12 +76,12 @@ def parse_search(args) -> SearchRequest:
     page = _integer(args.get("page", "1") or "1", "page", 1, 10**6)
     per_page = _integer(args.get("per_page", str(DEFAULT_PER_PAGE)) or str(DEFAULT_PER_PAGE),
                         "per_page", 1, MAX_PER_PAGE)
-    _declared_facets()
-    filters = filters_from(args.getlist)
+    registry = get_registry()
+    filters = registry.filters_from(args.getlist)
     raw = args.get("raw", "") in ("1", "true", "yes", "on")
     autocorrect = switch(args, AUTOCORRECT, "correct misspelt words", "search exactly as typed")
     suggest = switch(args, SUGGEST, "offer a respelling when little is found", "offer none")
-    return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect, suggest)
+    return SearchRequest(q, filters, sort, page, per_page, raw, autocorrect, suggest, registry)
 
 
 def switch(args, name: str, on: str, off: str) -> bool:

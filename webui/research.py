@@ -1,8 +1,8 @@
 """The research views of a search: its concordance and its key terms, each a page
 with a JSON twin (and, for the concordance, a CSV of every line).
 
-They take the search's own parameters (webui.params, the registry of
-search.fields), so a link from the search page keeps the query and filters.
+They take the search's own parameters (webui.params, the filters of the index's
+registry), so a link from the search page keeps the query and filters.
 """
 
 from __future__ import annotations

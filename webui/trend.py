@@ -2,7 +2,7 @@
 `/api/trend.csv` and `/trend.svg` (the chart alone, which the search page shows small).
 
 The parameters are the search's (`q`, repeated for up to five queries; `raw`;
-every filter of the registry) and the trend's own: `split`, `period`, `view`.
+every filter of the index's registry) and the trend's own: `split`, `period`, `view`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from search.fields import ParameterError, every, filter_args
+from search.fields import ParameterError
+from search.registry import BUILT_IN, Registry
 from search.results import Filters
 from search.trend import AUTO, PERIODS, SPLITS, Trend, check
 from webui import chart
@@ -35,6 +36,7 @@ class TrendRequest:
     period: str = AUTO
     view: str = "share"
     raw: bool = False
+    registry: Registry = field(default=BUILT_IN, repr=False, compare=False)  # whose filters these are
 
     @property
     def q(self) -> str:
@@ -55,7 +57,7 @@ class TrendRequest:
             "period": self.period if self.period != AUTO else None,
             "view": self.view if self.view != self.default_view else None,
             "raw": "1" if self.raw else None,
-            **filter_args(self.filters),
+            **self.registry.filter_args(self.filters),
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "", [])}
@@ -63,7 +65,8 @@ class TrendRequest:
     def search_args(self, query: str, filters: Filters) -> dict:
         """The parameters of the search for one query under some filters."""
         # As the trend counts it: the words as typed (the trend corrects no spelling).
-        return SearchRequest(q=query, filters=filters, raw=self.raw, autocorrect=False).args()
+        return SearchRequest(q=query, filters=filters, raw=self.raw, autocorrect=False,
+                             registry=self.registry).args()
 
 
 def parse_trend(args) -> TrendRequest:
@@ -75,7 +78,7 @@ def parse_trend(args) -> TrendRequest:
     period = args.get("period") or AUTO
     check(queries, split, period)
     base = parse_search(args)  # the filters and raw, read as the search reads them
-    req = TrendRequest(queries, base.filters, split, period, raw=base.raw)
+    req = TrendRequest(queries, base.filters, split, period, raw=base.raw, registry=base.registry)
     view = args.get("view") or req.default_view
     if view not in chart.VIEWS:
         raise ParameterError("view", f"{view!r} is not one of {', '.join(chart.VIEWS)}")
@@ -187,7 +190,7 @@ def api_csv():
 def _chips(req: TrendRequest) -> list[tuple[str, str]]:
     """(label, url of the trend without it) for every active filter."""
     out = []
-    for f in every():
+    for f in req.registry.fields:
         if not f.active(req.filters):
             continue
         if f.is_range:
