@@ -67,7 +67,7 @@ def test_the_ways_russian_ministries_write_their_date(line, date):
 @pytest.mark.parametrize("line, date", [
     ("August 15, 2016", "2016-08-15"),
     ("15 August 2016, 13:43", "2016-08-15"),
-    ("By Jane Doe, Reuters | Aug. 15, 2016 3:43 PM", "2016-08-15"),
+    ('By <a href="/jane">Jane Doe</a>, Reuters | Aug. 15, 2016 3:43 PM', "2016-08-15"),
     ("Published: Monday 15 August 2016", "2016-08-15"),
 ])
 def test_english_date_lines(line, date):
@@ -77,7 +77,7 @@ def test_english_date_lines(line, date):
 
 
 def test_a_date_line_above_the_heading_counts_too():
-    data = page("", f'<div class="date">15.08.2016</div><h1>Заявление МИД России</h1>{BODY_RU}')
+    data = page("", f"<div>15.08.2016</div><h1>Заявление МИД России</h1>{BODY_RU}")
     assert given(data)["date"] == "2016-08-15"
 
 
@@ -86,6 +86,17 @@ def test_a_page_whose_only_dates_are_related_news_and_the_footer_stays_undated()
     assert "date" not in given(data)
     short = page("", "<h1>Соболезнования</h1><p>Министр выразил соболезнования.</p>")
     assert "date" not in given(short)  # (a short article: the related list is right under it)
+    # Teasers in blocks of their own, named by nothing: the article's text ends the search first.
+    teasers = ("<div><h2>Другие новости</h2><div><div>14.08.2016</div><a href='/d'>Брифинг</a></div>"
+               "<div><div>13.08.2016</div><a href='/e'>Интервью министра</a></div></div>")
+    assert "date" not in given(page("", f"<h1>Заявление МИД России</h1>{BODY_RU}", after=teasers))
+    # ...and under a short one, a date beside a link of its own is a teaser's.
+    assert "date" not in given(page("", "<h1>Соболезнования</h1><p>Министр выразил соболезнования.</p>",
+                                    after=teasers))
+    title_first = teasers.replace("<div>14.08.2016</div><a href='/d'>Брифинг</a>",
+                                  "<a href='/d'>Брифинг</a><div>14.08.2016</div>")
+    assert "date" not in given(page("", "<h1>Соболезнования</h1><p>Министр выразил соболезнования.</p>",
+                                    after=title_first))
 
 
 def test_a_date_in_the_articles_sentences_is_an_events_not_the_pages():
@@ -101,6 +112,15 @@ def test_a_users_join_date_or_a_future_date_is_no_date():
              f"<dd>May 11, 2017</dd></dl></div>{BODY_EN}")
     assert "date" not in given(page("", forum, lang="en"))
     assert "date" not in given(page("", f"<h1>Statement</h1><p>15 August 2999</p>{BODY_EN}", lang="en"))
+
+
+def test_a_later_date_line_is_never_taken_for_a_doubtful_first_one():
+    """A date beside a link with another date by it may be a teaser's: no date then, not
+    the next line's (here the update's)."""
+    lines = ('<div><a href="/world">World</a></div><div>22:57 GMT 28.04.2020</div>'
+             "<div>(updated 11:14 GMT 29.04.2020)</div>")
+    data = page("", f"<h1>Statement on the pandemic</h1>{lines}{BODY_EN}", lang="en")
+    assert given(data).get("date") in (None, "2020-04-28")
 
 
 def test_the_markups_date_wins_over_the_visible_one():
@@ -165,9 +185,12 @@ def test_a_russian_title_loses_the_ministrys_name():
 
 
 def test_the_heading_tells_the_title_from_an_unknown_sites_name():
-    assert title_of("Statement on Armenia - Ministry of Foreign Affairs", "",
+    """og:title (which trafilatura prefers) keeps the suffix; the <h1> is the title without it."""
+    og = '<meta property="og:title" content="Statement on Armenia - Ministry of Foreign Affairs">'
+    assert title_of("Statement on Armenia - Ministry of Foreign Affairs", og,
                     "<h1>Statement on Armenia</h1>") == "Statement on Armenia"
-    assert title_of("Заявление о выборах — МИД России", "", "<h1>Заявление о выборах</h1>", lang="ru") == \
+    og = '<meta property="og:title" content="Заявление о выборах — МИД России">'
+    assert title_of("Заявление о выборах — МИД России", og, "<h1>Заявление о выборах</h1>", lang="ru") == \
         "Заявление о выборах"
 
 

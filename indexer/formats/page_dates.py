@@ -52,6 +52,7 @@ class Block:
     within: frozenset = frozenset()  # the left-out containers (a sidebar, a menu) it is in
     item: int | None = None  # the list item with a link it is in (a list of links)
     lead: bool = False  # in a lead or a caption
+    link: bool = False  # all its text is a link's (a teaser's title, a tag)
 
 
 class DateLines:
@@ -61,17 +62,20 @@ class DateLines:
         self.blocks: list[Block] = []
         self.stack: list[tuple[str, int | None, bool]] = []  # (tag, its number when left out, lead)
         self.parts: list[str] = []
+        self.link_parts: list[str] = []
         self.links = self.hidden = self.in_h1 = self.count = 0
         self.items: list[int] = []
         self.linked_items: set[int] = set()
 
     def _flush(self, heading: bool = False):
         text = " ".join("".join(self.parts).split())
-        self.parts = []
-        if text:
+        link_text = " ".join("".join(self.link_parts).split())
+        self.parts, self.link_parts = [], []
+        if text or link_text:
             within = frozenset(n for _, n, _ in self.stack if n is not None)
             lead = any(lead for _, _, lead in self.stack)
-            self.blocks.append(Block(text, heading, within, self.items[-1] if self.items else None, lead))
+            self.blocks.append(Block(text or link_text, heading, within,
+                                     self.items[-1] if self.items else None, lead, not text))
 
     def start(self, tag: str, attrs: dict):
         tag = tag.lower()
@@ -115,8 +119,8 @@ class DateLines:
                 break
 
     def data(self, text: str):
-        if text and not self.hidden and (self.in_h1 or not self.links):  # (a link's text is no date line)
-            self.parts.append(text)
+        if text and not self.hidden:  # (a link's text is no date line)
+            (self.parts if self.in_h1 or not self.links else self.link_parts).append(text)
 
     def close(self) -> list[Block]:
         while self.stack:
@@ -157,22 +161,33 @@ def visible_date(blocks: list[Block], title: str | None = None,
     def left_out(block):
         return bool(block.within - forgiven) or block.item is not None
 
+    def teaser(j, after_heading):
+        """A date beside a link of its own, with more dates around, is a list of other news."""
+        beside = (j - 1, j + 1) if after_heading else (j + 1,)
+        linked = any(k < len(blocks) and blocks[k].link and not blocks[k].heading
+                     and not left_out(blocks[k]) for k in beside)
+        return linked and any(find_dates(b.text) for b in blocks[max(0, j - 3):j] + blocks[j + 1:j + 4])
+
     before = []
-    for block in reversed(blocks[max(0, at - WINDOW_BEFORE):at]):
-        if left_out(block) or len(block.text) > LONG_BLOCK:
+    for j in range(at - 1, -1, -1):
+        if len(before) == WINDOW_BEFORE or left_out(blocks[j]) or len(blocks[j].text) > LONG_BLOCK:
             break
-        before.insert(0, block)
+        if not blocks[j].link:
+            before.insert(0, j)
     after = []
-    for block in blocks[at + 1:]:
+    for j in range(at + 1, len(blocks)):
+        block = blocks[j]
         if len(after) == WINDOW_AFTER or (not left_out(block) and not block.lead
-                                          and len(block.text) > LONG_BLOCK):
+                                          and not block.link and len(block.text) > LONG_BLOCK):
             break
-        after.append(block)
+        if not block.link:
+            after.append(j)
     latest = today or dt.date.today()
-    for block in before + after:
-        date = None if left_out(block) else _date_line(block.text)
-        if date and dt.date(1900, 1, 1) <= date <= latest:
-            return date.isoformat()
+    for j in before + after:
+        date = None if left_out(blocks[j]) else _date_line(blocks[j].text)
+        if date:  # (the first date line decides: a teaser's or a future date leaves the page undated)
+            ok = dt.date(1900, 1, 1) <= date <= latest and not teaser(j, j > at)
+            return date.isoformat() if ok else None
     return None
 
 
