@@ -105,6 +105,9 @@ def test_a_date_in_the_articles_sentences_is_an_events_not_the_pages():
     sentence = ("<p>On 15 August 2016 the Minister met his counterpart in Geneva to discuss"
                 " the settlement of the conflict and the work of the co-chairs of the Minsk Group.</p>")
     assert "date" not in given(page("", f"<h1>Statement</h1>{sentence}{BODY_EN}", lang="en"))
+    # Past the article's first paragraph, a dated subheading is a document it recalls.
+    recalled = "<h3>Заявление МИД России от 1 июня 2015 года</h3><p>Текст заявления.</p>"
+    assert "date" not in given(page("", f"<h1>Заявление МИД России</h1>{BODY_RU}{recalled}"))
 
 
 def test_a_users_join_date_or_a_future_date_is_no_date():
