@@ -81,6 +81,25 @@ def test_a_date_line_above_the_heading_counts_too():
     assert given(data)["date"] == "2016-08-15"
 
 
+def test_the_sites_header_showing_todays_date_does_not_date_the_page():
+    def saved(under_heading: str) -> bytes:
+        return ('<html><head><meta charset="utf-8"><title>Заявление</title></head><body>'
+                '<div class="top"><div class="logo">Мультимедийная платформа</div>'
+                "<div>понедельник, 21 сентября 2020, 00:03</div></div>"
+                f"<div class='page'><div class='content'><div class='title'><h1>Заявление МИД</h1></div>"
+                f"{under_heading}{BODY_RU}</div></div></body></html>").encode("utf-8")
+    assert given(saved("<div>20.09.2020 23:32</div>"))["date"] == "2020-09-20"
+    assert "date" not in given(saved(""))
+
+
+def test_a_heading_that_is_not_the_title_is_the_sites_and_its_date_is_todays():
+    data = ('<html><head><meta charset="utf-8"><title>Заявление о выборах</title>'
+            '<meta property="og:title" content="Заявление о выборах"></head><body>'
+            "<div class='top'><h1>Министерство иностранных дел</h1><div>Понедельник, 15 августа 2016</div></div>"
+            f"<div class='article'><h2 class='title'>Заявление о выборах</h2>{BODY_RU}</div></body></html>")
+    assert "date" not in given(data.encode("utf-8"))
+
+
 def test_a_page_whose_only_dates_are_related_news_and_the_footer_stays_undated():
     data = page("", f"<h1>Заявление МИД России о ситуации в регионе</h1>{BODY_RU}")
     assert "date" not in given(data)

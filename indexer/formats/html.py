@@ -205,7 +205,7 @@ def read_html(data: bytes) -> tuple[Decoded, dict]:
     if title:
         given["title"] = clean_title(title, page_title=page_title, headings=headings,
                                      site_names=site_names, url=url)
-    date = date or visible_date(blocks, title)
+    date = date or visible_date(blocks, given.get("title") or title)
     if date:
         given["date"] = date
     return replace(decoded, text=text), given

@@ -53,6 +53,7 @@ class Block:
     item: int | None = None  # the list item with a link it is in (a list of links)
     lead: bool = False  # in a lead or a caption
     link: bool = False  # all its text is a link's (a teaser's title, a tag)
+    path: tuple = ()  # the elements it is in, outermost first
 
 
 class DateLines:
@@ -60,7 +61,7 @@ class DateLines:
 
     def __init__(self):
         self.blocks: list[Block] = []
-        self.stack: list[tuple[str, int | None, bool]] = []  # (tag, its number when left out, lead)
+        self.stack: list[tuple[str, int, bool, bool]] = []  # (tag, its number, left out, lead)
         self.parts: list[str] = []
         self.link_parts: list[str] = []
         self.links = self.hidden = self.in_h1 = self.count = 0
@@ -72,10 +73,11 @@ class DateLines:
         link_text = " ".join("".join(self.link_parts).split())
         self.parts, self.link_parts = [], []
         if text or link_text:
-            within = frozenset(n for _, n, _ in self.stack if n is not None)
-            lead = any(lead for _, _, lead in self.stack)
+            within = frozenset(n for _, n, skipped, _ in self.stack if skipped)
+            lead = any(lead for *_, lead in self.stack)
             self.blocks.append(Block(text or link_text, heading, within,
-                                     self.items[-1] if self.items else None, lead, not text))
+                                     self.items[-1] if self.items else None, lead, not text,
+                                     tuple(n for _, n, _, _ in self.stack)))
 
     def start(self, tag: str, attrs: dict):
         tag = tag.lower()
@@ -87,7 +89,7 @@ class DateLines:
             return
         self.count += 1
         lead = tag in LEAD_TAGS or bool(LEAD_CLASS.search(names))
-        self.stack.append((tag, self.count if skipped else None, lead))
+        self.stack.append((tag, self.count, skipped, lead))
         if tag == "a":
             self.links += 1
             self.linked_items.update(self.items)
@@ -100,11 +102,11 @@ class DateLines:
 
     def end(self, tag: str):
         tag = tag.lower()
-        if tag in VOID_TAGS or not any(t == tag for t, _, _ in self.stack):
+        if tag in VOID_TAGS or not any(entry[0] == tag for entry in self.stack):
             return
         while self.stack:
-            top, number, _ = self.stack[-1]
-            if top in BLOCK_TAGS or number is not None:
+            top, _, skipped, _ = self.stack[-1]
+            if top in BLOCK_TAGS or skipped:
                 self._flush(heading=top == "h1" and self.in_h1 == 1)
             self.stack.pop()
             if top == "a":
@@ -154,8 +156,12 @@ def visible_date(blocks: list[Block], title: str | None = None,
     if not headings:
         return None
     wanted = f" {_norm(title or '')} "
-    at = next((i for i in headings if _is_title(_norm(blocks[i].text), wanted)),
-              next((i for i in headings if not blocks[i].within), headings[0]))
+    if wanted.strip():  # (a heading that is not the title is the site's name: its date is today's)
+        at = next((i for i in headings if _is_title(_norm(blocks[i].text), wanted)), None)
+        if at is None:
+            return None
+    else:
+        at = next((i for i in headings if not blocks[i].within), headings[0])
     forgiven = blocks[at].within  # (the containers the article itself is in)
 
     def left_out(block):
@@ -168,9 +174,12 @@ def visible_date(blocks: list[Block], title: str | None = None,
                      and not left_out(blocks[k]) for k in beside)
         return linked and any(find_dates(b.text) for b in blocks[max(0, j - 3):j] + blocks[j + 1:j + 4])
 
+    # Above the heading, only beside it: within its grandparent (a site's header may show today's date).
+    near = blocks[at].path[-3] if len(blocks[at].path) >= 3 else None
     before = []
     for j in range(at - 1, -1, -1):
-        if len(before) == WINDOW_BEFORE or left_out(blocks[j]) or len(blocks[j].text) > LONG_BLOCK:
+        if len(before) == WINDOW_BEFORE or left_out(blocks[j]) or len(blocks[j].text) > LONG_BLOCK \
+                or near not in blocks[j].path:
             break
         if not blocks[j].link:
             before.insert(0, j)
