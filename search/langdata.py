@@ -41,7 +41,8 @@ STOP_WORDS = {"en": STOP_WORDS_EN, "ru": STOP_WORDS_RU}
 STOP_WORDS_ANY = STOP_WORDS_EN | STOP_WORDS_RU  # for text of either language (titles)
 
 # Month names as they appear in dates: English full and short forms, Russian
-# genitive ("31 марта 2020") and nominative ("март 2020").
+# genitive ("31 марта 2020"), nominative ("март 2020") and short ("15 авг. 2016",
+# as news pages date themselves).
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
     "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
@@ -53,6 +54,8 @@ MONTHS = {
     "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6,
     "июль": 7, "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11,
     "декабрь": 12,
+    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7,
+    "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
 }
 
 MONTH_NAMES_EN = (

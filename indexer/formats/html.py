@@ -1,5 +1,6 @@
 """HTML: a web page's main text (menus, footers and related links left out),
-its title, date and original address; all its visible text when no main text is found."""
+its title (without the site's name), date (from the markup, else the date line
+by its heading) and original address; all its visible text when no main text is found."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from lxml import etree
 from trafilatura import bare_extraction, load_html
 
 from indexer.decode import Decoded, decode_text
+from indexer.formats.page_dates import DateLines, tree_blocks, visible_date
+from indexer.formats.page_titles import clean_title
 
 
 class _VisibleText(HTMLParser):
-    """Collects the visible text of an HTML page, a title, and dated meta tags."""
+    """Collects the visible text of an HTML page, a title, headings, the site's name,
+    dated meta tags and the blocks a date line is looked for in."""
 
     HIDDEN = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
     BLOCKS = {
@@ -34,13 +38,18 @@ class _VisibleText(HTMLParser):
         self.h1_parts: list[str] | None = None
         self.h1 = ""
         self.date = None
+        self.meta: dict[str, str] = {}
+        self.lines = DateLines()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self.lines.start(tag, attrs)
         if tag == "meta":
             name = (attrs.get("name") or attrs.get("property") or "").lower()
             if name in self.DATE_META and attrs.get("content") and not self.date:
                 self.date = attrs["content"]
+            if name in ("og:title", "og:site_name") and attrs.get("content"):
+                self.meta.setdefault(name, attrs["content"])
             return
         if tag == "time" and attrs.get("datetime") and not self.date:
             self.date = attrs["datetime"]
@@ -56,6 +65,7 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
+        self.lines.end(tag)
         if tag == "title" and self.title_parts is not None:
             self.title = " ".join("".join(self.title_parts).split())
             self.title_parts = None
@@ -68,6 +78,7 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data):
+        self.lines.data(data)
         if self.title_parts is not None:
             self.title_parts.append(data)
             return
@@ -117,7 +128,12 @@ def main_text(tree) -> Article | None:
     text = _paragraph_text(found.body)
     if not text.strip():
         return None
-    return Article(text, found.title or None, found.date or None)
+    title = found.title or None
+    h2 = tree.xpath("(//h2)[1]")
+    if title and not tree.xpath("//h1") and h2 and title == " ".join(h2[0].text_content().split()):
+        # (trafilatura's last resort, the first <h2>, is often "Related news": the <title> is better)
+        title = " ".join((tree.findtext(".//title") or "").split()) or title
+    return Article(text, title, found.date or None)
 
 
 def page_address(tree) -> str | None:
@@ -148,6 +164,17 @@ def _paragraph_text(body) -> str:
     return "".join(parts)
 
 
+def page_clues(tree) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """What tells a title from its site's name: the <title>, the <h1>s (not a logo's link)
+    and og:title, og:site_name."""
+    def first(path):
+        return next((" ".join(v.split()) for v in tree.xpath(path) if v.strip()), "")
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1[not(.//a) and not(ancestor::a)]")]
+    headings.append(first('//meta[@property="og:title"]/@content'))
+    return (first("//title/text()"), tuple(h for h in headings if h),
+            tuple(n for n in [first('//meta[@property="og:site_name"]/@content')] if n))
+
+
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 
 
@@ -168,8 +195,17 @@ def read_html(data: bytes) -> tuple[Decoded, dict]:
         page.feed(decoded.text)
         page.close()
         text, title, date = "".join(page.parts), page.h1 or page.title, page.date
+    if tree is not None:
+        page_title, headings, site_names = page_clues(tree)
+        blocks = tree_blocks(tree) if not date else []
+    else:
+        page_title, site_names = page.title, tuple(n for n in [page.meta.get("og:site_name")] if n)
+        headings = tuple(h for h in (page.h1, page.meta.get("og:title")) if h)
+        blocks = page.lines.close()
     if title:
-        given["title"] = title
+        given["title"] = clean_title(title, page_title=page_title, headings=headings,
+                                     site_names=site_names, url=url)
+    date = date or visible_date(blocks, given.get("title") or title)
     if date:
         given["date"] = date
     return replace(decoded, text=text), given
