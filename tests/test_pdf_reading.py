@@ -191,3 +191,41 @@ def test_pdfium_line_end_hyphens_are_joined_by_the_rules(text, expected):
 def test_a_password_still_stops_a_pdf():
     with pytest.raises(ReadError, match=r"^encrypted PDF: it needs a password$"):
         read_pdf(make_pdf([RUSSIAN_PAGE], encrypt=AESEncryption("secret", bits=256)))
+
+
+def late_heading_page(c):
+    """A page whose heading is written after the text under it, and its footnotes from the bottom up."""
+    c.setFont("DejaVu", 11)
+    for n, line in enumerate(["The Ministry welcomes the ceasefire in the conflict zone and",
+                              "calls on the parties to return to the negotiating table."]):
+        c.drawString(72, 700 - 15 * n, line)
+    c.setFont("DejaVu", 16)
+    c.drawString(72, 730, "Statement on the ceasefire")
+    c.setFont("DejaVu", 8)
+    for n, line in enumerate(["3 The estimate of 2019.", "2 The estimate of 2020.", "1 The estimate of 2021."]):
+        c.drawString(72, 90 + 10 * n, line)
+
+
+def test_a_heading_written_after_its_text_and_footnotes_written_upwards_are_read_top_down():
+    assert read_pdf(make_pdf([late_heading_page]))[0].text == "\n".join([
+        "Statement on the ceasefire",
+        "The Ministry welcomes the ceasefire in the conflict zone and",
+        "calls on the parties to return to the negotiating table.",
+        "1 The estimate of 2021.", "2 The estimate of 2020.", "3 The estimate of 2019."])
+
+
+def footnote_marks_page(c):
+    """A line with raised footnote marks (PDFium ends a line after each)."""
+    text = c.beginText(72, 700)
+    for words, mark in [("Population 273,879,750", "1"), (" and 83,190,556", "2"), (" people", "")]:
+        text.setFont("DejaVu", 11)
+        text.setRise(0)
+        text.textOut(words)
+        text.setFont("DejaVu", 7)
+        text.setRise(4)
+        text.textOut(mark)
+    c.drawText(text)
+
+
+def test_a_line_pdfium_breaks_at_footnote_marks_is_one_line():
+    assert read_pdf(make_pdf([footnote_marks_page]))[0].text == "Population 273,879,7501 and 83,190,5562 people"

@@ -16,6 +16,12 @@ import pypdfium2.raw as pdfium_c
 MIN_LETTER_GAP = 0.05
 MIN_WORD_GAP = 0.15
 SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at all
+# Reading order: a line at least this many times as wide as it is high runs
+# across the page; a line stands above another when its bottom is at most
+# this many line heights below the other's top (loose boxes of close lines overlap).
+ACROSS = 2.0
+OVERLAP_BELOW = 0.3
+MAX_ORDERED_LINES = 2000  # more lines than this on a page keep PDFium's order
 # Two columns: a strip this many line heights wide, in the middle 30–70% of
 # the text's width, that text crosses over at most half the height of each column.
 MIN_GUTTER = 1.0
@@ -30,9 +36,8 @@ def page_text(page) -> str:
     columns side by side one after the other."""
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
-        boxes = _Boxes(textpage)
-        replaced = respaced(text, boxes)
+        text, boxes, replaced = in_reading_order(textpage.get_text_range(), _Boxes(textpage))
+        replaced.update(respaced(text, boxes))
         labels = column_labels(textpage, text, boxes)
     finally:
         textpage.close()
@@ -64,6 +69,90 @@ class _Boxes:
             return None
         r = self.rect
         return (r.left, r.bottom, r.right, r.top) if r.top > r.bottom else None
+
+
+class _Moved:
+    """The boxes of a text made of another's pieces: the box of each of its
+    places is that of the place it came from (none for the line ends put between)."""
+
+    def __init__(self, box, source: list[int]):
+        self.box, self.source = box, source
+
+    def __call__(self, t: int) -> tuple | None:
+        return self.box(self.source[t]) if self.source[t] >= 0 else None
+
+
+def page_lines(text: str, box) -> list[list]:
+    """The lines of the page as [start, end, box]: PDFium's lines, those it
+    broke along one line of the page (at a superscript, a link) joined."""
+    lines: list[list] = []
+    last = None
+    for piece in re.finditer(r"\S(?:[^\r\n]*\S)?", text):
+        boxes = [b for b in map(box, range(*piece.span())) if b is not None]
+        if not boxes:  # (characters PDFium gives no box: with the line before them)
+            if lines:
+                lines[-1][1] = piece.end()
+            else:
+                lines.append([piece.start(), piece.end(), None])
+            continue
+        whole = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                 max(b[3] for b in boxes))
+        if lines and _same_line(last, boxes[0]):
+            b = lines[-1][2] or whole
+            lines[-1][1:] = [piece.end(), (min(b[0], whole[0]), min(b[1], whole[1]), max(b[2], whole[2]),
+                                           max(b[3], whole[3]))]
+        else:
+            lines.append([piece.start(), piece.end(), whole])
+        last = boxes[-1]
+    return lines
+
+
+def _across(b: tuple | None) -> bool:
+    """Whether a line's box runs across the page (a line of text, not a letter or a vertical line)."""
+    return b is not None and b[2] - b[0] >= ACROSS * (b[3] - b[1])
+
+
+def _above(upper: tuple, lower: tuple) -> bool:
+    """Whether a line stands above another and over it (sharing half the narrower one's width)."""
+    height = min(upper[3] - upper[1], lower[3] - lower[1])
+    shared = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    return (upper[1] >= lower[3] - OVERLAP_BELOW * height
+            and shared >= 0.5 * min(upper[2] - upper[0], lower[2] - lower[0]))
+
+
+def reading_order(lines: list[list]) -> list[int]:
+    """The order lines are read in: PDFium's, but a line it gives after lines
+    below it and under it goes before the first of them (a heading a browser
+    printed after its section, footnotes written from the bottom up)."""
+    order: list[int] = []
+    if len(lines) > MAX_ORDERED_LINES:
+        return list(range(len(lines)))
+    for k, line in enumerate(lines):
+        at = len(order)
+        if _across(line[2]):
+            at = next((i for i, j in enumerate(order) if _across(lines[j][2]) and _above(line[2], lines[j][2])),
+                      at)
+        order.insert(at, k)
+    return order
+
+
+def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str]]:
+    """(the page's text with its lines in reading order, the boxes of its
+    places, a space for each line end PDFium put inside a line of the page)."""
+    lines = page_lines(text, box)
+    parts, source, replaced = [], [], {}
+    for k in reading_order(lines):
+        start, end, _ = lines[k]
+        if parts:
+            parts.append("\n")
+            source.append(-1)
+        base = len(source)
+        parts.append(text[start:end])
+        source.extend(range(start, end))
+        for m in re.finditer(r"\s*\n\s*", text[start:end]):
+            replaced[base + m.start()] = " "
+            replaced.update((t, "") for t in range(base + m.start() + 1, base + m.end()))
+    return "".join(parts), _Moved(box, source), replaced
 
 
 def _gaps(places: list[int], box) -> list[tuple]:
