@@ -10,7 +10,7 @@ from indexer.formats.pdf import dehyphenate, judge, read_pdf
 from search import SearchIndex
 from search.errors import ReadError
 from tests.documents_made import (ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
-                                  glyph_page, make_pdf, needs_font, ocr_page)
+                                  glyph_page, make_pdf, needs_font, ocr_page, utf8_font_pdf)
 from tests.fixtures_web import chromium
 
 pytestmark = needs_font
@@ -229,3 +229,11 @@ def footnote_marks_page(c):
 
 def test_a_line_pdfium_breaks_at_footnote_marks_is_one_line():
     assert read_pdf(make_pdf([footnote_marks_page]))[0].text == "Population 273,879,7501 and 83,190,5562 people"
+
+
+def test_a_font_with_utf8_codes_whose_unicode_map_pdfium_drops_reads_as_words(tmp_path):
+    lines = ["Заявление Министерства о выставке", "Масса Масштаб Лист Листов", "Разраб. Пров. Утв."]
+    assert read_pdf(utf8_font_pdf(lines))[0].text == "\n".join(lines)
+    summary, index = index_corpus(tmp_path, {"drawing.pdf": utf8_font_pdf(lines)})
+    assert not summary.problems and not summary.warnings
+    assert found(index, "масштаб") == ["drawing.pdf"]

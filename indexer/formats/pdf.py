@@ -60,6 +60,8 @@ def read_pdf(data: bytes) -> tuple[Decoded, dict]:
             finally:
                 page.close()
             verdict = judge(text, images)
+            if verdict == "unreadable" and judge(utf8_codes(text), images) == "text":
+                text, verdict = utf8_codes(text), "text"
             if verdict == "text":
                 texts.append(text)
             elif verdict == "no text layer":
@@ -146,6 +148,26 @@ def judge(text: str, has_images: bool) -> str:
         if stops < MIN_STOP_WORD_SHARE * len(words):
             return "unreadable"
     return "text"
+
+
+# A character PDFium gives as the two bytes of a UTF-8 code: a font whose
+# codes are UTF-8 (Haru's, KOMPAS-3D's), when PDFium drops its Unicode map.
+_UTF8_PAIR_RE = re.compile("[\uc280-\udfbf]")
+
+
+def _utf8_pair(m: re.Match) -> str:
+    code = ord(m.group())
+    try:
+        return bytes((code >> 8, code & 0xFF)).decode("utf-8")
+    except UnicodeDecodeError:
+        return m.group()
+
+
+def utf8_codes(text: str) -> str:
+    """The text with each character that is the two bytes of a UTF-8 code
+    read as that code: «킜킰톁톁킰» → «Масса» (PDFium gives the codes of a font
+    with a UTF-8 Unicode map it could not load)."""
+    return _UTF8_PAIR_RE.sub(_utf8_pair, text)
 
 
 # --- hyphenation ---------------------------------------------------------------
