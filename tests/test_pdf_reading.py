@@ -208,9 +208,9 @@ def late_heading_page(c):
 
 def test_a_heading_written_after_its_text_and_footnotes_written_upwards_are_read_top_down():
     assert read_pdf(make_pdf([late_heading_page]))[0].text == "\n".join([
-        "Statement on the ceasefire",
+        "Statement on the ceasefire", "",
         "The Ministry welcomes the ceasefire in the conflict zone and",
-        "calls on the parties to return to the negotiating table.",
+        "calls on the parties to return to the negotiating table.", "",
         "1 The estimate of 2021.", "2 The estimate of 2020.", "3 The estimate of 2019."])
 
 
@@ -237,3 +237,24 @@ def test_a_font_with_utf8_codes_whose_unicode_map_pdfium_drops_reads_as_words(tm
     summary, index = index_corpus(tmp_path, {"drawing.pdf": utf8_font_pdf(lines)})
     assert not summary.problems and not summary.warnings
     assert found(index, "масштаб") == ["drawing.pdf"]
+
+
+def two_paragraphs_page(c):
+    """An English and a Russian paragraph on one page, a line's gap apart, with a label line each."""
+    c.setFont("DejaVu", 11)
+    y = 760
+    for paragraph in [["English:", "The Ministry welcomes the ceasefire."],
+                      ["Russian:", "Министерство приветствует прекращение огня."]]:
+        for line in paragraph:
+            c.drawString(72, y, line)
+            y -= 14
+        y -= 14
+
+
+def test_paragraphs_a_line_apart_are_paragraphs_and_each_has_its_language(tmp_path):
+    summary, index = index_corpus(tmp_path, {"hello.pdf": make_pdf([two_paragraphs_page])})
+    assert not summary.problems and not summary.warnings
+    text = sections(index, "hello.pdf")
+    assert set(text) == {"en", "ru"}
+    assert "Министерство приветствует прекращение огня." in text["ru"]
+    assert "Министерство" not in text["en"]

@@ -22,6 +22,9 @@ SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at
 ACROSS = 2.0
 OVERLAP_BELOW = 0.3
 MAX_ORDERED_LINES = 2000  # more lines than this on a page keep PDFium's order
+# A line under the one before it by this many line heights more than the
+# page's usual gap between lines starts a paragraph.
+PARAGRAPH_GAP = 0.5
 # Two columns: a strip this many line heights wide, in the middle 30–70% of
 # the text's width, that text crosses over at most half the height of each column.
 MIN_GUTTER = 1.0
@@ -136,16 +139,33 @@ def reading_order(lines: list[list]) -> list[int]:
     return order
 
 
+def _gap_under(upper: tuple | None, lower: tuple | None) -> float | None:
+    """The gap between a line and the next under it in the same column, in
+    line heights; None when the next is not under it."""
+    if upper is None or lower is None:
+        return None
+    height = min(upper[3] - upper[1], lower[3] - lower[1])
+    shared = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    gap = upper[1] - lower[3]
+    return gap / height if shared > 0 and gap > -0.5 * height and height > 0 else None
+
+
 def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str]]:
-    """(the page's text with its lines in reading order, the boxes of its
-    places, a space for each line end PDFium put inside a line of the page)."""
+    """(the page's text with its lines in reading order, paragraphs a blank
+    line apart, the boxes of its places, a space for each line end PDFium put
+    inside a line of the page)."""
     lines = page_lines(text, box)
+    order = reading_order(lines)
+    gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
+    known = sorted(g for g in gaps if g is not None)
+    usual = known[len(known) // 2] if known else 0.0
     parts, source, replaced = [], [], {}
-    for k in reading_order(lines):
+    for n, k in enumerate(order):
         start, end, _ = lines[k]
-        if parts:
-            parts.append("\n")
-            source.append(-1)
+        if n:
+            gap = gaps[n - 1]
+            parts.append("\n\n" if gap is not None and gap > usual + PARAGRAPH_GAP else "\n")
+            source.extend([-1] * len(parts[-1]))
         base = len(source)
         parts.append(text[start:end])
         source.extend(range(start, end))
