@@ -258,3 +258,73 @@ def test_paragraphs_a_line_apart_are_paragraphs_and_each_has_its_language(tmp_pa
     assert set(text) == {"en", "ru"}
     assert "Министерство приветствует прекращение огня." in text["ru"]
     assert "Министерство" not in text["en"]
+
+
+def title_of(tmp_path, page, name="statement.pdf") -> str:
+    """The title a one-page PDF is indexed under."""
+    summary, index = index_corpus(tmp_path, {name: make_pdf([page])})
+    assert not summary.problems
+    with SearchIndex(index) as ix:
+        return ix.document(name).title
+
+
+def lines_page(*lines):
+    """A page of (x, y, size, text) lines."""
+    def draw(c):
+        for x, y, size, text in lines:
+            c.setFont("DejaVu", size)
+            c.drawString(x, y, text)
+    return draw
+
+
+BODY = [(72, 650 - 14 * n, 11, line) for n, line in enumerate([
+    "The Ministry welcomes the ceasefire in the conflict zone and calls on",
+    "the parties to return to the negotiating table without conditions.",
+    "Министерство приветствует прекращение огня в зоне конфликта."])]
+
+
+def test_a_heading_that_wraps_is_the_title_whole(tmp_path):
+    page = lines_page((72, 760, 20, "Statement on the ceasefire in the conflict"), (72, 736, 20, "zone of the region"),
+                      (72, 700, 11, "Moscow, 3 January 2024"), *BODY)
+    assert title_of(tmp_path, page) == "Statement on the ceasefire in the conflict zone of the region"
+
+
+@pytest.mark.parametrize("head", [
+    [(72, 790, 9, "THE SIEGE OF VICKSBURG."), (510, 790, 9, "49")],
+    [(72, 790, 9, "50"), (380, 790, 9, "THE SIEGE OF VICKSBURG.")],
+])
+def test_a_running_head_is_the_title_without_its_page_number(tmp_path, head):
+    assert title_of(tmp_path, lines_page(*head, *BODY)) == "THE SIEGE OF VICKSBURG"
+
+
+def test_small_print_after_a_heading_is_no_part_of_the_title(tmp_path):
+    page = lines_page((72, 760, 30, "Dragon Dispatch"), (330, 760, 8, "1101 Strayer Drive, San Jose, CA 95129"), *BODY)
+    assert title_of(tmp_path, page) == "Dragon Dispatch"
+
+
+def test_a_stamp_without_words_is_passed_over_for_the_title(tmp_path):
+    page = lines_page((400, 800, 11, "2015 JA N 2 7 P H N: i 6"), (72, 760, 11, "International Council of Operators"),
+                      *BODY)
+    assert title_of(tmp_path, page) == "International Council of Operators"
+
+
+def test_a_page_opening_with_a_label_or_a_poor_text_layer_has_no_title(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert title_of(tmp_path / "a", two_paragraphs_page, "hello.pdf") == "hello.pdf"
+    poor = ["• 1 1111111111111111", "Hanoroaas AeKnapaUVIS no Hanory, ynnal.IVIBaeMoMy",
+            "B CBS'I3VI C npVIMeHeHVIeM ynpo~eHHOH CVICTeMbl Hanoroo6nO>KeHVIS'I KoMy",
+            "no MecTy HaxO>K,UeHVIS'I (y4eTa) He no,QneJKaw,ei;i npeAcTaBneHVIIO OT",
+            "the tax form of the year, page one of the form"]
+    assert title_of(tmp_path / "b", lines_page(*[(72, 760 - 14 * n, 11, line) for n, line in enumerate(poor)]),
+                    "form.pdf") == "form.pdf"
+
+
+def test_a_turned_heading_is_the_title_whole(tmp_path):
+    def page(c):  # (a drawing's title written up the page: its letters' boxes are as high as they are wide)
+        c.saveState()
+        c.translate(300, 200)
+        c.rotate(90)
+        c.setFont("DejaVu", 30)
+        c.drawString(0, 0, "EXAMPLE DRAWING")
+        c.restoreState()
+    assert title_of(tmp_path, page) == "EXAMPLE DRAWING"

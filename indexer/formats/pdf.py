@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_c
 
 from indexer.decode import Decoded
 from indexer.formats.pdf_layout import page_text
+from indexer.formats.pdf_title import pdf_title
 from search.analysis import is_dictionary_word
 from search.errors import ReadError
 from search.langdata import STOP_WORDS_ANY
@@ -41,27 +42,36 @@ PROSE_WORDS_PER_LINE = 6
 MIN_STOP_WORD_SHARE = 0.02
 # Fewer letters than this on a page with an image: a scan with a page number.
 MIN_PAGE_LETTERS = 20
+# A page with a smaller share of plain words than this (a poor OCR layer) is
+# indexed but gives no title: a line of it would be a guess.
+TITLE_WORD_SHARE = 0.8
 
 
 def read_pdf(data: bytes) -> tuple[Decoded, dict]:
-    """(text of the pages that have words, {}); raises ReadError for a file pdfium cannot open."""
+    """(text of the pages that have words, {"title": the first one's title} or {}
+    to leave the title to the text); raises ReadError for a file pdfium cannot open."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         code = getattr(err, "err_code", None)
         raise ReadError(_OPEN_ERRORS.get(code, f"damaged PDF: {err}")) from err
     try:
-        texts, scans, garbled = [], [], []
+        texts, scans, garbled, title = [], [], [], None
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
                 text = page_text(page)
                 images = _has_images(page)
+                verdict = judge(text, images)
+                recoded = verdict == "unreadable" and judge(utf8_codes(text), images) == "text"
+                if recoded:
+                    text, verdict = utf8_codes(text), "text"
+                if verdict == "text" and not texts:
+                    title = "" if plain_share(text) < TITLE_WORD_SHARE else pdf_title(page)
+                    if title is not None and recoded:
+                        title = utf8_codes(title)
             finally:
                 page.close()
-            verdict = judge(text, images)
-            if verdict == "unreadable" and judge(utf8_codes(text), images) == "text":
-                text, verdict = utf8_codes(text), "text"
             if verdict == "text":
                 texts.append(text)
             elif verdict == "no text layer":
@@ -75,7 +85,8 @@ def read_pdf(data: bytes) -> tuple[Decoded, dict]:
     note = _ocr_note(scans, garbled)
     if not texts:
         raise ReadError(note or "no text")
-    return Decoded(dehyphenate("\n\n".join(texts)), note), {}
+    given = {"title": " ".join(dehyphenate(title).split())} if title else {}
+    return Decoded(dehyphenate("\n\n".join(texts)), note, untitled=title == ""), given
 
 
 def _has_images(page) -> bool:
@@ -122,6 +133,12 @@ def _plain(word: str) -> bool:
     if _CYRILLIC_WORD_RE.fullmatch(word):
         return True
     return bool(_LATIN_WORD_RE.fullmatch(word)) and sum(ch > "\x7f" for ch in word) <= 1
+
+
+def plain_share(text: str) -> float:
+    """The share of plain words (see _plain) among a text's words; 1 for a text without words."""
+    words = _WORD_RE.findall(text)
+    return sum(map(_plain, words)) / len(words) if words else 1.0
 
 
 def judge(text: str, has_images: bool) -> str:

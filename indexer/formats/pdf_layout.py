@@ -39,7 +39,7 @@ def page_text(page) -> str:
     columns side by side one after the other."""
     textpage = page.get_textpage()
     try:
-        text, boxes, replaced = in_reading_order(textpage.get_text_range(), _Boxes(textpage))
+        text, boxes, replaced = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
         replaced.update(respaced(text, boxes))
         labels = column_labels(textpage, text, boxes)
     finally:
@@ -58,7 +58,7 @@ def page_text(page) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", "\n", out.replace("\r\n", "\n")).strip()
 
 
-class _Boxes:
+class CharBoxes:
     """The box of the character at a place of a page's text (its advance
     across, the font's height up), asked of PDFium when needed."""
 
