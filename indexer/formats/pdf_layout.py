@@ -60,18 +60,23 @@ def page_text(page) -> str:
 
 class CharBoxes:
     """The box of the character at a place of a page's text (its advance
-    across, the font's height up), asked of PDFium when needed."""
+    across, the font's height up), asked of PDFium once when first needed."""
 
     def __init__(self, textpage):
         self.textpage = textpage
         self.rect = pdfium_c.FS_RECTF()
+        self.known: dict[int, tuple | None] = {}
 
     def __call__(self, t: int) -> tuple | None:
+        if t in self.known:
+            return self.known[t]
         i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
-        if i < 0 or not pdfium_c.FPDFText_GetLooseCharBox(self.textpage, i, self.rect):
-            return None
         r = self.rect
-        return (r.left, r.bottom, r.right, r.top) if r.top > r.bottom else None
+        if i < 0 or not pdfium_c.FPDFText_GetLooseCharBox(self.textpage, i, r) or r.top <= r.bottom:
+            self.known[t] = None
+        else:
+            self.known[t] = (r.left, r.bottom, r.right, r.top)
+        return self.known[t]
 
 
 class _Moved:
