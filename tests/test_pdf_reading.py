@@ -328,3 +328,13 @@ def test_a_turned_heading_is_the_title_whole(tmp_path):
         c.drawString(0, 0, "EXAMPLE DRAWING")
         c.restoreState()
     assert title_of(tmp_path, page) == "EXAMPLE DRAWING"
+
+
+def test_a_title_printed_after_a_sidebar_is_read_first(tmp_path):
+    sidebar = [(400, 700 - 14 * n, 10, line) for n, line in enumerate(["Ministry of Foreign Affairs",
+                                                                       "Press service", "3 January 2024"])]
+    page = lines_page(*sidebar, (72, 760, 24, "Statement on the ceasefire"),
+                      *[(72, y, 11, line[:40]) for _, y, _, line in BODY])
+    text = read_pdf(make_pdf([page]))[0].text
+    assert text.startswith("Statement on the ceasefire\nMinistry of Foreign Affairs\nPress service")
+    assert title_of(tmp_path, page) == "Statement on the ceasefire"

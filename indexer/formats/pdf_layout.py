@@ -22,6 +22,7 @@ SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at
 ACROSS = 2.0
 OVERLAP_BELOW = 0.3
 MAX_ORDERED_LINES = 2000  # more lines than this on a page keep PDFium's order
+HEADING = 1.5  # a line this many times as high as the page's middle line is a heading
 # A line under the one before it by this many line heights more than the
 # page's usual gap between lines starts a paragraph.
 PARAGRAPH_GAP = 0.5
@@ -131,16 +132,25 @@ def _above(upper: tuple, lower: tuple) -> bool:
 def reading_order(lines: list[list]) -> list[int]:
     """The order lines are read in: PDFium's, but a line it gives after lines
     below it and under it goes before the first of them (a heading a browser
-    printed after its section, footnotes written from the bottom up)."""
+    printed after its section, footnotes written from the bottom up), and a
+    heading above all the lines before it goes first (a page's title printed
+    after a sidebar)."""
     order: list[int] = []
     if len(lines) > MAX_ORDERED_LINES:
         return list(range(len(lines)))
+    heights = sorted(b[3] - b[1] for _, _, b in lines if b is not None)
+    middle = heights[len(heights) // 2] if heights else 0.0
+    top = None  # the top of the highest line placed so far
     for k, line in enumerate(lines):
-        at = len(order)
-        if _across(line[2]):
-            at = next((i for i, j in enumerate(order) if _across(lines[j][2]) and _above(line[2], lines[j][2])),
-                      at)
+        at, b = len(order), line[2]
+        if _across(b):
+            if top is not None and b[1] >= top and b[3] - b[1] >= HEADING * middle:
+                at = 0
+            else:
+                at = next((i for i, j in enumerate(order) if _across(lines[j][2]) and _above(b, lines[j][2])), at)
         order.insert(at, k)
+        if b is not None:
+            top = b[3] if top is None else max(top, b[3])
     return order
 
 
