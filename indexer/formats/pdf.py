@@ -4,7 +4,9 @@ pages joined, words hyphenated at line ends made whole again.
 
 Pages without a text layer, or whose text does not read as words (a font
 without a Unicode map gives symbols or Latin look-alikes of Cyrillic), are
-left out and named in a warning: they need OCR. The rest is indexed.
+left out and named in a warning: they need OCR. The rest is indexed; a font
+whose codes are UTF-8 bytes is read even when PDFium drops its Unicode map.
+The title is read from the first page indexed (see pdf_title).
 """
 
 from __future__ import annotations
