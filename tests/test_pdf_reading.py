@@ -338,3 +338,20 @@ def test_a_title_printed_after_a_sidebar_is_read_first(tmp_path):
     text = read_pdf(make_pdf([page]))[0].text
     assert text.startswith("Statement on the ceasefire\nMinistry of Foreign Affairs\nPress service")
     assert title_of(tmp_path, page) == "Statement on the ceasefire"
+
+
+# Russian as an OCR layer writes it in Latin look-alike letters («CyMMa Hanora» for «Сумма налога»),
+# most of its words spelt plainly.
+LOOK_ALIKE_PAGE = ["Pa3gen 1.1. CyMMa Hanora no cpoKy, ynnaTe He no3gHee Toro",
+                   "Ko,Q no OKTMO 45382000 CyMMa aBaHcoBoro nnaTe)l(a",
+                   "Hanora no Mecry HaxoxgeHur, nony4eHHoro B Tene",
+                   "CTaBKa Hanora (npoueHT) no nyHKTY 2.1 Toro, 4To He",
+                   "KoppeKTvpoBKa no Hanory 3a Tor ro4 He nony4eHa",
+                   "CyMMa Hanora K ynnaTe 3a Hanoroebi nepnog 2017"]
+
+
+def test_russian_in_latin_look_alike_letters_is_not_indexed_as_words(tmp_path):
+    summary, index = index_corpus(tmp_path, {"form.pdf": make_pdf([ENGLISH_PAGE, LOOK_ALIKE_PAGE])})
+    assert [w.reason for w in summary.warnings] == [
+        "page 2 whose text is not words (a font without a Unicode map): not indexed, it needs OCR"]
+    assert found(index, "ceasefire") == ["form.pdf"] and found(index, "Hanora") == []

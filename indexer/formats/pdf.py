@@ -11,6 +11,7 @@ The title is read from the first page indexed (see pdf_title).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pypdfium2 as pdfium
@@ -166,7 +167,31 @@ def judge(text: str, has_images: bool) -> str:
         stops = sum(1 for w in words if w.lower().replace("ё", "е") in STOP_WORDS_ANY)
         if stops < MIN_STOP_WORD_SHARE * len(words):
             return "unreadable"
+    if _look_alikes(words):
+        return "unreadable"
     return "text"
+
+
+# Latin letters that look like Cyrillic ones, as an OCR layer or a wrong map
+# writes Russian («CyMMa» for «Сумма»); a page whose distinct Latin words
+# read as Russian words through them this often (and this many) is Russian
+# text. (English pages of the test sets have at most 2: «care», «cone», «Type».)
+_AS_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxynr6", "АВСЕНКМОРТХасеорхупгб")
+_LOOK_ALIKE_RE = re.compile("[ABCEHKMOPTXaceopxynr6]{4,}")
+MIN_LOOK_ALIKE_SHARE = 0.05
+MIN_LOOK_ALIKES = 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_as_russian(word: str) -> bool:
+    return is_dictionary_word(word.translate(_AS_CYRILLIC).lower())
+
+
+def _look_alikes(words: list[str]) -> bool:
+    """Whether a page's Latin words are Russian ones in look-alike letters."""
+    latin = {w for w in words if len(w) >= 4 and _LATIN_WORD_RE.fullmatch(w)}
+    found = sum(1 for w in latin if _LOOK_ALIKE_RE.fullmatch(w) and _reads_as_russian(w))
+    return found >= MIN_LOOK_ALIKES and found >= MIN_LOOK_ALIKE_SHARE * len(latin)
 
 
 # A character PDFium gives as the two bytes of a UTF-8 code: a font whose
