@@ -43,6 +43,9 @@ MAX_ODDITY = 0.45
 class Decoded:
     text: str
     note: str | None = None  # "decoded as KOI8-R, uncertain", for the summary's warnings
+    # The reader saw no title in the file (a PDF that opens with a label or a
+    # poor OCR layer): its name is its title, not a line of its text.
+    untitled: bool = False
 
 
 def decode(data: bytes, declared: str | None = None) -> str:

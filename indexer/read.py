@@ -170,6 +170,8 @@ def _file_draft(loaded: LoadedGroup, sidecar: dict, notes: list[str]):
         notes.extend(warnings)
         for key, value in found.items():
             given.setdefault(key, value)
+        if decoded.untitled:
+            given.setdefault("title", Path(group.key).name)
     given.update(sidecar)
     hint = given.get("lang") or group.langs[0]
     name = Path(group.key).name

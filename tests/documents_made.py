@@ -191,6 +191,44 @@ def chromium_pdf(html: str, folder: Path, chromium: str) -> bytes:
     return out.read_bytes()
 
 
+
+def _cmap(body: bytes) -> bytes:
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo 3 dict dup begin "
+            b"/Registry (Haru) def /Ordering (Modern1) def /Supplement 0 def end def /CMapName /Modern-UTF8-H def "
+            b"4 begincodespacerange <00> <7F> <C280> <DFBF> <E0A080> <EFBFBF> <F0908080> <F0BFBFBF> "
+            b"endcodespacerange\n" + body + b"endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def utf8_font_pdf(lines) -> bytes:
+    """A PDF as Haru (KOMPAS-3D) writes it: a font whose codes are the UTF-8
+    bytes of the text, with a Unicode map that has 4-byte codes (PDFium drops
+    such a map and gives each code as a character)."""
+    content = b"BT /F1 14 Tf 72 760 Td 18 TL " + b" ".join(
+        b"<%s> Tj T*" % line.encode("utf-8").hex().encode() for line in lines) + b" ET"
+    system = b"/CIDSystemInfo<</Registry(Haru)/Ordering(Modern1)/Supplement 0>>"
+    encoding = _cmap(b"3 begincidrange <00> <7F> 0 <D080> <D0BF> 1024 <D180> <D1BF> 1088 endcidrange\n")
+    to_unicode = _cmap(b"4 beginbfrange <00> <7F> <0000> <D080> <D0BF> <0400> <D180> <D1BF> <0440> "
+                       b"<F09F9480> <F09F94BF> <D83DDD00> endbfrange\n")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type0/BaseFont/GOSTTypeA/Encoding 6 0 R/DescendantFonts[8 0 R]/ToUnicode 7 0 R>>",
+        b"<</Length %d>>stream\n%s\nendstream" % (len(content), content),
+        b"<</Type/CMap/CMapName/Modern-UTF8-H%s/Length %d>>stream\n%s\nendstream" % (system, len(encoding), encoding),
+        b"<</Length %d>>stream\n%s\nendstream" % (len(to_unicode), to_unicode),
+        b"<</Type/Font/Subtype/CIDFontType2/BaseFont/GOSTTypeA%s/FontDescriptor 9 0 R/DW 600/CIDToGIDMap/Identity>>"
+        % system,
+        b"<</Type/FontDescriptor/FontName/GOSTTypeA/Flags 32/FontBBox[0 -200 1000 800]/ItalicAngle 0/Ascent 800"
+        b"/Descent -200/CapHeight 700/StemV 80>>"]
+    out, places = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        places.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = b"".join(b"%010d 00000 n \n" % place for place in places)
+    return out + b"xref\n0 %d\n0000000000 65535 f \n%strailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, table, len(objects) + 1, len(out))
+
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # A text box as Word writes it: a drawing, and the same box in VML for older readers.
 BOX_TEXT = "<w:txbxContent><w:p><w:r><w:t>Boxed remark on maritime boundaries</w:t></w:r></w:p></w:txbxContent>"

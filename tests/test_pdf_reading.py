@@ -10,7 +10,7 @@ from indexer.formats.pdf import dehyphenate, judge, read_pdf
 from search import SearchIndex
 from search.errors import ReadError
 from tests.documents_made import (ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
-                                  glyph_page, make_pdf, needs_font, ocr_page)
+                                  glyph_page, make_pdf, needs_font, ocr_page, utf8_font_pdf)
 from tests.fixtures_web import chromium
 
 pytestmark = needs_font
@@ -191,3 +191,167 @@ def test_pdfium_line_end_hyphens_are_joined_by_the_rules(text, expected):
 def test_a_password_still_stops_a_pdf():
     with pytest.raises(ReadError, match=r"^encrypted PDF: it needs a password$"):
         read_pdf(make_pdf([RUSSIAN_PAGE], encrypt=AESEncryption("secret", bits=256)))
+
+
+def late_heading_page(c):
+    """A page whose heading is written after the text under it, and its footnotes from the bottom up."""
+    c.setFont("DejaVu", 11)
+    for n, line in enumerate(["The Ministry welcomes the ceasefire in the conflict zone and",
+                              "calls on the parties to return to the negotiating table."]):
+        c.drawString(72, 700 - 15 * n, line)
+    c.setFont("DejaVu", 16)
+    c.drawString(72, 730, "Statement on the ceasefire")
+    c.setFont("DejaVu", 8)
+    for n, line in enumerate(["3 The estimate of 2019.", "2 The estimate of 2020.", "1 The estimate of 2021."]):
+        c.drawString(72, 90 + 10 * n, line)
+
+
+def test_a_heading_written_after_its_text_and_footnotes_written_upwards_are_read_top_down():
+    assert read_pdf(make_pdf([late_heading_page]))[0].text == "\n".join([
+        "Statement on the ceasefire", "",
+        "The Ministry welcomes the ceasefire in the conflict zone and",
+        "calls on the parties to return to the negotiating table.", "",
+        "1 The estimate of 2021.", "2 The estimate of 2020.", "3 The estimate of 2019."])
+
+
+def footnote_marks_page(c):
+    """A line with raised footnote marks (PDFium ends a line after each)."""
+    text = c.beginText(72, 700)
+    for words, mark in [("Population 273,879,750", "1"), (" and 83,190,556", "2"), (" people", "")]:
+        text.setFont("DejaVu", 11)
+        text.setRise(0)
+        text.textOut(words)
+        text.setFont("DejaVu", 7)
+        text.setRise(4)
+        text.textOut(mark)
+    c.drawText(text)
+
+
+def test_a_line_pdfium_breaks_at_footnote_marks_is_one_line():
+    assert read_pdf(make_pdf([footnote_marks_page]))[0].text == "Population 273,879,7501 and 83,190,5562 people"
+
+
+def test_a_font_with_utf8_codes_whose_unicode_map_pdfium_drops_reads_as_words(tmp_path):
+    lines = ["Заявление Министерства о выставке", "Масса Масштаб Лист Листов", "Разраб. Пров. Утв."]
+    assert read_pdf(utf8_font_pdf(lines))[0].text == "\n".join(lines)
+    summary, index = index_corpus(tmp_path, {"drawing.pdf": utf8_font_pdf(lines)})
+    assert not summary.problems and not summary.warnings
+    assert found(index, "масштаб") == ["drawing.pdf"]
+
+
+def two_paragraphs_page(c):
+    """An English and a Russian paragraph on one page, a line's gap apart, with a label line each."""
+    c.setFont("DejaVu", 11)
+    y = 760
+    for paragraph in [["English:", "The Ministry welcomes the ceasefire."],
+                      ["Russian:", "Министерство приветствует прекращение огня."]]:
+        for line in paragraph:
+            c.drawString(72, y, line)
+            y -= 14
+        y -= 14
+
+
+def test_paragraphs_a_line_apart_are_paragraphs_and_each_has_its_language(tmp_path):
+    summary, index = index_corpus(tmp_path, {"hello.pdf": make_pdf([two_paragraphs_page])})
+    assert not summary.problems and not summary.warnings
+    text = sections(index, "hello.pdf")
+    assert set(text) == {"en", "ru"}
+    assert "Министерство приветствует прекращение огня." in text["ru"]
+    assert "Министерство" not in text["en"]
+
+
+def title_of(tmp_path, page, name="statement.pdf") -> str:
+    """The title a one-page PDF is indexed under."""
+    summary, index = index_corpus(tmp_path, {name: make_pdf([page])})
+    assert not summary.problems
+    with SearchIndex(index) as ix:
+        return ix.document(name).title
+
+
+def lines_page(*lines):
+    """A page of (x, y, size, text) lines."""
+    def draw(c):
+        for x, y, size, text in lines:
+            c.setFont("DejaVu", size)
+            c.drawString(x, y, text)
+    return draw
+
+
+BODY = [(72, 650 - 14 * n, 11, line) for n, line in enumerate([
+    "The Ministry welcomes the ceasefire in the conflict zone and calls on",
+    "the parties to return to the negotiating table without conditions.",
+    "Министерство приветствует прекращение огня в зоне конфликта."])]
+
+
+def test_a_heading_that_wraps_is_the_title_whole(tmp_path):
+    page = lines_page((72, 760, 20, "Statement on the ceasefire in the conflict"), (72, 736, 20, "zone of the region"),
+                      (72, 700, 11, "Moscow, 3 January 2024"), *BODY)
+    assert title_of(tmp_path, page) == "Statement on the ceasefire in the conflict zone of the region"
+
+
+@pytest.mark.parametrize("head", [
+    [(72, 790, 9, "THE SIEGE OF VICKSBURG."), (510, 790, 9, "49")],
+    [(72, 790, 9, "50"), (380, 790, 9, "THE SIEGE OF VICKSBURG.")],
+])
+def test_a_running_head_is_the_title_without_its_page_number(tmp_path, head):
+    assert title_of(tmp_path, lines_page(*head, *BODY)) == "THE SIEGE OF VICKSBURG"
+
+
+def test_small_print_after_a_heading_is_no_part_of_the_title(tmp_path):
+    page = lines_page((72, 760, 30, "Dragon Dispatch"), (330, 760, 8, "1101 Strayer Drive, San Jose, CA 95129"), *BODY)
+    assert title_of(tmp_path, page) == "Dragon Dispatch"
+
+
+def test_a_stamp_without_words_is_passed_over_for_the_title(tmp_path):
+    page = lines_page((400, 800, 11, "2015 JA N 2 7 P H N: i 6"), (72, 760, 11, "International Council of Operators"),
+                      *BODY)
+    assert title_of(tmp_path, page) == "International Council of Operators"
+
+
+def test_a_page_opening_with_a_label_or_a_poor_text_layer_has_no_title(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert title_of(tmp_path / "a", two_paragraphs_page, "hello.pdf") == "hello.pdf"
+    poor = ["• 1 1111111111111111", "Hanoroaas AeKnapaUVIS no Hanory, ynnal.IVIBaeMoMy",
+            "B CBS'I3VI C npVIMeHeHVIeM ynpo~eHHOH CVICTeMbl Hanoroo6nO>KeHVIS'I KoMy",
+            "no MecTy HaxO>K,UeHVIS'I (y4eTa) He no,QneJKaw,ei;i npeAcTaBneHVIIO OT",
+            "the tax form of the year, page one of the form"]
+    assert title_of(tmp_path / "b", lines_page(*[(72, 760 - 14 * n, 11, line) for n, line in enumerate(poor)]),
+                    "form.pdf") == "form.pdf"
+
+
+def test_a_turned_heading_is_the_title_whole(tmp_path):
+    def page(c):  # (a drawing's title written up the page: its letters' boxes are as high as they are wide)
+        c.saveState()
+        c.translate(300, 200)
+        c.rotate(90)
+        c.setFont("DejaVu", 30)
+        c.drawString(0, 0, "EXAMPLE DRAWING")
+        c.restoreState()
+    assert title_of(tmp_path, page) == "EXAMPLE DRAWING"
+
+
+def test_a_title_printed_after_a_sidebar_is_read_first(tmp_path):
+    sidebar = [(400, 700 - 14 * n, 10, line) for n, line in enumerate(["Ministry of Foreign Affairs",
+                                                                       "Press service", "3 January 2024"])]
+    page = lines_page(*sidebar, (72, 760, 24, "Statement on the ceasefire"),
+                      *[(72, y, 11, line[:40]) for _, y, _, line in BODY])
+    text = read_pdf(make_pdf([page]))[0].text
+    assert text.startswith("Statement on the ceasefire\nMinistry of Foreign Affairs\nPress service")
+    assert title_of(tmp_path, page) == "Statement on the ceasefire"
+
+
+# Russian as an OCR layer writes it in Latin look-alike letters («CyMMa Hanora» for «Сумма налога»),
+# most of its words spelt plainly.
+LOOK_ALIKE_PAGE = ["Pa3gen 1.1. CyMMa Hanora no cpoKy, ynnaTe He no3gHee Toro",
+                   "Ko,Q no OKTMO 45382000 CyMMa aBaHcoBoro nnaTe)l(a",
+                   "Hanora no Mecry HaxoxgeHur, nony4eHHoro B Tene",
+                   "CTaBKa Hanora (npoueHT) no nyHKTY 2.1 Toro, 4To He",
+                   "KoppeKTvpoBKa no Hanory 3a Tor ro4 He nony4eHa",
+                   "CyMMa Hanora K ynnaTe 3a Hanoroebi nepnog 2017"]
+
+
+def test_russian_in_latin_look_alike_letters_is_not_indexed_as_words(tmp_path):
+    summary, index = index_corpus(tmp_path, {"form.pdf": make_pdf([ENGLISH_PAGE, LOOK_ALIKE_PAGE])})
+    assert [w.reason for w in summary.warnings] == [
+        "page 2 whose text is not words (a font without a Unicode map): not indexed, it needs OCR"]
+    assert found(index, "ceasefire") == ["form.pdf"] and found(index, "Hanora") == []

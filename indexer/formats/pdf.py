@@ -4,11 +4,14 @@ pages joined, words hyphenated at line ends made whole again.
 
 Pages without a text layer, or whose text does not read as words (a font
 without a Unicode map gives symbols or Latin look-alikes of Cyrillic), are
-left out and named in a warning: they need OCR. The rest is indexed.
+left out and named in a warning: they need OCR. The rest is indexed; a font
+whose codes are UTF-8 bytes is read even when PDFium drops its Unicode map.
+The title is read from the first page indexed (see pdf_title).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pypdfium2 as pdfium
@@ -16,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from indexer.decode import Decoded
 from indexer.formats.pdf_layout import page_text
+from indexer.formats.pdf_title import pdf_title
 from search.analysis import is_dictionary_word
 from search.errors import ReadError
 from search.langdata import STOP_WORDS_ANY
@@ -41,25 +45,36 @@ PROSE_WORDS_PER_LINE = 6
 MIN_STOP_WORD_SHARE = 0.02
 # Fewer letters than this on a page with an image: a scan with a page number.
 MIN_PAGE_LETTERS = 20
+# A page with a smaller share of plain words than this (a poor OCR layer) is
+# indexed but gives no title: a line of it would be a guess.
+TITLE_WORD_SHARE = 0.8
 
 
 def read_pdf(data: bytes) -> tuple[Decoded, dict]:
-    """(text of the pages that have words, {}); raises ReadError for a file pdfium cannot open."""
+    """(text of the pages that have words, {"title": the first one's title} or {}
+    to leave the title to the text); raises ReadError for a file pdfium cannot open."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         code = getattr(err, "err_code", None)
         raise ReadError(_OPEN_ERRORS.get(code, f"damaged PDF: {err}")) from err
     try:
-        texts, scans, garbled = [], [], []
+        texts, scans, garbled, title = [], [], [], None
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
                 text = page_text(page)
                 images = _has_images(page)
+                verdict = judge(text, images)
+                recoded = verdict == "unreadable" and judge(utf8_codes(text), images) == "text"
+                if recoded:
+                    text, verdict = utf8_codes(text), "text"
+                if verdict == "text" and not texts:
+                    title = "" if plain_share(text) < TITLE_WORD_SHARE else pdf_title(page)
+                    if title is not None and recoded:
+                        title = utf8_codes(title)
             finally:
                 page.close()
-            verdict = judge(text, images)
             if verdict == "text":
                 texts.append(text)
             elif verdict == "no text layer":
@@ -73,7 +88,8 @@ def read_pdf(data: bytes) -> tuple[Decoded, dict]:
     note = _ocr_note(scans, garbled)
     if not texts:
         raise ReadError(note or "no text")
-    return Decoded(dehyphenate("\n\n".join(texts)), note), {}
+    given = {"title": " ".join(dehyphenate(title).split())} if title else {}
+    return Decoded(dehyphenate("\n\n".join(texts)), note, untitled=title == ""), given
 
 
 def _has_images(page) -> bool:
@@ -122,6 +138,12 @@ def _plain(word: str) -> bool:
     return bool(_LATIN_WORD_RE.fullmatch(word)) and sum(ch > "\x7f" for ch in word) <= 1
 
 
+def plain_share(text: str) -> float:
+    """The share of plain words (see _plain) among a text's words; 1 for a text without words."""
+    words = _WORD_RE.findall(text)
+    return sum(map(_plain, words)) / len(words) if words else 1.0
+
+
 def judge(text: str, has_images: bool) -> str:
     """What a page's text is: "text", "blank" (nothing on it), "no text layer"
     (an image without text), or "unreadable" (not letters, or not words)."""
@@ -145,7 +167,51 @@ def judge(text: str, has_images: bool) -> str:
         stops = sum(1 for w in words if w.lower().replace("ё", "е") in STOP_WORDS_ANY)
         if stops < MIN_STOP_WORD_SHARE * len(words):
             return "unreadable"
+    if _look_alikes(words):
+        return "unreadable"
     return "text"
+
+
+# Latin letters that look like Cyrillic ones, as an OCR layer or a wrong map
+# writes Russian («CyMMa» for «Сумма»); a page whose distinct Latin words
+# read as Russian words through them this often (and this many) is Russian
+# text. (English pages of the test sets have at most 2: «care», «cone», «Type».)
+_AS_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxynr6", "АВСЕНКМОРТХасеорхупгб")
+_LOOK_ALIKE_RE = re.compile("[ABCEHKMOPTXaceopxynr6]{4,}")
+MIN_LOOK_ALIKE_SHARE = 0.05
+MIN_LOOK_ALIKES = 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_as_russian(word: str) -> bool:
+    return is_dictionary_word(word.translate(_AS_CYRILLIC).lower())
+
+
+def _look_alikes(words: list[str]) -> bool:
+    """Whether a page's Latin words are Russian ones in look-alike letters."""
+    latin = {w for w in words if len(w) >= 4 and _LATIN_WORD_RE.fullmatch(w)}
+    found = sum(1 for w in latin if _LOOK_ALIKE_RE.fullmatch(w) and _reads_as_russian(w))
+    return found >= MIN_LOOK_ALIKES and found >= MIN_LOOK_ALIKE_SHARE * len(latin)
+
+
+# A character PDFium gives as the two bytes of a UTF-8 code: a font whose
+# codes are UTF-8 (Haru's, KOMPAS-3D's), when PDFium drops its Unicode map.
+_UTF8_PAIR_RE = re.compile("[\uc280-\udfbf]")
+
+
+def _utf8_pair(m: re.Match) -> str:
+    code = ord(m.group())
+    try:
+        return bytes((code >> 8, code & 0xFF)).decode("utf-8")
+    except UnicodeDecodeError:
+        return m.group()
+
+
+def utf8_codes(text: str) -> str:
+    """The text with each character that is the two bytes of a UTF-8 code
+    read as that code: «킜킰톁톁킰» → «Масса» (PDFium gives the codes of a font
+    with a UTF-8 Unicode map it could not load)."""
+    return _UTF8_PAIR_RE.sub(_utf8_pair, text)
 
 
 # --- hyphenation ---------------------------------------------------------------

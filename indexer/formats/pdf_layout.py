@@ -1,6 +1,8 @@
 """A PDF page's text as a person reads it: PDFium's own reading order, with
-letter-spaced lines made words again and two columns side by side read one
-after the other, from the boxes PDFium gives each character."""
+lines it gives out of place put back (a heading printed after its section,
+footnotes written upwards), paragraphs a blank line apart, letter-spaced lines
+made words again and two columns side by side read one after the other, from
+the boxes PDFium gives each character."""
 
 from __future__ import annotations
 
@@ -16,6 +18,16 @@ import pypdfium2.raw as pdfium_c
 MIN_LETTER_GAP = 0.05
 MIN_WORD_GAP = 0.15
 SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at all
+# Reading order: a line at least this many times as wide as it is high runs
+# across the page; a line stands above another when its bottom is at most
+# this many line heights below the other's top (loose boxes of close lines overlap).
+ACROSS = 2.0
+OVERLAP_BELOW = 0.3
+MAX_ORDERED_LINES = 1000  # more lines than this on a page keep PDFium's order (0.3 s to order 1,000)
+HEADING = 1.5  # a line this many times as high as the page's middle line is a heading
+# A line under the one before it by this many line heights more than the
+# page's usual gap between lines starts a paragraph.
+PARAGRAPH_GAP = 0.5
 # Two columns: a strip this many line heights wide, in the middle 30–70% of
 # the text's width, that text crosses over at most half the height of each column.
 MIN_GUTTER = 1.0
@@ -26,13 +38,12 @@ MIN_ALIGNED_SHARE = 0.75
 
 
 def page_text(page) -> str:
-    """A page's text as PDFium reads it, letter-spaced lines re-joined, two
-    columns side by side one after the other."""
+    """A page's text as PDFium reads it, its lines in reading order, letter-spaced
+    lines re-joined, two columns side by side one after the other."""
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
-        boxes = _Boxes(textpage)
-        replaced = respaced(text, boxes)
+        text, boxes, replaced = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
+        replaced.update(respaced(text, boxes))
         labels = column_labels(textpage, text, boxes)
     finally:
         textpage.close()
@@ -50,20 +61,135 @@ def page_text(page) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", "\n", out.replace("\r\n", "\n")).strip()
 
 
-class _Boxes:
+class CharBoxes:
     """The box of the character at a place of a page's text (its advance
-    across, the font's height up), asked of PDFium when needed."""
+    across, the font's height up), asked of PDFium once when first needed."""
 
     def __init__(self, textpage):
         self.textpage = textpage
         self.rect = pdfium_c.FS_RECTF()
+        self.known: dict[int, tuple | None] = {}
 
     def __call__(self, t: int) -> tuple | None:
+        if t in self.known:
+            return self.known[t]
         i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
-        if i < 0 or not pdfium_c.FPDFText_GetLooseCharBox(self.textpage, i, self.rect):
-            return None
         r = self.rect
-        return (r.left, r.bottom, r.right, r.top) if r.top > r.bottom else None
+        if i < 0 or not pdfium_c.FPDFText_GetLooseCharBox(self.textpage, i, r) or r.top <= r.bottom:
+            self.known[t] = None
+        else:
+            self.known[t] = (r.left, r.bottom, r.right, r.top)
+        return self.known[t]
+
+
+class _Moved:
+    """The boxes of a text made of another's pieces: the box of each of its
+    places is that of the place it came from (none for the line ends put between)."""
+
+    def __init__(self, box, source: list[int]):
+        self.box, self.source = box, source
+
+    def __call__(self, t: int) -> tuple | None:
+        return self.box(self.source[t]) if self.source[t] >= 0 else None
+
+
+def page_lines(text: str, box) -> list[list]:
+    """The lines of the page as [start, end, box]: PDFium's lines, those it
+    broke along one line of the page (at a superscript, a link) joined."""
+    lines: list[list] = []
+    last = None
+    for piece in re.finditer(r"\S(?:[^\r\n]*\S)?", text):
+        boxes = [b for b in map(box, range(*piece.span())) if b is not None]
+        if not boxes:  # (characters PDFium gives no box: with the line before them)
+            if lines:
+                lines[-1][1] = piece.end()
+            else:
+                lines.append([piece.start(), piece.end(), None])
+            continue
+        whole = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                 max(b[3] for b in boxes))
+        if lines and _same_line(last, boxes[0]):
+            b = lines[-1][2] or whole
+            lines[-1][1:] = [piece.end(), (min(b[0], whole[0]), min(b[1], whole[1]), max(b[2], whole[2]),
+                                           max(b[3], whole[3]))]
+        else:
+            lines.append([piece.start(), piece.end(), whole])
+        last = boxes[-1]
+    return lines
+
+
+def _across(b: tuple | None) -> bool:
+    """Whether a line's box runs across the page (a line of text, not a letter or a vertical line)."""
+    return b is not None and b[2] - b[0] >= ACROSS * (b[3] - b[1])
+
+
+def _above(upper: tuple, lower: tuple) -> bool:
+    """Whether a line stands above another and over it (sharing half the narrower one's width)."""
+    height = min(upper[3] - upper[1], lower[3] - lower[1])
+    shared = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    return (upper[1] >= lower[3] - OVERLAP_BELOW * height
+            and shared >= 0.5 * min(upper[2] - upper[0], lower[2] - lower[0]))
+
+
+def reading_order(lines: list[list]) -> list[int]:
+    """The order lines are read in: PDFium's, but a line it gives after lines
+    below it and under it goes before the first of them (a heading a browser
+    printed after its section, footnotes written from the bottom up), and a
+    heading above all the lines before it goes first (a page's title printed
+    after a sidebar)."""
+    order: list[int] = []
+    if len(lines) > MAX_ORDERED_LINES:
+        return list(range(len(lines)))
+    heights = sorted(b[3] - b[1] for _, _, b in lines if b is not None)
+    middle = heights[len(heights) // 2] if heights else 0.0
+    top = None  # the top of the highest line placed so far
+    for k, line in enumerate(lines):
+        at, b = len(order), line[2]
+        if _across(b):
+            if top is not None and b[1] >= top and b[3] - b[1] >= HEADING * middle:
+                at = 0
+            else:
+                at = next((i for i, j in enumerate(order) if _across(lines[j][2]) and _above(b, lines[j][2])), at)
+        order.insert(at, k)
+        if b is not None:
+            top = b[3] if top is None else max(top, b[3])
+    return order
+
+
+def _gap_under(upper: tuple | None, lower: tuple | None) -> float | None:
+    """The gap between a line and the next under it in the same column, in
+    line heights; None when the next is not under it."""
+    if upper is None or lower is None:
+        return None
+    height = min(upper[3] - upper[1], lower[3] - lower[1])
+    shared = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    gap = upper[1] - lower[3]
+    return gap / height if shared > 0 and gap > -0.5 * height and height > 0 else None
+
+
+def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str]]:
+    """(the page's text with its lines in reading order, paragraphs a blank
+    line apart, the boxes of its places, a space for each line end PDFium put
+    inside a line of the page)."""
+    lines = page_lines(text, box)
+    order = reading_order(lines)
+    gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
+    known = sorted(g for g in gaps if g is not None)
+    usual = known[len(known) // 2] if known else 0.0
+    parts, source, replaced = [], [], {}
+    for n, k in enumerate(order):
+        start, end, _ = lines[k]
+        if n:
+            gap = gaps[n - 1]
+            parts.append("\n\n" if gap is not None and gap > usual + PARAGRAPH_GAP else "\n")
+            source.extend([-1] * len(parts[-1]))
+        base = len(source)
+        parts.append(text[start:end])
+        source.extend(range(start, end))
+        for m in re.finditer(r"\s*\n\s*", text[start:end]):
+            replaced[base + m.start()] = " "
+            replaced.update((t, "") for t in range(base + m.start() + 1, base + m.end()))
+    return "".join(parts), _Moved(box, source), replaced
 
 
 def _gaps(places: list[int], box) -> list[tuple]:
