@@ -17,6 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from indexer.build import update_index
+from search import SearchIndex
+
 # A TrueType font with Cyrillic: Debian's fonts-dejavu-core, or matplotlib's copy.
 FONT_PLACES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 try:
@@ -296,3 +299,24 @@ def simple_docx(paragraphs) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+# --- a corpus of made files, indexed and searched for real --------------------
+
+
+def index_corpus(tmp_path, files: dict):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for name, data in files.items():
+        (corpus / name).write_bytes(data)
+    return update_index(corpus, index), index
+
+
+def found(index, query) -> list[str]:
+    with SearchIndex(index) as ix:
+        return [hit.id for hit in ix.search(query, per_page=100).hits]
+
+
+def sections(index, doc_id) -> dict:
+    with SearchIndex(index) as ix:
+        return {s.lang: s.text for s in ix.document(doc_id).sections}

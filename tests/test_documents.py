@@ -6,33 +6,14 @@ import zipfile
 import pytest
 from reportlab.lib import pdfencrypt
 
-from indexer.build import update_index
 from indexer.formats.docx import read_docx
 from indexer.formats.pdf import dehyphenate, judge, read_pdf
 from search import SearchIndex
 from search.errors import ReadError
-from tests.documents_made import (ENGLISH_PAGE, RUSSIAN_PAGE, W_NS, make_docx, make_pdf, needs_font,
+from tests.documents_made import (found, index_corpus, sections, ENGLISH_PAGE, RUSSIAN_PAGE, W_NS, make_docx, make_pdf, needs_font,
                                   simple_docx)
 
 pytestmark = needs_font
-
-
-def index_corpus(tmp_path, files: dict):
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    for name, data in files.items():
-        (corpus / name).write_bytes(data)
-    return update_index(corpus, index), index
-
-
-def found(index, query) -> list[str]:
-    with SearchIndex(index) as ix:
-        return [hit.id for hit in ix.search(query, per_page=100).hits]
-
-
-def sections(index, doc_id) -> dict:
-    with SearchIndex(index) as ix:
-        return {s.lang: s.text for s in ix.document(doc_id).sections}
 
 
 def test_pdf_with_an_english_and_a_russian_page(tmp_path):

@@ -5,11 +5,10 @@ reader and indexed, and their words and phrases searched."""
 import pytest
 from reportlab.lib import pdfencrypt
 
-from indexer.build import update_index
 from indexer.formats.pdf import dehyphenate, judge, read_pdf
 from search import SearchIndex
 from search.errors import ReadError
-from tests.documents_made import (ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
+from tests.documents_made import (found, index_corpus, sections, ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
                                   glyph_page, make_pdf, needs_font, ocr_page, utf8_font_pdf)
 from tests.fixtures_web import chromium
 
@@ -52,24 +51,6 @@ OCR_RUSSIAN = [
     "придётся страдать, и если осада продлится ещё несколько месяцев,",
     "многие умрут от болезней, как и от наших снарядов.",
 ]
-
-
-def index_corpus(tmp_path, files: dict):
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    for name, data in files.items():
-        (corpus / name).write_bytes(data)
-    return update_index(corpus, index), index
-
-
-def found(index, query) -> list[str]:
-    with SearchIndex(index) as ix:
-        return [hit.id for hit in ix.search(query, per_page=100).hits]
-
-
-def sections(index, doc_id) -> dict:
-    with SearchIndex(index) as ix:
-        return {s.lang: s.text for s in ix.document(doc_id).sections}
 
 
 def test_a_page_chromium_printed_reads_in_whole_words_and_in_order(tmp_path):
