@@ -26,8 +26,8 @@ class View:
     params: tuple[Param, ...] = ()  # its parameters beyond the search's q, raw and filters
     csv_columns: tuple[str, ...] = ()  # its CSV export's header (none: no export)
     lines: Callable | None = None  # lines(snapshot, request) -> Iterator: every row, for a streamed export
-    example: Mapping = None  # the parameters of /api's example call
-    csv_example: Mapping = None  # the parameters of /api's example export
+    example: Mapping | None = None  # the parameters of /api's example call
+    csv_example: Mapping | None = None  # the parameters of /api's example export
     bounds: Callable[[str, dict], tuple[int, int] | None] | None = None  # a bound set by other parameters
     queries: int = 1  # queries it takes (q repeated): more than one are compared
 
