@@ -47,25 +47,28 @@ def news_index(work: Path, log=click.echo) -> Path:
 
 
 def measure(where: Path, repeat: int, log=click.echo) -> dict:
-    from search import concordance
-    from search.concordance import ConcordanceRequest
+    from search.views import concordance
+    from search.views.concordance import ConcordanceRequest
     from search.engine import SearchIndex
 
     out: dict = {"queries": list(QUERIES), "page": PAGE, "repeat": repeat}
     with SearchIndex(where) as index:
         out["statements"] = index.doc_count
         index.concordance(ConcordanceRequest("выборы", per_page=10))  # open the snapshot once
+
+        def forget(plans_only=False):
+            index._snapshots.retrying(lambda snap: concordance.kept(snap).clear(plans_only))
         first, warm, following, lines, first_cpu, warm_cpu = [], [], [], [], [], []
         for _ in range(repeat):
             for sort in SORTS:
                 for q in QUERIES:
                     request = ConcordanceRequest(q, sort=sort, per_page=PAGE)
-                    concordance.clear_kept()  # a first page: no plan nor text kept from before
+                    forget()  # a first page: no plan nor text kept from before
                     started, cpu = time.perf_counter(), time.process_time()
                     result = index.concordance(request)
                     first.append((time.perf_counter() - started) * 1000)
                     first_cpu.append((time.process_time() - cpu) * 1000)
-                    concordance._PLANS.clear()  # the texts read are kept, as a server keeps them
+                    forget(plans_only=True)  # the texts read are kept, as a server keeps them
                     started, cpu = time.perf_counter(), time.process_time()
                     index.concordance(request)
                     warm.append((time.perf_counter() - started) * 1000)

@@ -11,8 +11,7 @@ import click
 
 from indexer.build import update_index
 from search import config
-from search.cli import reports_errors
-from search.config import option
+from search.cli import option, reports_errors
 
 def _progress(quiet: bool):
     """A progress callback: a bar on a terminal, occasional lines otherwise."""

@@ -9,11 +9,9 @@ import sys
 import click
 
 from search import config
-from search.cli import reports_errors
-from search.config import option
+from search import fields as F
+from search.cli import filter_options, option, param_option, reports_errors
 from search.engine import SearchIndex
-from search.registry import filter_options
-from search.results import SORTS
 
 
 def _terminal_marks(html: str, color: bool) -> str:
@@ -38,12 +36,10 @@ def _terminal_marks(html: str, color: bool) -> str:
 )
 @click.argument("query", default="")
 @option(config.INDEX)
-@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="Results to show.")
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="relevance, -date (newest first) or date (oldest first).")
-@click.option("--raw", is_flag=True, help="Read QUERY in Whoosh's own query syntax.")
+@param_option(F.PER_PAGE, "--limit", "-n", "limit", default=10)
+@param_option(F.PAGE, "--page")
+@param_option(F.SORT, "--sort")
+@param_option(F.RAW, "--raw", is_flag=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON lines).")
 @click.option("--parsed", is_flag=True, help="Print the query as it was understood.")
 @click.option("--as-typed", is_flag=True,

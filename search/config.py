@@ -2,15 +2,16 @@
 
 Each setting is read from its command-line flag, then from its environment
 variable, then falls back to its default. `SETTINGS` is the one table: every
-CLI declares its options with `option(setting)`, the web app reads the same
+CLI declares its options with `search.cli.option(setting)`, the web app reads the same
 variables, and a test checks that docs/configuration.md documents each of them.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
-import click
+from search.errors import InvalidInput
 
 
 MB = 1024 * 1024  # the megabyte of the size settings
@@ -22,8 +23,10 @@ class Setting:
     env: str  # the environment variable, e.g. "STATEMENTS_INDEX"
     default: object
     help: str
-    type: object = None  # a click type; None for text
+    kind: type = str  # int, float or str
+    bounds: tuple[float | None, float | None] = (None, None)  # a number's lowest and highest (None: open)
     dest: str | None = None  # the parameter name in the command's function
+    above: bool = False  # the lowest bound itself is not taken (a number above it)
     extra: dict = field(default_factory=dict)  # other click.option arguments
 
     @property
@@ -33,49 +36,51 @@ class Setting:
 
 INDEX = Setting("--index", "STATEMENTS_INDEX", "index", "Index directory.", dest="index_dir")
 CORPUS = Setting("--corpus", "STATEMENTS_CORPUS", "corpus", "Corpus directory (the statements).")
-PROCS = Setting("--procs", "STATEMENTS_PROCS", 1, "Indexing processes.", click.IntRange(1, 64))
+PROCS = Setting("--procs", "STATEMENTS_PROCS", 1, "Indexing processes.", int, (1, 64))
 MAX_FILE_MB = Setting("--max-size", "STATEMENTS_MAX_FILE_MB", 50,
                       "Largest file to index, in megabytes.",
-                      click.FloatRange(0, min_open=True), dest="max_mb")
+                      float, (0, None), dest="max_mb", above=True)
 MAX_STATEMENT_MB = Setting("--max-statement-size", "STATEMENTS_MAX_STATEMENT_MB", 2,
                            "Text indexed and stored per statement, in megabytes; "
                            "the rest of a longer one is left out, with a warning.",
-                           click.FloatRange(0, min_open=True), dest="max_statement_mb")
+                           float, (0, None), dest="max_statement_mb", above=True)
 HOST = Setting("--host", "STATEMENTS_HOST", "127.0.0.1", "Address to listen on.")
-PORT = Setting("--port", "STATEMENTS_PORT", 8000, "Port to listen on.", click.IntRange(1, 65535))
+PORT = Setting("--port", "STATEMENTS_PORT", 8000, "Port to listen on.", int, (1, 65535))
 PUBLIC_URL = Setting("--public-url", "STATEMENTS_PUBLIC_URL", "",
                      "The address people reach the server at (https://example.org/statements): "
                      "the absolute links of the JSON and the feeds use it, never a request's "
                      "Host header. Unset: the address it listens on.")
 THREADS = Setting("--threads", "STATEMENTS_THREADS", 8, "Web server threads per worker process.",
-                  click.IntRange(1, 64))
+                  int, (1, 64))
 WORKERS = Setting("--workers", "STATEMENTS_WORKERS", 2,
-                  "Web server worker processes (each uses a core).", click.IntRange(1, 64))
+                  "Web server worker processes (each uses a core).", int, (1, 64))
 POSTINGS_CACHE_MB = Setting("--postings-cache", "STATEMENTS_POSTINGS_CACHE_MB", 192,
                             "Memory each searching process keeps for the postings of searched "
-                            "words, in megabytes.", click.FloatRange(1), dest="postings_cache_mb")
+                            "words, in megabytes.", float, (1, None), dest="postings_cache_mb")
 
 SETTINGS = (INDEX, CORPUS, PROCS, MAX_FILE_MB, MAX_STATEMENT_MB, HOST, PORT, PUBLIC_URL, THREADS,
             WORKERS, POSTINGS_CACHE_MB)
 
 
 def from_env(setting: Setting):
-    """A setting's value from its environment variable (checked by its click
-    type), else its default: for code that has no command line."""
-    import os
-
+    """A setting's value from its environment variable (checked as its option is),
+    else its default: for code that has no command line."""
     value = os.environ.get(setting.env)
     if value is None:
         return setting.default
-    kind = setting.type or click.STRING
-    return kind.convert(value, None, None) if isinstance(kind, click.ParamType) else kind(value)
+    return checked(setting, value, setting.env)
 
 
-def option(setting: Setting, **overrides):
-    """A click option for a setting: its flag, variable, default and help."""
-    kwargs = dict(envvar=setting.env, default=setting.default, show_default=True,
-                  show_envvar=True, help=setting.help, **setting.extra)
-    if setting.type is not None:
-        kwargs["type"] = setting.type
-    kwargs.update(overrides)
-    return click.option(setting.flag, setting.name, **kwargs)
+def checked(setting: Setting, raw, name: str):
+    """A setting's value from text, of its kind and within its bounds; InvalidInput names `name`."""
+    try:
+        value = setting.kind(raw)
+    except ValueError:
+        what = "a whole number" if setting.kind is int else "a number"
+        raise InvalidInput(f"{name}: {raw!r} is not {what}") from None
+    lo, hi = setting.bounds
+    if lo is not None and (value <= lo if setting.above else value < lo):
+        raise InvalidInput(f"{name}: must be {'above' if setting.above else 'at least'} {lo}")
+    if hi is not None and value > hi:
+        raise InvalidInput(f"{name}: must be at most {hi}")
+    return value

@@ -18,6 +18,7 @@ from search import declared, first_page, proximity
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
+from search.fields import MAX_PER_PAGE
 from search.matching import resolved_sort
 from search.query_build import QueryBuilder
 from search.query_parser import parse
@@ -29,7 +30,9 @@ from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, sn
 from search.suggest import SUGGEST_BELOW, find_corrected, suggestion
 from search.texts import Texts
 
-MAX_PER_PAGE = 100
+from search.views import VIEWS
+from search.views.view import View, every_line, run
+
 # Related statements are found from the telling terms of a statement's opening
 # this long: enough to say what it is about, and a huge one stays cheap.
 RELATED_SAMPLE_CHARS = 200_000
@@ -150,14 +153,6 @@ class SearchIndex:
         return self._snapshots.retrying(
             lambda snap: find_corrected(snap, parsed, filters, False, autocorrect)[1].total)
 
-    def trend(self, queries, filters: Filters | None = None, split: str | None = None,
-              period: str = "auto", raw: bool = False):
-        """Matching statements per period, as counts and shares, for up to five
-        queries or one split by language or collection (see search.trend)."""
-        from search.trend import trend
-
-        return trend(self._snapshots, list(queries), filters, split, period, raw)
-
     def hits(self, query: str = "", filters: Filters | None = None, sort: str = "relevance",
              raw: bool = False, autocorrect: bool = True) -> Iterator[Hit]:
         """Every matching statement as a Hit without snippets, in order.
@@ -203,31 +198,6 @@ class SearchIndex:
             snippets=[] if marks is None else
             snippets(texts.sections(stored, docnum), marks),
         )
-
-    # --- research views: the concordance and key terms of a search ----------------------
-
-    def concordance(self, request):
-        """One page of a search's concordance (see search.concordance)."""
-        from search import concordance
-
-        return self._snapshots.retrying(lambda snap: concordance.page(snap, request))
-
-    def concordance_lines(self, request):
-        """Every line of a search's concordance, in order, all from one commit (for exports)."""
-        from search import concordance
-
-        plan, snap = self._snapshots.retrying(lambda s: concordance.plan(s, request), detach=True)
-        try:
-            yield from concordance.lines_of(snap, plan)
-        finally:
-            self._snapshots.release(snap)
-
-    def keyterms(self, query: str = "", filters: Filters | None = None, raw: bool = False, **options):
-        """The key terms of a search, per language (see search.keyterms)."""
-        from search import keyterms
-
-        return self._snapshots.retrying(
-            lambda snap: keyterms.keyterms(snap, query, filters, raw=raw, **options))
 
     # --- single statements ---------------------------------------------------------------
 
@@ -285,6 +255,36 @@ class SearchIndex:
                     if hit.docnum != docnum][:limit]
 
         return self._snapshots.retrying(work)
+
+
+def _view_method(view: View):
+    """SearchIndex.<view>(request, or the request's fields): the view's result, from one commit."""
+
+    def method(self, *args, **kwargs):
+        return run(view, self._snapshots, view.make(*args, **kwargs))
+
+    method.__name__ = method.__qualname__ = view.name
+    method.__doc__ = (f"{view.summary}\n\nTakes a {view.request.__name__} or its fields "
+                      f"({', '.join(view.request_fields)}); returns a {view.result.__name__}.")
+    return method
+
+
+def _lines_method(view: View):
+    """SearchIndex.<view>_lines(request): every line of its export, all from one commit."""
+
+    def method(self, *args, **kwargs):
+        return every_line(view, self._snapshots, view.make(*args, **kwargs))
+
+    method.__name__ = method.__qualname__ = f"{view.name}_lines"
+    method.__doc__ = f"Every line of the {view.name}, in order, all from one commit (for exports)."
+    return method
+
+
+# The research views (search.views): a method each, and one for the lines of an export.
+for _view in VIEWS:
+    setattr(SearchIndex, _view.name, _view_method(_view))
+    if _view.lines is not None:
+        setattr(SearchIndex, f"{_view.name}_lines", _lines_method(_view))
 
 
 def _described(stored: dict) -> dict:

@@ -24,7 +24,7 @@ from search import gazetteer, resolutions
 from search import schema as S
 from search.errors import InvalidInput
 from search.langdata import LANGUAGES
-from search.results import Filters
+from search.results import SORTS, Filters
 
 # Kinds of filter: what values they take and how they match.
 KEYWORD = "keyword"  # any of some words (a language, an issuer)
@@ -206,13 +206,101 @@ FIELDS = (YEAR_FIELD, LANG_FIELD, NUMBER_FIELD, NUMBER_RANGE_FIELD, MENTIONED_YE
 DECLARED_ATTR = "declared"  # the Filters attribute a declared facet's values fill, as (name, values) pairs
 FACET_OPTION = "--facet"  # the CLI's option for them: --facet NAME=VALUE
 
+# --- the parameters that are not filters: the search's own, and each research view's ----
+
+TEXT = "text"  # any text (up to max_chars)
+WHOLE = "whole number"  # a whole number within bounds
+CHOICE = "choice"  # one of some words
+SWITCH = "switch"  # on or off: 1, true, yes, on / 0, false, no, off
+SWITCH_ON = ("1", "true", "yes", "on")
+SWITCH_OFF = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter beside the filters, as the API, the pages, /api and the CLI name it."""
+
+    name: str  # the URL parameter
+    kind: str  # TEXT, WHOLE, CHOICE or SWITCH
+    default: object
+    help: str  # one line, for the CLI and /api
+    bounds: tuple[int, int] | None = None  # a whole number's lowest and highest
+    choices: tuple[str, ...] = ()
+    max_chars: int | None = None  # a text's longest
+    on_off: tuple[str, str] | None = None  # a switch's meaning on and off (None: any other text is off)
+
+    def read(self, raw: str | None, bounds: tuple[int, int] | None = None):
+        """A value from the parameter's text (None or empty: the default); a
+        ParameterError naming it says why not. `bounds` replaces the declared ones
+        (a bound that depends on another parameter)."""
+        raw = "" if raw is None else raw
+        if self.kind == TEXT:
+            if self.max_chars is not None and len(raw) > self.max_chars:
+                raise ParameterError(self.name, f"is {len(raw):,} characters long; the limit is "
+                                                f"{self.max_chars:,}")
+            return raw or self.default
+        raw = raw.strip()
+        if self.kind == SWITCH:
+            raw = raw.lower()
+            if raw in SWITCH_ON:
+                return True
+            if raw in SWITCH_OFF:
+                return False
+            if raw and self.on_off:
+                on, off = self.on_off
+                raise ParameterError(self.name, f"{raw!r} is neither 1 ({on}) nor 0 ({off})")
+            return self.default if not raw else False
+        if not raw:
+            return self.default
+        if self.kind == WHOLE:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ParameterError(self.name, f"{raw!r} is not a whole number") from None
+            lo, hi = bounds or self.bounds
+            if not lo <= value <= hi:
+                raise ParameterError(self.name, f"must be between {lo:,} and {hi:,}")
+            return value
+        if raw not in self.choices:
+            raise ParameterError(self.name, f"{raw!r} is not one of {', '.join(self.choices)}")
+        return raw
+
+    def describe(self) -> dict:
+        """The parameter as /api describes it."""
+        out = {"name": self.name, "type": self.kind, "help": self.help, "default": self.default}
+        if self.bounds:
+            out["bounds"] = list(self.bounds)
+        if self.choices:
+            out["choices"] = list(self.choices)
+        return out
+
+
+MAX_QUERY_CHARS = 2000  # a longer query is refused (parsing stays cheap)
+MAX_PER_PAGE = 100  # statements a page of results may show
+MAX_PAGE = 10**6
+DEFAULT_PER_PAGE = 20  # statements a page shows (the library's `search` shows 10)
+
+# The search's own parameters: the pages, the API and `python -m search` read them here.
+QUERY = Param("q", TEXT, "", "The query (docs/query-syntax.md).", max_chars=MAX_QUERY_CHARS)
+PAGE = Param("page", WHOLE, 1, "The page of results.", bounds=(1, MAX_PAGE))
+PER_PAGE = Param("per_page", WHOLE, DEFAULT_PER_PAGE, "Results a page shows.",
+                 bounds=(1, MAX_PER_PAGE))
+SORT = Param("sort", CHOICE, "relevance", "relevance, -date (newest first) or date (oldest first).",
+             choices=SORTS)
+RAW = Param("raw", SWITCH, False, "Read the query in Whoosh's own query syntax.")
+AUTOCORRECT = Param("autocorrect", SWITCH, True, "Correct misspelt words (0: search exactly as typed).",
+                    on_off=("correct misspelt words", "search exactly as typed"))
+SUGGEST = Param("suggest", SWITCH, True, "Offer a respelling when little is found (0: offer none).",
+                on_off=("offer a respelling when little is found", "offer none"))
+SEARCH_PARAMS = (QUERY, PAGE, PER_PAGE, SORT, RAW, AUTOCORRECT, SUGGEST)
+
 # The switch for names across languages (search.gazetteer): on unless the URL
 # says names=exact (the CLI: --no-translate-names); Filters.exact_names holds it.
 NAMES_PARAM = "names"
 # autocorrect=0: search exactly as typed, without correcting misspelt words (search/suggest.py).
-AUTOCORRECT_PARAM = "autocorrect"
+AUTOCORRECT_PARAM = AUTOCORRECT.name
 # suggest=0: no "did you mean" for a search that finds little (a script that only counts needs none).
-SUGGEST_PARAM = "suggest"
+SUGGEST_PARAM = SUGGEST.name
 NAMES_EXACT = "exact"
 NAMES_ACROSS = "across"
 NAMES_ATTR = "exact_names"
@@ -228,7 +316,7 @@ VIEW_PARAMS = ("split", "period", "view", "size", "width", "unit", "sample", "li
 # Names a declared facet cannot take: the fixed filters', the search's and the views' own.
 RESERVED = frozenset({*(p for f in FIELDS for p in f.params), *(a for f in FIELDS for a in f.syntax),
                       *(a for f in FIELDS for a in f.attrs), *QUERY_FIELDS, *VIEW_PARAMS,
-                      "q", "page", "per_page", "sort", "raw", NAMES_PARAM, AUTOCORRECT_PARAM, SUGGEST_PARAM,
+                      *(p.name for p in SEARCH_PARAMS), NAMES_PARAM,
                       "title", "no", "docno", "id", "text", "url", "date", "number", "lang", "facet"})
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 
 from search.errors import QueryError
-from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, MAX_INTEGER
+from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, MAX_INTEGER, MAX_QUERY_CHARS
 from search.query_lexer import LANG_ALIASES, MIN_PREFIX, TEXT_FIELD_NAMES, Token, lex
 from search.query_raw import parse_raw
 from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
@@ -33,9 +33,8 @@ from search.registry import BUILT_IN, Registry
 
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
 MAX_DEPTH = 16  # nesting of brackets
-# Characters of a query, in every layer (library, CLI, web): a longer one is
-# refused before it is read (100 KB of query once took gigabytes).
-MAX_QUERY_CHARS = 2000
+# MAX_QUERY_CHARS: characters of a query, in every layer (library, CLI, web): a longer
+# one is refused before it is read (100 KB of query once took gigabytes).
 
 
 def parse(text: str, raw: bool = False, registry: Registry = BUILT_IN) -> ParsedQuery:

@@ -11,18 +11,14 @@ query is read with when no index is named.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from types import MappingProxyType
-
-import click
 
 from search import declared as D
 from search import schema as S
 from search.fields import (
     DATE_RANGE, DECLARED_ATTR, FACET_OPTION, FIELDS, INTEGER, KEYWORD, NAMES_ATTR, NAMES_EXACT,
-    NAMES_HELP, NAMES_OPTION, NAMES_PARAM, QUERY_FIELDS, RESERVED, YEAR, Field, ParameterError,
-    exact_names,
+    NAMES_PARAM, QUERY_FIELDS, RESERVED, Field, ParameterError, exact_names,
 )
 from search.results import Filters
 
@@ -143,57 +139,3 @@ class Registry:
 
 
 BUILT_IN = Registry()
-
-
-def filter_options(command):
-    """Adds a click option per filter parameter, and --facet NAME=VALUE for the facets
-    the index named by --index declares; the command receives them as `filters`.
-
-    Options are read by the same rules as the API's parameters (bounds,
-    ranges in order), so a bad one is reported as an InvalidInput.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        given = {p: kwargs.pop(p) for f in FIELDS for p in f.params}
-        if kwargs.pop("no_translate_names", False):
-            given[NAMES_PARAM] = NAMES_EXACT
-        registry = Registry.for_index(kwargs["index_dir"]) if "index_dir" in kwargs else BUILT_IN
-        for raw in kwargs.pop("facet", ()):
-            key, sep, value = raw.partition("=")
-            if not sep or key.strip() not in registry.by_param or key.strip() in given:
-                known = ", ".join(f.name for f in registry.declared) or "none"
-                raise ParameterError(FACET_OPTION, f"{raw!r} is not NAME=VALUE of a declared facet "
-                                                   f"(this index declares: {known})")
-            given.setdefault(key.strip() + "\0", []).append(value)
-
-        def getlist(param):
-            value = given.get(param, given.get(param + "\0"))
-            return [] if value is None else [value] if isinstance(value, str) else list(value)
-
-        def flag(p):
-            if p == NAMES_PARAM:
-                return NAMES_OPTION
-            f = registry.by_param[p]
-            return f.flags(p)[0] if not f.declared else f"{FACET_OPTION} {p}"
-
-        kwargs["filters"] = registry.filters_from(getlist, flag)
-        return command(*args, **kwargs)
-
-    wrapper = click.option(FACET_OPTION, "facet", multiple=True, metavar="NAME=VALUE",
-                           help="A facet the corpus declares (repeatable), e.g. issuer=…")(wrapper)
-    wrapper = click.option(NAMES_OPTION, "no_translate_names", is_flag=True, help=NAMES_HELP)(wrapper)
-    for f in reversed(FIELDS):
-        for param in reversed(f.params):
-            wrapper = click.option(*f.flags(param), param, **_option_kwargs(f, param))(wrapper)
-    return wrapper
-
-
-def _option_kwargs(f: Field, param: str) -> dict:
-    help = f.param_help[f.params.index(param)] if f.param_help else f.help
-    kwargs = {"help": help, "multiple": not f.is_range}
-    if f.choices:
-        kwargs["type"] = click.Choice(f.choices)
-    else:
-        kwargs["metavar"] = {DATE_RANGE: "YYYY-MM-DD", YEAR: "YEAR", KEYWORD: "VALUE"}.get(f.kind, "N")
-    return kwargs

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
@@ -53,11 +53,21 @@ class Snapshot:
     files: frozenset[str]  # the names of its segments' files
     postings: PostingsCache  # the process's postings arrays (see search.postings)
     readers: dict  # both searchers' segment readers, which the snapshot owns (search.segment_readers)
+    shared: dict = field(default_factory=dict)  # the open index's caches, by name (see `kept`)
 
     @property
     def registry(self) -> Registry:
         """The index's filters (its facet table's): what a query or filter on it is read by."""
         return self.table.registry
+
+    def kept(self, name: str, make: Callable[[], object]):
+        """The cache `name` of the open index (`make()` when first asked for), which
+        all its snapshots share: what a research view keeps between requests, keyed
+        by commit content (schema.content_key), so two indexes never share one."""
+        found = self.shared.get(name)
+        if found is None:
+            found = self.shared.setdefault(name, make())  # (atomic: one wins)
+        return found
 
     def vocabulary(self) -> WordList:
         return WordList(self.word_list, self.searcher.reader())
@@ -85,6 +95,7 @@ class Snapshots:
         self._vocabulary = GrowingWordList()
         self._columns: dict[str, SegmentFacets] = {}  # segment id → its facet columns (segments never change)
         self._indexes = None  # (stamp, statements index, vocabulary index)
+        self._kept: dict[str, object] = {}  # the research views' caches (Snapshot.kept)
         self.postings = PostingsCache(config.from_env(config.POSTINGS_CACHE_MB))
         for attempt in range(RETRIES):  # (a commit may replace the files being opened)
             stamp = self._listing()[0]
@@ -206,7 +217,7 @@ class Snapshots:
                          for r in (reader, word_reader) for leaf, _ in r.leaf_readers()
                          if leaf.segment() is not None)
         files = frozenset(name for name in names if name.startswith(segments))
-        snap = Snapshot(searcher, table, word_list, stamp, files, self.postings, readers)
+        snap = Snapshot(searcher, table, word_list, stamp, files, self.postings, readers, self._kept)
         with self._lock:
             self._open.append(snap)
         return snap

@@ -1,4 +1,4 @@
-"""The concordance (search/concordance.py, /concordance and its twins) on the real index."""
+"""The concordance (search/views/concordance.py, /concordance and its twins) on the real index."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from search import schema as S
 from search.analysis import WORD_RE, fold, fold_text, language_analyzer, query_positions, word_terms
-from search.concordance import ConcordanceRequest
+from search.views.concordance import ConcordanceRequest
 from search.query_build import analyzer
 from search.results import Filters
 

@@ -1,7 +1,7 @@
 """The README and docs/ stay in step: every docs/ page the README links exists
 and every page is linked from it, links between pages resolve (each anchor a
 heading of its page), the screenshot is there, and every file format the
-indexer reads is named in docs/adding-statements.md."""
+indexer reads is named in the README and in docs/adding-statements.md."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def test_every_format_the_indexer_reads_is_named_in_adding_statements():
     text = doc("adding-statements.md")
     unnamed = sorted(s for s in set(TEXT_READERS) | RECORD_SUFFIXES if f"`{s}`" not in text)
     assert unnamed == [], f"docs/adding-statements.md does not name {unnamed}"
+
+
+def test_every_format_the_indexer_reads_is_named_in_the_readme():
+    text = doc("README.md")
+    unnamed = sorted(s for s in set(TEXT_READERS) | RECORD_SUFFIXES if f"`{s}`" not in text)
+    assert unnamed == [], f"README.md does not name {unnamed}"
 
 
 def anchors(text: str) -> set[str]:

@@ -15,7 +15,7 @@ from search import config, fields
 from search.registry import BUILT_IN
 from search.__main__ import main as search_cli
 from search.results import Filters
-from tests.docs_tools import all_docs, section
+from tests.docs_tools import all_docs, doc, section
 
 DOCS = all_docs()
 
@@ -111,3 +111,15 @@ def test_the_docs_document_every_setting(setting):
     """Its variable in the settings of docs/configuration.md; its option in a command's synopsis."""
     assert f"`{setting.env}`" in section("configuration.md", "Settings")
     assert re.search(rf"[`\[]{re.escape(setting.flag)}[ `\]]", DOCS), setting.flag
+
+
+@pytest.mark.parametrize("param", fields.SEARCH_PARAMS, ids=lambda p: p.name)
+def test_the_docs_document_every_search_parameter(client, param):
+    """Each of the search's own parameters: in docs/api.md, in GET /api with its help, and read by the API."""
+    assert f"`{param.name}" in doc("api.md")
+    described = {p["name"]: p for p in client.get("/api").get_json()["search_parameters"]}
+    assert described[param.name]["help"] == param.help and param.help.strip()
+    if param.kind in (fields.WHOLE, fields.CHOICE):
+        refused = client.get(f"/api/search?{param.name}=nonesuch")
+        assert refused.status_code == 400
+        assert refused.get_json()["error"]["message"].startswith(f"{param.name}: ")

@@ -1,4 +1,4 @@
-"""Key terms (search/keyterms.py, /keyterms and its twin): log-likelihood, stop words,
+"""Key terms (search/views/keyterms.py, /keyterms and its twin): log-likelihood, stop words,
 abbreviations, sampling, on a real index."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 import pytest
 
 from search.analysis import fold
-from search.keyterms import MIN_LL, log_likelihood
+from search.views.keyterms import MIN_LL, log_likelihood
 from search.langdata import STOP_WORDS
 from search.results import Filters
 

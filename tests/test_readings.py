@@ -191,7 +191,7 @@ def _marked(html: str) -> list[str]:
 
 
 def test_the_concordance_has_a_line_for_each_form_search_finds(readings_index):
-    from search.concordance import ConcordanceRequest
+    from search.views.concordance import ConcordanceRequest
 
     index, _ = readings_index
     for query in ("выборы", "выбор", "=выборов", "ПНИ"):
@@ -203,12 +203,10 @@ def test_the_concordance_has_a_line_for_each_form_search_finds(readings_index):
 
 
 def test_the_trend_counts_what_search_finds(readings_index):
-    from search.trend import trend
-
     index, _ = readings_index
     counts = {}
     for query in ("выборы", "выбор", "=выборов"):
-        result = trend(index._snapshots, [query], period="year")
+        result = index.trend([query], period="year")
         series = result.series[0]
         counts[query] = {p.key: n for p, n in zip(result.periods, series.counts) if n}
         assert series.matched == sum(counts[query].values()) == len(found_forms(index, query)), query
@@ -219,12 +217,10 @@ def test_the_trend_counts_what_search_finds(readings_index):
 
 
 def test_key_terms_read_a_form_as_the_word_search_finds(readings_index):
-    from search.keyterms import keyterms
-
     index, _ = readings_index
 
     def shown(query):
-        result = index._snapshots.retrying(lambda snap: keyterms(snap, query, sample=1000, limit=50))
+        result = index.keyterms(query, sample=1000, limit=50)
         return {t.word for lang in result.languages for t in lang.terms}
 
     # «выборов», «выборах»… are counted under «выборы» and «выбор», as the index has them,

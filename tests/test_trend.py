@@ -289,7 +289,7 @@ def test_api_lists_the_trend(client):
     (9999 * 12 + 11, "month", "9999-12", "9999-12-01", "9999-12-31"),
 ])
 def test_periods_by_number(n, period, key, start, end):
-    from search.trend import period_of
+    from search.views.trend import period_of
 
     p = period_of(n, period)
     assert (p.key, p.start.isoformat(), p.end.isoformat()) == (key, start, end)
@@ -302,7 +302,7 @@ def test_periods_by_number(n, period, key, start, end):
     ("2020-03-16", "2020-W12", "2020-03-16"),
 ])
 def test_weeks_start_on_monday(day, week_key, monday):
-    from search.trend import date_number, period_of
+    from search.views.trend import date_number, period_of
 
     p = period_of(date_number(dt.date.fromisoformat(day), "week"), "week")
     assert (p.key, p.start.isoformat()) == (week_key, monday)

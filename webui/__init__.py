@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from webui import api, errors, exports, index_holder, pages, public_url, research, security, trend
+    from webui import api, errors, exports, index_holder, pages, public_url, security, views
 
     index_holder.init_app(app)
     security.init_app(app)
@@ -39,6 +39,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(trend.bp)
-    app.register_blueprint(research.bp)
+    views.register(app)  # the research views: trend, concordance, key terms (search.views)
     return app

@@ -8,8 +8,7 @@ import logging
 import click
 
 from search import config
-from search.cli import reports_errors
-from search.config import option
+from search.cli import option, reports_errors
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 

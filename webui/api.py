@@ -6,12 +6,12 @@ import itertools
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from search.fields import NAMES_PARAM
+from search.fields import NAMES_PARAM, SEARCH_PARAMS
 from search.snapshots import commit_time
-from webui import feeds, parts
+from webui import feeds, parts, views
 from webui.csvexport import cell, csv_response, jsonl_response
 from webui.exports import export
-from webui.params import AUTOCORRECT, SUGGEST, parse_search
+from webui.params import parse_search
 from webui.index_holder import get_index, get_registry, search_turn
 from webui.searching import document_url, load_document, run_search
 
@@ -23,25 +23,16 @@ CSV_COLUMNS = ("id", "title", "date", "number", "languages", "score", "url", "so
 @bp.get("")
 def endpoints():
     """What the API offers, with an example of each call."""
-    from webui import research  # (which imports this module)
-
     registry = get_registry()  # (the filters of the index this app serves)
     return jsonify({
         "search": url_for("api.search", q="выборы", year=2020, _external=True),
         "search_csv": url_for("api.search_csv", q="resolution", number=822, _external=True),
         "search_jsonl": url_for("api.search_jsonl", q="resolution", number=822, _external=True),
         "search_atom": url_for("api.search_atom", q="выборы", _external=True),
-        "trend": url_for("trend.api", q=["выборы", "referendum"], _external=True),
-        "trend_csv": url_for("trend.api_csv", q="выборы", split="language", period="month", _external=True),
-        "trend_parameters": ["q (repeatable, up to 5)", "split", "period", "view", *registry.params, "raw"],
-        "concordance": url_for("research.concordance_api", q="выборы", sort="left", _external=True),
-        "concordance_csv": url_for("research.concordance_csv", q="elections", _external=True),
-        "keyterms": url_for("research.keyterms_api", q="выборы", _external=True),
+        **views.endpoints(registry),  # (the research views: search.views.VIEWS)
         "document": url_for("api.document", doc_id="seed/000_2961365e15364d64.txt", _external=True),
-        "parameters": ["q", "page", "per_page", "sort", *registry.params, "raw", NAMES_PARAM, AUTOCORRECT, SUGGEST],
-        # The research views take the search's parameters and these of their own.
-        "concordance_parameters": list(research.CONCORDANCE_PARAMS),
-        "keyterms_parameters": list(research.KEYTERMS_PARAMS),
+        "parameters": [*(p.name for p in SEARCH_PARAMS), *registry.params, NAMES_PARAM],
+        "search_parameters": [p.describe() for p in SEARCH_PARAMS],
         "filters": registry.describe(),
     })
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from search.trend import Trend
+from search.views.trend import SHOWN, Trend
 
-VIEWS = ("share", "count")
+VIEWS = SHOWN
 # Okabe–Ito colours (told apart with colour blindness), and a dash per line as well.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 DASHES = ("", "7 4", "2 3", "9 3 2 3", "4 4")

@@ -10,21 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Response, jsonify, render_template, request, url_for
 
 from search.fields import ParameterError
 from search.registry import BUILT_IN, Registry
 from search.results import Filters
-from search.trend import AUTO, PERIODS, SPLITS, Trend, check
-from webui import chart
+from search.views.trend import AUTO, PERIODS, SPLITS, VIEW, Trend, check
+from webui import chart, views
 from webui.csvexport import cell, csv_response
 from webui.index_holder import get_index, search_turn
 from webui.labels import value_label
-from webui.params import SearchRequest, check_query_length, parse_search
+from webui.params import SearchRequest, check_query_length
 
-bp = Blueprint("trend", __name__)
-
-CSV_COLUMNS = ("series", "query", "split_value", "period", "start", "end", "count", "total", "share")
 SVG_TYPE = "image/svg+xml"
 
 
@@ -74,15 +71,12 @@ def parse_trend(args) -> TrendRequest:
     queries = list(dict.fromkeys(q for q in args.getlist("q") if q.strip()))
     for q in queries:
         check_query_length(q)
-    split = args.get("split") or None
-    period = args.get("period") or AUTO
-    check(queries, split, period)
-    base = parse_search(args)  # the filters and raw, read as the search reads them
-    req = TrendRequest(queries, base.filters, split, period, raw=base.raw, registry=base.registry)
-    view = args.get("view") or req.default_view
-    if view not in chart.VIEWS:
-        raise ParameterError("view", f"{view!r} is not one of {', '.join(chart.VIEWS)}")
-    req.view = view
+    own = VIEW.own(args.get)
+    check(queries, own["split"], own["period"])
+    base = views.search_part(VIEW, args)  # the filters and raw, read as the search reads them
+    req = TrendRequest(queries, base.filters, own["split"], own["period"], raw=base.raw,
+                       registry=base.registry)
+    req.view = own["view"] or req.default_view
     return req
 
 
@@ -117,7 +111,6 @@ def chart_label(trend: Trend, view: str) -> str:
     return f"Matching statements by {trend.period} ({what}): {names or 'nothing matches'}"
 
 
-@bp.get("/trend")
 def page():
     req = parse_trend(request.args)
     trend = run_trend(req)
@@ -131,11 +124,15 @@ def page():
         url=lambda **changes: url_for("trend.page", **req.args(**changes)),
         search_url=lambda s: url_for("pages.search", **req.search_args(s.query, s.filters)),
         json_url=url_for("trend.api", **req.args()),
-        csv_url=url_for("trend.api_csv", **req.args()),
+        csv_url=url_for("trend.csv", **req.args()),
     )
 
 
-@bp.get("/trend.svg")
+def routes(bp) -> None:
+    """The trend's route beyond a view's own: the chart alone."""
+    bp.add_url_rule("/trend.svg", "svg", svg)
+
+
 def svg():
     """The chart alone (`size`: wide, narrow or small), for an <img>."""
     size = request.args.get("size") or "wide"
@@ -149,7 +146,6 @@ def svg():
                     content_type=f"{SVG_TYPE}; charset=utf-8")
 
 
-@bp.get("/api/trend")
 def api():
     req = parse_trend(request.args)
     trend = run_trend(req)
@@ -164,14 +160,13 @@ def api():
             point["url"] = link(s, p)
     body["links"] = {
         "html": url_for("trend.page", **req.args(), _external=True),
-        "csv": url_for("trend.api_csv", **req.args(), _external=True),
+        "csv": url_for("trend.csv", **req.args(), _external=True),
         "svg": url_for("trend.svg", **req.args(), _external=True),
     }
     return jsonify(body)
 
 
-@bp.get("/api/trend.csv")
-def api_csv():
+def csv():
     """One row per series and period (a long table, as R and pandas read it)."""
     req = parse_trend(request.args)
     trend = run_trend(req)
@@ -184,7 +179,7 @@ def api_csv():
                 series.counts[p], series.totals[p], "" if share is None else share]
 
     points = [(s, p, period) for s in trend.series for p, period in enumerate(trend.periods)]
-    return csv_response(CSV_COLUMNS, points, row, "trend.csv")
+    return csv_response(VIEW.csv_columns, points, row, "trend.csv")
 
 
 def _chips(req: TrendRequest) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from search import occurrences
 from search import schema as S
 from search.align import Sections
 from search.errors import InvalidInput
+from search.fields import CHOICE, PAGE, WHOLE, Param
 from search.kwic import context, flat, words_beside
 from search.langdata import LANGUAGES
 from search.matching import find
@@ -32,6 +33,7 @@ from search.results import Filters
 from search.snapshots import Snapshot
 from search.snippets import Mark, render
 from search.texts import Texts, compressed, decode
+from search.views.view import View
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -139,9 +141,51 @@ class Plan:
     by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
 
 
-_PLANS: OrderedDict = OrderedDict()  # (commit content, what finds and orders the lines) → Plan
 KEEP_PLANS = 8  # recent requests whose sorted occurrences are kept, so paging is cheap
-_PLANS_LOCK = threading.Lock()
+KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
+
+
+class Kept:
+    """What one open index keeps between concordance requests (a snapshot's `kept`):
+    the last few plans, and the statements' texts most recently read."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.plans: OrderedDict = OrderedDict()  # (commit content, what finds and orders the lines) → Plan
+        # (commit content, docnum, language) → a long (compressed) text; (commit content, docnum,
+        # None) → what a line shows of a statement besides (id, title, date, languages).
+        self.texts: OrderedDict = OrderedDict()
+        self.chars = 0
+
+    def keep(self, key: tuple, value) -> None:
+        with self.lock:
+            if key in self.texts:
+                return
+            self.texts[key] = value
+            self.chars += _size(value)
+            while self.chars > KEEP_TEXT_CHARS and len(self.texts) > 1:
+                self.chars -= _size(self.texts.popitem(last=False)[1])
+
+    def recall(self, key: tuple):
+        """A kept text (or what a line shows of a statement), or None."""
+        with self.lock:
+            found = self.texts.get(key)
+            if found is not None:
+                self.texts.move_to_end(key)
+            return found
+
+    def clear(self, plans_only: bool = False) -> None:
+        """Forgets the plans (and, unless `plans_only`, the texts): for benchmarks of first requests."""
+        with self.lock:
+            self.plans.clear()
+            if not plans_only:
+                self.texts.clear()
+                self.chars = 0
+
+
+def kept(snap: Snapshot) -> Kept:
+    """The concordance's cache of the snapshot's index."""
+    return snap.kept("concordance", Kept)
 
 
 def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
@@ -150,16 +194,17 @@ def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     req = req.checked()
     content = S.content_key(snap.searcher.reader())
     key = (content, req.query, repr(req.filters), req.sort, req.raw)
-    with _PLANS_LOCK:
-        kept = _PLANS.get(key)
-        if kept is not None:
-            _PLANS.move_to_end(key)
-            return replace(kept, req=req, texts={}, by_doc={})
+    cache = kept(snap)
+    with cache.lock:
+        found = cache.plans.get(key)
+        if found is not None:
+            cache.plans.move_to_end(key)
+            return replace(found, req=req, texts={}, by_doc={})
     made = _plan(snap, req)
-    with _PLANS_LOCK:
-        _PLANS[key] = replace(made, texts={})
-        while len(_PLANS) > KEEP_PLANS:
-            _PLANS.popitem(last=False)
+    with cache.lock:
+        cache.plans[key] = replace(made, texts={})
+        while len(cache.plans) > KEEP_PLANS:
+            cache.plans.popitem(last=False)
     return made
 
 
@@ -245,12 +290,6 @@ def _sort(snap: Snapshot, p: Plan) -> None:
 # --- statements and their other language -----------------------------------------------------
 
 
-# (commit content, docnum, language) → a long (compressed) text; (commit content, docnum,
-# None) → what a line shows of a statement besides (id, title, date, languages). The most
-# recently read are kept.
-_TEXTS: OrderedDict = OrderedDict()
-KEEP_TEXT_CHARS = 8_000_000  # statements' text kept between requests, in characters
-_kept_chars = 0
 _SHOWN = (S.ID, S.TITLE, S.DATE, S.LANG)
 
 
@@ -260,19 +299,17 @@ class _Reader:
 
     def __init__(self, snap: Snapshot, p: Plan):
         self._searcher, self._texts, self._p = snap.searcher, Texts(snap.searcher), p
+        self._kept = kept(snap)
 
     def text(self, docnum: int, lang: str) -> str:
         value = self._texts.value(docnum, lang)
         if not compressed(value):  # (read again as cheaply as it would be found kept)
             return decode(value)
         key = (self._p.content, docnum, lang)
-        with _PLANS_LOCK:
-            found = _TEXTS.get(key)
-            if found is not None:
-                _TEXTS.move_to_end(key)
-                return found
-        found = decode(value)
-        _keep(key, found)
+        found = self._kept.recall(key)
+        if found is None:
+            found = decode(value)
+            self._kept.keep(key, found)
         return found
 
     def statement(self, docnum: int) -> tuple[dict, Sections]:
@@ -281,14 +318,11 @@ class _Reader:
         if found is not None:
             return found
         key = (self._p.content, docnum, None)
-        with _PLANS_LOCK:
-            shown = _TEXTS.get(key)
-            if shown is not None:
-                _TEXTS.move_to_end(key)
+        shown = self._kept.recall(key)
         if shown is None:
             fields = self._searcher.stored_fields(docnum)
             shown = {k: fields.get(k) for k in _SHOWN}
-            _keep(key, shown)
+            self._kept.keep(key, shown)
         texts = {x: self.text(docnum, x) for x in (shown.get(S.LANG) or "").split() if x in S.TEXT}
         found = self._p.texts[docnum] = (shown, Sections({x: t for x, t in texts.items() if t}))
         return found
@@ -300,26 +334,6 @@ _SHOWN_CHARS = 100  # what a statement's id, date and languages count for, besid
 def _size(value) -> int:
     """The characters a kept text, or what a line shows of a statement, counts for."""
     return len(value) if isinstance(value, str) else len(value.get(S.TITLE) or "") + _SHOWN_CHARS
-
-
-def _keep(key: tuple, value) -> None:
-    global _kept_chars
-    with _PLANS_LOCK:
-        if key in _TEXTS:
-            return
-        _TEXTS[key] = value
-        _kept_chars += _size(value)
-        while _kept_chars > KEEP_TEXT_CHARS and len(_TEXTS) > 1:
-            _kept_chars -= _size(_TEXTS.popitem(last=False)[1])
-
-
-def clear_kept() -> None:
-    """Forgets the plans and texts kept between requests (for benchmarks of first requests)."""
-    global _kept_chars
-    with _PLANS_LOCK:
-        _PLANS.clear()
-        _TEXTS.clear()
-        _kept_chars = 0
 
 
 def _aligned(p: Plan, docnum: int, sections: Sections, lang: str, where: int) -> Aligned | None:
@@ -340,3 +354,30 @@ def _marks_in(p: Plan, docnum: int, lang_index: int, lo: int, hi: int) -> list[M
         mine = p.by_doc[docnum] = np.flatnonzero(p.docs == docnum)
     here = [i for i in mine if p.langs[i] == lang_index and p.starts[i] >= lo and p.ends[i] <= hi]
     return sorted((Mark(int(p.starts[i]), int(p.ends[i]), "") for i in here), key=lambda m: m.start)
+
+
+def every_line(snap: Snapshot, req: ConcordanceRequest) -> Iterator[Line]:
+    """Every line of a request, in order: the plan is made now, the lines as they are read."""
+    return lines_of(snap, plan(snap, req))
+
+
+CSV_COLUMNS = ("id", "title", "date", "lang", "left", "match", "right", "start", "end",
+               "aligned_lang", "aligned", "url")
+
+VIEW = View(
+    "concordance", "Every occurrence of a search's words in context, paged; a bilingual "
+    "statement's other language beside it.",
+    ConcordanceRequest, Concordance, page,
+    params=(
+        Param("sort", CHOICE, "-date", "-date (newest first), date, left or right (the words beside "
+              "the match).", choices=SORTS),
+        Param("width", WHOLE, None, "Context each side, in the unit (default 8 words, 60 characters).",
+              bounds=(1, MAX_WIDTH["words"])),
+        Param("unit", CHOICE, "words", "What the width counts: words or chars.", choices=UNITS),
+        PAGE,
+        Param("per_page", WHOLE, DEFAULT_PER_PAGE, "Lines a page shows.", bounds=(1, MAX_PER_PAGE)),
+    ),
+    csv_columns=CSV_COLUMNS, lines=every_line,
+    example={"q": "выборы", "sort": "left"}, csv_example={"q": "elections"},
+    bounds=lambda name, values: (1, MAX_WIDTH[values.get("unit") or "words"]) if name == "width" else None,
+)

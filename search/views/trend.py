@@ -19,15 +19,17 @@ import numpy as np
 
 from search import schema as S
 from search.errors import InvalidInput
-from search.fields import ParameterError
+from search.fields import CHOICE, ParameterError, Param
 from search.langdata import LANGUAGE_NAMES, LANGUAGES
 from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
+from search.views.view import View
 
 PERIODS = ("year", "month", "week", "day")  # coarsest first
 AUTO = "auto"
 SPLITS = ("language", "collection")
+SHOWN = ("share", "count")  # what a chart shows of each period: the share of its statements, or the count
 COLLECTION = "collection"  # the declared facet a split by collection reads
 MAX_QUERIES = 5  # queries compared on one chart
 MAX_SERIES = 5  # collections charted when one query is split by collection (the most matched)
@@ -190,58 +192,63 @@ def _error(name: str, message: str) -> InvalidInput:
     return ParameterError(name, message)
 
 
-def trend(snapshots, queries: list[str], filters: Filters | None = None, split: str | None = None,
-          period: str = AUTO, raw: bool = False) -> Trend:
-    """The trend of `queries` (or of one query split by language or collection)
-    over one snapshot of `snapshots` (a search.snapshots.Snapshots)."""
+@dataclass(frozen=True)
+class TrendRequest:
+    queries: tuple[str, ...] | list[str] = ()  # up to MAX_QUERIES compared, or one split
+    filters: Filters | None = None
+    split: str | None = None  # None, "language" or "collection"
+    period: str = AUTO
+    raw: bool = False
+
+
+def trend(snap, req: TrendRequest) -> Trend:
+    """The trend of a request's queries (or of one query split by language or
+    collection) over one snapshot."""
     started = time.perf_counter()
-    queries = list(dict.fromkeys(queries)) or [""]
+    queries = list(dict.fromkeys(req.queries)) or [""]
+    split, period = req.split, req.period
     check(queries, split, period)
-    filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
-    parsed = [parse(q, raw=raw, registry=snapshots.registry) for q in queries]
+    filters = Filters() if req.filters is None else req.filters  # (one with only exact_names is falsy)
+    parsed = [parse(q, raw=req.raw, registry=snap.registry) for q in queries]
+    table = snap.table
+    universe = find(snap, parse("", registry=snap.registry), filters, scored=False).final
+    notices = []
+    found = []
+    for q, p in zip(queries, parsed):
+        match = find(snap, p, filters, scored=False)
+        prefix = f"«{q}»: " if len(queries) > 1 else ""
+        notices += [prefix + n for n in p.notices]
+        found.append(match.final)
+    plan, omitted = _plan(table, queries, found, universe, filters, split)
+    used = period if period != AUTO else _auto_period(table.datekey, plan, filters)
+    lo, hi = _span(table.datekey, plan, universe, filters, used)
+    if hi - lo + 1 > MAX_POINTS:  # the date filter's far ends: the chart spans the dates found
+        lo, hi = _span(table.datekey, plan, universe, Filters(), used)
+        if hi - lo + 1 <= MAX_POINTS:
+            notices.append(f"the dates asked for span more than {MAX_POINTS:,} {used}s: "
+                           "the chart shows those of the statements")
+    if hi - lo + 1 > MAX_POINTS:
+        longer = " choose a longer period or" if used != PERIODS[0] else ""
+        raise _error("period", f"by {used} the chart would have {hi - lo + 1:,} points; the "
+                               f"limit is {MAX_POINTS:,}:{longer} narrow the dates "
+                               "(date_from, date_to)")
+    numbers, valid = period_numbers(table.datekey, used)
+    size = max(0, hi - lo + 1)
 
-    def work(snap):
-        table = snap.table
-        universe = find(snap, parse("", registry=snap.registry), filters, scored=False).final
-        notices = []
-        found = []
-        for q, p in zip(queries, parsed):
-            match = find(snap, p, filters, scored=False)
-            prefix = f"«{q}»: " if len(queries) > 1 else ""
-            notices += [prefix + n for n in p.notices]
-            found.append(match.final)
-        plan, omitted = _plan(table, queries, found, universe, filters, split)
-        used = period if period != AUTO else _auto_period(table.datekey, plan, filters)
-        lo, hi = _span(table.datekey, plan, universe, filters, used)
-        if hi - lo + 1 > MAX_POINTS:  # the date filter's far ends: the chart spans the dates found
-            lo, hi = _span(table.datekey, plan, universe, Filters(), used)
-            if hi - lo + 1 <= MAX_POINTS:
-                notices.append(f"the dates asked for span more than {MAX_POINTS:,} {used}s: "
-                               "the chart shows those of the statements")
-        if hi - lo + 1 > MAX_POINTS:
-            longer = " choose a longer period or" if used != PERIODS[0] else ""
-            raise _error("period", f"by {used} the chart would have {hi - lo + 1:,} points; the "
-                                   f"limit is {MAX_POINTS:,}:{longer} narrow the dates "
-                                   "(date_from, date_to)")
-        numbers, valid = period_numbers(table.datekey, used)
-        size = max(0, hi - lo + 1)
+    def per_period(mask):
+        at = numbers[mask & valid] - lo
+        at = at[(at >= 0) & (at < size)]
+        return np.bincount(at, minlength=size).tolist()
 
-        def per_period(mask):
-            at = numbers[mask & valid] - lo
-            at = at[(at >= 0) & (at < size)]
-            return np.bincount(at, minlength=size).tolist()
-
-        series = []
-        for label, q, series_filters, value, mask, base in plan:
-            counts = per_period(mask)
-            undated = int((mask & (table.datekey == 0)).sum())
-            matched = int(mask.sum())
-            series.append(Series(label, q, series_filters, counts, per_period(base), matched,
-                                 undated, matched - undated - sum(counts), value))
-        return Trend(queries, split, used, period, [period_of(n, used) for n in range(lo, hi + 1)],
-                     series, filters, (time.perf_counter() - started) * 1000, omitted, notices)
-
-    return snapshots.retrying(work)
+    series = []
+    for label, q, series_filters, value, mask, base in plan:
+        counts = per_period(mask)
+        undated = int((mask & (table.datekey == 0)).sum())
+        matched = int(mask.sum())
+        series.append(Series(label, q, series_filters, counts, per_period(base), matched,
+                             undated, matched - undated - sum(counts), value))
+    return Trend(queries, split, used, period, [period_of(n, used) for n in range(lo, hi + 1)],
+                 series, filters, (time.perf_counter() - started) * 1000, omitted, notices)
 
 
 def _plan(table, queries, found, universe, filters: Filters, split):
@@ -321,3 +328,23 @@ def _bounds(numbers: np.ndarray, filters: Filters, period: str) -> tuple[int, in
     if lo is None:
         return 0, -1
     return lo, max(lo, hi)
+
+
+CSV_COLUMNS = ("series", "query", "split_value", "period", "start", "end", "count", "total", "share")
+
+VIEW = View(
+    "trend", "Matching statements per period, as counts and shares, for up to five queries "
+    "or one split by language or collection.",
+    TrendRequest, Trend, trend,
+    params=(
+        Param("split", CHOICE, None, "Split one query's line by language or collection.",
+              choices=SPLITS),
+        Param("period", CHOICE, AUTO, "year, month, week or day; auto: the finest that keeps the "
+              "chart readable.", choices=(AUTO, *PERIODS)),
+        Param("view", CHOICE, None, "What the chart shows: share (of all the period's statements) "
+              "or count (default: share when words are searched for).", choices=SHOWN),
+    ),
+    csv_columns=CSV_COLUMNS, queries=MAX_QUERIES,
+    example={"q": ["выборы", "referendum"]},
+    csv_example={"q": "выборы", "split": "language", "period": "month"},
+)

@@ -22,6 +22,7 @@ import numpy as np
 from search import schema as S
 from search.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
+from search.fields import WHOLE, Param
 from search.formterms import form_terms, learn
 from search.langdata import LANGUAGES
 from search.matching import find
@@ -29,6 +30,7 @@ from search.query_parser import parse
 from search.results import Filters
 from search.snapshots import Snapshot
 from search.texts import Texts
+from search.views.view import View
 
 DEFAULT_SAMPLE = 1000  # statements read when a search finds more
 MAX_SAMPLE = 10_000
@@ -107,12 +109,21 @@ def check(sample: int, limit: int) -> None:
         raise InvalidInput(f"limit must be 1 to {MAX_LIMIT}")
 
 
-def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, raw: bool = False,
-             sample: int = DEFAULT_SAMPLE, limit: int = DEFAULT_LIMIT) -> KeyTerms:
+@dataclass(frozen=True)
+class KeyTermsRequest:
+    query: str = ""
+    filters: Filters | None = None
+    raw: bool = False
+    sample: int = DEFAULT_SAMPLE  # statements read, at most
+    limit: int = DEFAULT_LIMIT  # key terms per language, at most
+
+
+def keyterms(snap: Snapshot, req: KeyTermsRequest) -> KeyTerms:
     """The key terms of a search, per language."""
     started = time.perf_counter()
+    query, raw, sample, limit = req.query, req.raw, req.sample, req.limit
     check(sample, limit)
-    filters = Filters() if filters is None else filters  # (one with only exact_names is falsy)
+    filters = Filters() if req.filters is None else req.filters  # (one with only exact_names is falsy)
     parsed = parse(query, raw=raw, registry=snap.registry)
     found = find(snap, parsed, filters, scored=False)
     notices = list(parsed.notices)
@@ -143,7 +154,7 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     languages = []
     for lang in wanted:
         if forms[lang]:
-            found_terms = _language_terms(searcher, lang, forms[lang], limit)
+            found_terms = _language_terms(snap, lang, forms[lang], limit)
             if found_terms is not None:
                 languages.append(found_terms)
     return KeyTerms(
@@ -153,8 +164,9 @@ def keyterms(snap: Snapshot, query: str = "", filters: Filters | None = None, ra
     )
 
 
-def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> LanguageKeyTerms | None:
+def _language_terms(snap: Snapshot, lang: str, forms: Counter, limit: int) -> LanguageKeyTerms | None:
     """One language's key terms, from its word forms in the sample."""
+    searcher = snap.searcher
     fieldname = S.BODY[lang]
     corpus_tokens = int(searcher.field_length(fieldname))
     counts, spellings = count_terms(forms, lang)
@@ -164,7 +176,7 @@ def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> Language
     candidates = sorted((t for t, n in counts.items()
                          if n >= MIN_COUNT and len(t) > 1 and has_letters(t)),
                         key=lambda t: (-counts[t], t))
-    a, b, ll = _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit)
+    a, b, ll = _scored(snap, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
     terms, seen, written = [], set(), _commonest(spellings)
     forms_of: dict[str, set[str]] = {}
@@ -190,7 +202,7 @@ def _language_terms(searcher, lang: str, forms: Counter, limit: int) -> Language
     return LanguageKeyTerms(lang, tokens, corpus_tokens, terms)
 
 
-def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limit):
+def _scored(snap: Snapshot, fieldname, candidates, counts, tokens, corpus_tokens, limit):
     """(sample counts, corpus counts, log-likelihoods) of the candidates (commonest
     first) that could be among the `limit` best; the rest are never looked up.
 
@@ -198,7 +210,7 @@ def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limi
     (b = a), so once that bound falls below the limit-th score found, no rarer
     candidate can enter.
     """
-    frequency = _frequency(searcher, fieldname)
+    frequency = _frequency(snap, fieldname)
     a = np.array([counts[t] for t in candidates], dtype=np.float64)
     bound = log_likelihood(a, a, tokens, corpus_tokens)
     b = np.full(len(a), np.inf)
@@ -218,8 +230,7 @@ def _scored(searcher, fieldname, candidates, counts, tokens, corpus_tokens, limi
     return a[:done], b[:done], ll[:done]
 
 
-_FREQUENCIES: dict[tuple, dict[str, int]] = {}  # (commit content, field) → term → corpus count
-_KEEP_FREQUENCIES = 4
+KEEP_FREQUENCIES = 4  # (commit content, field) pairs whose terms' corpus counts are kept
 
 
 def count_terms(forms: Counter, lang: str) -> tuple[Counter, Counter]:
@@ -235,14 +246,17 @@ def count_terms(forms: Counter, lang: str) -> tuple[Counter, Counter]:
     return counts, spellings
 
 
-def _frequency(searcher, fieldname: str):
-    """A term's occurrences in the whole corpus, remembered for the commit."""
+def _frequency(snap: Snapshot, fieldname: str):
+    """A term's occurrences in the whole corpus, remembered for the commit (by the
+    snapshot's index: (commit content, field) → term → corpus count)."""
+    searcher = snap.searcher
+    kept = snap.kept("keyterms", dict)
     key = (S.content_key(searcher.reader()), fieldname)
-    known = _FREQUENCIES.get(key)
+    known = kept.get(key)
     if known is None:
-        while len(_FREQUENCIES) >= _KEEP_FREQUENCIES:
-            _FREQUENCIES.pop(next(iter(_FREQUENCIES)))
-        known = _FREQUENCIES[key] = {}
+        while len(kept) >= KEEP_FREQUENCIES:
+            kept.pop(next(iter(kept)), None)
+        known = kept.setdefault(key, {})
 
     def frequency(term: str) -> int:
         n = known.get(term)
@@ -271,3 +285,16 @@ def _shown(term: str, written: str, lang: str) -> str:
     if lang == "ru" and has_letters(term) and not term.isascii():
         return term
     return written
+
+
+VIEW = View(
+    "keyterms", "The key terms of a search, per language: the lemmas and stems most "
+    "over-represented in the statements it finds (log-likelihood).",
+    KeyTermsRequest, KeyTerms, keyterms,
+    params=(
+        Param("sample", WHOLE, DEFAULT_SAMPLE, "Statements read when the search finds more "
+              "(a random sample).", bounds=(1, MAX_SAMPLE)),
+        Param("limit", WHOLE, DEFAULT_LIMIT, "Key terms shown per language.", bounds=(1, MAX_LIMIT)),
+    ),
+    example={"q": "выборы"},
+)
