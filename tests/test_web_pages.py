@@ -192,3 +192,43 @@ def test_the_address_is_in_the_api_the_csv_and_the_statement_page(client):
     assert 'href="https://example.org/note?a=1&amp;b=2" rel="noopener noreferrer"' in notes
     assert "javascript:" not in client.get("/doc/speech.txt").text
     assert "javascript:" not in client.get("/doc/bad.html").text
+
+
+def read(page: str) -> str:
+    """A page's text as the indexer reads it, on one line."""
+    from indexer.formats.html import read_html
+    return " ".join(read_html(page.encode("utf-8"))[0].text.split())
+
+
+ANSWER = ("<p>I studied music and then taught myself to program while working in a record shop,"
+          " and each of those jobs taught me something about how teams work together.</p>")
+
+
+def test_a_heading_with_an_empty_anchor_link_is_read():
+    # (a heading's permalink icon is an empty link: trafilatura's precision rules took the heading for a menu)
+    questions = ["What was your first job in tech like?", "What does leadership mean to you?",
+                 "What are you looking forward to next?"]
+    page = (f"<html><head><title>Interview</title></head><body>{MENU}<main><article><h1>Interview</h1>"
+            '<div class="post__content">'
+            + "".join(f'<h2 id="q{i}">{q}<a href="#q{i}" class="heading-link"></a></h2>'
+                      + ANSWER.replace("music", f"music {i}") for i, q in enumerate(questions))
+            + f"</div></article>{RELATED}</main>{FOOTER}</body></html>")
+    text = read(page)
+    for question in questions:
+        assert question in text
+    assert "music 2" in text and "Zanzibar" not in text and "Sitemap" not in text
+
+
+def test_footnote_marks_edit_links_and_a_copyright_line_are_not_read_as_words():
+    page = ("<html><head><title>Embedding</title></head><body><main><article><h1>Embedding</h1>"
+            '<p>It was developed by Laurens van der Maaten and Geoffrey Hinton.<sup class="reference">'
+            '<a href="#cite_note-1">[1]</a></sup> It places similar objects near each other,<sup>'
+            '<a href="#fn2">2</a></sup> and its cost grows as n<sup>2</sup> with n points.</p>'
+            '<h2><span class="mw-headline">Details</span><span class="mw-editsection">'
+            '<span class="mw-editsection-bracket">[</span><a href="/w/index.php?title=E&amp;action=edit'
+            '&amp;section=1" title="Edit section: Details">edit</a><span class="mw-editsection-bracket">]'
+            "</span></span></h2>" + ANSWER + "<p>© 2019 Science X Network</p></article></main></body></html>")
+    text = read(page)
+    assert "Geoffrey Hinton. It places similar objects near each other, and its cost grows as n2" in text
+    assert "Details" in text and "edit" not in text.split() and "[1]" not in text
+    assert "Science X" not in text and "Network" not in text

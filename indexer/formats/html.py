@@ -14,6 +14,7 @@ from trafilatura import bare_extraction, load_html
 
 from indexer.decode import Decoded, decode_text
 from indexer.formats.page_dates import DateLines, tree_blocks, visible_date
+from indexer.formats.page_marks import for_reading
 from indexer.formats.page_titles import clean_title
 
 
@@ -114,7 +115,7 @@ def main_text(tree) -> Article | None:
     """The page's main text and metadata, or None when trafilatura finds no main text."""
     try:
         found = bare_extraction(
-            tree, with_metadata=True, include_comments=False, include_tables=True,
+            for_reading(tree), with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=True,  # (menus and related links out, even at some cost in text)
             # Dates from the markup only (a date in the text may be any event's),
             # as old as statements go (htmldate's default floor is 1995).
