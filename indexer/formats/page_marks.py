@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
-# A copyright notice: "© 2019 Science X Network", "Copyright © Reuters", "(c) 2020 AFP".
-_NOTICE_RE = re.compile(r"^\s*(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4}))", re.I)
+# A copyright notice: "© 2019 Science X Network", "Copyright © Reuters", "(c) 2020 AFP", "Copyright: A. Smith".
+_NOTICE_RE = re.compile(r"^\s*(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4}|:))", re.I)
 _NOTICE_WORDS = 12
 # A footnote mark: [1], [a], [note 3], 12 (a link to a note on the same page).
 _MARK_RE = re.compile(r"^\s*(\[[^\[\]]{1,12}\]|\d{1,3})\s*$")
