@@ -92,6 +92,10 @@ def test_article_text_of_a_page(tmp_path):
         <div class="share">Share</div><p>three<br>four</p></div></body></html>""".encode("cp1251"))
     assert html_reference(page, "//div[@class='body']", (".//div[@class='share']",)) == \
         "Заголовок\n\nOne two\n\nthree\n\nfour"
+    # (an XPath that also selects parts of the article, as contains(@class, 'article-main') selects
+    # 'article-main__more': they are read once, and the drop XPaths apply to them)
+    assert html_reference(page, "//div[contains(@class, 'body')] | //div[@class='share']",
+                          (".//div[@class='share']",)) == "Заголовок\n\nOne two\n\nthree\n\nfour"
     from lxml import html
     assert element_text(html.fromstring("<div>a<table><tr><td>b</td><td>c</td></tr></table>d</div>")) == \
         "a\n\nb\n\nc\n\nd"

@@ -192,3 +192,100 @@ def test_the_address_is_in_the_api_the_csv_and_the_statement_page(client):
     assert 'href="https://example.org/note?a=1&amp;b=2" rel="noopener noreferrer"' in notes
     assert "javascript:" not in client.get("/doc/speech.txt").text
     assert "javascript:" not in client.get("/doc/bad.html").text
+
+
+def read(page: str) -> str:
+    """A page's text as the indexer reads it, on one line."""
+    from indexer.formats.html import read_html
+    return " ".join(read_html(page.encode("utf-8"))[0].text.split())
+
+
+ANSWER = ("<p>I studied music and then taught myself to program while working in a record shop,"
+          " and each of those jobs taught me something about how teams work together.</p>")
+
+
+def test_a_heading_with_an_empty_anchor_link_is_read():
+    # (a heading's permalink icon is an empty link: trafilatura's precision rules took the heading for a menu)
+    questions = ["What was your first job in tech like?", "What does leadership mean to you?",
+                 "What are you looking forward to next?"]
+    page = (f"<html><head><title>Interview</title></head><body>{MENU}<main><article><h1>Interview</h1>"
+            '<div class="post__content">'
+            + "".join(f'<h2 id="q{i}">{q}<a href="#q{i}" class="heading-link"></a></h2>'
+                      + ANSWER.replace("music", f"music {i}") for i, q in enumerate(questions))
+            + f"</div></article>{RELATED}</main>{FOOTER}</body></html>")
+    text = read(page)
+    for question in questions:
+        assert question in text
+    assert "music 2" in text and "Zanzibar" not in text and "Sitemap" not in text
+
+
+def test_footnote_marks_edit_links_and_a_copyright_line_are_not_read_as_words():
+    page = ("<html><head><title>Embedding</title></head><body><main><article><h1>Embedding</h1>"
+            '<p>It was developed by Laurens van der Maaten and Geoffrey Hinton.<sup class="reference">'
+            '<a href="#cite_note-1">[1]</a></sup> It places similar objects near each other,<sup>'
+            '<a href="#fn2">2</a></sup> and its cost grows as n<sup>2</sup> with n points.</p>'
+            '<h2><span class="mw-headline">Details</span><span class="mw-editsection">'
+            '<span class="mw-editsection-bracket">[</span><a href="/w/index.php?title=E&amp;action=edit'
+            '&amp;section=1" title="Edit section: Details">edit</a><span class="mw-editsection-bracket">]'
+            "</span></span></h2>" + ANSWER + "<p>Copyright: Anna Smith</p><p>© 2019 Science X Network</p>"
+            "</article></main></body></html>")
+    text = read(page)
+    assert "Geoffrey Hinton. It places similar objects near each other, and its cost grows as n2" in text
+    assert "Details" in text and "edit" not in text.split() and "[1]" not in text
+    assert "Science X" not in text and "Network" not in text and "Anna Smith" not in text
+
+
+# A statement written in a blog editor: lines beside <div>s, a <div> a line, no <p>.
+BLOG_POST = f"""<html><head><title>Statement on the release | Press blog</title></head><body>{MENU}
+<div class="main"><div class="post hentry"><h3 class="post-title">Statement on the release</h3>
+<div class="post-body entry-content">
+The Ministry welcomes the release of the detained journalists and thanks the mediators.
+See <a href="/statement">the statement of the Minister</a> for more.<br>
+<br>
+Their families were informed of the release on <a href="/news">Monday evening</a>.<br>
+<div>
+<br></div>
+The Ministry will keep following the cases of the remaining detainees closely.<br>
+<div>
+<br></div>
+<div>
+We hope the talks will continue in the same constructive spirit.</div>
+<div><div><br></div><div>P.S. The press conference of the Minister is moved to Friday at noon.</div></div>
+<div style="clear: both;"></div></div>
+<div class="post-footer">Posted by the press office at 10:15</div></div></div>
+{RELATED}{FOOTER}</body></html>"""
+
+# A paragraph's sources in a box of their own: text beside its label, a <div> for the journal.
+SOURCES_BOX = f"""<html><head><title>Study of the glaciers</title></head><body>{MENU}
+<div class="article"><h1>Study of the glaciers</h1><div class="article-main">
+""" + "".join(f"<p>The survey of the northern glaciers, in its {n} season, measured the retreat of the ice"
+              " along the whole length of the valley and found it faster than expected.</p>"
+              for n in ("first", "second", "third")) + f"""
+<div class="article-main__more"><strong>More information:</strong> A. Petrova et al. Retreat of the
+northern glaciers of the Polar Urals measured over three seasons of survey, with a comparison to the
+archive maps, <i>Journal of Glaciology</i> (2019). DOI: <a href="https://doi.org/10.1000/jog.2019.7">10.1000/jog.2019.7</a>
+<div class="mt-3"><strong>Journal information:</strong> <a href="/journals/jog"><cite>Journal of
+Glaciology</cite></a></div></div></div></div>{RELATED}{FOOTER}</body></html>"""
+
+
+def test_an_article_written_in_lines_is_read_whole():
+    # (trafilatura reads the lines of a <div> beside other <div>s as nothing: lost, "Maintenance releases
+    # for the 3.6 series ..." of blog.python.org's post, and phys.org's "More information" box)
+    text = read(BLOG_POST)
+    for line in ("thanks the mediators", "Monday evening", "remaining detainees", "constructive spirit",
+                 "P.S. The press conference"):
+        assert line in text, line
+    assert "Zanzibar" not in text and "Sitemap" not in text and "Consular" not in text
+    text = read(SOURCES_BOX)
+    assert "third season" in text and "More information: A. Petrova et al." in text
+    assert "Journal information: Journal of Glaciology" in text
+    assert "Zanzibar" not in text and "Sitemap" not in text
+
+
+def test_an_article_written_in_lines_is_found_by_its_lines(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write(corpus, "blog/release.html", BLOG_POST)
+    assert update_index(corpus, index).failed == 0
+    assert found(index, '"remaining detainees"') == ["blog/release.html"]
+    assert found(index, '"press conference"') == ["blog/release.html"]
+    assert found(index, "Zanzibar") == [] and found(index, "visas") == []

@@ -67,11 +67,13 @@ def docx_reference(path: Path) -> str:
 
 def html_reference(path: Path, xpath: str, drop: tuple[str, ...] = ()) -> str:
     """The visible text of the page's article element(s) that `xpath` selects, less what the `drop`
-    XPaths (relative to each) select: a page's own non-article parts; NoReference when none is found."""
+    XPaths (relative to each) select: a page's own non-article parts; NoReference when none is found.
+    An element inside another one selected is read once, as part of the outer one."""
     from lxml import html
 
     tree = html.fromstring(page_text(path.read_bytes()))
-    found = tree.xpath(xpath)
+    selected = tree.xpath(xpath)
+    found = [e for e in selected if not any(a in selected for a in e.iterancestors())]
     if not found:
         raise NoReference(f"no element at {xpath}")
     for element in found:

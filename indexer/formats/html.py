@@ -14,6 +14,8 @@ from trafilatura import bare_extraction, load_html
 
 from indexer.decode import Decoded, decode_text
 from indexer.formats.page_dates import DateLines, tree_blocks, visible_date
+from indexer.formats.page_lines import keeps, lines_as_paragraphs
+from indexer.formats.page_marks import for_reading
 from indexer.formats.page_titles import clean_title
 
 
@@ -112,9 +114,31 @@ def parsed(html: str):
 
 def main_text(tree) -> Article | None:
     """The page's main text and metadata, or None when trafilatura finds no main text."""
+    prepared = for_reading(tree)
+    found = _extraction(prepared, with_metadata=True)
+    if found is None or found.body is None:
+        return None
+    text = _paragraph_text(found.body)
+    if not text.strip():
+        return None
+    lined = lines_as_paragraphs(prepared, text)
+    if lined is not None:  # (an article written in lines: read again with its lines as paragraphs)
+        again = _extraction(lined, with_metadata=False)
+        if again is not None and again.body is not None and keeps(text, _paragraph_text(again.body)):
+            text = _paragraph_text(again.body)
+    title = found.title or None
+    h2 = tree.xpath("(//h2)[1]")
+    if title and not tree.xpath("//h1") and h2 and title == " ".join(h2[0].text_content().split()):
+        # (trafilatura's last resort, the first <h2>, is often "Related news": the <title> is better)
+        title = " ".join((tree.findtext(".//title") or "").split()) or title
+    return Article(text, title, found.date or None)
+
+
+def _extraction(tree, with_metadata: bool):
+    """trafilatura's reading of the page, None when it fails on odd markup."""
     try:
-        found = bare_extraction(
-            tree, with_metadata=True, include_comments=False, include_tables=True,
+        return bare_extraction(
+            tree, with_metadata=with_metadata, include_comments=False, include_tables=True,
             favor_precision=True,  # (menus and related links out, even at some cost in text)
             # Dates from the markup only (a date in the text may be any event's),
             # as old as statements go (htmldate's default floor is 1995).
@@ -123,17 +147,6 @@ def main_text(tree) -> Article | None:
         )
     except Exception:  # (an extractor failure on odd markup: all visible text is read instead)
         return None
-    if found is None or found.body is None:
-        return None
-    text = _paragraph_text(found.body)
-    if not text.strip():
-        return None
-    title = found.title or None
-    h2 = tree.xpath("(//h2)[1]")
-    if title and not tree.xpath("//h1") and h2 and title == " ".join(h2[0].text_content().split()):
-        # (trafilatura's last resort, the first <h2>, is often "Related news": the <title> is better)
-        title = " ".join((tree.findtext(".//title") or "").split()) or title
-    return Article(text, title, found.date or None)
 
 
 def page_address(tree) -> str | None:
