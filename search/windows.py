@@ -20,7 +20,7 @@ import numpy as np
 
 from search.analysis import WORD_RE
 from search import schema as S
-from search.formterms import form_terms, learn
+from search.formterms import form_terms, known, learn
 from search.langdata import LANGUAGES
 from search.texts import Texts, decode
 
@@ -48,6 +48,60 @@ def words(text: str, lang: str, column_value: bytes | None = None) -> Words:
         learn(forms, column_value, lang)
     stops = [m.end() for m in SENTENCE_END.finditer(text)]
     return Words(starts, ends, forms, [bisect_right(stops, s) for s in starts])
+
+
+REACH = 16  # characters a word takes at most, on average, in a stretch read around a match
+
+
+def words_around(text: str, lang: str, column_value: bytes, spans: list[tuple[int, int]], span: int) -> Words:
+    """The words of the stretches of a text around some matches (each far enough to
+    hold their windows), without reading the rest of a long text: the same windows
+    as `words(text)` gives. A form not met yet is learnt from the column value."""
+    reach = REACH * span + 64
+    stretches: list[list[int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - reach), min(len(text), end + reach)
+        if stretches and lo <= stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], hi)
+        else:
+            stretches.append([lo, hi])
+    starts, ends, forms, sentences = [], [], [], []
+    for k, (lo, hi) in enumerate(stretches):
+        # Out to the nearest spaces, so no word is cut; each stretch's sentences its own.
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        stops = [m.end() for m in SENTENCE_END.finditer(text, lo, hi)]
+        first = len(starts)
+        for m in WORD_RE.finditer(text, lo, hi):
+            starts.append(m.start())
+            ends.append(m.end())
+            forms.append(m.group())
+            sentences.append(k * 1_000_000 + bisect_right(stops, m.start()))
+        if first < len(starts) and ((lo > 0 and sentences[first] == k * 1_000_000)
+                                     or (hi < len(text) and sentences[-1] == k * 1_000_000 + len(stops))):
+            edge_words = _open_edges(starts, sentences, first, spans, span, lo, hi, len(text))
+            if edge_words:  # a window might reach past the stretch: read the whole text
+                return words(text, lang, column_value)
+    if not known(forms, lang):
+        learn(WORD_RE.findall(text), column_value, lang)
+    return Words(starts, ends, forms, sentences)
+
+
+def _open_edges(starts, sentences, first, spans, span, lo, hi, length) -> bool:
+    """Whether a match in the stretch text[lo:hi] (words from `first`) has fewer than
+    `span` words between it and an edge of the stretch that no sentence end closes."""
+    for start, end in spans:
+        if not lo <= start < hi:
+            continue
+        at = bisect_right(starts, start, first) - 1
+        past = bisect_right(starts, end - 1, first)
+        if lo > 0 and at - span < first and sentences[max(at, first)] == sentences[first]:
+            return True
+        if hi < length and past + span > len(starts) and sentences[past - 1] == sentences[-1]:
+            return True
+    return False
 
 
 def window(w: Words, start: int, end: int, span: int) -> tuple[range, range]:
@@ -85,6 +139,8 @@ def near(snap, docs, langs, starts, ends, term: str, span: int):
         docnum, lang = int(docs[i]), LANGUAGES[langs[i]]
         if text_of != (docnum, lang):
             text_of = (docnum, lang)
-            found = words(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang))
+            same = np.flatnonzero((docs == docnum) & (langs == langs[i]))
+            found = words_around(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang),
+                                 list(zip(starts[same].tolist(), ends[same].tolist())), span)
         keep[i] = any(t == term for t, _ in spelled(found, int(starts[i]), int(ends[i]), span, lang))
     return keep

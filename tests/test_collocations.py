@@ -180,3 +180,35 @@ def test_bad_parameters_are_400s(client, path, params, name):
     assert response.status_code == 400, (path, params)
     assert response.get_json()["error"]["message"].startswith(name + ":")
     assert client.get(f"{path.replace('/api', '').replace('.csv', '')}?q=Azerbaijan&{params}").status_code == 400
+
+
+@pytest.mark.parametrize("span", [1, 5, 10])
+def test_stretches_around_the_matches_give_the_whole_texts_windows(search_index, span):
+    """Collocations read only the text around the matches: each window is the one
+    the whole text gives (on the shipped corpus's long speeches and news)."""
+    from search import occurrences, schema as S
+    from search.langdata import LANGUAGES
+    from search.matching import find
+    from search.query_parser import parse
+    from search.texts import Texts, decode
+    from search.windows import spelled, words, words_around
+
+    def check(snap):
+        compared = 0
+        for q in ("россия", "Azerbaijan", '"так называемые"'):
+            parsed = parse(q, registry=snap.registry)
+            found = find(snap, parsed, Filters(), scored=False)
+            docs, langs, starts, ends = occurrences.occurrences(
+                snap.searcher, occurrences.patterns(snap, parsed, found.highlights), found.final)
+            bodies, columns = Texts(snap.searcher), Texts(snap.searcher, S.FORM_TERMS)
+            for d, li in sorted(set(zip(docs.tolist(), langs.tolist()))):
+                lang, mine = LANGUAGES[li], (docs == d) & (langs == li)
+                text, column = decode(bodies.value(d, lang)), columns.value(d, lang)
+                spans = list(zip(starts[mine].tolist(), ends[mine].tolist()))
+                whole, around = words(text, lang, column), words_around(text, lang, column, spans, span)
+                for s, e in spans:
+                    assert list(spelled(around, s, e, span, lang)) == list(spelled(whole, s, e, span, lang))
+                    compared += 1
+        return compared
+
+    assert search_index._snapshots.retrying(check) > 500

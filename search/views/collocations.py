@@ -34,7 +34,7 @@ from search.snapshots import Snapshot
 from search.texts import Texts, decode
 from search.views.keyterms import _frequency
 from search.views.view import View
-from search.windows import spelled, words
+from search.windows import spelled, words_around
 from search.windows import window as around
 
 MEASURES = ("ll", "mi", "t")
@@ -159,7 +159,8 @@ def collocations(snap: Snapshot, req: CollocationsRequest) -> Collocations:
         while nxt < len(docs) and docs[nxt] == docs[at] and langs[nxt] == langs[at]:
             nxt += 1
         docnum, lang = int(docs[at]), LANGUAGES[langs[at]]
-        w = words(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang))
+        w = words_around(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang),
+                         list(zip(starts[at:nxt].tolist(), ends[at:nxt].tolist())), req.window)
         observed, lines, spellings = counts[lang]
         for i in range(at, nxt):
             here = list(spelled(w, int(starts[i]), int(ends[i]), req.window, lang))
