@@ -84,11 +84,14 @@ def test_scores_function_against_hand_values():
     assert float(ll) == pytest.approx(5.519, abs=0.01)
 
 
-def test_the_measure_ranks(small):
-    for measure, key in (("ll", "ll"), ("mi", "mi"), ("t", "t")):
-        en = english(small.collocations("ceasefire", min_freq=1, measure=measure))
-        values = [getattr(c, key) for c in en.collocates]
+def test_the_measure_ranks(search_index):
+    orders = {}
+    for measure in ("ll", "mi", "t"):
+        en = english(search_index.collocations("Azerbaijan", min_freq=3, measure=measure))
+        values = [getattr(c, measure) for c in en.collocates]
         assert values == sorted(values, reverse=True), measure
+        orders[measure] = [c.term for c in en.collocates]
+    assert len({tuple(x) for x in orders.values()}) == 3  # MI favours rare words, t frequent ones
 
 
 def test_window_1_against_5(small):
@@ -212,3 +215,19 @@ def test_stretches_around_the_matches_give_the_whole_texts_windows(search_index,
         return compared
 
     assert search_index._snapshots.retrying(check) > 500
+
+
+def test_a_window_reaching_past_its_stretch_reads_the_whole_text():
+    from search.formterms import column_value
+    from search.windows import spelled, window, words, words_around
+
+    long_words = " ".join(f"counter-disinformation-{c}-programmes" for c in "abcdefghij")
+    text = f"{long_words} ceasefire {long_words}."
+    start = text.index("ceasefire")
+    column = column_value(text, "en")
+    for span in (1, 5, 10):
+        around = words_around(text, "en", column, [(start, start + 9)], span)
+        found = list(spelled(around, start, start + 9, span, "en"))
+        assert found == list(spelled(words(text, "en", column), start, start + 9, span, "en"))
+        own, where = window(around, start, start + 9, span)
+        assert (len(own), len(where)) == (1, 2 * span + 1)  # 40-character words: past the stretch read
