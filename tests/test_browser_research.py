@@ -129,6 +129,7 @@ def test_collocations_page(server, sized):
             assert cells[0].split()[0] == c["word"]
             assert cells[1:4] == [f"{c['observed']:,}", f"{c['expected']:.2f}", f"{c['corpus_count']:,}"]
             assert cells[4:] == [f"{c['ll']:.1f}", f"{c['mi']:.2f}", f"{c['t']:.2f}"]
+        assert all(cell.is_visible() for cell in rows.first.locator("td").all())  # on a phone too
     assert no_horizontal_overflow(page)
     shot(page, f"collocations-{page.width_name}")
     # A collocate leads to the concordance of the lines it stands near: as many as its `lines`.

@@ -81,6 +81,8 @@ def page():
         csv_url=url_for("concordance.csv", **_conc_args(req, shown, page=None, per_page=None)),
         search_url=url_for("pages.search", **req.args(sort=None, page=None, per_page=None)),
         keyterms_url=url_for("keyterms.page", **req.args(sort=None, page=None, per_page=None)),
+        collocations_url=url_for("collocations.page", **req.args(sort=None, page=None, per_page=None),
+                                 window=shown.window if shown.near else None),
     )
 
 
