@@ -231,3 +231,10 @@ def test_a_window_reaching_past_its_stretch_reads_the_whole_text():
         assert found == list(spelled(words(text, "en", column), start, start + 9, span, "en"))
         own, where = window(around, start, start + 9, span)
         assert (len(own), len(where)) == (1, 2 * span + 1)  # 40-character words: past the stretch read
+
+
+def test_a_homonyms_other_reading_is_not_listed_again(search_index):
+    """«после» (after) is also read as «посол» (ambassador): near «выборы» it is listed once."""
+    ru = next(x for x in search_index.collocations("выборы", window=3).languages if x.lang == "ru")
+    words = [c.word for c in ru.collocates]
+    assert "после" in words and "посол" not in words

@@ -201,10 +201,23 @@ def _language(snap, lang, f_node, window_tokens, observed, lines, spellings, req
     if lang == "ru":  # a Russian lemma is shown as itself, an abbreviation as written
         written = {t: w if w.isupper() else t for t, w in written.items()}
     chosen = sorted((i for i in range(len(terms)) if o[i] > e[i]), key=lambda i: (-rank[i], terms[i]))
-    collocates = [Collocate(term=terms[i], word=written.get(terms[i], terms[i]), observed=int(o[i]),
-                            expected=round(float(e[i]), 4), corpus_count=int(f[i]), lines=lines[terms[i]],
-                            ll=round(float(ll[i]), 2), mi=round(float(mi[i]), 3), t=round(float(t[i]), 3))
-                  for i in chosen[:req.limit]]
+    forms_of: dict[str, set[str]] = {}
+    for term, form in spellings:
+        forms_of.setdefault(term, set()).add(form.lower())
+    collocates, shown_forms = [], set()
+    for i in chosen:
+        # A homonym's lemmas come from the same forms: a term written only in forms a
+        # collocate above was written in is those words read another way («после» as
+        # «посол»), and is not listed again (as key terms do).
+        if forms_of[terms[i]] <= shown_forms:
+            continue
+        shown_forms |= forms_of[terms[i]]
+        collocates.append(Collocate(
+            term=terms[i], word=written.get(terms[i], terms[i]), observed=int(o[i]),
+            expected=round(float(e[i]), 4), corpus_count=int(f[i]), lines=lines[terms[i]],
+            ll=round(float(ll[i]), 2), mi=round(float(mi[i]), 3), t=round(float(t[i]), 3)))
+        if len(collocates) == req.limit:
+            break
     return LanguageCollocates(lang, f_node, window_tokens, n, collocates)
 
 
