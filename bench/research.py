@@ -1,13 +1,13 @@
 """The research views' speed on the 38,227-item news set: concordance pages of
-1,000 lines and key terms, over a query mix, through the library.
+1,000 lines, key terms and collocations, over a query mix, through the library.
 
 The news index is built under the work directory (or reused: the indexer
 only adds what changed). Each concordance page is measured first with
 nothing kept from earlier requests (a first page), then with the statements'
 texts kept as a running server keeps them, then the next page of the same
 request, which reuses its sorted lines. Key
-terms are measured on a first pass (this process has never met the sample's
-words: it learns their terms from the index) and on later passes.
+terms and collocations are measured on a first pass (this process has never
+met the words read: it learns their terms from the index) and on later passes.
 """
 
 from __future__ import annotations
@@ -46,7 +46,42 @@ def news_index(work: Path, log=click.echo) -> Path:
     return where
 
 
-def measure(where: Path, repeat: int, log=click.echo) -> dict:
+def passes(name: str, run, repeat: int, log=click.echo) -> dict:
+    """A view's times over the query mix: a first pass, then `repeat` more."""
+    rounds, cpu_times = [], []
+    for n in range(repeat + 1):
+        times = []
+        for q in QUERIES:
+            started, cpu = time.perf_counter(), time.process_time()
+            said = run(q)
+            times.append((time.perf_counter() - started) * 1000)
+            if n:
+                cpu_times.append((time.process_time() - cpu) * 1000)
+            if n == 0:
+                log(f"[{name}] {q:<32} {times[-1]:7.1f} ms  {said}")
+        rounds.append(times)
+    later = [t for times in rounds[1:] for t in times]
+    return {
+        "first_pass_p50_ms": round(percentile(rounds[0], 50), 1),
+        "first_pass_p95_ms": round(percentile(rounds[0], 95), 1),
+        "p50_ms": round(percentile(later, 50), 1) if later else None,
+        "p95_ms": round(percentile(later, 95), 1) if later else None,
+        "cpu_p95_ms": round(percentile(cpu_times, 95), 1) if cpu_times else None,
+    }
+
+
+def _keyterms(index, q: str) -> str:
+    result = index.keyterms(q)
+    return f"{result.sampled:,} of {result.matched:,} statements"
+
+
+def collocations(index, q: str) -> str:
+    result = index.collocations(q)
+    return (f"{result.read:,} of {result.statements:,} statements, "
+            f"{sum(x.nodes for x in result.languages):,} matches")
+
+
+def measure(where: Path, repeat: int, log=click.echo, only: str = "all") -> dict:
     from search.views import concordance
     from search.views.concordance import ConcordanceRequest
     from search.engine import SearchIndex
@@ -54,6 +89,10 @@ def measure(where: Path, repeat: int, log=click.echo) -> dict:
     out: dict = {"queries": list(QUERIES), "page": PAGE, "repeat": repeat}
     with SearchIndex(where) as index:
         out["statements"] = index.doc_count
+        out["collocations"] = passes("collocations", lambda q: collocations(index, q), repeat, log)
+        if only == "collocations":
+            out["load_average"] = os.getloadavg()
+            return out
         index.concordance(ConcordanceRequest("выборы", per_page=10))  # open the snapshot once
 
         def forget(plans_only=False):
@@ -92,27 +131,7 @@ def measure(where: Path, repeat: int, log=click.echo) -> dict:
             "next_page_p95_ms": round(percentile(following, 95), 1) if following else None,
             "pages_measured": len(first), "full_pages": sum(n == PAGE for n in lines),
         }
-        passes, cpu_times = [], []
-        for n in range(repeat + 1):
-            times = []
-            for q in QUERIES:
-                started, cpu = time.perf_counter(), time.process_time()
-                result = index.keyterms(q)
-                times.append((time.perf_counter() - started) * 1000)
-                if n:
-                    cpu_times.append((time.process_time() - cpu) * 1000)
-                if n == 0:
-                    log(f"[keyterms] {q:<32} {times[-1]:7.1f} ms  {result.sampled:,} of "
-                        f"{result.matched:,} statements")
-            passes.append(times)
-        later = [t for times in passes[1:] for t in times]
-        out["keyterms"] = {
-            "first_pass_p50_ms": round(percentile(passes[0], 50), 1),
-            "first_pass_p95_ms": round(percentile(passes[0], 95), 1),
-            "p50_ms": round(percentile(later, 50), 1) if later else None,
-            "p95_ms": round(percentile(later, 95), 1) if later else None,
-            "cpu_p95_ms": round(percentile(cpu_times, 95), 1) if cpu_times else None,
-        }
+        out["keyterms"] = passes("keyterms", lambda q: _keyterms(index, q), repeat, log)
         out["load_average"] = os.getloadavg()
     return out
 
@@ -122,7 +141,9 @@ def measure(where: Path, repeat: int, log=click.echo) -> dict:
               help="Where the corpus, the index and the results go.")
 @click.option("--repeat", type=click.IntRange(1, 20), default=2, show_default=True,
               help="Times the query mix is run.")
-def main(work, repeat):
+@click.option("--only", type=click.Choice(["all", "collocations"]), default="all", show_default=True,
+              help="Measure every view, or collocations alone.")
+def main(work, repeat, only):
     """Concordance and key-terms speed on the news set.
 
     Example: python -m bench.research --repeat 3
@@ -131,9 +152,15 @@ def main(work, repeat):
         where = news_index(work)
     except corpora.Unavailable as err:
         raise click.ClickException(str(err))
-    results = measure(where, repeat)
-    path = work / "research" / "results.json"
+    results = measure(where, repeat, only=only)
+    path = work / "research" / ("results.json" if only == "all" else f"results-{only}.json")
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    co = results["collocations"]
+    click.echo(f"collocations: p50 {co['p50_ms']} ms, p95 {co['p95_ms']} ms, CPU p95 {co['cpu_p95_ms']} ms "
+               f"(first pass p50 {co['first_pass_p50_ms']} ms, p95 {co['first_pass_p95_ms']} ms)")
+    if only == "collocations":
+        click.echo(f"written to {path}")
+        return
     c, k = results["concordance"], results["keyterms"]
     click.echo(f"\n{results['statements']:,} statements; {len(QUERIES)} queries x {len(SORTS)} sorts "
                f"x {repeat}, pages of {PAGE:,} lines")

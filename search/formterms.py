@@ -47,6 +47,11 @@ def form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:
     return found
 
 
+def known(forms: list[str], lang: str) -> bool:
+    """Whether every one of some forms' terms is remembered already."""
+    return all((f, lang) in _FORMS for f in forms)
+
+
 def _remember(key: tuple[str, str], found) -> None:
     if len(_FORMS) >= _MAX_FORMS:
         _FORMS.clear()

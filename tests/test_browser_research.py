@@ -111,3 +111,32 @@ def test_search_page_links_to_both(server, page):
     page.locator("a.to-keyterms").click()
     page.wait_for_url("**/keyterms?*")
     assert "lang=ru" in page.url and page.locator("table.kt-table").count() >= 1
+
+
+def test_collocations_page(server, sized):
+    page = sized
+    page.goto(server + "/collocations?q=Azerbaijan&limit=8")
+    body = api(server, "/api/collocations", q="Azerbaijan", limit=8)
+    assert int(page.locator(".summary .statements").get_attribute("data-statements")) == body["statements"]
+    for lang in body["languages"]:
+        section = page.locator(f"section.co-language[lang={lang['lang']}]")
+        assert int(section.get_attribute("data-nodes")) == lang["nodes"]
+        rows = section.locator("tbody tr")
+        assert rows.count() == len(lang["collocates"])
+        for i, c in enumerate(lang["collocates"]):
+            cells = rows.nth(i).locator("td").all_inner_texts()
+            assert rows.nth(i).get_attribute("data-term") == c["term"]
+            assert cells[0].split()[0] == c["word"]
+            assert cells[1:4] == [f"{c['observed']:,}", f"{c['expected']:.2f}", f"{c['corpus_count']:,}"]
+            assert cells[4:] == [f"{c['ll']:.1f}", f"{c['mi']:.2f}", f"{c['t']:.2f}"]
+        assert all(cell.is_visible() for cell in rows.first.locator("td").all())  # on a phone too
+    assert no_horizontal_overflow(page)
+    shot(page, f"collocations-{page.width_name}")
+    # A collocate leads to the concordance of the lines it stands near: as many as its `lines`.
+    first = body["languages"][0]["collocates"][0]
+    page.locator("section.co-language tbody tr a").first.click()
+    page.wait_for_url("**/concordance?*near=*")
+    assert page.locator(".notice.near").get_attribute("data-near") == first["term"]
+    assert page.locator("tr.line").count() == first["lines"]
+    assert no_horizontal_overflow(page)
+    assert page.problems == []

@@ -34,7 +34,8 @@ def _conc_args(req: SearchRequest, creq: C.ConcordanceRequest, **changes) -> dic
     """A concordance request as URL parameters, with some changed (None drops one)."""
     args = req.args(sort=None, page=None, per_page=None)
     args.update(views.own_args(VIEW, {"sort": creq.sort, "unit": creq.unit, "page": creq.page,
-                                      "per_page": creq.per_page}))
+                                      "per_page": creq.per_page, "near": creq.near,
+                                      "window": creq.window}))
     args["width"] = creq.width if creq.width != C.DEFAULT_WIDTH[creq.unit] else None
     args.update(changes)
     return {k: v for k, v in args.items() if v not in (None, "", [])}
@@ -64,7 +65,7 @@ def _line_dict(line, q: str) -> dict:
 def _shown(req: SearchRequest, result) -> C.ConcordanceRequest:
     """The request as answered (its width filled in)."""
     return C.ConcordanceRequest(req.q, req.filters, result.sort, result.width, result.unit,
-                                result.page, result.per_page, req.raw)
+                                result.page, result.per_page, req.raw, result.near, result.window)
 
 
 def page():
@@ -80,6 +81,8 @@ def page():
         csv_url=url_for("concordance.csv", **_conc_args(req, shown, page=None, per_page=None)),
         search_url=url_for("pages.search", **req.args(sort=None, page=None, per_page=None)),
         keyterms_url=url_for("keyterms.page", **req.args(sort=None, page=None, per_page=None)),
+        collocations_url=url_for("collocations.page", **req.args(sort=None, page=None, per_page=None),
+                                 window=shown.window if shown.near else None),
     )
 
 

@@ -23,7 +23,7 @@ from search import occurrences
 from search import schema as S
 from search.align import Sections
 from search.errors import InvalidInput
-from search.fields import CHOICE, PAGE, WHOLE, Param
+from search.fields import CHOICE, PAGE, TEXT, WHOLE, Param
 from search.kwic import context, flat, words_beside
 from search.langdata import LANGUAGES
 from search.matching import find
@@ -34,12 +34,14 @@ from search.snapshots import Snapshot
 from search.snippets import Mark, render
 from search.texts import Texts, compressed, decode
 from search.views.view import View
+from search.windows import near
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
 DEFAULT_WIDTH = {"words": 8, "chars": 60}
 MAX_WIDTH = {"words": 40, "chars": 400}
 DEFAULT_PER_PAGE = 100
+DEFAULT_WINDOW, MAX_WINDOW = 5, 10  # the `near` filter's words each side, as collocations count them
 MAX_PER_PAGE = 1000
 
 
@@ -87,6 +89,8 @@ class Concordance:
     took_ms: float
     lines: list[Line]
     notices: list[str] = field(default_factory=list)
+    near: str = ""  # only the lines with this term within `window` words (search.windows)
+    window: int = DEFAULT_WINDOW
 
     @property
     def pages(self) -> int:
@@ -109,6 +113,8 @@ class ConcordanceRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     raw: bool = False
+    near: str = ""  # a term (a collocate's): only the lines with it within `window` words
+    window: int = DEFAULT_WINDOW
 
     def checked(self) -> ConcordanceRequest:
         """This request with its width filled in; InvalidInput naming what to change."""
@@ -121,7 +127,9 @@ class ConcordanceRequest:
             raise InvalidInput(f"width must be 1 to {MAX_WIDTH[self.unit]} {self.unit}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidInput(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
-        return replace(self, width=width)
+        if not 1 <= self.window <= MAX_WINDOW:
+            raise InvalidInput(f"window must be 1 to {MAX_WINDOW} words")
+        return replace(self, width=width, near=self.near.strip().lower())
 
 
 @dataclass
@@ -193,7 +201,7 @@ def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     the last few plans are kept, so the next page of one costs only its lines."""
     req = req.checked()
     content = S.content_key(snap.searcher.reader())
-    key = (content, req.query, repr(req.filters), req.sort, req.raw)
+    key = (content, req.query, repr(req.filters), req.sort, req.raw, req.near, req.window)
     cache = kept(snap)
     with cache.lock:
         found = cache.plans.get(key)
@@ -218,6 +226,9 @@ def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     if req.filters.langs:  # a language filter keeps that language's lines, not only its statements
         patterns = {f: v for f, v in patterns.items() if f in {S.BODY[x] for x in req.filters.langs}}
     docs, langs, starts, ends = occurrences.occurrences(snap.searcher, patterns, found.final)
+    if req.near:
+        keep = near(snap, docs, langs, starts, ends, req.near, req.window)
+        docs, langs, starts, ends = docs[keep], langs[keep], starts[keep], ends[keep]
     p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
              S.content_key(snap.searcher.reader()))
     _sort(snap, p)
@@ -236,6 +247,7 @@ def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
         width=req.width, unit=req.unit, page=req.page, per_page=req.per_page,
         total=len(p.docs), statements=len(np.unique(p.docs)), matched=p.matched,
         took_ms=(time.perf_counter() - started) * 1000, lines=lines, notices=p.notices,
+        near=req.near, window=req.window,
     )
 
 
@@ -376,6 +388,9 @@ VIEW = View(
         Param("unit", CHOICE, "words", "What the width counts: words or chars.", choices=UNITS),
         PAGE,
         Param("per_page", WHOLE, DEFAULT_PER_PAGE, "Lines a page shows.", bounds=(1, MAX_PER_PAGE)),
+        Param("near", TEXT, "", "Only the lines with this term (a collocate's) within `window` words of "
+              "the match, in its sentence.", max_chars=100),
+        Param("window", WHOLE, DEFAULT_WINDOW, "The words each side `near` looks at.", bounds=(1, MAX_WINDOW)),
     ),
     csv_columns=CSV_COLUMNS, lines=every_line,
     example={"q": "выборы", "sort": "left"}, csv_example={"q": "elections"},
