@@ -115,10 +115,11 @@ def test_each_link_finds_the_statements_counted(web, args):
 
 
 def test_the_json_twin_and_the_page(web):
-    body = web.get("/api/resolutions?q=peace").get_json()
-    assert body["links"]["html"].endswith("/resolutions?q=peace")
+    body = web.get("/api/resolutions?q=peace&limit=1").get_json()
+    assert (body["total"], body["shown"], body["matched"], body["citing"]) == (2, 1, 2, 2)
+    assert body["links"]["html"].endswith("/resolutions?q=peace&limit=1")
     assert body["links"]["csv"].endswith("/api/resolutions.csv?q=peace")
-    html = web.get("/resolutions?q=peace").get_data(as_text=True)
+    html = web.get("/resolutions?q=peace&limit=1").get_data(as_text=True)
     assert f'data-total="{body["total"]}"' in html and f'data-matched="{body["matched"]}"' in html
     shown = re.findall(r'<tr class="cited" data-symbol="([^"]+)"', html)
     assert shown == [r["symbol"] for r in body["resolutions"]]
