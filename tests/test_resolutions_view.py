@@ -87,6 +87,7 @@ def test_filters_and_the_query_narrow_the_statements_counted(index):
     with_822 = index.resolutions("", Filters(cites=(R822,)))
     assert rows(with_822) == {R822: (3, 2019, 2020, [1, 1], 1), R1325: (1, 2020, 2020, [0, 1], 0),
                               R853: (1, 2019, 2019, [1, 0], 0)}
+    assert [r.symbol for r in with_822.resolutions] == [R822, R853, R1325]  # a tie: by number, not as text
     assert index.resolutions("nothing-like-this").as_dict()["resolutions"] == []
 
 
