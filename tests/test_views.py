@@ -17,7 +17,7 @@ from search.views.view import View
 
 EACH = pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
 QUERY = "выборы"
-BAD = {fields.WHOLE: "many", fields.CHOICE: "nonesuch"}
+BAD = {fields.WHOLE: "many", fields.CHOICE: "nonesuch", fields.TEXT: "x" * 3000}
 
 
 @EACH

@@ -9,8 +9,8 @@ method for each (search.engine), the web app a page, a JSON twin and a CSV
 
 from __future__ import annotations
 
-from search.views import concordance, keyterms, resolutions, trend
+from search.views import compare, concordance, keyterms, resolutions, trend
 from search.views.view import View
 
-VIEWS: tuple[View, ...] = (trend.VIEW, concordance.VIEW, keyterms.VIEW, resolutions.VIEW)
+VIEWS: tuple[View, ...] = (trend.VIEW, concordance.VIEW, keyterms.VIEW, resolutions.VIEW, compare.VIEW)
 BY_NAME = {v.name: v for v in VIEWS}
