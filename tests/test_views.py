@@ -48,7 +48,7 @@ def test_the_web_has_the_views_page_json_and_csv(client, view: View):
     if view.csv_columns:
         assert answer.status_code == 200 and answer.mimetype == "text/csv"
         header = next(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
-        assert tuple(header) == view.csv_columns
+        assert tuple(header[:len(view.csv_columns)]) == view.csv_columns  # (then any columns of its data)
     else:
         assert answer.status_code == 404
 
