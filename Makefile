@@ -35,8 +35,11 @@ serve: install
 
 run: index serve
 
+# One worker process per core (pytest-xdist); each test module runs whole in one
+# worker, so the indexes and servers its module-scoped fixtures make are made once;
+# the modules start in the order tests/conftest.py gives (FIRST_UNDER_XDIST).
 test: $(VENV)/.test-installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope --no-loadscope-reorder
 
 $(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(PY) -m pip install --quiet -e '.[test,bench]'

@@ -49,26 +49,19 @@ def server_env() -> dict:
 
 @contextmanager
 def running_server(index_dir, *args, port: int | None = None, timeout: float = 30):
-    """Starts `python -m webui` on a loopback port and yields its base URL."""
-    port = port or free_port()
-    # The server's output goes to a file, which never fills up as a pipe would.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webui", "--index", str(index_dir), "--port", str(port), *args],
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=server_env(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url + "/help", timeout=2).read()
+    """Starts `python -m webui` on a loopback port and yields its base URL.
+
+    Without a `port`, one the OS says is free; should another process (a test
+    running in parallel) take it before the server binds it, the server is
+    started again on another.
+    """
+    for attempt in range(5):
+        proc, log, url = _start_server(index_dir, args, port or free_port(), timeout)
+        if proc is not None:
             break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                proc.wait()
-                pytest.fail(f"the server did not start: {_output(log)}")
-            time.sleep(0.1)
+        if port is not None or attempt == 4:
+            pytest.fail(f"the server did not start: {_output(log)}")
+        log.close()
     try:
         yield url
     except BaseException as err:
@@ -86,20 +79,57 @@ def running_server(index_dir, *args, port: int | None = None, timeout: float = 3
         log.close()
 
 
+def _start_server(index_dir, args, port: int, timeout: float):
+    """(process, log, url) of a server answering on `port`, or (None, log, url) when
+    the port was taken; fails the test on any other failure to start."""
+    # The server's output goes to a file, which never fills up as a pipe would.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webui", "--index", str(index_dir), "--port", str(port), *args],
+        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env={**server_env(), "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    # First its own line saying it listens, so that what answers is this server.
+    while "Searching " not in _output(log):
+        if proc.poll() is not None:
+            if "cannot listen" in _output(log):
+                return None, log, url
+            pytest.fail(f"the server did not start: {_output(log)}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"the server did not start: {_output(log)}")
+        time.sleep(0.05)
+    while True:
+        try:
+            urllib.request.urlopen(url + "/help", timeout=2).read()
+            return proc, log, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                pytest.fail(f"the server did not start: {_output(log)}")
+            time.sleep(0.05)
+
+
 def _output(log) -> str:
-    log.seek(0)
-    return log.read().decode("utf-8", "replace")
+    # pread: the file's offset is shared with the server writing to it, and stays put.
+    fd = log.fileno()
+    return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(index_dir):
-    """The real server on the session index, on a free loopback port."""
+    """The real server on the session index, on a free loopback port (one for the
+    session: tests only read through it)."""
     with running_server(index_dir) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the session; each test gets its own context (`page`)."""
     executable = chromium()
     if executable is None:
         pytest.skip("no Chromium found: install the Debian packages chromium and chromium-driver "

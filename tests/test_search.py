@@ -435,8 +435,12 @@ def test_facet_counts_equal_brute_force(search_index, index_dir, query, filters)
     assert result.total > 0
     assert set(result.facets) == {"year", "number", "mentioned_year", "cites", "mentions", "lang", *DECLARED_FACETS}
     assert all(v for facet, v in result.facets.items() if facet not in ("cites", "mentions", *DECLARED_FACETS))  # not every search cites
+    counted = {}  # (the same matching statements count the same: most facets share them)
     for facet, values in result.facets.items():
-        expected = brute_force(index_dir, all_ids(search_index, query, without(filters, facet)))
+        ids = tuple(all_ids(search_index, query, without(filters, facet)))
+        if ids not in counted:
+            counted[ids] = brute_force(index_dir, ids)
+        expected = counted[ids]
         got = {v.value: v.count for v in values}
         expected = expected.get(facet, Counter())
         if facet in ("number", "mentioned_year", "cites", "country", "mentions"):  # the top values, then any selected

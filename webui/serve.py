@@ -99,17 +99,18 @@ def _serve_one(make_app: Callable[[], Flask], sock: socket.socket, threads: int)
     from waitress import create_server
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl+C
-    app = make_app()
-    server = create_server(
-        app, sockets=[sock], threads=threads, ident="statement-search",
-        clear_untrusted_proxy_headers=True,
-        # The app takes no uploads: refuse a large body before spooling it to disk.
-        max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-    )
-    # With one socket, create_server() returns the one server that accepts on
-    # it; waitress reads the class of each connection's channel from it.
-    server.channel_class = _Channel
     try:
+        # (a stop while the app warms up is a stop too, not an error to print)
+        app = make_app()
+        server = create_server(
+            app, sockets=[sock], threads=threads, ident="statement-search",
+            clear_untrusted_proxy_headers=True,
+            # The app takes no uploads: refuse a large body before spooling it to disk.
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+        )
+        # With one socket, create_server() returns the one server that accepts on
+        # it; waitress reads the class of each connection's channel from it.
+        server.channel_class = _Channel
         server.run()
     except KeyboardInterrupt:
         pass
