@@ -11,7 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from search.langdata import MENTIONED_YEAR_RANGE, MONTHS
+from search.langdata import (
+    HEADER_LABELS, LANGUAGE_TABLE, MENTIONED_YEAR_RANGE, MONTHS, YEAR_WORDS, script_languages,
+)
+from search.recognition import text_language
 from search.resolutions import find_resolutions
 
 # --- dates ------------------------------------------------------------------
@@ -30,7 +33,9 @@ _DMY_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.\Z")
 _ISO_TAIL_RE = re.compile(r"-(\d{2})-(\d{2})(?![\d])")
 _LOOK_BEHIND = 32
 _MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{4}})(?!\d)", re.I)
-_YEAR_WORD_RE = re.compile(r"\s*(?:года|год|г\.?)?\s*", re.I)  # "31 марта 2020 года"
+_YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
+                          for w in sorted(YEAR_WORDS, key=len, reverse=True))
+_YEAR_WORD_RE = re.compile(rf"\s*(?:{_YEAR_WORD_ALT})?\s*", re.I)  # "31 марта 2020 года", «2016 року»
 _YEAR_IN_NAME_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
@@ -130,15 +135,13 @@ def date_from_name(name: str) -> tuple[dt.date | None, int | None]:
 # --- header: title, number, date ----------------------------------------------
 
 _DOCNO_RE = re.compile(r"(?:\bNo\b|\bNr\b|№)\s*[.:]?\s*(\d[\w/.\-]*\w|\d)", re.I)
-_LANG_MARK_RE = re.compile(
-    r"\s*\((?:en|ru|eng|rus|english|russian)(?:\s*/\s*(?:en|ru|eng|rus|english|russian))*\)\s*$",
-    re.I,
-)
-_LABEL_RE = re.compile(
-    r"^(?:press[\s-]release|news|statement|пресс-релиз|заявление|сообщение|"
-    r"date|дата)?[\s,:.\-–—]*(?:года|г\.?)?[\s,:.\-–—]*$",
-    re.I,
-)
+_LANG_MARK_ALT = "|".join(sorted({name for language in LANGUAGE_TABLE
+                                   for name in (language.code, *language.aliases) if name.isascii()},
+                                  key=len, reverse=True))
+_LANG_MARK_RE = re.compile(rf"\s*\((?:{_LANG_MARK_ALT})(?:\s*/\s*(?:{_LANG_MARK_ALT}))*\)\s*$", re.I)
+_LABEL_ALT = "|".join(re.escape(label).replace(r"\ ", r"[\s-]").replace(r"\-", r"[\s-]")
+                      for label in sorted(HEADER_LABELS, key=len, reverse=True))
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_ALT})?[\s,:.\-–—]*(?:{_YEAR_WORD_ALT})?[\s,:.\-–—]*$", re.I)
 HEADER_LINES = 4  # a header is at most this many short lines…
 HEADER_LINE_MAX = 200  # …each shorter than this
 
@@ -216,16 +219,20 @@ _LATIN = re.compile(r"[A-Za-z]+")
 
 
 def paragraph_language(paragraph: str) -> str | None:
-    """"ru" or "en" by the script most of the words are in; None if no letters.
+    """The language of a paragraph: the script most of its words are in, then
+    which language of that script its words are (`text_language`: "ru" or "uk");
+    None if no letters.
 
     A paragraph is in one language: its opening is enough to tell which.
     """
     sample = paragraph[:LANGUAGE_SAMPLE]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    cyrillic = _CYRILLIC.findall(sample)
+    latin = _LATIN.findall(sample)
     if not cyrillic and not latin:
         return None
-    return "ru" if cyrillic >= latin else "en"
+    if len(cyrillic) >= len(latin):
+        return text_language(cyrillic, script_languages("Cyrillic"))
+    return text_language(latin, script_languages("Latin"))
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -37,7 +37,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     date = meta.date
     month = date.month if date else None
     bodies = _join_sections(meta.sections)
-    named = mentions(meta.title, *bodies.values())  # each entity once per statement
+    named = mentions(meta.title, *bodies.values(), langs=(None, *bodies))  # each entity once per statement
     fields = {
         S.ID: draft.id,
         S.GROUP: loaded.group.key,

@@ -20,11 +20,12 @@ from indexer.decode import unlinkable
 from indexer.formats import RECORD_SUFFIXES, SUPPORTED_SUFFIXES
 from indexer.summary import Problem
 from search import config
+from search.langdata import LANGUAGES
 
 SIDECAR_SUFFIX = ".meta.json"
 COLLECTION_FILE = "_collection.json"  # a folder's metadata defaults, not a statement
 IGNORE_FILE = ".indexignore"
-TRANSLATION_LANGS = ("en", "ru")
+TRANSLATION_LANGS = LANGUAGES  # NAME.en.txt, NAME.ru.txt, NAME.uk.txt
 DEFAULT_MAX_FILE_SIZE = int(config.MAX_FILE_MB.default * config.MB)
 NOT_UTF8 = "the file name is not UTF-8 (rename it)"
 

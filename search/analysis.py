@@ -1,4 +1,4 @@
-"""Text analysis for English and Russian: tokens, folding, stop words, lemmas.
+"""Text analysis for the languages of search.langdata's table: tokens, folding, stop words, lemmas.
 
 The analysers are Whoosh analysers built from small filters. They are pickled
 into the index with the schema, so the classes here keep a stable import path
@@ -16,11 +16,15 @@ Pipeline, per language field::
 * the tokenizer also folds: it lower-cases, folds ё to е, drops stress
   marks and soft hyphens, and repairs words that mix Latin and Cyrillic
   lookalike letters;
-* Russian words become every distinct normal form pymorphy3 gives them
-  (homonyms: «стали» → сталь, стать), all at the token's position, save an
-  abbreviation written in capitals («ПНИ» → пни, not пень); a query word
-  searches only the lemmas of the word it most likely is (see `query_terms`);
-  English words become their Snowball stem;
+* a word is analysed in its field's language when it is of that language's
+  script, else in its script's default language (a Latin word in a Russian
+  text is English; in titles, mixed text, the language its letters tell:
+  `analysis_language`): Russian and Ukrainian words become every distinct
+  normal form their pymorphy3 dictionary gives them (homonyms: «стали» →
+  сталь, стать), all at the token's position, save an abbreviation written
+  in capitals («ПНИ» → пни, not пень); a query word searches only the lemmas
+  of the word it most likely is (see `query_terms`); English words become
+  their Snowball stem;
 * every word is also indexed as written (folded), as `EXACT` + the word, for
   the exact-form operator (=выборах); these terms add nothing to a field's
   length, and no ordinary query word can be one.
@@ -40,8 +44,9 @@ from search.folding import (  # noqa: F401
     PART_RE, WORD_RE, fold, fold_text, has_letters, repair, script,
 )
 from search.morphology import (  # noqa: F401
-    EXACT, MIN_READING_SHARE, _capitalised_index_terms, _english_stem, _index_terms, _morph, exact_term,
-    index_terms, is_capitalised, is_dictionary_word, lemma_cache_info, query_terms, word_terms,
+    EXACT, MIN_READING_SHARE, _capitalised_index_terms, _english_stem, _index_terms, _morph,
+    analysis_language, exact_term, index_functions, index_terms, is_capitalised, is_dictionary_word,
+    lemma_cache_info, query_terms, word_terms,
 )
 
 
@@ -168,7 +173,8 @@ class StopFilter(Filter):
 
 
 class MorphFilter(Filter):
-    """Replaces each word by its lemmas (Russian) or stem (English).
+    """Replaces each word by its lemmas (Russian, Ukrainian) or stem (English),
+    as its field's language (`lang`; None: mixed text) analyses it.
 
     Indexing (mode "index"), every distinct lemma is emitted at the word's
     position and offsets, then the word's exact-form term; a query (mode
@@ -176,23 +182,28 @@ class MorphFilter(Filter):
     exact-form term alone, and any other mode the lemmas alone.
     """
 
+    def __init__(self, lang: str | None = None):
+        self.lang = lang
+
     def __eq__(self, other):
-        return type(self) is type(other)
+        return type(self) is type(other) and getattr(self, "lang", None) == getattr(other, "lang", None)
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        lang = getattr(self, "lang", None)
+        lower, capitals = index_functions(lang)
         for t in tokens:
             if t.stopped:
                 yield t
                 continue
             word, capitalised = t.text, getattr(t, "capitalised", False)
             if t.mode == "index":
-                terms: tuple[str, ...] = index_terms(word, capitalised)
+                terms: tuple[str, ...] = (capitals if capitalised else lower)(word)
             elif t.mode == "query":
-                terms = query_terms(word, capitalised)
+                terms = query_terms(word, capitalised, lang)
             elif t.mode == "exact":
                 terms = (exact_term(word),)
             else:
-                terms = word_terms(word, capitalised)
+                terms = word_terms(word, capitalised, lang)
             for term in terms:
                 t.text = term
                 yield t
@@ -223,7 +234,7 @@ class LanguageAnalyzer(CompositeAnalyzer):
     """
 
     def __init__(self, lang: str | None):
-        super().__init__(StatementTokenizer(), StopFilter(lang), MorphFilter())
+        super().__init__(StatementTokenizer(), StopFilter(lang), MorphFilter(lang))
         self.lang = lang
 
     def term_postings(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
@@ -232,7 +243,7 @@ class LanguageAnalyzer(CompositeAnalyzer):
         stops = _stops(self.lang)
         position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
-        lower, capitals = _index_terms, _capitalised_index_terms
+        lower, capitals = index_functions(self.lang)
         for text, pos, start, end in word_spans(fold_text(value)):
             if text in stops:
                 continue

@@ -16,7 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.analysis import fold, script
+from search.analysis import fold
+from search.folding import word_script
+from search.langdata import script_languages
 from search.concept import Concept
 from search.query_tree import ParsedQuery
 
@@ -28,7 +30,8 @@ def with_other_language(snap, parsed: ParsedQuery, wquery, order: np.ndarray, sc
     in the language typed moved up to place FIRST_PAGE when none is before it."""
     if scores is None or len(order) <= FIRST_PAGE or not parsed.names or not _has_names(wquery):
         return order, scores
-    typed = S.lang_mask({script(fold(t.text)) for t in parsed.texts()})
+    typed = S.lang_mask({lang for t in parsed.texts()
+                         for lang in script_languages(word_script(fold(t.text)))})
     if not typed:
         return order, scores
     other = (snap.table.lang[order] & typed) == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from search.langdata import CYRILLIC_TO_LATIN, LATIN_TO_CYRILLIC
+from search.langdata import CYRILLIC_TO_LATIN, LANGUAGE_TABLE, LATIN_TO_CYRILLIC, SCRIPT_DEFAULT
 
 # A word: letters, digits and combining marks, joined by inner hyphens or
 # apostrophes ("Nagorno-Karabakh", "Armenia’s", "из-за").
@@ -68,13 +68,35 @@ def _fix_mixed_script(word: str) -> str:
     return fixed if not _CYRILLIC_RE.search(fixed) else word
 
 
-def script(word: str) -> str:
-    """Return "ru" for Cyrillic words, "en" for Latin ones, "" otherwise."""
+def word_script(word: str) -> str:
+    """"Cyrillic", "Latin" or "" (no letters of either) for a folded word."""
     if _CYRILLIC_RE.search(word):
-        return "ru"
+        return "Cyrillic"
     if _LATIN_RE.search(word):
-        return "en"
+        return "Latin"
     return ""
+
+
+def script(word: str) -> str:
+    """The default language of a folded word's script: "ru" for Cyrillic words,
+    "en" for Latin ones, "" otherwise."""
+    return SCRIPT_DEFAULT.get(word_script(word), "")
+
+
+# Each language's own letters, for telling a word's language by its letters.
+_OWN_LETTERS = tuple((language.code, frozenset(language.letters))
+                     for language in LANGUAGE_TABLE if language.letters)
+
+
+def word_language(word: str) -> str:
+    """The language of a folded word as its letters tell: the language whose
+    own letters it has («виборів»: "uk"), else its script's default ("ru")."""
+    if not word.isascii():
+        letters = set(word)
+        for code, own in _OWN_LETTERS:
+            if letters & own:
+                return code
+    return script(word)
 
 
 def has_letters(word: str) -> bool:

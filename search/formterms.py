@@ -34,7 +34,7 @@ def analysed(form: str, lang: str) -> tuple[tuple[str, str], ...]:
     if "-" in folded:
         words += [(fold(p), p) for p in PART_RE.findall(form)]
     return tuple((term, written) for word, written in words if not is_stop_word(word, lang)
-                 for term in word_terms(word, is_capitalised(written)))
+                 for term in word_terms(word, is_capitalised(written), lang))
 
 
 def form_terms(form: str, lang: str) -> tuple[tuple[str, str], ...]:

@@ -1,7 +1,7 @@
 """The gazetteer: countries and international organisations named in a text,
-in English and Russian, as entity ids (ISO codes such as "AZ"; "org:NATO").
+in every language of search.langdata's table, as entity ids (ISO codes such as "AZ"; "org:NATO").
 
-Country names are CLDR's territory names (Babel), kept data rather than a
+Country names are CLDR's territory names (Babel, each language's `cldr` locale), kept data rather than a
 hand-written list; short forms, adjectives, organisations and the homonym
 rules are in `search.names_data`. Names are analysed as the index analyses
 text (`search.analysis.word_terms`), so every case form matches, and the
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from search import names_data as N
-from search.analysis import PART_RE, WORD_RE, fold, script, word_terms
-from search.langdata import LANGUAGES, STOP_WORDS_ANY
+from search.analysis import PART_RE, WORD_RE, analysis_language, fold, word_terms
+from search.langdata import LANGUAGE, LANGUAGES, STOP_WORDS_ANY
 
 ORG_PREFIX = "org:"
 # Lemmas of parses pymorphy marks as these are a Russian name's own (Чад, not чадо).
@@ -77,7 +77,7 @@ def entities() -> dict[str, Entity]:
     """Every entity by id: the countries of CLDR, then the organisations (no analysis needed)."""
     import babel
 
-    territories = {lang: babel.Locale(lang).territories for lang in LANGUAGES}
+    territories = {lang: babel.Locale(LANGUAGE[lang].cldr).territories for lang in LANGUAGES}
     out: dict[str, Entity] = {}
     for code in sorted(territories["en"]):
         if not (len(code) == 2 and code.isalpha()) or code in N.SKIPPED_TERRITORIES:
@@ -85,15 +85,15 @@ def entities() -> dict[str, Entity]:
         names, forms = {}, {}
         for lang in LANGUAGES:
             cldr = territories[lang].get(code, territories["en"][code])
-            shown = N.DISPLAY[lang].get(code) or _clean(cldr)
+            shown = N.DISPLAY.get(lang, {}).get(code) or _clean(cldr)
             found = [shown, _clean(cldr), *N.ALIASES.get(code, {}).get(lang, ()),
                      *N.ADJECTIVES.get(code, {}).get(lang, ())]
             names[lang] = shown
             forms[lang] = tuple(dict.fromkeys(f for f in found if " - " not in f))
         out[code] = Entity(code, names, forms)
     for org, by_lang in N.ORGANISATIONS.items():
-        out[org] = Entity(org, {lang: by_lang[lang][0] for lang in LANGUAGES},
-                          {lang: tuple(by_lang[lang]) for lang in LANGUAGES})
+        out[org] = Entity(org, {lang: (by_lang.get(lang) or by_lang["en"])[0] for lang in LANGUAGES},
+                          {lang: tuple(by_lang.get(lang, ())) for lang in LANGUAGES})
     return out
 
 
@@ -117,30 +117,32 @@ def canonical(value: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def mentions(*texts: str) -> list[str]:
-    """The entities some texts name, each once, sorted."""
+def mentions(*texts: str, langs=None) -> list[str]:
+    """The entities some texts name, each once, sorted; `langs`, one per text,
+    are their languages (None: mixed text, each word's letters tell)."""
     g = gazetteer()
-    return sorted({m.entity for text in texts if text for m in g.find(text)})
+    langs = langs or (None,) * len(texts)
+    return sorted({m.entity for text, lang in zip(texts, langs) if text for m in g.find(text, lang=lang)})
 
 
 @functools.lru_cache(maxsize=200_000)
-def _word(surface: str) -> tuple[str, frozenset]:
-    """A word's folded form and its lemmas, once per distinct word form."""
+def _word(surface: str, lang: str | None = None) -> tuple[str, frozenset]:
+    """A word's folded form and its lemmas in a text of `lang`, once per distinct word form."""
     folded = fold(surface)
-    return folded, frozenset(word_terms(folded))
+    return folded, frozenset(word_terms(folded, False, lang))
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, lang: str | None = None) -> list[_Token]:
     """The words of a text as the gazetteer reads them: hyphenated ones in parts."""
     out = []
     for match in WORD_RE.finditer(text):
         word, start = match.group(), match.start()
         if _HYPHENS.search(word) is None:
-            out.append(_Token(word, *_word(word), start, match.end()))
+            out.append(_Token(word, *_word(word, lang), start, match.end()))
             continue
         for part in PART_RE.finditer(word):
             surface = part.group()
-            out.append(_Token(surface, *_word(surface), start + part.start(), start + part.end()))
+            out.append(_Token(surface, *_word(surface, lang), start + part.start(), start + part.end()))
     return out
 
 
@@ -150,17 +152,22 @@ def _case(word: str) -> str:
     return "capital" if word[:1].isupper() else "any"
 
 
-def _name_lemmas(folded: str) -> frozenset:
-    """What a name's word matches: for a Russian word, the lemmas of its parses as a
-    place, an organisation or an abbreviation when it has any (Чад, not чадо)."""
-    if script(folded) == "ru":
+def _name_lemmas(folded: str, lang: str | None = None) -> frozenset:
+    """What a name's word in `lang` matches: for a word of a language with a
+    dictionary, the lemmas of its parses as a place, an organisation or an
+    abbreviation when it has any (Чад, not чадо)."""
+    code = analysis_language(folded, lang)
+    if code and LANGUAGE[code].morphology:
         from search.analysis import _morph  # (the analyser's own pymorphy3, loaded once)
 
-        own = {p.normal_form.replace("ё", "е") for p in _morph().parse(folded)
-               if any(tag in p.tag for tag in _NAME_TAGS)}
+        own = {p.normal_form.replace("ё", "е") for p in _morph(code).parse(folded)
+               if not p.tag.grammemes.isdisjoint(_NAME_TAGS)}  # (a dictionary may lack a tag: uk has no Geox)
         if own:
             return frozenset(own)
-    return frozenset(word_terms(folded))
+    lemmas = frozenset(word_terms(folded, False, lang))
+    # A name written as its own lemma is that lemma alone, where the dictionary
+    # has no place tag to tell it (uk: «Чад», not «чадо»).
+    return frozenset({folded}) if folded in lemmas else lemmas
 
 
 class Gazetteer:
@@ -171,30 +178,30 @@ class Gazetteer:
         for entity in found.values():
             for lang in LANGUAGES:
                 for form in entity.forms[lang]:
-                    self._add(entity.id, form)
+                    self._add(entity.id, form, lang)
         for lang in LANGUAGES:
             for form in blocked.get(lang, ()):
-                self._add(None, form)
+                self._add(None, form, lang)
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e.words))
         # Words of the longest name: a longer run of a query's words is no one name.
         self.longest = max((len(e.words) for entries in self._first.values() for e in entries), default=0)
 
-    def _add(self, entity: str | None, form: str) -> None:
-        tokens = _tokens(form)
+    def _add(self, entity: str | None, form: str, lang: str | None = None) -> None:
+        tokens = _tokens(form, lang)
         if not tokens:
             return
         rules = N.HOMONYMS.get(form, ())
-        words = tuple(frozenset({t.folded}) if "as written" in rules else _name_lemmas(t.folded)
+        words = tuple(frozenset({t.folded}) if "as written" in rules else _name_lemmas(t.folded, lang)
                       for t in tokens)
         entry = _Entry(entity, form, words, tuple(_case(t.surface) for t in tokens), rules)
         for key in words[0]:
             self._first.setdefault(key, []).append(entry)
 
-    def find(self, text: str, query: bool = False) -> list[Mention]:
-        """The names in a text, longest first, left to right. In a query (`query`)
-        letter case counts only for the names whose homonym rules say so."""
-        tokens = _tokens(text)
+    def find(self, text: str, query: bool = False, lang: str | None = None) -> list[Mention]:
+        """The names in a text of `lang` (None: mixed text), longest first, left to right.
+        In a query (`query`) letter case counts only for the names whose homonym rules say so."""
+        tokens = _tokens(text, lang)
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -307,7 +314,7 @@ def generic_terms() -> frozenset[str]:
     shared: dict[str, int] = {}
     for entity in entities().values():
         words = {key for lang in LANGUAGES for form in entity.forms[lang]
-                 for token in (_tokens(form) if " " in form else ()) for key in token.keys}
+                 for token in (_tokens(form, lang) if " " in form else ()) for key in token.keys}
         for key in words:
             shared[key] = shared.get(key, 0) + 1
     return frozenset(key for key, n in shared.items() if n >= 2)

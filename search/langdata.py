@@ -1,12 +1,14 @@
-"""Language data for English and Russian: stop words, month names, scripts.
+"""Language data: the table of languages (one record each) and their stop words,
+month names, scripts.
 
 Kept as plain constants in one module so linguists can review them without
-reading code, and so analysis, extraction and query parsing agree.
+reading code, and so analysis, extraction, the schema, query parsing and the
+web read one table: a language is added here (ARCHITECTURE.md, "A language").
 """
 
-LANGUAGES = ("en", "ru")
+from __future__ import annotations
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+from dataclasses import dataclass
 
 # Function words only. Deliberately absent: "us" (the United States), "may"
 # (the month), "no" (as in "No:064/20"), numerals, and anything a researcher
@@ -37,17 +39,28 @@ STOP_WORDS_RU = frozenset(
     """.split()
 )
 
-STOP_WORDS = {"en": STOP_WORDS_EN, "ru": STOP_WORDS_RU}
-STOP_WORDS_ANY = STOP_WORDS_EN | STOP_WORDS_RU  # for text of either language (titles)
+# The same kinds of word in Ukrainian (no ё to fold).
+STOP_WORDS_UK = frozenset(
+    """
+    а або але б би бо в вам вас ви від він вона вони воно все всі да для до
+    його її ж же з за зі із й і їй їм їх коли котрий мене мені ми на над нас не
+    ні ним них но о об от перед по під при про та так також там те тим то того
+    тож той ту тут ти у уже вже хто це цей ці цього цієї цьому цю ця чи що щоб
+    як який якщо я між через
+    """.split()
+)
 
 # Month names as they appear in dates: English full and short forms, Russian
 # genitive ("31 марта 2020"), nominative ("март 2020") and short ("15 авг. 2016",
-# as news pages date themselves).
-MONTHS = {
+# as news pages date themselves), Ukrainian genitive («15 серпня 2016»),
+# nominative and the short forms that are no common word («лист», «лип» are).
+MONTHS_EN = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
     "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
     "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10,
     "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+MONTHS_RU = {
     "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6,
     "июля": 7, "августа": 8, "сентября": 9, "октября": 10, "ноября": 11,
     "декабря": 12,
@@ -56,6 +69,13 @@ MONTHS = {
     "декабрь": 12,
     "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7,
     "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+}
+MONTHS_UK = {
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
+    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+    "січень": 1, "лютий": 2, "березень": 3, "квітень": 4, "травень": 5, "червень": 6,
+    "липень": 7, "серпень": 8, "вересень": 9, "жовтень": 10, "листопад": 11, "грудень": 12,
+    "січ": 1, "квіт": 4, "трав": 5, "черв": 6, "серп": 8, "жовт": 10, "груд": 12,
 }
 
 MONTH_NAMES_EN = (
@@ -92,3 +112,56 @@ LIST_WORDS = ("and", "or", "as well as", "и", "или", "а также")
 # ("resolution 1325, 20 years on").
 RESOLUTION_YEAR_WORDS = ("of", "от")
 COUNT_WORDS = ("%", "per cent", "percent", "years", "year", "лет", "год", "процент")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language the engine reads: how its text is recognised, analysed and named."""
+
+    code: str  # ISO 639-1: the field names (body_uk), the facet value, the file infix (NAME.uk.txt)
+    name: str  # in English, as the language facet shows it
+    aliases: tuple  # what the query syntax's lang: takes besides the code
+    script: str  # "Latin" or "Cyrillic": the words it may analyse
+    letters: str  # letters of its script that no other language of the table writes
+    stop_words: frozenset
+    morphology: str | None  # the pymorphy3 dictionary of its lemmas ("ru", "uk"), if any
+    stemmer: str | None  # else the Snowball stemmer of its words
+    months: dict  # month names in dates → month number
+    year_words: tuple  # words that may follow a year in a date («2020 года»)
+    labels: tuple  # header words that are no title («заявление»)
+    cldr: str  # the Babel (CLDR) locale of its country names
+
+
+ENGLISH = Language(
+    "en", "English", ("eng", "english", "английский", "англійська"), "Latin", "",
+    STOP_WORDS_EN, None, "english", MONTHS_EN, (), ("press release", "press-release", "news",
+                                                   "statement", "date"), "en")
+# The first language of a script is its default: a short Cyrillic text nothing
+# else tells apart is Russian.
+RUSSIAN = Language(
+    "ru", "Russian", ("rus", "russian", "русский", "російська"), "Cyrillic", "ыэъё",
+    STOP_WORDS_RU, "ru", None, MONTHS_RU, ("года", "год", "г"),
+    ("пресс-релиз", "заявление", "сообщение", "дата"), "ru")
+UKRAINIAN = Language(
+    "uk", "Ukrainian", ("ukr", "ua", "ukrainian", "украинский", "українська"), "Cyrillic", "іїєґ",
+    STOP_WORDS_UK, "uk", None, MONTHS_UK, ("року", "рік", "р"),
+    ("прес-реліз", "заява", "повідомлення", "коментар"), "uk")
+
+# Every language, in the order of the language column's bits (append only).
+LANGUAGE_TABLE = (ENGLISH, RUSSIAN, UKRAINIAN)
+LANGUAGE = {language.code: language for language in LANGUAGE_TABLE}
+LANGUAGES = tuple(LANGUAGE)
+LANGUAGE_NAMES = {language.code: language.name for language in LANGUAGE_TABLE}
+STOP_WORDS = {language.code: language.stop_words for language in LANGUAGE_TABLE}
+STOP_WORDS_ANY = frozenset().union(*STOP_WORDS.values())  # for text of any language (titles)
+MONTHS = {name: n for language in LANGUAGE_TABLE for name, n in language.months.items()}
+YEAR_WORDS = tuple(w for language in LANGUAGE_TABLE for w in language.year_words)
+HEADER_LABELS = tuple(w for language in LANGUAGE_TABLE for w in language.labels)
+SCRIPT_DEFAULT = {}  # script → its default language
+for _language in LANGUAGE_TABLE:
+    SCRIPT_DEFAULT.setdefault(_language.script, _language.code)
+
+
+def script_languages(script_name: str) -> tuple[str, ...]:
+    """The codes of the languages written in a script, its default first."""
+    return tuple(language.code for language in LANGUAGE_TABLE if language.script == script_name)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from search.langdata import LANGUAGE_TABLE
+
 MIN_PREFIX = 2  # letters before a * (in our syntax and in the raw one)
 TEXT_FIELD_NAMES = {"title"}
-LANG_ALIASES = {
-    "en": "en", "eng": "en", "english": "en", "английский": "en",
-    "ru": "ru", "rus": "ru", "russian": "ru", "русский": "ru",
-}
+LANG_ALIASES = {name: language.code for language in LANGUAGE_TABLE
+                for name in (language.code, *language.aliases)}
 
 _TOKEN_RE = re.compile(
     r"""

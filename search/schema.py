@@ -20,7 +20,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 10  # 10: a title that is the text itself is stored, not indexed
+SCHEMA_VERSION = 11  # 11: languages from langdata's table (Ukrainian: body_uk, text_uk, form_terms_uk)
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -36,7 +36,7 @@ YEAR = "year"
 DOCNO = "docno"  # the statement's own number, e.g. "064/20"
 NUMBERS = "numbers"  # integers mentioned in the text (years included)
 MENTIONED_YEARS = "mentioned_years"  # four-digit years mentioned
-LANG = "lang"  # languages present: "en", "ru"
+LANG = "lang"  # languages present: "en", "ru", "uk"
 URL = "url"  # stored: the original's address on the web (http or https), when the corpus gives it
 # Facet columns (not indexed): cheap to read for every matching document.
 YEAR_COL = "year_col"

@@ -68,7 +68,7 @@ class Marker:
         exact = exact_term(word)
         if exact in terms:
             return exact
-        for term in word_terms(word, capitalised):
+        for term in word_terms(word, capitalised, lang):
             if term in terms:
                 return term
         return None

@@ -16,6 +16,8 @@ from whoosh.spelling import ListCorrector
 
 from search import schema as S
 from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
+from search.folding import word_script
+from search.langdata import script_languages
 from search.correction import MAX_CORRECTED, candidates, max_edits, slip_cost
 
 # Candidates looked at, at most, when ranking a prefix's or a fuzzy word's words by frequency.
@@ -115,10 +117,11 @@ class WordList:
         """In how many statements the word occurs in some form (an estimate)."""
         if is_stop_word(word):
             return 0
-        fieldname = S.BODY["ru"] if script(word) == "ru" else S.BODY["en"]
+        # In each body of the word's script's languages, as that language analyses it.
+        langs = script_languages(word_script(word)) or (script(word) or "en",)
         return max(
-            (max(self.reader.doc_frequency(fieldname, t), self.reader.doc_frequency(S.TITLE, t))
-             for t in word_terms(word)),
+            (max(self.reader.doc_frequency(S.BODY[lang], t), self.reader.doc_frequency(S.TITLE, t))
+             for lang in langs for t in word_terms(word, False, lang)),
             default=0,
         )
 

@@ -20,7 +20,7 @@ def shot(page, name):
 
 def test_russian_query_marks_inflected_forms(server, page):
     page.goto(server + "/")
-    page.get_by_label("Search statements in English and Russian").fill("выборы")
+    page.get_by_label("Search statements in English, Russian and Ukrainian").fill("выборы")
     page.keyboard.press("Enter")
     page.wait_for_url("**/?q=*")
     marks = page.locator(".snippet mark").all_inner_texts()

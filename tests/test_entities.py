@@ -58,9 +58,9 @@ def test_each_entity_is_counted_once_per_statement(brute_force, search_index):
 def test_facet_values_carry_both_names(client):
     facet = client.get("/api/search?q=Azerbaijan&per_page=1").get_json()["facets"]["mentions"]
     az = next(v for v in facet if v["value"] == "AZ")
-    assert az["names"] == {"en": "Azerbaijan", "ru": "Азербайджан"}
+    assert az["names"] == {"en": "Azerbaijan", "ru": "Азербайджан", "uk": "Азербайджан"}
     nato = client.get("/api/search?q=&per_page=1&mentions=org:NATO").get_json()["facets"]["mentions"]
-    assert {"value": "org:NATO", "names": {"en": "NATO", "ru": "НАТО"}}.items() <= \
+    assert {"value": "org:NATO", "names": {"en": "NATO", "ru": "НАТО", "uk": "НАТО"}}.items() <= \
         next(v for v in nato if v["value"] == "org:NATO").items()
 
 

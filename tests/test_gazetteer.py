@@ -172,7 +172,7 @@ def test_every_entity_has_a_name_in_each_language():
     assert not {"EU", "UN", "ZZ", "001", "150", "QO"} & set(found)  # regions and placeholders
     for entity in found.values():
         assert entity.names["en"] and entity.names["ru"], entity.id
-    assert G.names("AZ") == {"en": "Azerbaijan", "ru": "Азербайджан"}
+    assert G.names("AZ") == {"en": "Azerbaijan", "ru": "Азербайджан", "uk": "Азербайджан"}
 
 
 def test_mentions_are_counted_once_and_sorted():

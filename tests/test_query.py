@@ -109,7 +109,7 @@ def test_a_word_searches_every_language_field_through_its_analyser():
     q, hl = QueryBuilder().build(parse("выборов"))
     assert hl.terms["body_ru"] == {"выборы"}  # (not «выбор»: see analysis.query_terms)
     fields = {t.fieldname for t in q.leaves()}
-    assert fields == {"title", "body_en", "body_ru"}
+    assert fields == {"title", "body_en", "body_ru", "body_uk"}
 
 
 def test_lemma_alternatives_are_or_not_and():
@@ -177,7 +177,7 @@ def test_an_exact_word_is_its_folded_form_in_every_field():
     assert node == Text("exact", "Ёлках", span=(0, 6))
     q, hl = QueryBuilder().build(parse("=Ёлках"))
     assert {(t.fieldname, t.text) for t in q.leaves()} == {
-        ("title", "=елках"), ("body_en", "=елках"), ("body_ru", "=елках")}
+        ("title", "=елках"), ("body_en", "=елках"), ("body_ru", "=елках"), ("body_uk", "=елках")}
     assert hl.terms["body_ru"] == {"=елках"}
 
 

@@ -23,10 +23,17 @@ bp = Blueprint("pages", __name__)
 def helpers():
     return {
         "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+        "languages_named": _listed(list(LANGUAGE_NAMES.values()), "and"),
+        "languages_or": _listed(list(LANGUAGE_NAMES.values()), "or"),
         "month_name": lambda n: MONTH_NAMES_EN[n - 1] if 1 <= n <= 12 else str(n),
         "document_url": document_url,
         "credits": _credits,
     }
+
+
+def _listed(names: list[str], joiner: str) -> str:
+    """"English, Russian and Ukrainian": the table's languages in a sentence."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
 
 
 def _credits() -> str | None:

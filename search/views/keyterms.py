@@ -24,7 +24,7 @@ from search.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
 from search.fields import WHOLE, Param
 from search.formterms import form_terms, learn
-from search.langdata import LANGUAGES
+from search.langdata import LANGUAGE, LANGUAGES
 from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
@@ -282,7 +282,7 @@ def _shown(term: str, written: str, lang: str) -> str:
     as written (ООН, UN), a Russian lemma as itself, an English stem as written."""
     if len(written) > 1 and written.isupper():
         return written
-    if lang == "ru" and has_letters(term) and not term.isascii():
+    if LANGUAGE[lang].morphology and has_letters(term) and not term.isascii():
         return term
     return written
 
