@@ -19,7 +19,7 @@ import numpy as np
 
 from search import schema as S
 from search.analysis import WORD_RE, has_letters
-from search.fields import TEXT, WHOLE, Param, ParameterError
+from search.fields import MAX_QUERY_CHARS, TEXT, WHOLE, Param, ParameterError
 from search.formterms import learn
 from search.langdata import LANGUAGES
 from search.matching import find
@@ -245,8 +245,8 @@ VIEW = View(
     "query split by a facet): sizes, key terms each against the other, facets and years.",
     CompareRequest, Comparison, compare,
     params=(
-        Param("a_q", TEXT, "", "Set A's query (the filters prefixed a_ are its own).", max_chars=2000),
-        Param("b_q", TEXT, "", "Set B's query (the filters prefixed b_ are its own).", max_chars=2000),
+        Param("a_q", TEXT, "", "Set A's query (the filters prefixed a_ are its own).", max_chars=MAX_QUERY_CHARS),
+        Param("b_q", TEXT, "", "Set B's query (the filters prefixed b_ are its own).", max_chars=MAX_QUERY_CHARS),
         Param("split", TEXT, None, "A facet splitting one query q into A and B (with values).", max_chars=100),
         Param("values", TEXT, None, "The split's two values, comma-separated (ARM,AZE).", max_chars=400),
         Param("sample", WHOLE, DEFAULT_SAMPLE, "Statements of each set read for key terms, at most.",
