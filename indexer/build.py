@@ -11,6 +11,7 @@ before.
 from __future__ import annotations
 
 import errno
+import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -118,9 +119,13 @@ def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
     with ix.reader() as reader:
         if not reader.doc_count():
             return groups
-        ids = S.read_column(reader, S.ID)
-        keys = S.read_column(reader, S.GROUP)
-        hashes = S.read_column(reader, S.HASH)
+        try:
+            ids = S.read_column(reader, S.ID)
+            keys = S.read_column(reader, S.GROUP)
+            hashes = S.read_column(reader, S.HASH)
+        except (UnicodeDecodeError, ValueError, struct.error) as err:  # bytes no writer wrote
+            raise damaged(getattr(ix.storage, "folder", ix.storage),
+                          f"its id, group or hash column cannot be read: {err}") from None
         for docnum in reader.all_doc_ids():
             entry = groups.setdefault(keys[docnum], (hashes[docnum], set()))
             entry[1].add(ids[docnum])

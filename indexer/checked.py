@@ -1,29 +1,58 @@
 """The indexer reads every segment through once, when it first meets it, and
-remembers it by its files' sizes and times, as it remembers the segments it
-writes itself: a later run re-reads only the segments whose files changed
-since, so a run that changes nothing stays cheap however large the index. A
-file whose size changed is damage (segments never change once written); one
-whose time alone changed (a copied index) is read through again."""
+remembers it by its files' sizes, times and checksums (CRC-32), as it
+remembers the segments it writes itself: a later run re-reads only the
+segments whose files changed since, so a run that changes nothing stays cheap
+however large the index. A file whose size or checksum changed is damage
+(segments never change once written: a same-size overwrite would otherwise
+read as other values); one whose time alone changed (a copied index) is read
+through again."""
 
 from __future__ import annotations
 
 import json
 import os
+import zlib
 from pathlib import Path
 
-from search.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, recorded
+from search.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, damaged, recorded
+
+CHUNK = 1 << 20
 
 
-def _fingerprints(index_dir: Path, segments) -> dict[str, list]:
-    """{segment id: sorted [file name, size, mtime]} of each segment's files."""
+def _fingerprints(index_dir: Path, segments, known: dict) -> dict[str, list]:
+    """{segment id: sorted [file name, size, mtime, CRC-32]} of each segment's files; a
+    checksum is computed only for a file whose name, size or time `known` does not hold."""
     files: dict[str, list] = {segment.segment_id(): [] for segment in segments}
+    before = {entry[0]: entry for recorded_files in known.values() if isinstance(recorded_files, list)
+              for entry in recorded_files if isinstance(entry, list) and len(entry) == 4}
     with os.scandir(index_dir) as entries:
         for entry in entries:
             segid = entry.name.split(".", 1)[0]
             if segid in files and entry.is_file():
                 st = entry.stat()
-                files[segid].append([entry.name, st.st_size, st.st_mtime_ns])
+                old = before.get(entry.name)
+                same = old is not None and old[1:3] == [st.st_size, st.st_mtime_ns]
+                crc = old[3] if same else _crc(Path(entry.path))
+                files[segid].append([entry.name, st.st_size, st.st_mtime_ns, crc])
     return {segid: sorted(found) for segid, found in files.items()}
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _check_checksums(index_dir: Path, now: dict, known: dict) -> None:
+    """Raises IndexUnusable when a file holds other bytes than the indexer recorded."""
+    before = {entry[0]: entry[3] for files in known.values() if isinstance(files, list)
+              for entry in files if isinstance(entry, list) and len(entry) == 4}
+    for files in now.values():
+        for name, _, _, crc in files:
+            if name in before and before[name] != crc:
+                raise damaged(index_dir, f"{name} holds other bytes than were written (its checksum differs)")
 
 
 def check_whole(ix, index_dir: Path) -> None:
@@ -32,10 +61,13 @@ def check_whole(ix, index_dir: Path) -> None:
     is simply read through again next time)."""
     check_sizes(index_dir, ix)  # (a file cut where its own checks cannot see it)
     segments = ix._segments()
-    now = _fingerprints(index_dir, segments)
     before = recorded(index_dir)
     key = ix.indexname
     known = before.get(key, {})
+    if not isinstance(known, dict):
+        known = {}
+    now = _fingerprints(index_dir, segments, known)
+    _check_checksums(index_dir, now, known)
     trusted = {segid for segid, files in now.items() if known.get(segid) == files}
     check_index_thoroughly(ix, trusted)
     if known != now:
@@ -45,7 +77,8 @@ def check_whole(ix, index_dir: Path) -> None:
 def remember(ix, index_dir: Path) -> None:
     """After a run's commits: its segments are whole as written (best effort)."""
     before = recorded(index_dir)
-    now = _fingerprints(index_dir, ix._segments())
+    known = before.get(ix.indexname, {})
+    now = _fingerprints(index_dir, ix._segments(), known if isinstance(known, dict) else {})
     if before.get(ix.indexname) != now:
         _write(index_dir, {**before, ix.indexname: now})
 

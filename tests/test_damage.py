@@ -84,8 +84,28 @@ def cut_year_column_at_a_value(index):
     path.write_bytes(path.read_bytes()[:2])
 
 
+def overwrite_ids_in_place(index):
+    """Bytes no writer wrote, the size unchanged: the column's own checks cannot see it."""
+    path = one(index, "MAIN_*.id.col")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 16] = b"\xff" * 16
+    st = path.stat()
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def swap_years_in_place(index):
+    """Other values that read well, the size unchanged: a silent wrong facet but for the checksum."""
+    path = one(index, "MAIN_*.year_col.col")
+    data = path.read_bytes()
+    st = path.stat()
+    path.write_bytes(data[::-1][: len(data)] if data[::-1] != data else bytes(len(data)))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
 DAMAGE = [remove_group_column, remove_year_column, garble_toc, truncate_terms, garble_postings,
-          garble_stored_fields, cut_year_column_at_a_value]
+          garble_stored_fields, cut_year_column_at_a_value, overwrite_ids_in_place, swap_years_in_place]
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=[d.__name__ for d in DAMAGE])
