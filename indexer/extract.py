@@ -33,9 +33,9 @@ _DMY_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.\Z")
 _ISO_TAIL_RE = re.compile(r"-(\d{2})-(\d{2})(?![\d])")
 _LOOK_BEHIND = 32
 _MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{4}})(?!\d)", re.I)
-_YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
+YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
                           for w in sorted(YEAR_WORDS, key=len, reverse=True))
-_YEAR_WORD_RE = re.compile(rf"\s*(?:{_YEAR_WORD_ALT})?\s*", re.I)  # "31 марта 2020 года", «2016 року»
+_YEAR_WORD_RE = re.compile(rf"\s*(?:{YEAR_WORD_ALT})?\s*", re.I)  # "31 марта 2020 года", «2016 року»
 _YEAR_IN_NAME_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
@@ -141,7 +141,7 @@ _LANG_MARK_ALT = "|".join(sorted({name for language in LANGUAGE_TABLE
 _LANG_MARK_RE = re.compile(rf"\s*\((?:{_LANG_MARK_ALT})(?:\s*/\s*(?:{_LANG_MARK_ALT}))*\)\s*$", re.I)
 _LABEL_ALT = "|".join(re.escape(label).replace(r"\ ", r"[\s-]").replace(r"\-", r"[\s-]")
                       for label in sorted(HEADER_LABELS, key=len, reverse=True))
-_LABEL_RE = re.compile(rf"^(?:{_LABEL_ALT})?[\s,:.\-–—]*(?:{_YEAR_WORD_ALT})?[\s,:.\-–—]*$", re.I)
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_ALT})?[\s,:.\-–—]*(?:{YEAR_WORD_ALT})?[\s,:.\-–—]*$", re.I)
 HEADER_LINES = 4  # a header is at most this many short lines…
 HEADER_LINE_MAX = 200  # …each shorter than this
 

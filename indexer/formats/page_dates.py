@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from indexer.extract import find_dates
+from indexer.extract import YEAR_WORD_ALT, find_dates
+from indexer.formats.page_titles import norm
 
 # Blocks of text: a date line is one of them.
 BLOCK_TAGS = {
@@ -39,8 +40,8 @@ WINDOW_AFTER = 8  # blocks read after the heading
 WINDOW_BEFORE = 3  # blocks read before it (a date line above the heading)
 MAX_REST_WORDS = 6  # words beside the date on a date line ("Политика", "By Jane Doe, Reuters")
 # What a date line may hold beside the date: its time, «г.», «года», a zone.
-_TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?|\bгода?\b|\bг\.|"
-                      r"\b(?:MSK|МСК|GMT|UTC|ET|EST|EDT|BST|CET|CEST)\b")
+_TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?|"
+                      rf"(?<!\w)(?:{YEAR_WORD_ALT})(?!\w)|\b(?:MSK|МСК|GMT|UTC|ET|EST|EDT|BST|CET|CEST)\b", re.I)
 
 
 @dataclass
@@ -155,9 +156,9 @@ def visible_date(blocks: list[Block], title: str | None = None,
     headings = [i for i, b in enumerate(blocks) if b.heading]
     if not headings:
         return None
-    wanted = f" {_norm(title or '')} "
+    wanted = f" {norm(title or '')} "
     if wanted.strip():  # (a heading that is not the title is the site's name: its date is today's)
-        at = next((i for i in headings if _is_title(_norm(blocks[i].text), wanted)), None)
+        at = next((i for i in headings if _is_title(norm(blocks[i].text), wanted)), None)
         if at is None:
             return None
     else:
@@ -218,5 +219,3 @@ def _is_title(heading: str, title: str) -> bool:
     return bool(heading) and f" {heading} " in title and 2 * len(heading) >= len(title.strip())
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))

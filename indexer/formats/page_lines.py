@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from copy import deepcopy
 
+from indexer.formats.page_marks import shown_words
+
 # Elements that start a block of their own; any other element runs on in a line of text.
 _BLOCKS = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "h1", "h2", "h3",
@@ -23,19 +25,18 @@ _LINE_WORDS = 5  # (an article whose loose lines hold fewer words is written in 
 #                   blocks are looked for in the found text by runs of as many words)
 _KEPT_SHARE = 0.98  # (of the words first found, that the read of the lines must keep)
 _MADE = "data-line"  # (marks the paragraphs made of loose lines, until they are counted)
-_SHOWN = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 
 
 def lines_as_paragraphs(tree, found: str):
     """A copy of the page whose article (the element holding the `found` main text) has its loose
     lines of text made paragraphs; None when it has none."""
     article = _article(tree, found)
-    if article is None or len(_words(article)) > _PAGE_SHARE * len(found.split()):
+    if article is None or len(shown_words(article)) > _PAGE_SHARE * len(found.split()):
         return None  # (none, or it is the page: its menus and footer would be read as lines)
     copy = deepcopy(tree)
     article = copy.getroottree().xpath(tree.getroottree().getpath(article))[0]
     written = [box for box in [article, *article.iterdescendants(*_CONTAINERS)] if _paragraphs_of_loose_text(box)]
-    if sum(len(_words(p)) for box in written for p in box.iterchildren("p") if p.get(_MADE)) < _LINE_WORDS:
+    if sum(len(shown_words(p)) for box in written for p in box.iterchildren("p") if p.get(_MADE)) < _LINE_WORDS:
         return None
     for box in written:  # (its other lines: a <div> a line, in bare <div>s as a text editor nests them)
         for line in list(box.iter("div")):
@@ -62,11 +63,11 @@ def _article(tree, found: str):
     for block in tree.iter(*_READ_BLOCKS):
         if block.tag == "div" and any(_is_block(e) for e in block.iterdescendants()):
             continue
-        runs = _runs(_words(block))  # (a block of fewer than 5 words is anywhere: "Python", "Home")
+        runs = _runs(shown_words(block))  # (a block of fewer than 5 words is anywhere: "Python", "Home")
         if runs and sum(r in found_runs for r in runs) >= _ARTICLE_SHARE * len(runs):
             holders.update(a for a in block.iterancestors(*_CONTAINERS) if a not in holders)
     for holder in sorted(holders, key=lambda e: sum(1 for _ in e.iterancestors()), reverse=True):
-        if len(found_runs.intersection(_runs(_words(holder)))) >= _ARTICLE_SHARE * len(found_runs):
+        if len(found_runs.intersection(_runs(shown_words(holder)))) >= _ARTICLE_SHARE * len(found_runs):
             return holder
     return None
 
@@ -91,13 +92,8 @@ def _between(element, box) -> list:
 
 def _is_line(element) -> bool:
     """Whether an element's text is a line of prose: a few words, not all of them a link's."""
-    shown = len(_words(element))
+    shown = len(shown_words(element))
     return shown >= _LINE_MIN and shown > len(" ".join(element.xpath(".//a//text()")).split())
-
-
-def _words(element) -> list[str]:
-    """The words an element shows (not its scripts' and styles')."""
-    return " ".join(element.xpath(_SHOWN)).split()
 
 
 def _paragraphs_of_loose_text(box) -> int:

@@ -23,7 +23,7 @@ def for_reading(tree):
     ):
         _remove(element)
     for line in tree.xpath("//p | //div[not(*)]"):
-        if _NOTICE_RE.match(line.text_content()) and len(_words(line)) <= _NOTICE_WORDS:
+        if _NOTICE_RE.match(line.text_content()) and len(shown_words(line)) <= _NOTICE_WORDS:
             _remove(line)  # (a copyright notice under an article, as its site's footer has)
     for mark in tree.xpath("//sup[a[starts-with(@href, '#')]]"):
         if _MARK_RE.match(mark.text_content()):
@@ -37,6 +37,6 @@ def _remove(element) -> None:
         element.drop_tree()
 
 
-def _words(element) -> list[str]:
+def shown_words(element) -> list[str]:
     """The words an element shows (not its scripts' and styles')."""
     return " ".join(element.xpath(_SHOWN)).split()

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from indexer.extract import find_dates
+from indexer.extract import YEAR_WORD_ALT, find_dates
 
 # Between a title and its site's name: " | ", " - ", " – ", " — ", " · ", " :: ", " » ".
 _SEPARATOR = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-zа-я]{2,}", re.I)  # "DW.COM", "Lenta.ru"
-_DATE_REST = re.compile(r"[\s,.:\-–—]*(?:\d{1,2}[:.]\d{2}|года?|г\.?)?[\s,.]*", re.I)
+_DATE_REST = re.compile(rf"[\s,.:\-–—]*(?:\d{{1,2}}[:.]\d{{2}}|{YEAR_WORD_ALT})?[\s,.]*", re.I)
 _HOST_PARTS_IGNORED = {"www", "m", "en", "ru", "eng", "rus", "news", "com", "org", "net",
                        "gov", "int", "co", "uk", "рф", "info", "de", "fr"}
 _SITE_WORDS = {"news", "online", "today", "live", "world", "daily", "international", "com",
@@ -31,19 +31,19 @@ def clean_title(title: str, *, page_title: str = "", headings: tuple[str, ...] =
     page_title = " ".join(page_title.split())
     # (a part of the <title> cut at its own dash: the whole <title> is read again)
     if page_title and title != page_title and _is_part(title, page_title) and \
-            not any(_norm(h) == _norm(title) for h in headings):
+            not any(norm(h) == norm(title) for h in headings):
         title = page_title
     spans = _piece_spans(title)
     if len(spans) == 1:
         return title
     # (an og:site_name that is the title itself, or has a separator of its own, names no site)
-    site_names = tuple(n for n in site_names if _norm(n) != _norm(title) and not _SEPARATOR.search(n))
+    site_names = tuple(n for n in site_names if norm(n) != norm(title) and not _SEPARATOR.search(n))
     names = _names(site_names, url)
     for heading in headings:  # ("Title" is the <h1>: " - BBC News" is the site's)
-        wanted = _norm(heading)
+        wanted = norm(heading)
         for last in range(len(spans) - 1, 0, -1):
             head = title[:spans[last - 1][1]]
-            if wanted and _norm(head) == wanted and not _is_site(head, names):
+            if wanted and norm(head) == wanted and not _is_site(head, names):
                 return head
     first, last = 0, len(spans)
     while last - first > 1 and _is_site_or_date(title[slice(*spans[last - 1])], names):
@@ -119,5 +119,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """Its words, lower-cased, one space apart: for comparing a title with a heading."""
     return " ".join(_words(text))
