@@ -134,7 +134,7 @@ class Language:
 
 ENGLISH = Language(
     "en", "English", ("eng", "english", "английский", "англійська"), "Latin", "",
-    STOP_WORDS_EN, None, "english", MONTHS_EN, (), ("press release", "press-release", "news",
+    STOP_WORDS_EN, None, "english", MONTHS_EN, (), ("press release", "news",
                                                    "statement", "date"), "en")
 # The first language of a script is its default: a short Cyrillic text nothing
 # else tells apart is Russian.
