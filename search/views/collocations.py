@@ -32,7 +32,7 @@ from search.query_parser import parse
 from search.results import Filters
 from search.snapshots import Snapshot
 from search.texts import Texts, decode
-from search.views.keyterms import _frequency
+from search.views.keyterms import commonest, corpus_frequency, shown_word
 from search.views.view import View
 from search.windows import spelled, words_around
 from search.windows import window as around
@@ -190,16 +190,14 @@ def _language(snap, lang, f_node, window_tokens, observed, lines, spellings, req
     fieldname = S.BODY[lang]
     n = int(snap.searcher.field_length(fieldname))
     terms = sorted(t for t, o in observed.items() if o >= req.min_freq and len(t) > 1 and has_letters(t))
-    frequency = _frequency(snap, fieldname)
+    frequency = corpus_frequency(snap, fieldname)
     o = np.array([observed[t] for t in terms], dtype=np.float64)
     f = np.array([max(frequency(t), observed[t]) for t in terms], dtype=np.float64)
     r1 = f_node * 2 * req.window
     e = f_node * f * 2 * req.window / max(n, 1)
     ll, mi, t = scores(o, e, r1, f, max(n, r1 + 1))
     rank = {"ll": ll, "mi": mi, "t": t}[req.measure]
-    written = _commonest(spellings)
-    if lang == "ru":  # a Russian lemma is shown as itself, an abbreviation as written
-        written = {t: w if w.isupper() else t for t, w in written.items()}
+    written = commonest(spellings)  # (shown as key terms show them: a lemma as itself, an abbreviation as written)
     chosen = sorted((i for i in range(len(terms)) if o[i] > e[i]), key=lambda i: (-rank[i], terms[i]))
     forms_of: dict[str, set[str]] = {}
     for term, form in spellings:
@@ -213,22 +211,12 @@ def _language(snap, lang, f_node, window_tokens, observed, lines, spellings, req
             continue
         shown_forms |= forms_of[terms[i]]
         collocates.append(Collocate(
-            term=terms[i], word=written.get(terms[i], terms[i]), observed=int(o[i]),
+            term=terms[i], word=shown_word(terms[i], written.get(terms[i], terms[i]), lang), observed=int(o[i]),
             expected=round(float(e[i]), 4), corpus_count=int(f[i]), lines=lines[terms[i]],
             ll=round(float(ll[i]), 2), mi=round(float(mi[i]), 3), t=round(float(t[i]), 3)))
         if len(collocates) == req.limit:
             break
     return LanguageCollocates(lang, f_node, window_tokens, n, collocates)
-
-
-def _commonest(spellings: Counter) -> dict[str, str]:
-    """Each term's commonest spelling (lower-cased unless an abbreviation)."""
-    best: dict[str, tuple[int, str]] = {}
-    for (term, written), count in spellings.items():
-        shown = written if written.isupper() and len(written) > 1 else written.lower()
-        if term not in best or (count, shown) > best[term]:
-            best[term] = (count, shown)
-    return {term: shown for term, (_, shown) in best.items()}
 
 
 CSV_COLUMNS = ("lang", "term", "word", "observed", "expected", "corpus_count", "lines", "ll", "mi", "t",

@@ -26,7 +26,7 @@ from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
 from search.texts import Texts
-from search.views.keyterms import MIN_COUNT, MIN_LL, SAMPLE_SEED, _commonest, _shown, count_terms, log_likelihood
+from search.views.keyterms import MIN_COUNT, MIN_LL, SAMPLE_SEED, commonest, count_terms, log_likelihood, shown_word
 from search.views.view import View
 
 DEFAULT_SAMPLE = 1000  # statements read of each set, at most
@@ -215,12 +215,12 @@ def _key_terms(mine: Counter, theirs: Counter, lang: str, limit: int) -> tuple[i
     a = np.array([counts[t] for t in candidates], dtype=np.float64)
     b = np.array([other.get(t, 0) for t in candidates], dtype=np.float64)
     ll = log_likelihood(a, b, here, there)
-    written = _commonest(spellings)
+    written = commonest(spellings)
     over = [i for i in np.flatnonzero((a / here > b / there) & (ll >= MIN_LL))]
     terms = []
     for i in sorted(over, key=lambda i: (-ll[i], candidates[i]))[:limit]:
         ratio = (a[i] / here) / (max(b[i], 0.5) / there)  # (a term never seen there: as if half once)
-        terms.append(Term(_shown(candidates[i], written[candidates[i]], lang), candidates[i], int(a[i]),
+        terms.append(Term(shown_word(candidates[i], written[candidates[i]], lang), candidates[i], int(a[i]),
                           int(b[i]), round(float(ll[i]), 2), round(float(np.log2(ratio)), 2)))
     return here, terms
 

@@ -178,13 +178,13 @@ def _language_terms(snap: Snapshot, lang: str, forms: Counter, limit: int) -> La
                         key=lambda t: (-counts[t], t))
     a, b, ll = _scored(snap, fieldname, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
-    terms, seen, written = [], set(), _commonest(spellings)
+    terms, seen, written = [], set(), commonest(spellings)
     forms_of: dict[str, set[str]] = {}
     for term, form in spellings:
         forms_of.setdefault(term, set()).add(form.lower())
     shown_forms: set[str] = set()
     for i in sorted(np.flatnonzero(over), key=lambda i: (-ll[i], candidates[i])):
-        word = _shown(candidates[i], written[candidates[i]], lang)
+        word = shown_word(candidates[i], written[candidates[i]], lang)
         # A homonym's lemmas come from the same forms: a term written only in
         # forms a key term above was written in is those words read another
         # way (a search for «выборы» counts «выборов» under «выбор» too, as the
@@ -210,7 +210,7 @@ def _scored(snap: Snapshot, fieldname, candidates, counts, tokens, corpus_tokens
     (b = a), so once that bound falls below the limit-th score found, no rarer
     candidate can enter.
     """
-    frequency = _frequency(snap, fieldname)
+    frequency = corpus_frequency(snap, fieldname)
     a = np.array([counts[t] for t in candidates], dtype=np.float64)
     bound = log_likelihood(a, a, tokens, corpus_tokens)
     b = np.full(len(a), np.inf)
@@ -246,7 +246,7 @@ def count_terms(forms: Counter, lang: str) -> tuple[Counter, Counter]:
     return counts, spellings
 
 
-def _frequency(snap: Snapshot, fieldname: str):
+def corpus_frequency(snap: Snapshot, fieldname: str):
     """A term's occurrences in the whole corpus, remembered for the commit (by the
     snapshot's index: (commit content, field) → term → corpus count)."""
     searcher = snap.searcher
@@ -267,7 +267,7 @@ def _frequency(snap: Snapshot, fieldname: str):
     return frequency
 
 
-def _commonest(spellings: Counter) -> dict[str, str]:
+def commonest(spellings: Counter) -> dict[str, str]:
     """Each term's commonest spelling in the sample (of equally common ones, the one sorting last)."""
     best: dict[str, tuple[int, str]] = {}
     for (term, written), n in spellings.items():
@@ -277,7 +277,7 @@ def _commonest(spellings: Counter) -> dict[str, str]:
     return {term: written for term, (_, written) in best.items()}
 
 
-def _shown(term: str, written: str, lang: str) -> str:
+def shown_word(term: str, written: str, lang: str) -> str:
     """The word a key term is shown as, from its commonest spelling: an abbreviation
     as written (ООН, UN), a Russian lemma as itself, an English stem as written."""
     if len(written) > 1 and written.isupper():
