@@ -58,11 +58,6 @@ def links(req: SearchRequest, external: bool = False):
     return search, year
 
 
-def over_time(symbol: str) -> str:
-    """The view of the statements citing one resolution (a statement's page links its citations here)."""
-    return url_for("resolutions.page", cites=symbol)
-
-
 def page():
     req, own, result = _run(request.args)
     base = req.args(sort=None, page=None, per_page=None)
