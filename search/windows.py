@@ -129,18 +129,27 @@ def spelled(w: Words, start: int, end: int, span: int, lang: str) -> Iterator[tu
             yield from form_terms(w.forms[i], lang)
 
 
+def statement_windows(snap, docs, langs, starts, ends, span: int) -> Iterator[tuple[range, str, Words]]:
+    """(the occurrences' indices, language, the words around them) for each run of occurrences
+    of one statement and language (parallel arrays, grouped so): each text is read once."""
+    bodies, form_columns = Texts(snap.searcher), Texts(snap.searcher, S.FORM_TERMS)
+    at = 0
+    while at < len(docs):
+        nxt = at
+        while nxt < len(docs) and docs[nxt] == docs[at] and langs[nxt] == langs[at]:
+            nxt += 1
+        docnum, lang = int(docs[at]), LANGUAGES[langs[at]]
+        yield range(at, nxt), lang, words_around(
+            decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang),
+            list(zip(starts[at:nxt].tolist(), ends[at:nxt].tolist())), span)
+        at = nxt
+
+
 def near(snap, docs, langs, starts, ends, term: str, span: int):
     """Which occurrences (parallel arrays, grouped by statement and language) have
     `term` among the terms of their window: the concordance's `near` filter."""
     keep = np.zeros(len(docs), dtype=bool)
-    bodies, form_columns = Texts(snap.searcher), Texts(snap.searcher, S.FORM_TERMS)
-    text_of, found = None, None
-    for i in range(len(docs)):
-        docnum, lang = int(docs[i]), LANGUAGES[langs[i]]
-        if text_of != (docnum, lang):
-            text_of = (docnum, lang)
-            same = np.flatnonzero((docs == docnum) & (langs == langs[i]))
-            found = words_around(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang),
-                                 list(zip(starts[same].tolist(), ends[same].tolist())), span)
-        keep[i] = any(t == term for t, _ in spelled(found, int(starts[i]), int(ends[i]), span, lang))
+    for indices, lang, found in statement_windows(snap, docs, langs, starts, ends, span):
+        for i in indices:
+            keep[i] = any(t == term for t, _ in spelled(found, int(starts[i]), int(ends[i]), span, lang))
     return keep

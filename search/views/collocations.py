@@ -31,10 +31,9 @@ from search.matching import find
 from search.query_parser import parse
 from search.results import Filters
 from search.snapshots import Snapshot
-from search.texts import Texts, decode
 from search.views.keyterms import commonest, corpus_frequency, shown_word
 from search.views.view import View
-from search.windows import spelled, words_around
+from search.windows import spelled, statement_windows
 from search.windows import window as around
 
 MEASURES = ("ll", "mi", "t")
@@ -152,24 +151,15 @@ def collocations(snap: Snapshot, req: CollocationsRequest) -> Collocations:
                        f"{len(having):,} statements with a match.")
     counts = {lang: (Counter(), Counter(), Counter()) for lang in LANGUAGES}  # O, lines, spellings
     nodes, spans = Counter(), Counter()
-    bodies, form_columns = Texts(snap.searcher), Texts(snap.searcher, S.FORM_TERMS)
-    at = 0
-    while at < len(docs):
-        nxt = at
-        while nxt < len(docs) and docs[nxt] == docs[at] and langs[nxt] == langs[at]:
-            nxt += 1
-        docnum, lang = int(docs[at]), LANGUAGES[langs[at]]
-        w = words_around(decode(bodies.value(docnum, lang)), lang, form_columns.value(docnum, lang),
-                         list(zip(starts[at:nxt].tolist(), ends[at:nxt].tolist())), req.window)
+    for indices, lang, w in statement_windows(snap, docs, langs, starts, ends, req.window):
         observed, lines, spellings = counts[lang]
-        for i in range(at, nxt):
+        for i in indices:
             here = list(spelled(w, int(starts[i]), int(ends[i]), req.window, lang))
             spellings.update(here)
             observed.update(term for term, _ in here)
             lines.update({term for term, _ in here})
             nodes[lang] += 1
             spans[lang] += _span(w, int(starts[i]), int(ends[i]), req.window)
-        at = nxt
     languages = [found_lang for lang in LANGUAGES if nodes[lang]
                  for found_lang in [_language(snap, lang, nodes[lang], spans[lang], *counts[lang], req)]]
     return Collocations(
