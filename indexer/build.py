@@ -11,7 +11,6 @@ before.
 from __future__ import annotations
 
 import errno
-import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,13 +118,9 @@ def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
     with ix.reader() as reader:
         if not reader.doc_count():
             return groups
-        try:
-            ids = S.read_column(reader, S.ID)
-            keys = S.read_column(reader, S.GROUP)
-            hashes = S.read_column(reader, S.HASH)
-        except (UnicodeDecodeError, ValueError, struct.error) as err:  # bytes no writer wrote
-            raise damaged(getattr(ix.storage, "folder", ix.storage),
-                          f"its id, group or hash column cannot be read: {err}") from None
+        ids = S.read_column(reader, S.ID)
+        keys = S.read_column(reader, S.GROUP)
+        hashes = S.read_column(reader, S.HASH)
         for docnum in reader.all_doc_ids():
             entry = groups.setdefault(keys[docnum], (hashes[docnum], set()))
             entry[1].add(ids[docnum])

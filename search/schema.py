@@ -8,6 +8,7 @@ index time.
 
 from __future__ import annotations
 
+import struct
 from array import array
 
 from whoosh import columns, fields, formats
@@ -16,6 +17,7 @@ from whoosh.codec import whoosh3 as W3
 
 from search.analysis import EXACT, language_analyzer, surface_analyzer
 from search.errors import IndexUnusable
+from search.integrity import damaged
 from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
@@ -225,13 +227,17 @@ def read_column(reader, fieldname: str) -> list:
 
     Read segment by segment: Whoosh's multi-segment column reader leaves out
     segments that have no file for the column, which would shift every later
-    document. A live segment without the column raises IndexUnusable.
+    document. A live segment without the column, or with bytes no writer wrote, raises IndexUnusable.
     (Searches keep what they read per segment: search.segment_facets.)
     """
     values: list = []
     for leaf, _offset in reader.leaf_readers():
         if leaf.doc_count_all():
-            values.extend(_segment_column(leaf, fieldname))
+            try:
+                values.extend(_segment_column(leaf, fieldname))
+            except (UnicodeDecodeError, ValueError, struct.error) as err:  # bytes no writer wrote
+                raise damaged(getattr(leaf._storage, "folder", leaf._storage),
+                              f"segment {segment_name(leaf)}'s {fieldname} column cannot be read: {err}") from None
     return values
 
 
