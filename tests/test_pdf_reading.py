@@ -6,6 +6,7 @@ import pytest
 from reportlab.lib import pdfencrypt
 
 from indexer.formats.pdf import dehyphenate, judge, read_pdf
+from indexer.formats.pdf_layout import in_reading_order
 from search import SearchIndex
 from search.errors import ReadError
 from tests.documents_made import (found, index_corpus, sections, ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
@@ -210,6 +211,44 @@ def footnote_marks_page(c):
 
 def test_a_line_pdfium_breaks_at_footnote_marks_is_one_line():
     assert read_pdf(make_pdf([footnote_marks_page]))[0].text == "Population 273,879,7501 and 83,190,5562 people"
+
+
+def test_a_line_end_pdfium_puts_before_a_touching_footnote_mark_is_no_space():
+    """PDFium breaks a Google Docs table's line before a raised footnote mark
+    that touches its number; the mark is read against the number as PDFium
+    reads it where it keeps the line whole, and a line end between characters
+    apart stays a space."""
+    text = "Population 273.879.750\r\n1 83,190,556\r\nand more"
+    boxes, x = {}, 72.0
+    for t, ch in enumerate(text):
+        if ch in "\r\n":
+            continue
+        raised = t == text.index("\n") + 1
+        width = 4.0 if raised else 6.0
+        if text[t - 1] == "\n" and not raised:  # "and more" starts a word's gap after "556"
+            x += 4.0
+        boxes[t] = (x, 700 + (3 if raised else 0), x + width, 711 if raised else 712)
+        x += width
+    joined, box, replaced, _ = in_reading_order(text, boxes.get)
+    read = "".join(replaced.get(t, ch) for t, ch in enumerate(joined))
+    assert read == "Population 273.879.7501 83,190,556 and more"
+
+
+def signed_form_page(c):
+    """A line of text and a form field filled in: its words are the field's appearance, not page text."""
+    c.setFont("DejaVu", 11)
+    c.drawString(72, 760, "The Ministry welcomes the ceasefire.")
+    c.acroForm.textfield(name="seal", value="Approved by the Minister", x=72, y=600, width=300, height=24,
+                         borderWidth=0, fontName="Helvetica", fontSize=12)
+
+
+def test_words_an_annotation_shows_on_the_page_are_read(tmp_path):
+    """A stamp's caption or a filled form field shows words that PDFium's text of the page leaves out."""
+    pdf = make_pdf([signed_form_page])
+    assert read_pdf(pdf)[0].text == "The Ministry welcomes the ceasefire.\nApproved by the Minister"
+    summary, index = index_corpus(tmp_path, {"signed.pdf": pdf})
+    assert not summary.problems
+    assert found(index, '"approved by the minister"') == ["signed.pdf"]
 
 
 def test_a_font_with_utf8_codes_whose_unicode_map_pdfium_drops_reads_as_words(tmp_path):

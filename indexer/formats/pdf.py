@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from indexer.decode import Decoded
 from indexer.formats.pdf_layout import page_text
-from indexer.formats.pdf_title import pdf_title
+from indexer.formats.pdf_title import title_of
 from search.analysis import is_dictionary_word
 from search.errors import ReadError
 from search.langdata import STOP_WORDS_ANY
@@ -61,16 +61,16 @@ def read_pdf(data: bytes) -> tuple[Decoded, dict]:
     try:
         texts, scans, garbled, title = [], [], [], None
         for number in range(1, len(pdf) + 1):
-            page = pdf[number - 1]
+            page = _flattened(pdf, number - 1)
             try:
-                text = page_text(page)
+                text, lines = page_text(page, with_lines=not texts)
                 images = _has_images(page)
                 verdict = judge(text, images)
                 recoded = verdict == "unreadable" and judge(utf8_codes(text), images) == "text"
                 if recoded:
                     text, verdict = utf8_codes(text), "text"
                 if verdict == "text" and not texts:
-                    title = "" if plain_share(text) < TITLE_WORD_SHARE else pdf_title(page)
+                    title = "" if plain_share(text) < TITLE_WORD_SHARE else title_of(lines)
                     if title is not None and recoded:
                         title = utf8_codes(title)
             finally:
@@ -90,6 +90,19 @@ def read_pdf(data: bytes) -> tuple[Decoded, dict]:
         raise ReadError(note or "no text")
     given = {"title": " ".join(dehyphenate(title).split())} if title else {}
     return Decoded(dehyphenate("\n\n".join(texts)), note, untitled=title == ""), given
+
+
+def _flattened(pdf, index: int):
+    """The page with the appearance of its annotations drawn into its content
+    (a stamp's words, a filled form field: text the page shows that PDFium's
+    text of the page leaves out), loaded anew to be read; the page as it is
+    when it has none."""
+    page = pdf[index]
+    if (pdfium_c.FPDFPage_GetAnnotCount(page)
+            and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS):
+        page.close()
+        page = pdf[index]
+    return page
 
 
 def _has_images(page) -> bool:

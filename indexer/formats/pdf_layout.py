@@ -28,6 +28,8 @@ HEADING = 1.5  # a line this many times as high as the page's middle line is a h
 # A line under the one before it by this many line heights more than the
 # page's usual gap between lines starts a paragraph.
 PARAGRAPH_GAP = 0.5
+# Two characters less than this many line heights apart touch: no space between them.
+TOUCHING = 0.1
 # Two columns: a strip this many line heights wide, in the middle 30–70% of
 # the text's width, that text crosses over at most half the height of each column.
 MIN_GUTTER = 1.0
@@ -37,14 +39,17 @@ MIN_COLUMN_LINES = 3
 MIN_ALIGNED_SHARE = 0.75
 
 
-def page_text(page) -> str:
-    """A page's text as PDFium reads it, its lines in reading order, letter-spaced
-    lines re-joined, two columns side by side one after the other."""
+def page_text(page, with_lines: bool = False) -> tuple[str, list[list[tuple]] | None]:
+    """(a page's text as PDFium reads it, its lines in reading order, letter-spaced
+    lines re-joined, two columns side by side one after the other; with
+    `with_lines`, its lines in reading order as lists of (character, box or
+    None) for the title, read from the same pass, else None)."""
     textpage = page.get_textpage()
     try:
-        text, boxes, replaced = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
-        replaced.update(respaced(text, boxes))
+        text, boxes, replaced, spans = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
+        replaced.update(respaced(text, boxes, spans))
         labels = column_labels(textpage, text, boxes)
+        lines = boxed_lines(text, boxes, replaced, spans) if with_lines else None
     finally:
         textpage.close()
     if labels is None:
@@ -58,7 +63,21 @@ def page_text(page) -> str:
             else:
                 runs[labels[t]].append(ch)
         out = "\n".join("\n".join(run.strip(" ") for run in runs[label]) for label in sorted(runs))
-    return re.sub(r"[ \t]*\n[ \t]*", "\n", out.replace("\r\n", "\n")).strip()
+    return re.sub(r"[ \t]*\n[ \t]*", "\n", out.replace("\r\n", "\n")).strip(), lines
+
+
+def boxed_lines(text: str, box, replaced: dict[int, str], spans: list[range]) -> list[list[tuple]]:
+    """The page's lines (the spans in_reading_order gives) as lists of (character, box or None)."""
+    lines = []
+    for span in spans:
+        line = []
+        for t in span:
+            ch = replaced.get(t, text[t])
+            if ch:
+                line.append((ch, box(t) if ch.strip() else None))
+        if any(b for _, b in line):
+            lines.append(line)
+    return lines
 
 
 class CharBoxes:
@@ -167,16 +186,21 @@ def _gap_under(upper: tuple | None, lower: tuple | None) -> float | None:
     return gap / height if shared > 0 and gap > -0.5 * height and height > 0 else None
 
 
-def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str]]:
+def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str], list[range]]:
     """(the page's text with its lines in reading order, paragraphs a blank
-    line apart, the boxes of its places, a space for each line end PDFium put
-    inside a line of the page)."""
+    line apart, the boxes of its places, what replaces each line end PDFium
+    put inside a line of the page, the span of each line in the text).
+
+    Such a line end is a space where the characters on either side of it
+    stand apart, and nothing where they touch (a footnote mark raised after
+    a number, "273.879.750" and "1", as PDFium keeps it when it does not
+    break the line there)."""
     lines = page_lines(text, box)
     order = reading_order(lines)
     gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
     known = sorted(g for g in gaps if g is not None)
     usual = known[len(known) // 2] if known else 0.0
-    parts, source, replaced = [], [], {}
+    parts, source, replaced, spans = [], [], {}, []
     for n, k in enumerate(order):
         start, end, _ = lines[k]
         if n:
@@ -186,10 +210,20 @@ def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str]]:
         base = len(source)
         parts.append(text[start:end])
         source.extend(range(start, end))
+        spans.append(range(base, base + end - start))
         for m in re.finditer(r"\s*\n\s*", text[start:end]):
-            replaced[base + m.start()] = " "
+            touching = _touching(box(start + m.start() - 1), box(start + m.end()))
+            replaced[base + m.start()] = "" if touching else " "
             replaced.update((t, "") for t in range(base + m.start() + 1, base + m.end()))
-    return "".join(parts), _Moved(box, source), replaced
+    return "".join(parts), _Moved(box, source), replaced, spans
+
+
+def _touching(before: tuple | None, after: tuple | None) -> bool:
+    """Whether two characters' boxes stand side by side with no gap a space would leave."""
+    if before is None or after is None:
+        return False
+    height = min(before[3] - before[1], after[3] - after[1])
+    return abs(after[0] - before[2]) < TOUCHING * height
 
 
 def _gaps(places: list[int], box) -> list[tuple]:
@@ -224,7 +258,7 @@ def _same_line(before: tuple | None, after: tuple | None) -> bool:
     return overlap > 0.5 * height and -0.5 * height < after[0] - before[2] < 2 * height
 
 
-def respaced(text: str, box) -> dict[int, str]:
+def respaced(text: str, box, spans: list[range]) -> dict[int, str]:
     """What replaces the spaces and line ends of letter-spaced lines: nothing
     where they part letters of one word («З а я в л е н и е», "p d f", or
     «Зая вление» where PDFium took a wide gap between letters for a space),
@@ -232,13 +266,7 @@ def respaced(text: str, box) -> dict[int, str]:
     width; a space where PDFium ended a line between letters placed one by
     one along it. Lines with letters side by side are left as they are."""
     replaced: dict[int, str] = {}
-    lines: list[list[int]] = []
-    for piece in re.finditer(r"\S(?:[^\r\n]*\S)?", text):  # PDFium's lines, those along one line of the page joined
-        places = [t for t in range(*piece.span()) if not text[t].isspace()]
-        if lines and _same_line(box(lines[-1][-1]), box(places[0])):
-            lines[-1] += places
-        else:
-            lines.append(places)
+    lines = [[t for t in span if not text[t].isspace()] for span in spans]
     for places in lines:
         if len(places) < 4 or _spaced(_gaps(places[:SPACING_SAMPLE], box)) is None:
             continue

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from indexer.extract import find_docno, find_heading
-from indexer.formats.pdf_layout import CharBoxes, in_reading_order, respaced
 
 TITLE_LINES = 6  # the title is among the first lines of the page
 # Letters of one heading differ in height by less than this share; a heading
@@ -20,31 +19,6 @@ STANDS_OUT = 1.2
 APART = 1.5
 MAX_TITLE = 200
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
-
-
-def pdf_title(page) -> str | None:
-    """The title on a page (see title_of)."""
-    textpage = page.get_textpage()
-    try:
-        text, box, replaced = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
-        replaced.update(respaced(text, box))
-        lines = _lines(text, box, replaced)
-    finally:
-        textpage.close()
-    return title_of(lines)
-
-
-def _lines(text: str, box, replaced: dict[int, str]) -> list[list[tuple]]:
-    """The page's lines as lists of (characters, box or None)."""
-    lines: list[list[tuple]] = [[]]
-    for t, ch in enumerate(text):
-        if ch == "\n" and t not in replaced:
-            lines.append([])
-            continue
-        ch = replaced.get(t, ch)
-        if ch:
-            lines[-1].append((ch, box(t) if ch.strip() else None))
-    return [line for line in lines if any(b for _, b in line)]
 
 
 def _height(b: tuple) -> float:
@@ -95,7 +69,8 @@ def _has_words(text: str) -> bool:
 
 
 def title_of(lines: list[list[tuple]]) -> str | None:
-    """The title among a page's first lines: the first line of words (its
+    """The title among a page's first lines (as pdf_layout.page_text gives
+    them): the first line of words (its
     leading run in one height, a page number apart left out), with the lines
     right below it in its height when it stands out; "" (no title) when that
     line is a label ("English:"), None when there is no line of words or it is a date."""
