@@ -189,12 +189,9 @@ def _gap_under(upper: tuple | None, lower: tuple | None) -> float | None:
 def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str], list[range]]:
     """(the page's text with its lines in reading order, paragraphs a blank
     line apart, the boxes of its places, what replaces each line end PDFium
-    put inside a line of the page, the span of each line in the text).
-
-    Such a line end is a space where the characters on either side of it
-    stand apart, and nothing where they touch (a footnote mark raised after
-    a number, "273.879.750" and "1", as PDFium keeps it when it does not
-    break the line there)."""
+    put inside a line of the page: a space, or nothing between touching
+    characters, a raised footnote mark after its number, as PDFium reads it
+    unbroken; the span of each line in the text)."""
     lines = page_lines(text, box)
     order = reading_order(lines)
     gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
