@@ -112,8 +112,25 @@ def test_report_shows_before_and_now():
     before = {"meta": {"when": "2026-12-07", "reader": "abc"},
               "results": [{**r, "f1": 0.5, "runs": 0.0, "goal": False}, other], "summary": {}}
     text = markdown([r], summary([r]), before, {ROW["file"]: ROW}, {"pdftotext": "pdftotext 24"}, "cmd")
-    assert "| pdf_x.pdf | 6 | 0.500 → 1.000 | 0.000 → 1.000 | ✓ | ✓ | ✓ | ✗ → ✓ |" in text
+    assert "| pdf_x.pdf | 6 | 0.500 → 1.000 | 0.000 → 1.000 | – | ✓ | ✓ | ✓ | ✗ → ✓ |" in text
     assert "| all | 1 | 1 | 0 → 1 | 0.500 → 1.000 | 0.000 → 1.000 | 1/1 | 1/1 | 1/1 |" in text
     assert "| html |" not in text
     alone = markdown([r], summary([r]), None, {ROW["file"]: ROW}, {}, "cmd")
-    assert "| pdf_x.pdf | 6 | 1.000 | 1.000 | ✓ | ✓ | ✓ | ✓ |" in alone
+    assert "| pdf_x.pdf | 6 | 1.000 | 1.000 | – | ✓ | ✓ | ✓ | ✓ |" in alone
+
+
+def test_a_second_reference_is_shown_beside_the_first_and_the_goal_is_met_on_it():
+    """A table read row by row: plain pdftotext's cell order (down the columns) misses, -layout's meets the goal."""
+    row = {**ROW, "second": {"reader": "pdftotext -layout", "why": "its table row by row"}}
+    ours = {"text": "Country Capital Area\nAustria Vienna 83879\nBelgium Brussels 30689", "title": "The Crazy Ones",
+            "date": "1998-10-14", "languages": ["en"]}
+    down = "Country\nAustria\nBelgium\nCapital\nVienna\nBrussels\nArea\n83879\n30689"
+    across = "Country   Capital   Area\nAustria   Vienna    83879\nBelgium   Brussels  30689"
+    r = score(row, down, ours, None, across)
+    assert (r["f1"], r["runs"]) == (1.0, 0.0)  # the first reference's figures stay as they are
+    assert r["second"] == {"reader": "pdftotext -layout", "why": "its table row by row", "f1": 1.0, "runs": 1.0}
+    assert r["goal"] is True
+    assert score(ROW, down, ours)["goal"] is False
+    text = markdown([r], summary([r]), None, {row["file"]: row}, {}, "cmd")
+    assert "| pdf_x.pdf | 9 | 1.000 | 0.000 | pdftotext -layout: 1.000, 1.000 | ✓ | ✓ | ✓ | ✓ |" in text
+    assert "- `pdf_x.pdf`: pdftotext -layout, its table row by row" in text

@@ -27,6 +27,8 @@ from bench.documents.report import SECTION, markdown, number
 
 def reference_of(row: dict) -> tuple[str | None, str | None]:
     """(reference text, None), or (None, why there is none) for one declared file."""
+    if row.get("unscored"):
+        return None, f"not scored: {row['unscored']}"
     try:
         if row["kind"] == "pdf":
             return refs.pdf_reference(row["path"]), None
@@ -93,7 +95,8 @@ def main(kinds, before_path, save_before, work, no_write):
     results = []
     for r in rows:
         text, missing = references[r["file"]]
-        results.append(score(r, text, ours[r["file"]], missing))
+        second = refs.second_pdf_reference(r["path"], r["second"]) if r.get("second") and text else None
+        results.append(score(r, text, ours[r["file"]], missing, second))
     now = summary(results)
     meta = {"when": dt.date.today().isoformat(), "reader": reader_commit(), "pdftotext": version,
             "saved": save_before}
@@ -101,6 +104,8 @@ def main(kinds, before_path, save_before, work, no_write):
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[r.get("goal")]
         click.echo(f"{mark} {r['file']:45} F1 {number(r.get('f1'))}  runs {number(r.get('runs'))}"
                    + (f"  ({r['reference']})" if r.get("reference") else "")
+                   + (f"  {r['second']['reader']}: F1 {number(r['second']['f1'])}  runs {number(r['second']['runs'])}"
+                      if r.get("second") else "")
                    + (f"\n     {r['why']}" if r.get("why") else ""))
     s = now["all"]
     click.echo(f"{s['goal']} of {s['scored']} files with a reference text at the goal; mean F1 {number(s['f1'])}, "

@@ -44,6 +44,29 @@ def pdf_reference(path: Path) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
+def second_pdf_reference(path: Path, spec: dict) -> str:
+    """A second pdftotext reading, for a file whose plain reading a person would not follow (declared
+    with why in expected.json): "pdftotext -layout" (the page's lines across, a table row by row), or
+    "pdftotext by region": plain pdftotext of each region [page, x, y, width, height(, "layout")] in
+    points from the page's top left, in the order declared (a page's columns, its sidebar)."""
+    if spec["reader"] == "pdftotext -layout":
+        return _pdftotext(path, ["-layout"])
+    if spec["reader"] == "pdftotext by region":
+        parts = []
+        for page, x, y, width, height, *mode in spec["regions"]:
+            parts.append(_pdftotext(path, ["-f", str(page), "-l", str(page), "-x", str(x), "-y", str(y),
+                                           "-W", str(width), "-H", str(height), "-r", "72",
+                                           *(["-layout"] if mode == ["layout"] else [])]))
+        return "\n".join(parts)
+    raise ValueError(f"unknown second reader {spec['reader']!r}")
+
+
+def _pdftotext(path: Path, options: list[str]) -> str:
+    done = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", *options, str(path), "-"],
+                          capture_output=True, timeout=300, check=True)
+    return done.stdout.decode("utf-8", "replace")
+
+
 def docx_reference(path: Path) -> str:
     """mammoth's HTML of the body, footnotes and endnotes, as text (its note marks and back links left out)."""
     try:
