@@ -28,6 +28,7 @@ from bench.corpora import NEWS_FILES, UNGDC_SESSIONS
 from indexer.build import update_index
 from search import gazetteer
 from search import schema as S
+from search import storage
 from search.engine import SearchIndex
 from search.results import Filters
 
@@ -77,7 +78,7 @@ def russian_only_mentions(index_dir: Path) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        column = S.read_column(reader, S.MENTIONS_COL)
+        column = storage.read_column(reader, S.MENTIONS_COL)
         for docnum in reader.all_doc_ids():
             stored = reader.stored_fields(docnum)
             if stored.get(S.LANG, "").split() == ["ru"]:

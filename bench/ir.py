@@ -29,10 +29,11 @@ from urllib.parse import urlencode
 import click
 
 from bench import BENCH_DIR, DEFAULT_WORK, ROOT
+from search.fields import MAX_PER_PAGE
 
 IR_DIR = ROOT.parent / "shared" / "benchmarks" / "ir"
 COLLECTIONS = ("xquad-r-ru", "xquad-r-en", "scifact")
-HITS = 100  # the API's largest page: R@100 is read from one request
+HITS = MAX_PER_PAGE  # the API's largest page: R@100 is read from one request
 # Lucene BM25 (Anserini 0.22.1, k1 0.9, b 0.4, Snowball analysers), from IR_DIR/README.md.
 LUCENE = {
     "xquad-r-ru": {"ndcg10": 0.8396, "mrr10": 0.8121, "r100": 0.9711},
@@ -69,7 +70,7 @@ def rr_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
     return 0.0
 
 
-def recall_at(ranked: list[str], judged: dict[str, int], k: int = 100) -> float:
+def recall_at(ranked: list[str], judged: dict[str, int], k: int = HITS) -> float:
     """Share of the relevant documents found within the first k."""
     relevant = {d for d, r in judged.items() if r > 0}
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
@@ -85,7 +86,7 @@ def evaluate(run: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> dic
         ranked = run.get(q, [])
         sums["ndcg10"] += ndcg_at(ranked, qrels[q], 10)
         sums["mrr10"] += rr_at(ranked, qrels[q], 10)
-        sums["r100"] += recall_at(ranked, qrels[q], 100)
+        sums["r100"] += recall_at(ranked, qrels[q], HITS)
     return {name: value / len(questions) for name, value in sums.items()}
 
 

@@ -29,6 +29,7 @@ from indexer.vocabulary import VocabularyWriter
 from indexer.writers import COMPOUND, WRITER_MEMORY_MB, cancel, check_writable
 from search import declared as D
 from search import schema as S
+from search import storage
 from search.analysis import word_forms
 from search.errors import IndexingError, IndexUnusable, ReadError
 from search.integrity import damaged
@@ -56,7 +57,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
     where = str(index_dir)
     if _has_toc(index_dir, STATEMENTS_INDEX):
         try:
-            ix, vocabulary = S.open_indexes(where)
+            ix, vocabulary = storage.open_indexes(where)
         except IndexUnusable as err:  # another version, or no vocabulary
             if not rebuild:
                 raise IndexingError(
@@ -118,9 +119,9 @@ def indexed_groups(ix) -> dict[str, tuple[str, set[str]]]:
     with ix.reader() as reader:
         if not reader.doc_count():
             return groups
-        ids = S.read_column(reader, S.ID)
-        keys = S.read_column(reader, S.GROUP)
-        hashes = S.read_column(reader, S.HASH)
+        ids = storage.read_column(reader, S.ID)
+        keys = storage.read_column(reader, S.GROUP)
+        hashes = storage.read_column(reader, S.HASH)
         for docnum in reader.all_doc_ids():
             entry = groups.setdefault(keys[docnum], (hashes[docnum], set()))
             entry[1].add(ids[docnum])

@@ -6,6 +6,7 @@ from whoosh.writing import CLEAR
 
 from indexer.writers import COMPOUND, cancel
 from search import schema as S
+from search import storage
 from search.analysis import clean_words
 
 
@@ -23,7 +24,7 @@ class VocabularyWriter:
     def __init__(self, ix, rebuild: bool):
         self.ix = ix
         with ix.reader() as reader:
-            held = set(S.vocabulary_words(reader))
+            held = set(storage.vocabulary_words(reader))
         # Every form met so far, clean or raw, so each is cleaned only once.
         self.seen: set[str] = set(held)
         self.new: set[str] = set()

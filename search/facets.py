@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
+from search import storage
 from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, Field
 from search.fields import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS  # noqa: F401  (the facets' sizes)
 from search.langdata import LANGUAGES
@@ -86,7 +87,7 @@ class FacetTable:
                 self.live[offset:offset + count] = True
             else:
                 self.live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
-            name = S.segment_name(leaf)
+            name = storage.segment_name(leaf)
             segment = kept.get(name) if kept is not None else None
             if segment is None:
                 segment = SegmentFacets.read(leaf)

@@ -282,7 +282,8 @@ DEFAULT_PER_PAGE = 20  # statements a page shows (the library's `search` shows 1
 
 # The search's own parameters: the pages, the API and `python -m search` read them here.
 QUERY = Param("q", TEXT, "", "The query (docs/query-syntax.md).", max_chars=MAX_QUERY_CHARS)
-PAGE = Param("page", WHOLE, 1, "The page of results.", bounds=(1, MAX_PAGE))
+PAGE = Param("page", WHOLE, 1, "The page of results, from 1 (a page holds per_page results; "
+             "--limit on the command line).", bounds=(1, MAX_PAGE))
 PER_PAGE = Param("per_page", WHOLE, DEFAULT_PER_PAGE, "Results a page shows.",
                  bounds=(1, MAX_PER_PAGE))
 SORT = Param("sort", CHOICE, "relevance", "relevance, -date (newest first) or date (oldest first).",

@@ -22,7 +22,7 @@ from search.gazetteer import gazetteer, other_forms
 from search.langdata import LANGUAGES
 from search.fields import DATE_RANGE, KEYWORD, LANGUAGE
 from search.phrases import Adjacent
-from search.query_tree import Filter, MatchAll, Not, ParsedQuery, Text
+from search.query_tree import FieldCondition, MatchAll, Not, ParsedQuery, Text
 from search.registry import BUILT_IN, Registry
 
 MAX_EXPANSIONS = 200  # words a prefix or fuzzy term may stand for
@@ -102,7 +102,7 @@ class QueryBuilder:
             return wq.Every()
         if isinstance(node, Text):
             return self._text(node, hl if not negated else Highlights())
-        if isinstance(node, Filter):
+        if isinstance(node, FieldCondition):
             return filter_query(node, self.registry)
         if isinstance(node, Not):
             inner = self._node(node.item, hl, not negated)
@@ -349,7 +349,7 @@ def _alternatives(fieldname: str, terms: list[str]) -> wq.Query:
     return Alternatives([wq.Term(fieldname, t) for t in terms])
 
 
-def filter_query(node: Filter, registry: Registry = BUILT_IN) -> wq.Query:
+def filter_query(node: FieldCondition, registry: Registry = BUILT_IN) -> wq.Query:
     """The Whoosh query of a metadata filter, its field one of `registry`'s."""
     if node.field == "no":
         return wq.Term(S.DOCNO, node.lo)

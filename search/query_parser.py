@@ -28,7 +28,7 @@ from search.errors import QueryError
 from search.fields import DATE_RANGE, FIELDS, KEYWORD, LANGUAGE, MAX_INTEGER, MAX_QUERY_CHARS
 from search.query_lexer import LANG_ALIASES, MIN_PREFIX, TEXT_FIELD_NAMES, Token, lex
 from search.query_raw import parse_raw
-from search.query_tree import Bool, Filter, MatchAll, Not, ParsedQuery, Text
+from search.query_tree import Bool, FieldCondition, MatchAll, Not, ParsedQuery, Text
 from search.registry import BUILT_IN, Registry
 
 MAX_CLAUSES = 100  # words, phrases and filters used from one query
@@ -310,17 +310,17 @@ class _Parser:
                 lang = LANG_ALIASES.get(value.lower())
                 if lang is None:
                     raise ValueError(f"{field}: takes one of {', '.join(f.choices)}")
-                return self.leaf(Filter(field, lang, lang))
+                return self.leaf(FieldCondition(field, lang, lang))
             if kind == KEYWORD and f is not None:  # keyword facets: cites:"S/RES/822 (1993)"
                 keyword = f.parse(field, value)
-                return self.leaf(Filter(field, keyword, keyword))
+                return self.leaf(FieldCondition(field, keyword, keyword))
             if kind == KEYWORD:  # no:064/20
-                return self.leaf(Filter(field, value.lower(), value.lower()))
+                return self.leaf(FieldCondition(field, value.lower(), value.lower()))
             if kind == DATE_RANGE:
                 lo, hi = _date_bounds(value)
-                return self.leaf(Filter(field, lo, hi))
+                return self.leaf(FieldCondition(field, lo, hi))
             number = _integer(value, field, f.bounds)
-            return self.leaf(Filter(field, number, number))
+            return self.leaf(FieldCondition(field, number, number))
         except ValueError as err:
             self.note(f"{err}; “{field}:{value}” is ignored.")
             return None
@@ -336,7 +336,7 @@ class _Parser:
                 high = None if hi == "*" else _integer(hi, field, f.bounds)
             if low is not None and high is not None and low > high:
                 raise ValueError(f"{field}: the range starts after it ends")
-            return self.leaf(Filter(field, low, high))
+            return self.leaf(FieldCondition(field, low, high))
         except ValueError as err:
             self.note(f"{err}; “{field}:{text}” is ignored.")
             return None

@@ -32,8 +32,9 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Filter:
-    """A metadata condition: field value, or field in [lo, hi] (None = open)."""
+class FieldCondition:
+    """A metadata condition of the query syntax (`year:2020`): field value, or field in [lo, hi]
+    (None = open). Not `results.Filters`, the URL filters of a search."""
 
     field: str  # "number", "year", "date", "lang", "no", "mentioned"
     lo: object

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search import schema as S
+from search import storage
 from search.fields import FIELDS, KEYWORD, Field
 
 # The single-valued columns: (attribute, column, dtype).
@@ -53,13 +54,13 @@ class SegmentFacets:
     def read(cls, leaf) -> SegmentFacets:
         """Reads a segment's columns; IndexUnusable names a column a live segment lacks."""
         size = leaf.doc_count_all()
-        single = {name: np.fromiter(S.read_column(leaf, column), dtype=dtype, count=size)
+        single = {name: np.fromiter(storage.read_column(leaf, column), dtype=dtype, count=size)
                   for name, column, dtype in SINGLE}
-        keywords = {name: Part.of(*keyword_parts(S.read_column(leaf, name)))
+        keywords = {name: Part.of(*keyword_parts(storage.read_column(leaf, name)))
                     for f in FIELDS if f.kind == KEYWORD for name in f.columns}
-        return cls(size, single, int_part(S.read_column(leaf, S.NUMBERS_COL)),
-                   int_part(S.read_column(leaf, S.MENTIONED_YEARS_COL)), keywords,
-                   S.read_column(leaf, S.DECLARED_COL))
+        return cls(size, single, int_part(storage.read_column(leaf, S.NUMBERS_COL)),
+                   int_part(storage.read_column(leaf, S.MENTIONED_YEARS_COL)), keywords,
+                   storage.read_column(leaf, S.DECLARED_COL))
 
     def declared_part(self, f: Field) -> Part:
         """A declared facet's values: keywords as strings, integers as numbers."""

@@ -2,7 +2,7 @@
 
 A snapshot is a searcher of the statements, the facet table and the word
 list (read from the vocabulary index when first needed), all of the same commit. It opens every file
-it will read when it is taken (see `schema.hold_files`), so a later commit
+it will read when it is taken (see `storage.hold_files`), so a later commit
 that deletes them cannot change what it shows; what fails while it is taken
 because a commit landed meanwhile is taken again on the new commit. The
 facet table and word list are computed once per commit content (segment ids),
@@ -25,6 +25,7 @@ from whoosh.index import _DEF_INDEX_NAME as MAIN_INDEX
 
 from search import config
 from search import schema as S
+from search import storage
 from search import texts
 from search.errors import IndexUnusable, StatementsError
 from search.facets import FacetTable
@@ -63,7 +64,7 @@ class Snapshot:
     def kept(self, name: str, make: Callable[[], object]):
         """The cache `name` of the open index (`make()` when first asked for), which
         all its snapshots share: what a research view keeps between requests, keyed
-        by commit content (schema.content_key), so two indexes never share one."""
+        by commit content (storage.content_key), so two indexes never share one."""
         found = self.shared.get(name)
         if found is None:
             found = self.shared.setdefault(name, make())  # (atomic: one wins)
@@ -190,14 +191,14 @@ class Snapshots:
                 try:
                     reader, word_reader = searcher.reader(), words.reader()
                     try:
-                        S.hold_files(reader)
-                        S.hold_files(word_reader)
+                        storage.hold_files(reader)
+                        storage.hold_files(word_reader)
                         texts.hold(reader)
                     except IndexUnusable as err:  # (it names the file, not the index)
                         raise damaged(self.index_dir, str(err)) from err
-                    table = self._cached(self._tables, S.content_key(reader),
+                    table = self._cached(self._tables, storage.content_key(reader),
                                          lambda: self._new_table(reader), KEEP_TABLES)
-                    words_key = S.content_key(word_reader)
+                    words_key = storage.content_key(word_reader)
                     word_list = functools.partial(
                         self._cached, self._word_lists, words_key,
                         lambda: self._vocabulary.words(word_reader), KEEP_WORD_LISTS)
@@ -256,7 +257,7 @@ class Snapshots:
             if self._indexes is not None and self._indexes[0] == stamp:
                 return self._indexes[1:]
             try:
-                ix, words_ix = S.open_indexes(str(self.index_dir))
+                ix, words_ix = storage.open_indexes(str(self.index_dir))
             except IndexUnusable as err:
                 raise IndexUnusable(
                     f"the index in {self.index_dir} cannot be used: {err}; rebuild it with "

@@ -14,6 +14,7 @@ import zlib
 from bisect import bisect_right
 
 from search import schema as S
+from search import storage
 
 # A short text is kept as it is: compressed on its own it saves about a third
 # and costs more to decompress than to read. A long one is compressed.
@@ -53,7 +54,7 @@ _OPENED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def hold(reader) -> None:
     """Opens every live segment's text and form-term columns now, as
-    `schema.hold_files` opens the other files a search reads later: a
+    `storage.hold_files` opens the other files a search reads later: a
     snapshot read after a commit deleted the files (an export) still shows its
     own. A segment's columns stay open with its reader, which a thread's next
     snapshot takes over, so a commit opens only its new segments'."""
@@ -109,5 +110,5 @@ def _open(leaf, fieldname: str):
     # Whoosh reads a column whose file is missing as all defaults (empty
     # texts); the searcher's open file is reused while the file exists.
     if not leaf.has_column(fieldname):
-        raise TextsMoved(f"segment {S.segment_name(leaf)} has no {fieldname} column")
+        raise TextsMoved(f"segment {storage.segment_name(leaf)} has no {fieldname} column")
     return leaf.column_reader(fieldname, translate=False)

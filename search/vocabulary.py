@@ -15,6 +15,7 @@ from search.postings import segment_id
 from whoosh.spelling import ListCorrector
 
 from search import schema as S
+from search import storage
 from search.analysis import is_dictionary_word, is_stop_word, script, word_terms
 from search.folding import word_script
 from search.langdata import script_languages
@@ -68,7 +69,7 @@ class GrowingWordList:
         elif held <= texts.keys():  # (every document was read just now: the first list)
             words = sorted({w for key in held for w in texts[key].split("\n")} - {""})
         else:
-            words = S.vocabulary_words(reader)
+            words = storage.vocabulary_words(reader)
         self._latest = (held, words)
         return words
 

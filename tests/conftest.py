@@ -111,11 +111,6 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
 # Under pytest-xdist (`make test`: --dist loadscope --no-loadscope-reorder) the
 # workers take whole modules in this order. The longest modules start first so
 # that the workers finish together, and the one that needs the session index

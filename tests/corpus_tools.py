@@ -16,6 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search import schema as S
+from search import storage
 from search.analysis import surface_words
 from search.texts import Texts
 
@@ -93,7 +94,7 @@ def vocabulary(index_dir) -> set[str] | None:
         return None
     ix = whoosh_index.open_dir(where, indexname=S.VOCABULARY_INDEX)
     with ix.reader() as reader:
-        return set(S.vocabulary_words(reader))
+        return set(storage.vocabulary_words(reader))
 
 
 def words_of(fields: dict) -> set[str]:

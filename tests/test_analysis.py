@@ -230,3 +230,21 @@ def test_fused_postings_match_the_token_chain_on_the_corpus(index_dir):
     for lang, text in bodies:
         analyzer = language_analyzer(lang)
         assert _fused_postings(analyzer, text) == _whoosh_postings(analyzer, text)
+
+
+def test_indexes_built_before_search_lang_still_find_their_analysers():
+    """Whoosh pickles each field's analyser into the index's schema by its classes' import path;
+    indexes built before the analysers moved to search/lang/ name them by their module then
+    (analysis, at the top of the package),
+    so that path must still give the very classes the schema uses (else such an index
+    could not be opened and would be reported as damaged)."""
+    from search.schema import build_schema
+
+    schema = build_schema()
+    used = {type(schema["body_ru"].analyzer)} | {type(part) for part in schema["body_ru"].analyzer.items}
+    old_path = "search" + ".analysis"  # (as such an index's schema names it)
+    for name in ("StatementTokenizer", "StopFilter", "MorphFilter", "LetterWordsFilter", "LanguageAnalyzer"):
+        found = pickle.loads(b"\x80\x02c" + f"{old_path}\n{name}\n".encode() + b".")
+        assert found.__name__ == name
+    assert all(pickle.loads(b"\x80\x02c" + f"{old_path}\n{cls.__name__}\n".encode() + b".") is cls
+               for cls in used)

@@ -31,11 +31,11 @@ def _table(markdown: str, heading: str) -> tuple[list[str], list[list[str]]]:
     return cells[0], cells[2:]
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 def test_quick_run_writes_a_results_table(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=110,
+        cwd=ROOT, capture_output=True, text=True, timeout=280,  # (a guard against a hang, not a speed target)
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
 

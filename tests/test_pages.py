@@ -99,6 +99,15 @@ def test_unknown_document_is_a_404_page(client):
     assert "Not found" in html and "root:" not in html
 
 
+def test_a_missing_statement_is_said_in_one_wording_on_the_page_and_its_json_twin(client):
+    html = page(client, "/doc/no/such.txt", status=404)
+    answer = client.get("/api/documents/no/such.txt")
+    assert answer.status_code == 404
+    message = answer.get_json()["error"]["message"]
+    assert message == "There is no statement 'no/such.txt' in the index."
+    assert message in unescape(html)
+
+
 def test_bad_parameter_is_a_400_page(client):
     html = page(client, "/?page=abc", status=400)
     assert "page:" in html and "Traceback" not in html

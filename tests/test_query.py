@@ -9,7 +9,7 @@ from search.phrases import Adjacent
 from search.errors import QueryError
 from search.query_build import QueryBuilder
 from search.query_parser import parse
-from search.query_tree import Filter, Text
+from search.query_tree import FieldCondition, Text
 
 
 @pytest.mark.parametrize(
@@ -148,8 +148,8 @@ def test_prefix_without_vocabulary_is_not_analysed():
 def test_filters():
     root = parse("number:822 date:2020").root
     assert root.items == (
-        Filter("number", 822, 822),
-        Filter("date", dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+        FieldCondition("number", 822, 822),
+        FieldCondition("date", dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
     )
 
 

@@ -243,6 +243,7 @@ def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_pat
     """The vocabulary's sorted words, merged commit by commit from only the new
     segments, equal a fresh read after additions, merges and a trimming rebuild."""
     from search import schema as S
+    from search import storage
     from search.vocabulary import GrowingWordList
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -251,7 +252,7 @@ def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_pat
     def both():
         words = whoosh_index.open_dir(str(index_dir), indexname=S.VOCABULARY_INDEX)
         with words.reader() as reader:
-            return growing.words(reader), S.vocabulary_words(reader)
+            return growing.words(reader), storage.vocabulary_words(reader)
 
     lists = []
     for step in range(8):  # a commit each, with words no statement had (Whoosh merges some)
@@ -288,6 +289,7 @@ def test_joined_multi_valued_columns_give_each_statement_its_own_values(tmp_path
     import numpy as np
 
     from search import schema as S
+    from search import storage
     from search.facets import FacetTable
 
     countries = ["Azerbaijan", "Armenia", "Germany", "France", "Chile"]
@@ -302,8 +304,8 @@ def test_joined_multi_valued_columns_give_each_statement_its_own_values(tmp_path
     assert len(reader.leaf_readers()) >= 2
     table = FacetTable(reader, {})
     expected = {
-        "numbers": [set(np.frombuffer(b, dtype=np.int64).tolist()) for b in S.read_column(reader, S.NUMBERS_COL)],
-        "mentions": [set(S.unpack_strings(b)) for b in S.read_column(reader, S.MENTIONS_COL)],
+        "numbers": [set(np.frombuffer(b, dtype=np.int64).tolist()) for b in storage.read_column(reader, S.NUMBERS_COL)],
+        "mentions": [set(S.unpack_strings(b)) for b in storage.read_column(reader, S.MENTIONS_COL)],
     }
     for name, column in (("numbers", table.numbers), ("mentions", table.column(S.MENTIONS_COL))):
         found = [set() for _ in range(table.size)]

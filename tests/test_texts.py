@@ -9,6 +9,7 @@ from whoosh import index as whoosh_index
 
 from indexer.build import update_index
 from search import schema as S
+from search import storage
 from search.engine import SearchIndex
 from search.errors import IndexUnusable
 from search.texts import COMPRESS_FROM, Texts, TextsMoved, decode, encode
@@ -76,7 +77,7 @@ def test_texts_never_read_a_column_whose_file_went_away_as_empty_texts(tmp_path)
     index = tmp_path / "index"
     update_index(corpus, index)
     with whoosh_index.open_dir(str(index)).searcher() as searcher:
-        S.hold_files(searcher.reader())
+        storage.hold_files(searcher.reader())
         texts = Texts(searcher)
         assert texts.text(0, "en")
         next(index.glob(f"MAIN_*.{S.TEXT['ru']}.col")).unlink()

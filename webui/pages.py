@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from search.errors import StatementsError
 from search.fields import DATE_FIELD
@@ -65,8 +65,6 @@ def search():
 def document(doc_id):
     req = parse_search(request.args)
     doc, related = load_document(doc_id, req.q, req.raw)
-    if doc is None:
-        abort(404, description=f"There is no statement {doc_id!r} in the index.")
     shown = parts.page(doc, request.args.get("part"))
     args = req.args()
     years = set(doc.mentioned_years)

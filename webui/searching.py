@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 
 from search.results import Document, Hit, SearchResult
 from webui.params import SearchRequest
@@ -18,14 +18,16 @@ def run_search(req: SearchRequest) -> SearchResult:
         )
 
 
-def load_document(doc_id: str, query: str = "", raw: bool = False
-                  ) -> tuple[Document | None, list[Hit]]:
+def load_document(doc_id: str, query: str = "", raw: bool = False) -> tuple[Document, list[Hit]]:
     """A statement (its matches marked when `query` is given) and its related
-    statements; (None, []) when there is no such statement."""
+    statements; a 404, worded once for the page and its JSON twin, when there is no such statement."""
     index = get_index()
     with search_turn():
         doc = index.document(doc_id, query=query, raw=raw)
-        return doc, index.related(doc.id) if doc else []
+        related = index.related(doc.id) if doc else []
+    if doc is None:
+        abort(404, description=f"There is no statement {doc_id!r} in the index.")
+    return doc, related
 
 
 def document_url(doc_id: str, q: str = "", external: bool = False) -> str:

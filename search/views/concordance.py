@@ -21,6 +21,7 @@ import numpy as np
 
 from search import occurrences
 from search import schema as S
+from search import storage
 from search.align import Sections
 from search.errors import InvalidInput
 from search.fields import CHOICE, PAGE, TEXT, WHOLE, Param
@@ -144,7 +145,7 @@ class Plan:
     starts: np.ndarray
     ends: np.ndarray
     notices: list[str]
-    content: tuple  # the commit's content key (schema.content_key)
+    content: tuple  # the commit's content key (storage.content_key)
     texts: dict = field(default_factory=dict)  # docnum → (what is shown, sections), read once
     by_doc: dict = field(default_factory=dict)  # docnum → the indices of its occurrences
 
@@ -200,7 +201,7 @@ def plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
     """Every occurrence of the query's words in the statements it finds, sorted;
     the last few plans are kept, so the next page of one costs only its lines."""
     req = req.checked()
-    content = S.content_key(snap.searcher.reader())
+    content = storage.content_key(snap.searcher.reader())
     key = (content, req.query, repr(req.filters), req.sort, req.raw, req.near, req.window)
     cache = kept(snap)
     with cache.lock:
@@ -230,7 +231,7 @@ def _plan(snap: Snapshot, req: ConcordanceRequest) -> Plan:
         keep = near(snap, docs, langs, starts, ends, req.near, req.window)
         docs, langs, starts, ends = docs[keep], langs[keep], starts[keep], ends[keep]
     p = Plan(req, parsed, found.total, docs, langs, starts, ends, notices,
-             S.content_key(snap.searcher.reader()))
+             storage.content_key(snap.searcher.reader()))
     _sort(snap, p)
     return p
 

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from search import schema as S
+from search import storage
 from search.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
 from search.fields import WHOLE, Param
@@ -251,7 +252,7 @@ def corpus_frequency(snap: Snapshot, fieldname: str):
     snapshot's index: (commit content, field) → term → corpus count)."""
     searcher = snap.searcher
     kept = snap.kept("keyterms", dict)
-    key = (S.content_key(searcher.reader()), fieldname)
+    key = (storage.content_key(searcher.reader()), fieldname)
     known = kept.get(key)
     if known is None:
         while len(kept) >= KEEP_FREQUENCIES:
