@@ -26,7 +26,7 @@ from indexer.read import DEFAULT_MAX_STATEMENT_SIZE, drafts, load
 from indexer.scan import DEFAULT_MAX_FILE_SIZE, scan
 from indexer.summary import Problem, Summary
 from indexer.vocabulary import VocabularyWriter
-from indexer.writers import COMPOUND, WRITER_MEMORY_MB, cancel, check_writable
+from indexer.writers import cancel, open_writer
 from search import declared as D
 from search import schema as S
 from search import storage
@@ -306,11 +306,7 @@ class _Run:
 
     def _writer(self):
         if self.writer is None:
-            check_writable(Path(self.ix.storage.folder))
-            kwargs = {"limitmb": WRITER_MEMORY_MB, "compound": COMPOUND}
-            if self.procs > 1:
-                kwargs.update(procs=self.procs, multisegment=True)
-            self.writer = self.ix.writer(**kwargs)
+            self.writer = open_writer(self.ix, self.procs)
         return self.writer
 
     def _commit(self, final: bool = False) -> None:

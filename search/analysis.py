@@ -239,7 +239,24 @@ class LanguageAnalyzer(CompositeAnalyzer):
 
     def term_postings(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
         """Each index term of a text → its (position, start char, end char)
-        occurrences, as the token chain gives them in index mode."""
+        occurrences, as the token chain gives them in index mode.
+
+        This is the one place a text becomes its analysed terms for the index
+        (the body fields' postings are encoded from it, see
+        `search.schema.OffsetPostings`): a writer fed from pre-analysed text
+        should call it, not the token chain."""
+        return self._postings(value, False)
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each index term of a text → its positions, exactly as the token chain
+        gives them in index mode (the title's postings)."""
+        return {term: [occurrence[0] for occurrence in found]
+                for term, found in self._postings(value, True).items()}
+
+    def _postings(self, value: str, as_chain: bool) -> dict[str, list[tuple[int, int, int]]]:
+        # `as_chain`: a word is in capitals as `is_capitalised` says; else as
+        # the body fields have always been indexed (a word whose first
+        # character is no capital letter, "5G", is in lower case).
         stops = _stops(self.lang)
         position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
@@ -249,10 +266,11 @@ class LanguageAnalyzer(CompositeAnalyzer):
                 continue
             occurrence = (position(pos), start, end)
             # (most words start in lower case: one character tells)
-            if value[start].isupper() and end - start > 1 and value[start:end].isupper():
-                terms = capitals(text)
+            if as_chain:
+                capitalised = is_capitalised(value[start:end])
             else:
-                terms = lower(text)
+                capitalised = value[start].isupper() and end - start > 1 and value[start:end].isupper()
+            terms = capitals(text) if capitalised else lower(text)
             for term in terms:
                 seen = postings.get(term)
                 if seen is None:

@@ -15,7 +15,7 @@ lower-cased form (how many characters to drop from its end, those to add).
 
 from __future__ import annotations
 
-from collections import Counter
+import functools
 
 from search.analysis import PART_RE, WORD_RE, fold, is_capitalised, is_stop_word, word_terms
 from search.texts import decode, encode
@@ -60,19 +60,25 @@ def _remember(key: tuple[str, str], found) -> None:
 
 def column_value(text: str, lang: str) -> bytes:
     """A statement's FORM_TERMS value for its text in one language."""
-    entries = []
-    for form in Counter(WORD_RE.findall(text)):
-        parts = None
-        items = []
-        for term, written in analysed(form, lang):
-            if written == form:
-                at = ""
-            else:
-                parts = parts if parts is not None else PART_RE.findall(form)
-                at = f"{_FIELD}{parts.index(written) + 1}"
-            items.append(_edit(written.lower(), term) + at)
-        entries.append(_TERM.join(items))
+    entry = _entry
+    entries = [entry(form, lang) for form in dict.fromkeys(WORD_RE.findall(text))]
     return encode(_FORM.join(entries), compress_from=_COMPRESS_FROM)
+
+
+@functools.lru_cache(maxsize=_MAX_FORMS)
+def _entry(form: str, lang: str) -> str:
+    """A form's entry in a column value: a pure function of the form and the
+    language, so worked out once per distinct form in a run."""
+    parts = None
+    items = []
+    for term, written in analysed(form, lang):
+        if written == form:
+            at = ""
+        else:
+            parts = parts if parts is not None else PART_RE.findall(form)
+            at = f"{_FIELD}{parts.index(written) + 1}"
+        items.append(_edit(written.lower(), term) + at)
+    return _TERM.join(items)
 
 
 def learn(forms: list[str], value: bytes, lang: str) -> None:

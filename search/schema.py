@@ -85,11 +85,26 @@ def _uncounted(values):
         yield term, 0 if term.startswith(EXACT) else freq, weight, value
 
 
+def _fused(value, analyzer, kwargs, method: str):
+    """The analyser's fused method of that name, when it has one and this
+    value is a text analysed as the index analyses it; else None."""
+    if not isinstance(value, str) or set(kwargs) - {"mode"} or kwargs.get("mode", "index") != "index":
+        return None
+    return getattr(analyzer, method, None)
+
+
 class TitlePostings(formats.Positions):
-    """Whoosh's positions postings, whose exact-form terms leave the field's length alone."""
+    """Whoosh's positions postings, filled from the analyser's fused
+    `term_positions` when it has one, the same bytes on disk; the exact-form
+    terms leave the field's length alone."""
 
     def word_values(self, value, analyzer, **kwargs):
-        return _uncounted(super().word_values(value, analyzer, **kwargs))
+        term_positions = _fused(value, analyzer, kwargs, "term_positions")
+        if term_positions is None:
+            return _uncounted(super().word_values(value, analyzer, **kwargs))
+        boost = self.field_boost
+        return [(term, 0 if term.startswith(EXACT) else len(found), len(found) * boost, self.encode(found))
+                for term, found in term_positions(value).items()]
 
 
 class OffsetPostings(formats.Characters):
@@ -99,16 +114,12 @@ class OffsetPostings(formats.Characters):
     terms leave the field's length alone."""
 
     def word_values(self, value, analyzer, **kwargs):
-        return _uncounted(self._word_values(value, analyzer, **kwargs))
-
-    def _word_values(self, value, analyzer, **kwargs):
-        term_postings = getattr(analyzer, "term_postings", None)
-        if term_postings is None or not isinstance(value, str) or set(kwargs) - {"mode"}:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
+        term_postings = _fused(value, analyzer, kwargs, "term_postings")
+        if term_postings is None:
+            return _uncounted(super().word_values(value, analyzer, **kwargs))
         boost = self.field_boost
-        for term, occurrences in term_postings(value).items():
-            yield term, len(occurrences), len(occurrences) * boost, self.encode(occurrences)
+        return [(term, 0 if term.startswith(EXACT) else len(found), len(found) * boost, self.encode(found))
+                for term, found in term_postings(value).items()]
 
 
 def body_field(lang: str) -> fields.TEXT:
