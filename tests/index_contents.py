@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from search import schema as S
+from search import schema as S, storage
 
 
 def index_contents(index_dir: Path) -> dict[str, object]:
     """The contents of the statements index and its vocabulary in `index_dir`."""
-    ix, vocabulary = S.open_indexes(str(index_dir))
+    ix, vocabulary = storage.open_indexes(str(index_dir))
     try:
         with ix.reader() as reader:
             docs = list(reader.all_doc_ids())
@@ -37,7 +37,7 @@ def index_contents(index_dir: Path) -> dict[str, object]:
                     "columns": {name: column[docnum] for name, column in readers.items()},
                 }
         with vocabulary.reader() as reader:
-            words = S.vocabulary_words(reader)
+            words = storage.vocabulary_words(reader)
     finally:
         ix.close()
         vocabulary.close()

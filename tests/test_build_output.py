@@ -17,7 +17,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from indexer import writers
 from indexer.build import update_index
 from search import formterms
-from search import schema as S
+from search import schema as S, storage
 from search.analysis import WORD_RE
 from search.texts import decode
 from tests.conftest import DATA, ROOT
@@ -64,7 +64,7 @@ def _chain_postings(field, value: str):
 def test_every_text_field_holds_what_the_token_chain_gives(built):
     contents = index_contents(built)
     schema = S.build_schema()
-    ix, _ = S.open_indexes(str(built))
+    ix, _ = storage.open_indexes(str(built))
     with ix.reader() as reader:
         texts = {}
         for docnum in reader.all_doc_ids():
