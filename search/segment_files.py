@@ -2,8 +2,11 @@
 numpy arrays, so a freshly opened index maps them instead of reading Whoosh's
 columns value by value (seconds at 100,000 statements).
 
-One file per segment, SEGMENT.arrays (Whoosh removes it with the segment's own
-files): a magic number, a JSON manifest, then the arrays, each aligned, read
+Two files per segment (Whoosh removes them with the segment's own files):
+SEGMENT.facets.arrays, its facet columns (search.segment_facets), and
+SEGMENT.texts.arrays, where each text column's values start and how long they
+are (search.texts; Whoosh derives them in Python when a segment has up to
+32,768 statements). Each holds a magic number, a JSON manifest, then the arrays, each aligned, read
 with one memory map and no parsing. The manifest records the segment id, its
 document count, the sizes of the column files the arrays were made from, the
 payload's size and CRC-32: a file of another segment, of a segment written
@@ -28,6 +31,8 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
 from search import schema as S
+from search.errors import IndexUnusable
+from search.schema import segment_name
 from search.segment_facets import SegmentFacets
 
 log = logging.getLogger(__name__)
@@ -36,15 +41,19 @@ SUFFIX = ".arrays"
 FORMAT = 1  # bump when what the arrays hold changes: older files are then read the slow way
 MAGIC = b"\x93STMARR"  # (8 bytes with the format's byte)
 ALIGN = 64
-# The segment's column files the arrays are made of (their sizes are recorded).
-SOURCES = (S.YEAR_COL, S.MONTH_COL, S.LANG_COL, S.DATEKEY, S.NUMBERS_COL, S.MENTIONED_YEARS_COL,
-           S.RESOLUTIONS_COL, S.MENTIONS_COL, S.DECLARED_COL)
+# Each file: the segment's column files its arrays are made of (their sizes are recorded).
+FACETS, TEXTS = "facets", "texts"
+SOURCES = {
+    FACETS: (S.YEAR_COL, S.MONTH_COL, S.LANG_COL, S.DATEKEY, S.NUMBERS_COL, S.MENTIONED_YEARS_COL,
+             S.RESOLUTIONS_COL, S.MENTIONS_COL, S.DECLARED_COL),
+    TEXTS: (*S.TEXT.values(), *S.FORM_TERMS.values()),
+}
 UNTRUSTED = (OSError, ValueError, KeyError, TypeError)  # what reading a file not as written raises
 ADVICE = "run `python -m indexer` once to write them (or rebuild the index)"
 
 
-def path_of(folder, segment) -> Path:
-    return Path(folder) / f"{segment.segment_id()}{SUFFIX}"
+def path_of(folder, segment, kind: str) -> Path:
+    return Path(folder) / f"{segment.segment_id()}.{kind}{SUFFIX}"
 
 
 def facets(leaf) -> tuple[SegmentFacets, str | None]:
@@ -53,7 +62,7 @@ def facets(leaf) -> tuple[SegmentFacets, str | None]:
     size = leaf.doc_count_all()
     segment = leaf.segment()
     try:
-        return SegmentFacets.from_arrays(size, load(leaf._storage.folder, segment, size)), None
+        return SegmentFacets.from_arrays(size, load(leaf._storage.folder, segment, size, FACETS)), None
     except FileNotFoundError:
         why = "it has no arrays file"
     except UNTRUSTED as err:
@@ -65,10 +74,27 @@ def facets(leaf) -> tuple[SegmentFacets, str | None]:
     return found, why
 
 
-def load(folder, segment, size: int) -> dict[str, np.ndarray]:
+def text_offsets(leaf) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
+    """Column name → (each value's offset, its length) of a segment's text and
+    form-term columns, from its file; None when it has no good one."""
+    size = leaf.doc_count_all()
+    try:
+        arrays = load(leaf._storage.folder, leaf.segment(), size, TEXTS)
+        found = {name: (arrays[f"{name}.offsets"], arrays[f"{name}.lengths"]) for name in SOURCES[TEXTS]}
+        if any(len(o) != size or len(n) != size for o, n in found.values()):
+            raise ValueError("a column's length is not the segment's document count")
+        return found
+    except FileNotFoundError:
+        return None
+    except UNTRUSTED as err:
+        log.warning("segment %s: its texts' arrays file is not used: %s", leaf.segment().segment_id(), err)
+        return None
+
+
+def load(folder, segment, size: int, kind: str) -> dict[str, np.ndarray]:
     """The arrays of a segment's file, memory-mapped; FileNotFoundError when it has
     none, ValueError when the file is not whole or not of this segment as it is."""
-    path = path_of(folder, segment)
+    path = path_of(folder, segment, kind)
     with open(path, "rb") as f:
         head = f.read(16)
         if len(head) < 16 or head[:7] != MAGIC:
@@ -83,7 +109,7 @@ def load(folder, segment, size: int) -> dict[str, np.ndarray]:
         raise ValueError(f"{path.name} is of another segment")
     if filesize != start + manifest["payload"]:
         raise ValueError(f"{path.name} holds {filesize:,} bytes, not {start + manifest['payload']:,}")
-    if manifest.get("sources") != _sources(folder, segment):
+    if manifest.get("sources") != _sources(folder, segment, kind):
         raise ValueError(f"{path.name} was made from other columns than the segment's")
     payload = np.memmap(path, dtype=np.uint8, mode="r", offset=start, shape=(manifest["payload"],)) \
         if manifest["payload"] else np.zeros(0, dtype=np.uint8)
@@ -97,7 +123,7 @@ def load(folder, segment, size: int) -> dict[str, np.ndarray]:
     return arrays
 
 
-def write(folder, segment, arrays: dict[str, np.ndarray]) -> Path:
+def write(folder, segment, kind: str, arrays: dict[str, np.ndarray]) -> Path:
     """Writes a segment's file (atomically: a reader sees the whole file or none)."""
     table, offset = {}, 0
     for name, values in arrays.items():
@@ -109,11 +135,11 @@ def write(folder, segment, arrays: dict[str, np.ndarray]) -> Path:
         payload[start:start + values.nbytes] = np.ascontiguousarray(values).tobytes()
     manifest = json.dumps({
         "segment": segment.segment_id(), "documents": segment.doc_count_all(),
-        "sources": _sources(folder, segment), "payload": len(payload), "crc32": zlib.crc32(payload),
+        "sources": _sources(folder, segment, kind), "payload": len(payload), "crc32": zlib.crc32(payload),
         "arrays": table,
     }).encode("utf-8")
     head = MAGIC + bytes([FORMAT]) + struct.pack("<Q", len(manifest)) + manifest
-    path = path_of(folder, segment)
+    path = path_of(folder, segment, kind)
     tmp = path.with_name(f".{path.name}.tmp")  # (a dotted name: Whoosh's clean-up leaves it alone)
     try:
         with open(tmp, "wb") as f:
@@ -135,16 +161,32 @@ def write_missing(ix) -> int:
         return 0  # (an index in memory, or the vocabulary: no columns)
     written = 0
     for segment in toc.segments:
-        if not segment.doc_count_all() or segment.is_compound() or _good(folder, segment):
+        if not segment.doc_count_all() or segment.is_compound():
+            continue
+        kinds = [kind for kind in SOURCES if not _good(folder, segment, kind)]
+        if not kinds:
             continue
         reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
         try:
-            arrays = SegmentFacets.read(reader).arrays()
+            for kind in kinds:
+                write(folder, segment, kind, _arrays(reader, kind))
+                written += 1
         finally:
             reader.close()
-        write(folder, segment, arrays)
-        written += 1
     return written
+
+
+def _arrays(reader, kind: str) -> dict[str, np.ndarray]:
+    if kind == FACETS:
+        return SegmentFacets.read(reader).arrays()
+    out = {}
+    for name in SOURCES[TEXTS]:
+        if not reader.has_column(name):
+            raise IndexUnusable(f"segment {segment_name(reader)} has no {name} column")
+        column = reader.column_reader(name, translate=False)  # (the offsets Whoosh derived or read)
+        out[f"{name}.offsets"] = np.asarray(column._offsets, dtype=np.int64)
+        out[f"{name}.lengths"] = np.asarray(column._lengths, dtype=np.int64)
+    return out
 
 
 def missing(reader) -> list[str]:
@@ -154,23 +196,23 @@ def missing(reader) -> list[str]:
     for leaf, _offset in reader.leaf_readers():
         if leaf.doc_count_all() and leaf.segment() is not None:
             folder = folder or leaf._storage.folder
-            if not _good(folder, leaf.segment()):
+            if not all(_good(folder, leaf.segment(), kind) for kind in SOURCES):
                 out.append(leaf.segment().segment_id())
     return out
 
 
-def _good(folder, segment) -> bool:
+def _good(folder, segment, kind: str) -> bool:
     try:
-        load(folder, segment, segment.doc_count_all())
+        load(folder, segment, segment.doc_count_all(), kind)
         return True
     except UNTRUSTED:
         return False
 
 
-def _sources(folder, segment) -> dict[str, int]:
+def _sources(folder, segment, kind: str) -> dict[str, int]:
     """The sizes of the segment's column files the arrays are made of."""
     out = {}
-    for fieldname in SOURCES:
+    for fieldname in SOURCES[kind]:
         name = W3Codec.column_filename(segment, fieldname)
         try:
             out[name] = os.stat(Path(folder) / name).st_size
