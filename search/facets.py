@@ -81,7 +81,7 @@ class FacetTable:
         leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
                   if leaf.doc_count_all()] if size else []
         self._segments: list[tuple[SegmentFacets, int]] = []
-        self._names = [S.segment_name(leaf) for leaf, _ in leaves]
+        self.segment_names = [S.segment_name(leaf) for leaf, _ in leaves]
         for leaf, offset in leaves:  # (asking each statement is slow; most segments delete none)
             count = leaf.doc_count_all()
             if not leaf.has_deletions():
@@ -106,7 +106,7 @@ class FacetTable:
 
     def slow(self) -> dict[str, str]:
         """Segment id → why its columns were read value by value (it has no good arrays file)."""
-        return {name: s.slow for (s, _), name in zip(self._segments, self._names) if s.slow}
+        return {name: s.slow for (s, _), name in zip(self._segments, self.segment_names) if s.slow}
 
     def _joined(self, part_of, empty) -> MultiColumn:
         return MultiColumn.joined([(part_of(s), offset) for s, offset in self._segments],
