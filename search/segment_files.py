@@ -61,8 +61,11 @@ def facets(leaf) -> tuple[SegmentFacets, str | None]:
     segment value by value, why its file was not used) when it has no good one."""
     size = leaf.doc_count_all()
     segment = leaf.segment()
+    folder = getattr(leaf._storage, "folder", None)
+    if folder is None:  # (an index in memory: no files beside it)
+        return SegmentFacets.read(leaf), None
     try:
-        return SegmentFacets.from_arrays(size, load(leaf._storage.folder, segment, size, FACETS)), None
+        return SegmentFacets.from_arrays(size, load(folder, segment, size, FACETS)), None
     except FileNotFoundError:
         why = "it has no arrays file"
     except UNTRUSTED as err:
@@ -77,9 +80,11 @@ def facets(leaf) -> tuple[SegmentFacets, str | None]:
 def text_offsets(leaf) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
     """Column name → (each value's offset, its length) of a segment's text and
     form-term columns, from its file; None when it has no good one."""
-    size = leaf.doc_count_all()
+    size, folder = leaf.doc_count_all(), getattr(leaf._storage, "folder", None)
+    if folder is None:
+        return None
     try:
-        arrays = load(leaf._storage.folder, leaf.segment(), size, TEXTS)
+        arrays = load(folder, leaf.segment(), size, TEXTS)
         found = {name: (arrays[f"{name}.offsets"], arrays[f"{name}.lengths"]) for name in SOURCES[TEXTS]}
         if any(len(o) != size or len(n) != size for o, n in found.values()):
             raise ValueError("a column's length is not the segment's document count")
@@ -195,8 +200,8 @@ def missing(reader) -> list[str]:
     out = []
     for leaf, _offset in reader.leaf_readers():
         if leaf.doc_count_all() and leaf.segment() is not None:
-            folder = folder or leaf._storage.folder
-            if not all(_good(folder, leaf.segment(), kind) for kind in SOURCES):
+            folder = folder or getattr(leaf._storage, "folder", None)
+            if folder is not None and not all(_good(folder, leaf.segment(), kind) for kind in SOURCES):
                 out.append(leaf.segment().segment_id())
     return out
 
