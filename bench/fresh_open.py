@@ -23,8 +23,12 @@ from pathlib import Path
 
 import click
 
-from bench import ROOT
+from bench import BENCH_DIR, ROOT
+from bench.measure import dir_bytes
 from bench.queries import MIX
+
+SECTION = "## Fresh open with and without the arrays files (`python -m bench.fresh_open`)"
+BEFORE = "\n## Web server"  # (the section goes after the main run's fresh-open section)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -75,8 +79,9 @@ def without_files(index: Path) -> Path:
 @click.argument("index", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rounds", default=3, show_default=True, help="Fresh processes per index.")
 @click.option("--warm-rounds", default=3, show_default=True, help="Warm rounds of the mix per process.")
+@click.option("--no-write", is_flag=True, help="Print the figures only; leave RESULTS.md alone.")
 @click.option("--one", "single", is_flag=True, hidden=True)
-def main(index, rounds, warm_rounds, single):
+def main(index, rounds, warm_rounds, no_write, single):
     """Fresh open with and without the arrays files of INDEX, side by side."""
     if single:
         click.echo(json.dumps(one(index, warm_rounds)))
@@ -85,9 +90,12 @@ def main(index, rounds, warm_rounds, single):
 
     from search.segment_files import write_missing
 
+    from search.segment_files import SUFFIX
+
     started = time.perf_counter()
     written = write_missing(whoosh_index.open_dir(str(index)))
     click.echo(f"wrote {written} arrays files in {time.perf_counter() - started:.1f} s")
+    arrays_mb = sum(p.stat().st_size for p in index.glob(f"*{SUFFIX}")) / 1e6
     indexes = {"with arrays files": index, "without (an older index)": without_files(index)}
     results = {name: {"fresh": [], "warm": []} for name in indexes}
     for round_no in range(rounds):
@@ -100,12 +108,41 @@ def main(index, rounds, warm_rounds, single):
             results[name]["fresh"] += found["fresh"]
             results[name]["warm"] += found["warm"]
             results[name]["status"] = found["status"]
+    rows = []
     for name, found in results.items():
         warm95 = percentile(found["warm"], 95)
         fresh50, fresh95 = statistics.median(found["fresh"]), percentile(found["fresh"], 95)
-        click.echo(f"{name}: warm p50 {statistics.median(found['warm']):.1f} ms, p95 {warm95:.1f} ms; "
-                   f"fresh open p50 {fresh50:.1f} ms, p95 {fresh95:.1f} ms; ÷ warm p95 {fresh95 / warm95:.2f}x; "
-                   f"{found['status']}")
+        status = found["status"]
+        rows.append(f"| {name} | {status['statements']:,} | {status['segments']} | {status['slow_segments']} | "
+                    f"{statistics.median(found['warm']):.1f} | {warm95:.1f} | {fresh50:.1f} | {fresh95:.1f} | "
+                    f"{fresh95 / warm95:.2f}x |")
+    section = "\n".join([
+        SECTION, "",
+        f"The index of `{index.name}` ({dir_bytes(index) / 1e6:,.0f} MB, of which {arrays_mb:.1f} MB arrays files) "
+        "and a copy of it without its arrays files, as an index built before them opens: in fresh processes, "
+        f"{rounds} per index, alternating, each query of the mix searched once on a newly opened `SearchIndex` "
+        f"(fresh open), then the mix {warm_rounds} times on one (warm). The same machine, the same run.", "",
+        "| index | statements | segments | segments read value by value | warm p50 ms | warm p95 ms | "
+        "fresh open p50 ms | fresh open p95 ms | ÷ warm p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
+        f"Command: `python -m bench.fresh_open INDEX --rounds {rounds} --warm-rounds {warm_rounds}`.", ""])
+    click.echo(section)
+    if not no_write:
+        write_section(BENCH_DIR / "RESULTS.md", section)
+
+
+def write_section(results_md: Path, section: str) -> None:
+    """Puts the section in place of its previous version, or after the fresh-open section."""
+    text = results_md.read_text(encoding="utf-8")
+    start = text.find(SECTION)
+    if start >= 0:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        at = text.find(BEFORE)
+        at = at + 1 if at >= 0 else len(text)
+        text = text[:at] + section + "\n" + text[at:]
+    results_md.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
