@@ -165,3 +165,19 @@ def test_a_file_not_as_written_is_never_trusted(indexes, expected, tmp_path, kin
         assert answers(index) == expected
     assert any("is not used" in r.getMessage() for r in caplog.records)
     assert status(index).slow_segments == 1
+
+
+def test_the_api_and_the_cli_say_how_many_segments_open_slowly(indexes):
+    from click.testing import CliRunner
+
+    from search.__main__ import main
+    from webui import create_app
+
+    fast, slow, _corpus = indexes
+    for index, slow_segments in ((fast, 0), (slow, len(live_segments(slow)))):
+        client = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
+        described = client.get("/api").get_json()["index"]
+        assert described["slow_segments"] == slow_segments
+        assert (described["advice"] is None) == (slow_segments == 0)
+        said = CliRunner().invoke(main, ["--info", "--index", str(index)])
+        assert said.exit_code == 0 and ("without arrays files" in said.output) == bool(slow_segments)
