@@ -121,7 +121,10 @@ def main(index, rounds, warm_rounds, no_write, single):
         f"The index of `{index.name}` ({dir_bytes(index) / 1e6:,.0f} MB, of which {arrays_mb:.1f} MB arrays files) "
         "and a copy of it without its arrays files, as an index built before them opens: in fresh processes, "
         f"{rounds} per index, alternating, each query of the mix searched once on a newly opened `SearchIndex` "
-        f"(fresh open), then the mix {warm_rounds} times on one (warm). The same machine, the same run.", "",
+        f"(fresh open), then the mix {warm_rounds} times on one (warm). The same machine, the same run "
+        f"(load average {os.getloadavg()[0]:.1f} at its end). A process's first search also loads what every "
+        "index of the process shares (imports, morphological dictionaries, the gazetteer): the fresh-open p95 "
+        "includes it, as the main run's does.", "",
         "| index | statements | segments | segments read value by value | warm p50 ms | warm p95 ms | "
         "fresh open p50 ms | fresh open p95 ms | ÷ warm p95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
