@@ -29,7 +29,7 @@ from indexer.vocabulary import VocabularyWriter
 from indexer.writers import cancel, open_writer
 from search import declared as D
 from search import schema as S
-from search import storage
+from search import segment_files, storage
 from search.analysis import word_forms
 from search.errors import IndexingError, IndexUnusable, ReadError
 from search.integrity import damaged
@@ -183,6 +183,7 @@ def update_index(
             if relabelled:
                 summary.warnings.append(Problem(SETTINGS_FILE, "the facets' labels or order changed: "
                                                 "written down, no rebuild needed"))
+            segment_files.write_missing(ix)  # (an index older than these files gets them on any run)
             if summary.commits:
                 remember(ix, index_dir)
                 remember(vocabulary_ix, index_dir)
@@ -328,6 +329,7 @@ class _Run:
             raise  # update_index() says what happened
         self.summary.commits += 1
         self.pending = 0
+        segment_files.write_missing(self.ix)  # (what a freshly opened index maps: new and merged segments')
         if clearing:  # (the rebuilt index's declarations, once the old index is gone)
             self.cleared = True
             D.write(Path(self.ix.storage.folder), self.declared, self.credits)

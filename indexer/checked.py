@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from search.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, damaged, recorded
+from search.segment_files import SUFFIX as ARRAYS_SUFFIX
 
 CHUNK = 1 << 20
 
@@ -28,7 +29,8 @@ def _fingerprints(index_dir: Path, segments, known: dict) -> dict[str, list]:
     with os.scandir(index_dir) as entries:
         for entry in entries:
             segid = entry.name.split(".", 1)[0]
-            if segid in files and entry.is_file():
+            # (a segment's arrays file is derived, checked when read, and written again when not good)
+            if segid in files and entry.is_file() and not entry.name.endswith(ARRAYS_SUFFIX):
                 st = entry.stat()
                 old = before.get(entry.name)
                 same = old is not None and old[1:3] == [st.st_size, st.st_mtime_ns]

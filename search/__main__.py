@@ -45,10 +45,23 @@ def _terminal_marks(html: str, color: bool) -> str:
 @click.option("--as-typed", is_flag=True,
               help="Search QUERY exactly as typed, without correcting misspelt words.")
 @click.option("--facets", "show_facets", is_flag=True, help="Print facet counts too.")
+@click.option("--info", "show_info", is_flag=True,
+              help="Print what the index holds and whether it opens fast, instead of searching.")
 @reports_errors
 @filter_options
-def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_typed, show_facets):
+def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_typed, show_facets,
+         show_info):
     """Search the statements for QUERY (see docs/query-syntax.md for the query language)."""
+    if show_info:
+        with SearchIndex(index_dir) as index:
+            status = index.status()
+        if as_json:
+            click.echo(json.dumps(status.as_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{status.statements} statements in {status.segments} segments; "
+                       + (f"{status.slow_segments} without arrays files: {status.advice}"
+                          if status.slow_segments else "every segment opens from its arrays files"))
+        return
     with SearchIndex(index_dir) as index:
         result = index.search(query, filters=filters, sort=sort, page=page, per_page=limit,
                               facets=show_facets, raw=raw, autocorrect=not as_typed)

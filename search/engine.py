@@ -23,7 +23,9 @@ from search.matching import resolved_sort
 from search.query_build import QueryBuilder
 from search.query_parser import parse
 from search.registry import Registry
-from search.results import Document, Filters, Hit, SearchResult, Section
+from search.results import Document, Filters, Hit, IndexStatus, SearchResult, Section
+from search import segment_files
+from search.segment_files import ADVICE
 from search.scoring import CachedBM25F, LengthNorms
 from search.snapshots import Snapshot, Snapshots
 from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
@@ -67,6 +69,15 @@ class SearchIndex:
     @property
     def doc_count(self) -> int:
         return self._snapshots.retrying(lambda snap: snap.searcher.doc_count())
+
+    def status(self) -> IndexStatus:
+        """Its statements and segments, and how many open slowly (an index written
+        before segments had arrays files beside them), with the remedy."""
+        def work(snap: Snapshot) -> IndexStatus:
+            slow = len(segment_files.missing(snap.searcher.reader()))
+            return IndexStatus(snap.searcher.doc_count(), len(snap.table.segment_names), slow,
+                               f"its first search after opening is slower: {ADVICE}" if slow else None)
+        return self._snapshots.retrying(work)
 
     # --- search ---------------------------------------------------------------------
 

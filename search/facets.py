@@ -20,6 +20,7 @@ from search.query_build import date_key_range
 from search.registry import BUILT_IN, Registry
 from search.results import FacetValue, Filters
 from search.segment_facets import SINGLE, Part, SegmentFacets, int_part, joined
+from search.segment_files import facets as segment_facets
 
 
 class MultiColumn:
@@ -81,6 +82,7 @@ class FacetTable:
         leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
                   if leaf.doc_count_all()] if size else []
         self._segments: list[tuple[SegmentFacets, int]] = []
+        self.segment_names = [storage.segment_name(leaf) for leaf, _ in leaves]
         for leaf, offset in leaves:  # (asking each statement is slow; most segments delete none)
             count = leaf.doc_count_all()
             if not leaf.has_deletions():
@@ -90,7 +92,7 @@ class FacetTable:
             name = storage.segment_name(leaf)
             segment = kept.get(name) if kept is not None else None
             if segment is None:
-                segment = SegmentFacets.read(leaf)
+                segment = segment_facets(leaf)[0]
                 if kept is not None:
                     kept[name] = segment
             self._segments.append((segment, offset))
@@ -102,6 +104,10 @@ class FacetTable:
         # Keyword columns, by column name: whatever the registry's KEYWORD filters read.
         self.keywords = {name: self._joined(lambda s, name=name: s.keywords[name], str)
                          for f in FIELDS if f.kind == KEYWORD for name in f.columns}
+
+    def slow(self) -> dict[str, str]:
+        """Segment id → why its columns were read value by value (it has no good arrays file)."""
+        return {name: s.slow for (s, _), name in zip(self._segments, self.segment_names) if s.slow}
 
     def _joined(self, part_of, empty) -> MultiColumn:
         return MultiColumn.joined([(part_of(s), offset) for s, offset in self._segments],

@@ -183,3 +183,16 @@ class Document:
             "metadata": self.metadata,
             "sections": [{"lang": s.lang, "text": s.text} for s in self.sections],
         }
+
+
+@dataclass
+class IndexStatus:
+    """What an open index holds, and whether it opens fast (see search.segment_files)."""
+
+    statements: int
+    segments: int
+    slow_segments: int  # segments without good arrays files: their columns are read value by value
+    advice: str | None = None  # what makes it open fast, when it does not
+
+    def as_dict(self) -> dict:
+        return asdict(self)

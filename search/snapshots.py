@@ -14,6 +14,7 @@ both show (search.segment_readers), so a commit opens only its new segments.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import threading
@@ -33,8 +34,11 @@ from search.integrity import check_index, check_sizes, damaged
 from search.postings import PostingsCache, segment_id
 from search.registry import BUILT_IN, Registry
 from search.segment_facets import SegmentFacets
+from search.segment_files import ADVICE
 from search.segment_readers import close_readers, open_searcher
 from search.vocabulary import GrowingWordList, WordList
+
+log = logging.getLogger(__name__)
 
 RETRIES = 4  # attempts at a search while the indexer keeps committing
 KEEP_TABLES = 3  # facet tables kept: threads may still show older commits
@@ -97,6 +101,7 @@ class Snapshots:
         self._columns: dict[str, SegmentFacets] = {}  # segment id → its facet columns (segments never change)
         self._indexes = None  # (stamp, statements index, vocabulary index)
         self._kept: dict[str, object] = {}  # the research views' caches (Snapshot.kept)
+        self.slow: dict[str, str] = {}  # the latest commit's segments read value by value, and why
         self.postings = PostingsCache(config.from_env(config.POSTINGS_CACHE_MB))
         for attempt in range(RETRIES):  # (a commit may replace the files being opened)
             stamp = self._listing()[0]
@@ -227,7 +232,14 @@ class Snapshots:
         if self._on_new_commit is not None:
             self._on_new_commit(reader)
         self._keep_segments({segment_id(leaf) for leaf, _ in reader.leaf_readers()})
-        return FacetTable(reader, self._columns, self.registry)
+        table = FacetTable(reader, self._columns, self.registry)
+        slow = table.slow()
+        if slow and set(slow) - set(self.slow):
+            log.warning("the index in %s opens slowly: %d of its %d segments have no good arrays file "
+                        "(%s), so their columns are read value by value; %s", self.index_dir, len(slow),
+                        len(table.segment_names), next(iter(slow.values())), ADVICE)
+        self.slow = slow
+        return table
 
     def _keep_segments(self, used: set[str]) -> None:
         """Drops the postings and columns of segments neither `used` nor an

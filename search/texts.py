@@ -14,7 +14,7 @@ import zlib
 from bisect import bisect_right
 
 from search import schema as S
-from search import storage
+from search import segment_files, storage
 
 # A short text is kept as it is: compressed on its own it saves about a third
 # and costs more to decompress than to read. A long one is compressed.
@@ -62,6 +62,8 @@ def hold(reader) -> None:
         if not leaf.doc_count_all():
             continue
         opened = _OPENED.setdefault(leaf, {})
+        if not opened:  # (a new segment: its columns' offsets from the file written beside it, if good)
+            opened.update(_mapped(leaf))
         for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values()):
             if fieldname not in opened:
                 opened[fieldname] = _open(leaf, fieldname)
@@ -104,6 +106,39 @@ class Texts:
                  if lang in S.TEXT]
         return [(lang, text) for lang, text in found if text]
 
+
+
+class _Mapped:
+    """A text column read through the value offsets of the segment's arrays file
+    (search.segment_files), as Whoosh's reader reads it through those it derives."""
+
+    def __init__(self, dbfile, basepos: int, offsets, lengths):
+        self._dbfile, self._basepos, self._offsets, self._lengths = dbfile, basepos, offsets, lengths
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def __getitem__(self, docnum: int) -> bytes:
+        length = int(self._lengths[docnum])
+        if not length:
+            return b""
+        return self._dbfile.get(self._basepos + int(self._offsets[docnum]), length)
+
+
+def _mapped(leaf) -> dict:
+    """Column name → its reader, for a segment whose arrays file holds its offsets ({} otherwise)."""
+    found = segment_files.text_offsets(leaf)
+    if found is None:
+        return {}
+    perdoc, out = leaf._perdoc, {}  # (Whoosh's per-document reader: it holds the column files open)
+    for fieldname, (offsets, lengths) in found.items():
+        if not leaf.has_column(fieldname):
+            raise TextsMoved(f"segment {storage.segment_name(leaf)} has no {fieldname} column")
+        if fieldname not in perdoc._colfiles:
+            perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+        colfile, basepos, _length = perdoc._colfiles[fieldname]
+        out[fieldname] = _Mapped(colfile, basepos, offsets, lengths)
+    return out
 
 
 def _open(leaf, fieldname: str):

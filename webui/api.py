@@ -6,6 +6,7 @@ import itertools
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from search.errors import IndexUnusable
 from search.fields import NAMES_PARAM, SEARCH_PARAMS
 from search.snapshots import commit_time
 from webui import feeds, parts, views
@@ -34,7 +35,16 @@ def endpoints():
         "parameters": [*(p.name for p in SEARCH_PARAMS), *registry.params, NAMES_PARAM],
         "search_parameters": [p.describe() for p in SEARCH_PARAMS],
         "filters": registry.describe(),
+        "index": _status(),
     })
+
+
+def _status() -> dict | None:
+    """The index's statements, segments and whether it opens fast (None while there is none)."""
+    try:
+        return get_index().status().as_dict()
+    except IndexUnusable:
+        return None
 
 
 @bp.get("/search")
