@@ -27,8 +27,10 @@ STOP_WORDS_EN = frozenset(
     """.split()
 )
 
-# Particles, prepositions, conjunctions and pronouns. Written with "е" for
-# "ё": stop words are matched after ё-folding.
+# Particles, prepositions, conjunctions and pronouns, the question words among
+# them (какой, сколько, почему, который: a question's form, not its subject, as
+# English "what" and "which" and Ukrainian «який»). Written with "е" for "ё":
+# stop words are matched after ё-folding.
 STOP_WORDS_RU = frozenset(
     """
     а без бы в вам из-за из-под вас во вот все всего всех всю вы где да даже для до его ее
@@ -36,6 +38,10 @@ STOP_WORDS_RU = frozenset(
     мы на над нас не него нее ней ни ним них но ну о об обо он она они оно от
     перед по под при про с со так также такой там тем то того тоже том тот ту
     тут ты у уж уже чем через что чтобы эта эти это этого этой этом этот эту я
+    какой какая какое какие какого каких каким какими какую каком какому
+    каков какова каково каковы сколько почему зачем чей чья чье чьи куда откуда
+    который которая которое которые которого которой котором которому которую
+    которым которыми которых
     """.split()
 )
 

@@ -132,11 +132,11 @@ class QueryBuilder:
         if node.kind in ("prefix", "fuzzy"):
             return self._expanded(node, fields, hl)
         if node.kind == "exact":  # (the form as typed: never a name's other forms)
-            return _typed_query(self._typed_forms(node, fields, hl))
+            return _typed_query(self._typed_forms(node, fields, hl), one_word=True)
         typed = self._typed_forms(node, fields, hl)
         names = self._name_forms(node, fields, hl) if self._names else {}
         if not names:
-            return _typed_query(typed)
+            return _typed_query(typed, one_word=node.kind != "phrase")
         # A name: the entity as one term, all its forms in every language (search.concept).
         return Concept({f: typed.get(f, []) + names.get(f, []) for f in {*typed, *names}})
 
@@ -325,17 +325,27 @@ def name_run(nodes: list, i: int, text: str) -> list:
     return run[:1]
 
 
-def _typed_query(forms: dict[str, list]):
-    """The query of a word or phrase's typed forms: any field; a phrase's words adjacent."""
+def _typed_query(forms: dict[str, list], one_word: bool = False):
+    """The query of a word or phrase's typed forms: any field; a phrase's words adjacent.
+
+    A phrase scores the sum of its words' scores; a word the analyser splits
+    (`one_word`: a hyphenated one, "up-regulation") scores their mean, as one
+    word: typed as one word, it must not weigh as two or three beside the others."""
     parts = []
     for fieldname, (positions,) in forms.items():
         if len(positions) == 1:
             parts.append(_alternatives(fieldname, list(positions[0])))
         else:  # a phrase, or a word the analyser splits (a hyphenated one)
-            parts.append(Adjacent([_alternatives(fieldname, list(alts)) for alts in positions]))
+            parts.append(Adjacent([_alternatives(fieldname, list(alts)) for alts in positions],
+                                  boost=one_word_boost(len(positions)) if one_word else 1.0))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def one_word_boost(positions: int) -> float:
+    """The factor that makes the summed scores of one word's `positions` parts their mean."""
+    return 1.0 / positions
 
 
 def _without_span(node):

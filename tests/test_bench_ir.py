@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from bench.ir import bag_of_words, evaluate, judged_id, ndcg_at, recall_at, rr_at
+from bench.ir import SECTION, bag_of_words, evaluate, judged_id, ndcg_at, recall_at, rr_at, write_section
 
 JUDGED = {"a": 2, "b": 1, "c": 0}
 
@@ -35,3 +35,10 @@ def test_question_as_a_bag_of_words():
     assert bag_of_words('Who said "NOT now" (in 1990)?') == "Who OR said OR not OR now OR in OR 1990"
     assert bag_of_words("title: Nagorno-Karabakh's *war~") == "title OR Nagorno-Karabakh's OR war"
     assert judged_id("sentences.jsonl#s12") == "s12"
+
+
+def test_the_section_is_replaced_and_the_next_one_keeps_its_blank_line(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    results.write_text(f"# R\n\n{SECTION}\n\nold table\n\n## Next\n\ntext\n", encoding="utf-8")
+    write_section(results, f"{SECTION}\n\nnew table\n")
+    assert results.read_text(encoding="utf-8") == f"# R\n\n{SECTION}\n\nnew table\n\n## Next\n\ntext\n"

@@ -125,3 +125,26 @@ def test_a_score_is_bm25_plus_worked_out_by_hand(tmp_path):
         hits = index.search("glacier").hits
     expected = math.log(2) * (2.2 / (1 + 1.2 * (0.25 + 0.75 * 4 / 3)) + 1.0)
     assert [h.id for h in hits] == ["a.txt"] and hits[0].score == pytest.approx(expected, abs=1e-4)
+
+
+def test_one_word_boost_makes_a_sum_a_mean():
+    from search.query_build import one_word_boost
+
+    assert [n * one_word_boost(n) for n in (2, 3, 5)] == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_a_hyphenated_word_weighs_as_one_word(tmp_path):
+    """A word the analyser splits ("glacier-river") scores the mean of its parts'
+    scores, a quoted phrase of the same words their sum: typed as one word, it
+    does not outweigh the other words of a query two to one."""
+    from indexer.build import update_index
+    from search.engine import SearchIndex
+    from tests.corpus_tools import write_statements
+
+    write_statements(tmp_path / "corpus", {"a.txt": "glacier-river bridge school\n", "b.txt": "river bridge\n"})
+    update_index(tmp_path / "corpus", tmp_path / "index")
+    with SearchIndex(tmp_path / "index") as index:
+        word = index.search("glacier-river").hits
+        phrase = index.search('"glacier river"').hits
+    assert [h.id for h in word] == [h.id for h in phrase] == ["a.txt"]
+    assert word[0].score == pytest.approx(phrase[0].score / 2, abs=1e-3)
