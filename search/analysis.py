@@ -237,9 +237,19 @@ class LanguageAnalyzer(CompositeAnalyzer):
         super().__init__(StatementTokenizer(), StopFilter(lang), MorphFilter(lang))
         self.lang = lang
 
+    def __call__(self, value, **kwargs):
+        given = getattr(value, "postings", None)  # already analysed (search.analysed.AnalysedText)
+        if given is not None and kwargs.get("mode") == "index":
+            return _given_tokens(given, **kwargs)
+        return super().__call__(value, **kwargs)
+
     def term_postings(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
         """Each index term of a text → its (position, start char, end char)
-        occurrences, as the token chain gives them in index mode."""
+        occurrences, as the token chain gives them in index mode (a text
+        already analysed gives its own)."""
+        given = getattr(value, "postings", None)
+        if given is not None:
+            return given
         stops = _stops(self.lang)
         position = _GapClosing()
         postings: dict[str, list[tuple[int, int, int]]] = {}
@@ -260,6 +270,14 @@ class LanguageAnalyzer(CompositeAnalyzer):
                 else:
                     seen.append(occurrence)
         return postings
+
+
+def _given_tokens(postings, positions=False, chars=False, mode="", **kwargs) -> Iterator[Token]:
+    """The tokens of term postings made before, in position order."""
+    t = Token(positions, chars, mode=mode, **kwargs)
+    for pos, start, end, term in sorted((*o, term) for term, occ in postings.items() for o in occ):
+        t.text, t.pos, t.startchar, t.endchar, t.boost, t.stopped = term, pos, start, end, 1.0, False
+        yield t
 
 
 def language_analyzer(lang: str | None) -> LanguageAnalyzer:
