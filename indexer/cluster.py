@@ -85,6 +85,7 @@ class ClusterRun(_Run):
 
     client = None  # a dask.distributed Client, or None to read in this process
     analysed: Path = None
+    batch = BATCH
 
     def sync(self, corpus: Path, max_file_size: int, progress) -> Summary:
         summary = self.summary
@@ -125,7 +126,7 @@ class ClusterRun(_Run):
 
     def _batches(self, work):
         """Each batch's reads, in the corpus's order, read by the workers (or here)."""
-        batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
+        batches = [work[i:i + self.batch] for i in range(0, len(work), self.batch)]
         args = (self.max_statement_size, self.declared)
         if self.client is None:
             for batch in batches:
@@ -213,9 +214,10 @@ def connect(workers: int | None = None, scheduler: str | None = None):
 
 
 def update_on_cluster(corpus: Path, index_dir: Path, *, client=None, analysed: Path | None = None,
-                      **options) -> Summary:
+                      batch: int = BATCH, **options) -> Summary:
     """`update_index` with the groups read by `client`'s workers (None: in this
-    process), writing the analysed corpus to `analysed` (default: beside the index)."""
+    process), `batch` groups a task, writing the analysed corpus to `analysed`
+    (default: beside the index)."""
     if options.get("procs", 1) > 1:
         raise IndexingError("--procs writes with several processes on this machine; on a cluster "
                             "the workers analyse and one process writes: leave --procs out")
@@ -224,7 +226,7 @@ def update_on_cluster(corpus: Path, index_dir: Path, *, client=None, analysed: P
 
     def make_run(*args):
         run = ClusterRun(*args)
-        run.client, run.analysed = client, folder
+        run.client, run.analysed, run.batch = client, folder, batch
         return run
 
     return update_index(corpus, index_dir, make_run=make_run, **options)
