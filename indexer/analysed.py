@@ -25,7 +25,7 @@ def row_of(fields: dict, schema) -> dict:
     for name, values in fields.items():
         for _kind, prefix in _DECLARED:
             if name.startswith(prefix):
-                facets[name[len(prefix):]] = values
+                facets[name[len(prefix):]] = sorted(values)
     row = {
         "id": fields[S.ID], "group": fields[S.GROUP], "hash": fields[S.HASH],
         "sources": list(fields[S.SOURCES]), "title": fields["_stored_" + S.TITLE],
@@ -34,7 +34,7 @@ def row_of(fields: dict, schema) -> dict:
         "date": fields[S.DATE], "datekey": fields[S.DATEKEY], "docno": fields.get(S.DOCNO),
         "langs": langs, "url": fields.get(S.URL), "collection": metadata.get("collection"),
         "metadata": json.dumps(metadata, ensure_ascii=False) if metadata else None,
-        "facets": json.dumps(facets, ensure_ascii=False) if facets else None,
+        "facets": json.dumps(facets, ensure_ascii=False, sort_keys=True) if facets else None,
         "numbers": list(fields[S.NUMBERS]), "mentioned_years": list(fields[S.MENTIONED_YEARS]),
         "resolutions": list(fields.get(S.RESOLUTIONS, ())),
         "mentions": list(fields.get(S.MENTIONS, ())),

@@ -22,7 +22,7 @@ from indexer.build import PARTIAL, _Run, indexed_groups, read_problem, update_in
 from indexer.scan import scan
 from indexer.summary import Problem, Summary
 from search import schema as S
-from search.analysed import (PART_ROWS, dataset_files, optional, read_rows, table)
+from search.analysed import DatasetWriter, dataset_files, optional, read_rows
 from search.errors import IndexingError
 
 BATCH = 8  # groups per task: few enough to spread, enough to keep Dask's overhead per task small
@@ -86,6 +86,7 @@ class ClusterRun(_Run):
     client = None  # a dask.distributed Client, or None to read in this process
     analysed: Path = None
     batch = BATCH
+    out = None  # the dataset being written
 
     def sync(self, corpus: Path, max_file_size: int, progress) -> Summary:
         summary = self.summary
@@ -97,7 +98,7 @@ class ClusterRun(_Run):
         keys = sorted(found.groups)
         work = [(found.groups[k], indexed.get(k), old.hashes.get(k) != (indexed.get(k) or ("",))[0])
                 for k in keys]
-        out = _DatasetWriter(self.analysed)
+        out = self.out = _DatasetWriter(self.analysed)
         blocked = sorted(found.blocked - set(keys))  # (kept in the index: kept in the dataset)
         done = 0
         for reads in self._batches(work):
@@ -122,7 +123,14 @@ class ClusterRun(_Run):
             out.add(old.take(key))
         self._commit(final=True)
         out.close()
+        self.out = None
         return summary
+
+    def close(self) -> None:
+        """Abandons uncommitted work and the half-written dataset (after an error or an interrupt)."""
+        super().close()
+        if self.out is not None:
+            shutil.rmtree(self.out.folder, ignore_errors=True)
 
     def _batches(self, work):
         """Each batch's reads, in the corpus's order, read by the workers (or here)."""
@@ -169,32 +177,19 @@ def read_rows_of(path: Path) -> list[dict]:
     return optional("pyarrow.parquet").read_table(path).to_pylist()
 
 
-class _DatasetWriter:
-    """Writes rows as they come into a new dataset, which replaces the old one when closed."""
+class _DatasetWriter(DatasetWriter):
+    """Writes a new dataset beside the old one, which it replaces when closed."""
 
     def __init__(self, folder: Path):
-        self.folder = folder
-        self.new = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
-        shutil.rmtree(self.new, ignore_errors=True)
-        self.new.mkdir(parents=True)
-        self.rows, self.parts = [], 0
-
-    def add(self, rows: list[dict]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= PART_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        pq = optional("pyarrow.parquet")
-        pq.write_table(table(self.rows), self.new / f"part-{self.parts:05d}.parquet",
-                       compression="zstd")
-        self.rows, self.parts = [], self.parts + 1
+        self.final = folder
+        new = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+        shutil.rmtree(new, ignore_errors=True)
+        super().__init__(new)
 
     def close(self) -> None:
-        if self.rows or not self.parts:
-            self._flush()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.new.rename(self.folder)
+        super().close()
+        shutil.rmtree(self.final, ignore_errors=True)
+        self.folder.rename(self.final)
 
 
 def connect(workers: int | None = None, scheduler: str | None = None):

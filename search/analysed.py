@@ -114,14 +114,29 @@ def table(rows: list[dict]):
     return pa.Table.from_pylist(rows, schema=arrow_schema())
 
 
-def write_dataset(rows: list[dict], folder: Path) -> None:
-    """Writes rows (sorted by id) as a dataset of Parquet files of PART_ROWS rows each."""
-    pq = optional("pyarrow.parquet")
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = sorted(rows, key=lambda r: r["id"])
-    for n, first in enumerate(range(0, max(len(rows), 1), PART_ROWS)):
-        pq.write_table(table(rows[first:first + PART_ROWS]), folder / f"part-{n:05d}.parquet",
-                       compression="zstd")
+class DatasetWriter:
+    """Writes rows, as they come, into a dataset folder of Parquet files of PART_ROWS rows each."""
+
+    def __init__(self, folder: Path):
+        self.pq = optional("pyarrow.parquet")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.rows, self.parts, self.written = [], 0, 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+        self.written += len(rows)
+        if len(self.rows) >= PART_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.pq.write_table(table(self.rows), self.folder / f"part-{self.parts:05d}.parquet",
+                            compression="zstd")
+        self.rows, self.parts = [], self.parts + 1
+
+    def close(self) -> None:
+        if self.rows or not self.parts:  # (an empty corpus: one empty file, with the columns)
+            self._flush()
 
 
 def dataset_files(folder: Path) -> list[Path]:

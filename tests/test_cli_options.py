@@ -11,11 +11,13 @@ import pytest
 
 from indexer.__main__ import main as indexer_cli
 from search import fields
+from search.__main__ import export_main as export_cli
 from search.__main__ import main as search_cli
 from webui.__main__ import main as webui_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = {"search": search_cli, "indexer": indexer_cli, "webui": webui_cli}
+COMMANDS = {"search": search_cli, "search export": export_cli, "indexer": indexer_cli,
+            "webui": webui_cli}
 CLI_MODULES = {"search/cli.py", "search/__main__.py", "indexer/__main__.py", "webui/__main__.py"}
 
 

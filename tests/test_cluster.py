@@ -21,6 +21,7 @@ from indexer.build import update_index
 from search import schema as S
 from search.analysed import read_rows
 
+pytestmark = pytest.mark.timeout(600)  # (a cluster's start takes seconds on a busy machine)
 distributed = pytest.importorskip("distributed")
 from indexer.cluster import connect, default_analysed, update_on_cluster  # noqa: E402
 
