@@ -53,3 +53,13 @@ def test_only_the_command_line_modules_import_click():
              for p in (ROOT / package).rglob("*.py") if _imports_click(p)}
     assert found - CLI_MODULES == set()
     assert "search/cli.py" in found  # (the walk finds them)
+
+
+def test_export_is_a_command_of_python_m_search():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "search", "export", "--help"], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: python -m search export" in done.stdout and "--format" in done.stdout
