@@ -115,27 +115,32 @@ def table(rows: list[dict]):
 
 
 class DatasetWriter:
-    """Writes rows, as they come, into a dataset folder of Parquet files of PART_ROWS rows each."""
+    """Writes rows, as they come, into a dataset folder of Parquet files of PART_ROWS
+    rows each; rows waiting for their file are kept as Arrow tables (a long
+    statement's tokens as Python objects would take a hundred times the memory)."""
 
     def __init__(self, folder: Path):
-        self.pq = optional("pyarrow.parquet")
+        self.pa, self.pq = optional("pyarrow"), optional("pyarrow.parquet")
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.rows, self.parts, self.written = [], 0, 0
+        self.tables, self.waiting, self.parts, self.written = [], 0, 0, 0
 
     def add(self, rows: list[dict]) -> None:
-        self.rows.extend(rows)
+        if rows:
+            self.tables.append(table(rows))
+        self.waiting += len(rows)
         self.written += len(rows)
-        if len(self.rows) >= PART_ROWS:
+        if self.waiting >= PART_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        self.pq.write_table(table(self.rows), self.folder / f"part-{self.parts:05d}.parquet",
+        whole = self.pa.concat_tables(self.tables) if self.tables else table([])
+        self.pq.write_table(whole, self.folder / f"part-{self.parts:05d}.parquet",
                             compression="zstd")
-        self.rows, self.parts = [], self.parts + 1
+        self.tables, self.waiting, self.parts = [], 0, self.parts + 1
 
     def close(self) -> None:
-        if self.rows or not self.parts:  # (an empty corpus: one empty file, with the columns)
+        if self.waiting or not self.parts:  # (an empty corpus: one empty file, with the columns)
             self._flush()
 
 
