@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analysed import fields_of, row_of
-from indexer.build import PARTIAL, _Run, indexed_groups, read_problem, update_index
+from indexer.build import _Run, indexed_groups, read_problem, update_index
 from indexer.scan import scan
 from indexer.summary import Problem, Summary
 from search import schema as S
-from search.analysed import DatasetWriter, dataset_files, optional, read_rows
+from search.analysed import DatasetWriter, dataset_files, optional
 from search.errors import IndexingError
 
 BATCH = 8  # groups per task: few enough to spread, enough to keep Dask's overhead per task small
@@ -160,8 +160,10 @@ class _OldRows:
         self.next = next(self.rows, None)
 
     def _rows(self):
-        for path in self.files:
-            yield from read_rows_of(path)
+        pq = optional("pyarrow.parquet") if self.files else None
+        for path in self.files:  # (a few rows at a time: a long statement's tokens are many objects)
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=64):
+                yield from batch.to_pylist()
 
     def take(self, key: str) -> list[dict]:
         """The old rows of group `key`; keys are asked for in increasing order."""
@@ -171,10 +173,6 @@ class _OldRows:
                 taken.append(self.next)
             self.next = next(self.rows, None)
         return taken
-
-
-def read_rows_of(path: Path) -> list[dict]:
-    return optional("pyarrow.parquet").read_table(path).to_pylist()
 
 
 class _DatasetWriter(DatasetWriter):
@@ -225,6 +223,3 @@ def update_on_cluster(corpus: Path, index_dir: Path, *, client=None, analysed: P
         return run
 
     return update_index(corpus, index_dir, make_run=make_run, **options)
-
-
-__all__ = ["connect", "update_on_cluster", "default_analysed", "read_rows", "PARTIAL"]
