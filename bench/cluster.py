@@ -24,6 +24,8 @@ from indexer.build import update_index
 from indexer.cluster import connect, default_analysed, update_on_cluster
 from search import schema as S
 
+SECTION = "## Indexing on Dask"  # its section of bench/RESULTS.md (bench/report.py keeps it)
+
 
 def fingerprint(index_dir: Path) -> str:
     """A hash of everything the index holds: postings, stored fields, lengths, columns."""
