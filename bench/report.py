@@ -444,12 +444,16 @@ def write(sizes: list[dict], out: Path, notes: list[str], command: str) -> tuple
 
 
 def _ranking_section(results: Path) -> str:
-    """bench/ir.py's section of an existing RESULTS.md (another command measures it): kept as it is."""
-    from bench.ir import SECTION
+    """The sections of an existing RESULTS.md that other commands measure (bench/ir.py's,
+    bench/documents', bench/cluster.py's): kept as they are."""
+    from bench.cluster import SECTION as CLUSTER
+    from bench.ir import SECTION as RANKING
 
     text = results.read_text(encoding="utf-8") if results.exists() else ""
-    start = text.find(SECTION)
-    if start < 0:
-        return ""
-    end = text.find("\n## ", start + len(SECTION))
-    return text[start:end + 1] if end >= 0 else text[start:]
+    kept = []
+    for heading in (RANKING, "## Reading real documents", CLUSTER):
+        start = text.find(heading)
+        if start >= 0:
+            end = text.find("\n## ", start + len(heading))
+            kept.append((text[start:end] if end >= 0 else text[start:]).strip("\n"))
+    return "\n\n".join(kept) + "\n" if kept else ""

@@ -46,6 +46,8 @@ def _progress(quiet: bool):
 \b
     python -m indexer --corpus corpus --index index
     python -m indexer --rebuild --procs 2
+    python -m indexer --workers 2
+    python -m indexer --scheduler tcp://scheduler.example.org:8786
 
 Exit status: 0 when every file was indexed, 1 when some could not be,
 2 when nothing could be done (bad arguments, index locked or damaged)."""
@@ -61,27 +63,48 @@ Exit status: 0 when every file was indexed, 1 when some could not be,
 @option(config.MAX_STATEMENT_MB)
 @click.option("--commit-every", type=click.IntRange(1), default=None, metavar="N",
               help="Commit after every N statements, so a long run keeps its progress.")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
+              help="Read and analyse on a local Dask cluster of N processes, writing the analysed "
+                   "corpus (Parquet) and the index from it; needs the [cluster] extra.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Read and analyse on a running Dask cluster (tcp://HOST:8786: SLURM, "
+                   "Kubernetes…), as --workers does; its workers must see the corpus's path.")
+@click.option("--analysed", "analysed", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Where the analysed corpus goes (default: the index's directory name + "
+                   "'-analysed'); given alone, it is written by this process.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @reports_errors
-def main(corpus, index_dir, rebuild, procs, wait, max_mb, max_statement_mb, commit_every, as_json,
-         quiet):
+def main(corpus, index_dir, rebuild, procs, wait, max_mb, max_statement_mb, commit_every, workers,
+         scheduler, analysed, as_json, quiet):
     """Index the statements in CORPUS: new files are added, changed ones
     re-indexed, deleted ones removed; unchanged files are not touched."""
     on_progress, close_progress = _progress(quiet or as_json)
     extra = {"commit_every": commit_every} if commit_every else {}
+    client = None
     try:
-        summary = update_index(
-            corpus, index_dir, rebuild=rebuild, procs=procs, wait=wait,
-            max_file_size=int(max_mb * config.MB),
-            max_statement_size=int(max_statement_mb * config.MB), progress=on_progress, **extra,
-        )
+        if workers and scheduler:
+            raise click.UsageError("give --workers or --scheduler, not both")
+        options = dict(rebuild=rebuild, procs=procs, wait=wait, max_file_size=int(max_mb * config.MB),
+                       max_statement_size=int(max_statement_mb * config.MB), progress=on_progress,
+                       **extra)
+        if workers or scheduler or analysed:
+            from indexer.cluster import connect, update_on_cluster
+
+            client = connect(workers, scheduler) if workers or scheduler else None
+            summary = update_on_cluster(corpus, index_dir, client=client, analysed=analysed,
+                                        **options)
+        else:
+            summary = update_index(corpus, index_dir, **options)
     except KeyboardInterrupt:
         click.echo("interrupted: the index holds its last commit; run the indexer again "
                    "to finish", err=True)
         sys.exit(130)
     finally:
         close_progress()
+        if client is not None:
+            client.close()
+            getattr(client, "close_cluster", lambda: None)()
 
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

@@ -145,9 +145,11 @@ def update_index(
     max_statement_size: int = DEFAULT_MAX_STATEMENT_SIZE,
     commit_every: int = COMMIT_EVERY,
     progress: ProgressFn | None = None,
+    make_run=None,
 ) -> Summary:
     """Brings the index in `index_dir` up to date with `corpus`.
 
+    `make_run` makes the run in place of `_Run` (indexer/cluster.py: on Dask).
     Raises IndexingError (or IndexLocked) when nothing could be done.
     """
     started = time.monotonic()
@@ -174,8 +176,8 @@ def update_index(
                 # it is finished by the next plain run (a rebuild writes them
                 # after its clearing commit: until then the old index stands).
                 D.write(index_dir, facets, credits)
-            run = _Run(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild, commit_every,
-                       max_statement_size, facets, credits)
+            run = (make_run or _Run)(ix, VocabularyWriter(vocabulary_ix, rebuild), procs, rebuild,
+                                     commit_every, max_statement_size, facets, credits)
             summary = run.sync(corpus, max_file_size, progress)
             if summary.commits or relabelled or D.read(index_dir) is None or \
                     D.read_credits(index_dir) != credits:
@@ -197,6 +199,13 @@ def update_index(
         vocabulary_ix.close()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def read_problem(key: str, err: Exception) -> Problem:
+    """How a group that cannot be read is reported: a ReadError's reason, or a reader's own fault."""
+    if isinstance(err, ReadError):
+        return Problem(key, str(err))
+    return Problem(key, f"cannot be read: {type(err).__name__}: {err}")
 
 
 def _write_error(err: Exception, index_dir: Path, commits: int) -> IndexingError:
@@ -256,14 +265,15 @@ class _Run:
         summary = self.summary
         try:
             documents = self._read_group(group, previous)
-        except ReadError as err:
-            summary.problems.append(Problem(group.key, str(err)))
+        except Exception as err:  # (a reader's own fault too: one file lost, never the whole run)
+            summary.problems.append(read_problem(group.key, err))
             return
-        except Exception as err:  # a reader's own fault: one file lost, never the whole run
-            summary.problems.append(Problem(group.key, f"cannot be read: {type(err).__name__}: {err}"))
-            return
-        if documents is None:  # unchanged
-            return
+        if documents is not None:  # (None: unchanged)
+            self._write_group(group, previous, documents)
+
+    def _write_group(self, group, previous, documents: list[dict]) -> None:
+        """Writes a changed group's statements in place of its old ones."""
+        summary = self.summary
         for fields in documents:
             self.vocabulary.add(word_forms(*(fields.get(f, "") for f in S.TEXT_FIELDS)))
         writer = self._writer()

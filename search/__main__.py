@@ -12,6 +12,7 @@ from search import config
 from search import fields as F
 from search.cli import filter_options, option, param_option, reports_errors
 from search.engine import SearchIndex
+from search.export import FORMATS, export
 
 
 def _terminal_marks(html: str, color: bool) -> str:
@@ -102,5 +103,37 @@ def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_
             click.echo(f"\n{name}: {shown}")
 
 
+@click.command(
+    epilog="""Example:
+
+\b
+    python -m search export --format parquet --output corpus.parquet
+    python -m search export --format jsonl --output - | head -1"""
+)
+@option(config.INDEX)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True,
+              help="parquet: a dataset folder (R: arrow::open_dataset; Python: pyarrow or pandas); "
+                   "jsonl: one JSON object per statement.")
+@click.option("--output", "-o", required=True, metavar="PATH",
+              help="The dataset folder (new or empty) for parquet; the file for jsonl ('-': "
+                   "standard output).")
+@reports_errors
+def export_main(index_dir, fmt, output):
+    """Export the corpus with its analysis: each statement's metadata, each language's
+    text and its tokens (form, lemmas or stem, position, character offsets), entities
+    and resolutions (docs/research-views.md, "The analysed corpus")."""
+    written = export(index_dir, fmt, output)
+    if output != "-":
+        click.echo(f"{written} statements written to {output}", err=True)
+
+
+def run(args=None, prog_name: str | None = None) -> None:
+    """`python -m search QUERY …`, or `python -m search export …`."""
+    args = sys.argv[1:] if args is None else args
+    if args[:1] == ["export"]:
+        export_main(args[1:], prog_name=f"{prog_name or 'statements-search'} export")
+    main(args, prog_name=prog_name)
+
+
 if __name__ == "__main__":
-    main(prog_name="python -m search")
+    run(prog_name="python -m search")

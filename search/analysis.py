@@ -237,21 +237,31 @@ class LanguageAnalyzer(CompositeAnalyzer):
         super().__init__(StatementTokenizer(), StopFilter(lang), MorphFilter(lang))
         self.lang = lang
 
-    def term_postings(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
+    def __call__(self, value, **kwargs):
+        given = getattr(value, "postings", None)  # already analysed (search.analysed.AnalysedText)
+        if given is not None and kwargs.get("mode") == "index":
+            return _given_tokens(given, **kwargs)
+        return super().__call__(value, **kwargs)
+
+    def term_postings(self, value: str, title: bool = False) -> dict[str, list[tuple[int, int, int]]]:
         """Each index term of a text → its (position, start char, end char)
-        occurrences, as the token chain gives them in index mode.
+        occurrences, as the token chain gives them in index mode (`title`: a
+        word's capitals told as the title's chain tells them).
 
         This is the one place a text becomes its analysed terms for the index
-        (the body fields' postings are encoded from it, see
-        `search.schema.OffsetPostings`): a writer fed from pre-analysed text
-        should call it, not the token chain."""
-        return self._postings(value, False)
+        (the postings are encoded from it, see `search.schema.OffsetPostings`
+        and `TitlePostings`); a text already analysed
+        (`search.analysed.AnalysedText`) gives its own."""
+        given = getattr(value, "postings", None)
+        if given is not None:
+            return given
+        return self._postings(value, title)
 
     def term_positions(self, value: str) -> dict[str, list[int]]:
         """Each index term of a text → its positions, exactly as the token chain
         gives them in index mode (the title's postings)."""
         return {term: [occurrence[0] for occurrence in found]
-                for term, found in self._postings(value, True).items()}
+                for term, found in self.term_postings(value, title=True).items()}
 
     def _postings(self, value: str, as_chain: bool) -> dict[str, list[tuple[int, int, int]]]:
         # `as_chain`: a word is in capitals as `is_capitalised` says; else as
@@ -278,6 +288,14 @@ class LanguageAnalyzer(CompositeAnalyzer):
                 else:
                     seen.append(occurrence)
         return postings
+
+
+def _given_tokens(postings, positions=False, chars=False, mode="", **kwargs) -> Iterator[Token]:
+    """The tokens of term postings made before, in position order."""
+    t = Token(positions, chars, mode=mode, **kwargs)
+    for pos, start, end, term in sorted((*o, term) for term, occ in postings.items() for o in occ):
+        t.text, t.pos, t.startchar, t.endchar, t.boost, t.stopped = term, pos, start, end, 1.0, False
+        yield t
 
 
 def language_analyzer(lang: str | None) -> LanguageAnalyzer:

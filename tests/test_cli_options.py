@@ -11,11 +11,13 @@ import pytest
 
 from indexer.__main__ import main as indexer_cli
 from search import fields
+from search.__main__ import export_main as export_cli
 from search.__main__ import main as search_cli
 from webui.__main__ import main as webui_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = {"search": search_cli, "indexer": indexer_cli, "webui": webui_cli}
+COMMANDS = {"search": search_cli, "search export": export_cli, "indexer": indexer_cli,
+            "webui": webui_cli}
 CLI_MODULES = {"search/cli.py", "search/__main__.py", "indexer/__main__.py", "webui/__main__.py"}
 
 
@@ -51,3 +53,13 @@ def test_only_the_command_line_modules_import_click():
              for p in (ROOT / package).rglob("*.py") if _imports_click(p)}
     assert found - CLI_MODULES == set()
     assert "search/cli.py" in found  # (the walk finds them)
+
+
+def test_export_is_a_command_of_python_m_search():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "search", "export", "--help"], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: python -m search export" in done.stdout and "--format" in done.stdout

@@ -167,17 +167,24 @@ def keyterms(snap: Snapshot, req: KeyTermsRequest) -> KeyTerms:
 
 def _language_terms(snap: Snapshot, lang: str, forms: Counter, limit: int) -> LanguageKeyTerms | None:
     """One language's key terms, from its word forms in the sample."""
-    searcher = snap.searcher
     fieldname = S.BODY[lang]
-    corpus_tokens = int(searcher.field_length(fieldname))
     counts, spellings = count_terms(forms, lang)
+    return ranked(lang, counts, spellings, corpus_frequency(snap, fieldname),
+                  int(snap.searcher.field_length(fieldname)), limit)
+
+
+def ranked(lang: str, counts: Counter, spellings: Counter, frequency, corpus_tokens: int,
+           limit: int) -> LanguageKeyTerms | None:
+    """One language's key terms from a sample's term counts and (term, spelling)
+    counts, against a corpus of `corpus_tokens` terms, `frequency(term)` each
+    (search/corpus_counts.py gives them from the analysed corpus)."""
     tokens = sum(counts.values())
     if not tokens or not corpus_tokens:
         return None
     candidates = sorted((t for t, n in counts.items()
                          if n >= MIN_COUNT and len(t) > 1 and has_letters(t)),
                         key=lambda t: (-counts[t], t))
-    a, b, ll = _scored(snap, fieldname, candidates, counts, tokens, corpus_tokens, limit)
+    a, b, ll = _scored(frequency, candidates, counts, tokens, corpus_tokens, limit)
     over = (a / tokens > b / corpus_tokens) & (ll >= MIN_LL)
     terms, seen, written = [], set(), commonest(spellings)
     forms_of: dict[str, set[str]] = {}
@@ -203,7 +210,7 @@ def _language_terms(snap: Snapshot, lang: str, forms: Counter, limit: int) -> La
     return LanguageKeyTerms(lang, tokens, corpus_tokens, terms)
 
 
-def _scored(snap: Snapshot, fieldname, candidates, counts, tokens, corpus_tokens, limit):
+def _scored(frequency, candidates, counts, tokens, corpus_tokens, limit):
     """(sample counts, corpus counts, log-likelihoods) of the candidates (commonest
     first) that could be among the `limit` best; the rest are never looked up.
 
@@ -211,7 +218,6 @@ def _scored(snap: Snapshot, fieldname, candidates, counts, tokens, corpus_tokens
     (b = a), so once that bound falls below the limit-th score found, no rarer
     candidate can enter.
     """
-    frequency = corpus_frequency(snap, fieldname)
     a = np.array([counts[t] for t in candidates], dtype=np.float64)
     bound = log_likelihood(a, a, tokens, corpus_tokens)
     b = np.full(len(a), np.inf)
