@@ -22,7 +22,7 @@ from bench import DEFAULT_WORK
 from bench.corpora import check_size_name, prepare
 from indexer.build import update_index
 from indexer.cluster import connect, default_analysed, update_on_cluster
-from search import schema as S
+from search import schema as S, storage
 
 SECTION = "## Indexing on Dask"  # its section of bench/RESULTS.md (bench/report.py keeps it)
 
@@ -30,7 +30,7 @@ SECTION = "## Indexing on Dask"  # its section of bench/RESULTS.md (bench/report
 def fingerprint(index_dir: Path) -> str:
     """A hash of everything the index holds: postings, stored fields, lengths, columns."""
     digest = hashlib.sha256()
-    ix = S.open_indexes(str(index_dir))[0]
+    ix = storage.open_indexes(str(index_dir))[0]
     with ix.reader() as reader:
         for fieldname, term in reader.all_terms():
             matcher = reader.postings(fieldname, term)
@@ -41,7 +41,7 @@ def fingerprint(index_dir: Path) -> str:
         for stored in reader.all_stored_fields():
             digest.update(repr(sorted(stored.items())).encode())
         for name in S.STATEMENT_COLUMNS:
-            digest.update(repr(S.read_column(reader, name)).encode())
+            digest.update(repr(storage.read_column(reader, name)).encode())
         for name in S.TEXT_FIELDS:
             digest.update(repr([reader.doc_field_length(d, name) for d in reader.all_doc_ids()]).encode())
     ix.close()

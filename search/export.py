@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from search import declared as D
-from search import schema as S
+from search import schema as S, storage
 from search.analysed import DatasetWriter, analyse, write_lines
 from search.errors import InvalidInput
 from search.langdata import LANGUAGES
@@ -27,12 +27,12 @@ _COLUMNS = (S.GROUP, S.HASH, S.DATEKEY, S.MENTIONS_COL, S.DECLARED_COL, *S.TEXT.
 
 def rows(index_dir: Path) -> Iterator[dict]:
     """The analysed-corpus row of each statement of the index, in id order."""
-    ix, vocabulary = S.open_indexes(str(index_dir))
+    ix, vocabulary = storage.open_indexes(str(index_dir))
     vocabulary.close()
     kinds = {f.name: f.kind for f in (D.read(index_dir) or ())}
     try:
         with ix.reader() as reader:
-            columns = {name: S.read_column(reader, name) for name in _COLUMNS}
+            columns = {name: storage.read_column(reader, name) for name in _COLUMNS}
             # (the indexer's order: by group, then as the group gave them)
             order = sorted(reader.all_doc_ids(), key=lambda d: (columns[S.GROUP][d], d))
             for docnum in order:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from indexer.__main__ import main
 from indexer.analysed import fields_of
 from indexer.build import update_index
-from search import schema as S
+from search import schema as S, storage
 from search.analysed import read_rows
 
 pytestmark = pytest.mark.timeout(600)  # (a cluster's start takes seconds on a busy machine)
@@ -52,7 +52,7 @@ def make_corpus(root: Path) -> Path:
 def contents(index_dir: Path) -> dict:
     """Everything an index holds: stored fields, every term's postings, field lengths,
     the statement columns and the vocabulary."""
-    ix, vocabulary = S.open_indexes(str(index_dir))
+    ix, vocabulary = storage.open_indexes(str(index_dir))
     found = {}
     with ix.reader() as reader:
         found["stored"] = list(reader.all_stored_fields())
@@ -66,9 +66,9 @@ def contents(index_dir: Path) -> dict:
         found["postings"] = postings
         found["lengths"] = {f: [reader.doc_field_length(d, f) for d in reader.all_doc_ids()]
                             for f in S.TEXT_FIELDS}
-        found["columns"] = {c: S.read_column(reader, c) for c in S.STATEMENT_COLUMNS}
+        found["columns"] = {c: storage.read_column(reader, c) for c in S.STATEMENT_COLUMNS}
     with vocabulary.reader() as reader:
-        found["vocabulary"] = S.vocabulary_words(reader)
+        found["vocabulary"] = storage.vocabulary_words(reader)
     ix.close()
     vocabulary.close()
     return found
