@@ -61,7 +61,7 @@ def hold(reader) -> None:
         if not leaf.doc_count_all():
             continue
         opened = _OPENED.setdefault(leaf, {})
-        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values()):
+        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values(), *S.REUSE.values()):
             if fieldname not in opened:
                 opened[fieldname] = _open(leaf, fieldname)
 
