@@ -4,21 +4,27 @@ Words are compared by their lemma (a Russian or Ukrainian word's first lemma in
 sort order, an English word's stem: the terms the index itself makes, from
 search.morphology), so «территориальной целостности» repeats «территориальная
 целостность». The indexer writes each statement's words, per language, as a
-column of 32-bit term hashes (`column_value`, REUSE); a commit's table of
-shared passages is made from the columns of its live statements once, when
-first asked for (`table`), and kept by the open index for that commit's content.
+column of 32-bit term hashes (`column_value`, REUSE). After each run the
+indexer finds the commit's shared passages from the columns of its live
+statements (`build`) and writes them beside the index (FILE), with the commit's
+content key; a snapshot reads them when the key is its own commit's (and else
+finds them itself, from the same columns), once per commit content.
 Each language is compared within itself.
 
 A run of PASSAGE_WORDS words found in more than BOILERPLATE_SHARE of a
 language's statements (and in more than BOILERPLATE_MIN of them) is boilerplate
-(a ministry's standard footer) and is left out; how many such passages each
-statement has is counted, so a page can say so.
+(a ministry's standard footer) and is left out, with every run of words that
+touches it (a passage is PASSAGE_WORDS words outside boilerplate); how many
+boilerplate passages each statement has is counted, so a page can say so.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +38,8 @@ BOILERPLATE_MIN = 5  # ... when that is more than this many statements (a small 
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-bit)
 _HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
 _MAX_HASHES = 500_000
+FILE = "reuse.npz"  # in the index directory: the last commit's tables, as the indexer found them
+_ARRAYS = ("a", "b", "a_at", "b_at", "words", "boilerplate")  # a Table's arrays, as FILE keeps them
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -98,24 +106,71 @@ def boilerplate_limit(statements: int) -> int:
 
 
 def table(snap, lang: str) -> Table:
-    """The shared passages of the snapshot's commit in one language, made once per commit content."""
+    """The shared passages of the snapshot's commit in one language: those the
+    indexer wrote for the commit (FILE), or else found from its columns, once per commit content."""
     kept = snap.kept("reuse", dict)
-    key = (S.content_key(snap.searcher.reader()), lang)
+    reader = snap.searcher.reader()
+    key = S.content_key(reader)
     found = kept.get(key)
     if found is None:
-        while len(kept) >= 2 * len(S.REUSE):  # (this commit's and the last's, each language)
+        while len(kept) >= 2:  # (this commit's and the last's)
             kept.pop(next(iter(kept)), None)
-        found = kept.setdefault(key, _make(snap, lang))
-    return found
+        found = kept.setdefault(key, load(_folder(reader), key) or build(reader))
+    return found[lang]
 
 
-def _make(snap, lang: str) -> Table:
-    reader = snap.searcher.reader()
+def build(reader) -> dict[str, Table]:
+    """Every language's shared passages among the reader's live statements."""
     size = reader.doc_count_all()
-    live = snap.table.live
+    live = np.zeros(size, bool)
+    for leaf, offset in reader.leaf_readers() if size else ():
+        if leaf.doc_count_all():
+            live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
+    return {lang: _build(reader, live, lang) for lang in S.REUSE}
+
+
+def save(folder: str | Path, key: tuple, tables: dict[str, Table]) -> None:
+    """Writes a commit's tables to FILE in the index directory (replacing the last's at once)."""
+    arrays = {"key": np.frombuffer(json.dumps(key).encode(), np.uint8)}
+    for lang, t in tables.items():
+        for name in _ARRAYS:
+            arrays[f"{lang}.{name}"] = getattr(t, name)
+        arrays[f"{lang}.counts"] = np.array([t.statements, t.boilerplate_limit], np.int64)
+    path = Path(folder) / FILE
+    partial = path.with_name(f"{FILE}.{os.getpid()}.tmp")
+    with open(partial, "wb") as f:
+        np.savez(f, **arrays)
+    os.replace(partial, path)
+
+
+def load(folder: str | Path | None, key: tuple) -> dict[str, Table] | None:
+    """The tables FILE holds, when the indexer wrote them for the commit `key`; else None."""
+    if folder is None:
+        return None
+    try:
+        with np.load(Path(folder) / FILE) as data:
+            if json.loads(data["key"].tobytes()) != json.loads(json.dumps(key)):
+                return None
+            tables = {}
+            for lang in S.REUSE:
+                statements, limit = (int(n) for n in data[f"{lang}.counts"])
+                tables[lang] = Table(lang, *(data[f"{lang}.{name}"] for name in _ARRAYS[:5]),
+                                     statements, limit, data[f"{lang}.boilerplate"])
+            return tables
+    except (OSError, KeyError, ValueError):  # none yet, another commit's being replaced, or another version's
+        return None
+
+
+def _folder(reader) -> str | None:
+    leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
+    return getattr(getattr(leaves[0], "_storage", None), "folder", None) if leaves else None
+
+
+def _build(reader, live: np.ndarray, lang: str) -> Table:
+    size = reader.doc_count_all()
     values = S.read_column(reader, S.REUSE[lang]) if size else []
-    parts, docs, starts = [], [], []
-    statements = 0
+    parts, docs, starts, bases = [], [], [], []
+    statements = words = 0
     for docnum, value in enumerate(values):
         if not value or not live[docnum]:
             continue
@@ -125,22 +180,31 @@ def _make(snap, lang: str) -> Table:
             parts.append(h)
             docs.append(np.full(len(h), docnum, np.int32))
             starts.append(np.arange(len(h), dtype=np.int32))
+            bases.append(np.full(len(h), words, np.int64))  # (where its words start among all texts')
+            words += len(h) + PASSAGE_WORDS - 1
     limit = boilerplate_limit(statements)
     boiler = np.zeros(size, np.int32)
     empty = np.zeros(0, np.int32)
     if not parts:
         return Table(lang, empty, empty, empty, empty, empty, statements, limit, boiler)
-    h, d, p = np.concatenate(parts), np.concatenate(docs), np.concatenate(starts)
+    h, d, p, base = (np.concatenate(x) for x in (parts, docs, starts, bases))
     order = np.argsort(h, kind="stable")  # (within a hash: documents, then positions, ascending)
-    h, d, p = h[order], d[order], p[order]
+    h, d, p, base = h[order], d[order], p[order], base[order]
     new_hash = np.ones(len(h), bool)
     new_hash[1:] = h[1:] != h[:-1]
     new_doc = new_hash.copy()
     new_doc[1:] |= d[1:] != d[:-1]
     group = np.cumsum(new_hash) - 1
     in_docs = np.bincount(group, weights=new_doc).astype(np.int64)[group]  # each entry's hash: its statements
-    _count_boilerplate(boiler, d[in_docs > limit], p[in_docs > limit])
-    shared = (in_docs >= 2) & (in_docs <= limit)
+    boilerplate = in_docs > limit
+    _count_boilerplate(boiler, d[boilerplate], p[boilerplate])
+    # A passage shares 12 words outside boilerplate: a shingle with a word of one is no match.
+    covered = np.zeros(words + 1, np.int64)
+    np.add.at(covered, base[boilerplate] + p[boilerplate], 1)
+    np.add.at(covered, base[boilerplate] + p[boilerplate] + PASSAGE_WORDS, -1)
+    in_boilerplate = np.concatenate(([0], np.cumsum(np.cumsum(covered)[:-1] > 0)))  # (prefix counts)
+    touches = in_boilerplate[base + p + PASSAGE_WORDS] > in_boilerplate[base + p]
+    shared = (in_docs >= 2) & ~boilerplate & ~touches
     pairs = _pairs(d[shared], p[shared], group[shared])
     return Table(lang, *_passages(*pairs), statements, limit, boiler)
 
