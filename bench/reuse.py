@@ -1,0 +1,156 @@
+"""Text reuse on the 1,938 UN General Debate speeches of ../shared.
+
+    python -m bench.reuse cost      # a build with and without reuse, side by side
+    python -m bench.reuse sample    # a random sample of reported passages, to judge by reading
+    python -m bench.reuse precision # the sample's verdicts (bench/reuse_verdicts.json) counted
+    python -m bench.reuse timing    # a statement's "Also said in", p50/p95 over many statements
+
+`cost` builds the corpus twice in fresh processes, alternating, once as the
+indexer is and once with reuse switched off (its columns empty, no passages
+written): the build times' ratio is what reuse costs. The sample is written
+to bench/reuse_sample.json; each passage's verdict (a true repetition of
+wording, or not) is kept in bench/reuse_verdicts.json by its key.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from bench import BENCH_DIR, DEFAULT_WORK, ROOT, corpora
+from bench.measure import percentile
+
+SAMPLE_FILE = BENCH_DIR / "reuse_sample.json"
+VERDICTS_FILE = BENCH_DIR / "reuse_verdicts.json"
+SEED = 25
+OFF = ("import indexer.fields, indexer.build\n"  # reuse switched off: no columns, no passages
+       "indexer.fields.reuse_columns = lambda bodies: {}\n"
+       "indexer.build.write_passages = lambda ix: None\n")
+BUILD = ("import sys, time, json\n{off}from indexer.build import update_index\n"
+         "t = time.perf_counter(); s = update_index(sys.argv[1], sys.argv[2], rebuild=True)\n"
+         "print(json.dumps({{'seconds': time.perf_counter() - t, 'statements': s.documents}}))\n")
+
+
+def _index(work: Path) -> tuple[Path, Path]:
+    corpus = corpora.prepare("ungdc", work)
+    return corpus.path, work / "reuse" / "index"
+
+
+def _build(corpus: Path, where: Path, off: bool) -> dict:
+    where.mkdir(parents=True, exist_ok=True)
+    code = BUILD.format(off=OFF if off else "")
+    out = subprocess.run([sys.executable, "-c", code, str(corpus), str(where)], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@click.group()
+def main():
+    """Text reuse: build cost, precision of a sample, a statement's list time."""
+
+
+@main.command()
+@click.option("--work", type=click.Path(path_type=Path), default=DEFAULT_WORK, show_default=True)
+@click.option("--rounds", type=click.IntRange(1, 5), default=1, show_default=True)
+def cost(work, rounds):
+    """A rebuild with reuse and one without, alternating, in fresh processes."""
+    corpus, where = _index(work)
+    off_dir = work / "reuse" / "index-off"
+    runs = {"with": [], "without": []}
+    for _ in range(rounds):
+        runs["without"].append(_build(corpus, off_dir, off=True))
+        runs["with"].append(_build(corpus, where, off=False))
+        click.echo(f"without {runs['without'][-1]['seconds']:.1f} s, with {runs['with'][-1]['seconds']:.1f} s")
+    with_s = min(r["seconds"] for r in runs["with"])
+    without_s = min(r["seconds"] for r in runs["without"])
+    result = {"statements": runs["with"][0]["statements"], "with_s": round(with_s, 1),
+              "without_s": round(without_s, 1), "ratio": round(with_s / without_s, 3), "runs": runs}
+    (work / "reuse" / "cost.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    click.echo(json.dumps({k: v for k, v in result.items() if k != "runs"}))
+
+
+def _passages(index) -> list[dict]:
+    rows = []
+    for pair in index.reuse("", limit=None).pairs:
+        for p in pair.passages:
+            rows.append({"key": f"{pair.earlier.id}|{pair.later.id}|{p.earlier.start}",
+                         "earlier": pair.earlier.id, "later": pair.later.id, "words": p.words,
+                         "earlier_text": p.earlier.text, "later_text": p.later.text})
+    return rows
+
+
+@main.command()
+@click.option("--work", type=click.Path(path_type=Path), default=DEFAULT_WORK, show_default=True)
+@click.option("--size", type=click.IntRange(10, 1000), default=100, show_default=True)
+def sample(work, size):
+    """A seeded random sample of the reported passages, written to bench/reuse_sample.json."""
+    from search.engine import SearchIndex
+
+    _, where = _index(work)
+    with SearchIndex(where) as index:
+        rows = _passages(index)
+        pairs = len({(r["earlier"], r["later"]) for r in rows})
+    chosen = sorted(random.Random(SEED).sample(rows, min(size, len(rows))), key=lambda r: r["key"])
+    SAMPLE_FILE.write_text(json.dumps({"passages": len(rows), "pairs": pairs, "seed": SEED, "sample": chosen},
+                                      indent=1, ensure_ascii=False), encoding="utf-8")
+    click.echo(f"{len(rows):,} passages in {pairs:,} pairs; {len(chosen)} sampled into {SAMPLE_FILE}")
+
+
+@main.command()
+def precision():
+    """The sample's verdicts counted: reported passages that are true repetitions of wording."""
+    chosen = json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))["sample"]
+    verdicts = json.loads(VERDICTS_FILE.read_text(encoding="utf-8"))
+    judged = [verdicts[r["key"]] for r in chosen if r["key"] in verdicts]
+    right = sum(1 for v in judged if v["reuse"])
+    click.echo(f"{right} of {len(judged)} judged passages are true repetitions "
+               f"({100 * right / max(1, len(judged)):.1f}%); {len(chosen) - len(judged)} not judged")
+    for r in chosen:
+        v = verdicts.get(r["key"])
+        if v and not v["reuse"]:
+            click.echo(f"  wrong: {r['key']}: {v.get('note', '')}")
+
+
+@main.command()
+@click.option("--work", type=click.Path(path_type=Path), default=DEFAULT_WORK, show_default=True)
+@click.option("--statements", type=click.IntRange(10, 5000), default=300, show_default=True)
+def timing(work, statements):
+    """A statement's "Also said in" through the library: the first (the commit's passages
+    read), then one per statement of a seeded sample."""
+    from search.engine import SearchIndex
+
+    _, where = _index(work)
+    with SearchIndex(where) as index:
+        all_ids = _all_ids(index)
+        started = time.perf_counter()
+        index.reuse_of(all_ids[0])
+        first = (time.perf_counter() - started) * 1000
+        times, shared = [], 0
+        for n in random.Random(SEED).sample(range(len(all_ids)), min(statements, len(all_ids))):
+            started = time.perf_counter()
+            found = index.reuse_of(all_ids[n])
+            times.append((time.perf_counter() - started) * 1000)
+            shared += bool(found.others)
+    result = {"first_ms": round(first, 1), "statements": len(times), "with_reuse": shared,
+              "p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
+              "max_ms": round(max(times), 1)}
+    (work / "reuse").mkdir(parents=True, exist_ok=True)
+    (work / "reuse" / "timing.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    click.echo(json.dumps(result))
+
+
+def _all_ids(index) -> list[str]:
+    from search import schema as S
+
+    return index._snapshots.retrying(lambda snap: [
+        i for i, live in zip(S.read_column(snap.searcher.reader(), S.ID), snap.table.live) if live])
+
+
+if __name__ == "__main__":
+    main()
