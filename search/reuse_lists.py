@@ -69,7 +69,7 @@ class StatementReuse:
 
     id: str
     others: list[Other]
-    boilerplate: int  # passages of its text left out as boilerplate
+    boilerplate_left_out: int  # passages of its text left out as boilerplate
     boilerplate_limit: dict[str, int]  # per language: more statements than this make a passage boilerplate
     passage_words: int = R.PASSAGE_WORDS
     boilerplate_share: float = R.BOILERPLATE_SHARE
@@ -78,7 +78,7 @@ class StatementReuse:
     def as_dict(self) -> dict:
         return {"id": self.id, "statements": len(self.others),
                 "passages": sum(len(o.passages) for o in self.others),
-                "passage_words": self.passage_words, "boilerplate_left_out": self.boilerplate,
+                "passage_words": self.passage_words, "boilerplate_left_out": self.boilerplate_left_out,
                 "boilerplate_limit": self.boilerplate_limit, "boilerplate_share": self.boilerplate_share,
                 "others": [o.as_dict() for o in self.others]}
 
@@ -161,4 +161,4 @@ def statement_reuse(snap, doc_id: str) -> StatementReuse | None:
               relation=relation(datekey, docnum, d),
               passages=sorted(by_other[d], key=lambda p: (p.lang, p.here.start)))
         for d in sorted(by_other, key=lambda d: order_key(datekey, ids, d))]
-    return StatementReuse(id=doc_id, others=others, boilerplate=boilerplate, boilerplate_limit=limits)
+    return StatementReuse(id=doc_id, others=others, boilerplate_left_out=boilerplate, boilerplate_limit=limits)

@@ -112,10 +112,10 @@ def test_a_footer_most_statements_share_is_left_out_as_boilerplate(made):
     with SearchIndex(made / "index") as index:
         assert R.boilerplate_limit(10) == R.BOILERPLATE_MIN < 6  # the footer is in 6 of 10 English statements
         g = index.reuse_of("g0.txt")
-        assert g.others == [] and g.boilerplate == 1
-        assert index.reuse_of("a.txt").boilerplate == 0
+        assert g.others == [] and g.boilerplate_left_out == 1
+        assert index.reuse_of("a.txt").boilerplate_left_out == 0
         whole = index.reuse("", limit=None)
-        assert whole.boilerplate == 6 and not any(p.earlier.id.startswith("g") for p in whole.pairs)
+        assert whole.boilerplate_left_out == 6 and not any(p.earlier.id.startswith("g") for p in whole.pairs)
         assert whole.reusing == 4 and whole.total_pairs == 2
         assert index.reuse("", within="found", filters=None, limit=None).total_pairs == 2
         # A search's statements: a pair counts when either is found, or both (within=found).

@@ -90,7 +90,7 @@ class Reuse:
     reusing: int  # of them, those sharing a passage
     total_pairs: int
     total_passages: int
-    boilerplate: int  # passages of the found statements' texts left out as boilerplate
+    boilerplate_left_out: int  # passages of the found statements' texts left out as boilerplate
     boilerplate_limit: dict[str, int]  # per language: a passage in more statements than this is boilerplate
     order: str
     within: str
@@ -108,7 +108,7 @@ class Reuse:
             "matched": self.matched, "reusing": self.reusing, "total_pairs": self.total_pairs,
             "total_passages": self.total_passages, "shown": len(self.pairs), "limit": self.limit,
             "order": self.order, "within": self.within, "passage_words": self.passage_words,
-            "boilerplate_left_out": self.boilerplate, "boilerplate_limit": self.boilerplate_limit,
+            "boilerplate_left_out": self.boilerplate_left_out, "boilerplate_limit": self.boilerplate_limit,
             "boilerplate_share": self.boilerplate_share, "statements": [s.as_dict() for s in self.statements],
             "pairs": [p.as_dict() for p in self.pairs],
             "notices": self.notices, "took_ms": round(self.took_ms, 2),
@@ -179,7 +179,7 @@ def reuse(snap, req: ReuseRequest) -> Reuse:
     return Reuse(
         query=req.query, parsed=str(parsed), filters=filters, matched=int(found.sum()),
         reusing=len(per_statement), total_pairs=len(ordered),
-        total_passages=sum(len(v[1]) for v in ordered.values()), boilerplate=boilerplate,
+        total_passages=sum(len(v[1]) for v in ordered.values()), boilerplate_left_out=boilerplate,
         boilerplate_limit=limits, order=req.order, within=req.within, limit=req.limit,
         statements=statements, pairs=listed, took_ms=(time.perf_counter() - started) * 1000,
         notices=list(parsed.notices))
