@@ -49,7 +49,7 @@ class Other:
     id: str
     title: str
     date: str | None
-    relation: str  # the other statement against this one: "earlier", "later", "same date" or "undated"
+    relation: str  # the other against this one: "earlier", "later", "same date", "same year" (dates known by year) or "undated"
     passages: list[Passage]
 
     @property
@@ -93,7 +93,9 @@ def relation(datekey: np.ndarray, here: int, there: int) -> str:
     a, b = int(datekey[here]), int(datekey[there])
     if not a or not b:
         return "undated"
-    return "same date" if a == b else "earlier" if b < a else "later"
+    if a == b:  # (a date known by its year alone is YYYY0000)
+        return "same year" if a % 10000 == 0 else "same date"
+    return "earlier" if b < a else "later"
 
 
 class Spans:
