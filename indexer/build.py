@@ -186,7 +186,8 @@ def update_index(
             if summary.commits:
                 remember(ix, index_dir)
                 remember(vocabulary_ix, index_dir)
-            write_passages(ix)  # (the last commit's shared passages, search.reuse)
+            if (unwritten := write_passages(ix)) is not None:  # (the commit's shared passages, search.reuse)
+                summary.warnings.append(Problem(str(index_dir), unwritten))
         except (OSError, whoosh_index.LockError) as err:  # the corpus raises ReadError: this is the index
             raise _write_error(err, index_dir, run.summary.commits if run else 0) from err
         finally:

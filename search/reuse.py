@@ -138,9 +138,12 @@ def save(folder: str | Path, key: tuple, tables: dict[str, Table]) -> None:
         arrays[f"{lang}.counts"] = np.array([t.statements, t.boilerplate_limit], np.int64)
     path = Path(folder) / FILE
     partial = path.with_name(f"{FILE}.{os.getpid()}.tmp")
-    with open(partial, "wb") as f:
-        np.savez(f, **arrays)
-    os.replace(partial, path)
+    try:
+        with open(partial, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def load(folder: str | Path | None, key: tuple) -> dict[str, Table] | None:
@@ -157,7 +160,7 @@ def load(folder: str | Path | None, key: tuple) -> dict[str, Table] | None:
                 tables[lang] = Table(lang, *(data[f"{lang}.{name}"] for name in _ARRAYS[:5]),
                                      statements, limit, data[f"{lang}.boilerplate"])
             return tables
-    except (OSError, KeyError, ValueError):  # none yet, another commit's being replaced, or another version's
+    except Exception:  # none yet, being replaced, another version's, damaged: found from the columns instead
         return None
 
 

@@ -143,6 +143,20 @@ def test_the_indexer_writes_each_commits_passages_and_a_reader_finds_the_same_wi
     assert found == written
 
 
+def test_a_damaged_passages_file_is_found_again_from_the_columns_and_rewritten(tmp_path):
+    write(tmp_path / "corpus", corpus(seed=2))
+    update_index(tmp_path / "corpus", tmp_path / "index")
+    saved = tmp_path / "index" / R.FILE
+    saved.write_bytes(b"not a table")
+    with SearchIndex(tmp_path / "index") as index:
+        assert pairs(index) == {("a.txt", "b.txt"), ("c.txt", "d.txt")}
+    summary = update_index(tmp_path / "corpus", tmp_path / "index")  # (nothing changed: no commit)
+    assert summary.commits == 0 and summary.warnings == []
+    with SearchIndex(tmp_path / "index") as index:
+        key = index._snapshots.retrying(lambda snap: R.S.content_key(snap.searcher.reader()))
+    assert R.load(tmp_path / "index", key) is not None
+
+
 def test_adding_replacing_and_removing_statements_keeps_the_pairs_right(tmp_path):
     files = corpus(seed=1)
     write(tmp_path / "corpus", files)
