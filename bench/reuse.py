@@ -7,7 +7,9 @@
 
 `cost` builds the corpus twice in fresh processes, alternating, once as the
 indexer is and once with reuse switched off (its columns empty, no passages
-written): the build times' ratio is what reuse costs. The sample is written
+written): the ratio of their CPU times (a shared machine makes wall times
+swing by half) is what reuse costs; the build with reuse also counts the CPU
+time spent in reuse's own two functions. The sample is written
 to bench/reuse_sample.json; each passage's verdict (a true repetition of
 wording, or not) is kept in bench/reuse_verdicts.json by its key.
 """
@@ -29,12 +31,21 @@ from bench.measure import percentile
 SAMPLE_FILE = BENCH_DIR / "reuse_sample.json"
 VERDICTS_FILE = BENCH_DIR / "reuse_verdicts.json"
 SEED = 25
-OFF = ("import indexer.fields, indexer.build\n"  # reuse switched off: no columns, no passages
-       "indexer.fields.reuse_columns = lambda bodies: {}\n"
+OFF = ("indexer.fields.reuse_columns = lambda bodies: {}\n"  # reuse switched off: no columns, no passages
        "indexer.build.write_passages = lambda ix: None\n")
-BUILD = ("import sys, time, json\n{off}from indexer.build import update_index\n"
+TIMED = ("spent = [0.0]\n"  # reuse on, its own CPU time counted
+         "def timed(f):\n"
+         "    def g(*a):\n"
+         "        t = time.process_time(); r = f(*a); spent[0] += time.process_time() - t; return r\n"
+         "    return g\n"
+         "indexer.fields.reuse_columns = timed(indexer.fields.reuse_columns)\n"
+         "indexer.build.write_passages = timed(indexer.build.write_passages)\n")
+BUILD = ("import sys, time, json, resource\nimport indexer.fields, indexer.build\nspent = [None]\n{patch}"
+         "from indexer.build import update_index\n"
          "t = time.perf_counter(); s = update_index(sys.argv[1], sys.argv[2], rebuild=True)\n"
-         "print(json.dumps({{'seconds': time.perf_counter() - t, 'statements': s.documents}}))\n")
+         "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+         "print(json.dumps({{'seconds': time.perf_counter() - t, 'cpu_s': u.ru_utime + u.ru_stime, "
+         "'reuse_cpu_s': spent[0], 'statements': s.documents}}))\n")
 
 
 def _index(work: Path) -> tuple[Path, Path]:
@@ -44,7 +55,7 @@ def _index(work: Path) -> tuple[Path, Path]:
 
 def _build(corpus: Path, where: Path, off: bool) -> dict:
     where.mkdir(parents=True, exist_ok=True)
-    code = BUILD.format(off=OFF if off else "")
+    code = BUILD.format(patch=OFF if off else TIMED)
     out = subprocess.run([sys.executable, "-c", code, str(corpus), str(where)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -66,11 +77,15 @@ def cost(work, rounds):
     for _ in range(rounds):
         runs["without"].append(_build(corpus, off_dir, off=True))
         runs["with"].append(_build(corpus, where, off=False))
-        click.echo(f"without {runs['without'][-1]['seconds']:.1f} s, with {runs['with'][-1]['seconds']:.1f} s")
-    with_s = min(r["seconds"] for r in runs["with"])
-    without_s = min(r["seconds"] for r in runs["without"])
-    result = {"statements": runs["with"][0]["statements"], "with_s": round(with_s, 1),
-              "without_s": round(without_s, 1), "ratio": round(with_s / without_s, 3), "runs": runs}
+        click.echo(f"without: {json.dumps(runs['without'][-1])}; with: {json.dumps(runs['with'][-1])}")
+    best = {k: min(v, key=lambda r: r["cpu_s"]) for k, v in runs.items()}
+    result = {"statements": best["with"]["statements"],
+              "with_cpu_s": round(best["with"]["cpu_s"], 1), "without_cpu_s": round(best["without"]["cpu_s"], 1),
+              "cpu_ratio": round(best["with"]["cpu_s"] / best["without"]["cpu_s"], 3),
+              "reuse_cpu_s": round(best["with"]["reuse_cpu_s"], 1),
+              "reuse_share": round(best["with"]["reuse_cpu_s"] / best["with"]["cpu_s"], 3),
+              "with_wall_s": round(best["with"]["seconds"], 1), "without_wall_s": round(best["without"]["seconds"], 1),
+              "runs": runs}
     (work / "reuse" / "cost.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     click.echo(json.dumps({k: v for k, v in result.items() if k != "runs"}))
 

@@ -31,6 +31,7 @@ import numpy as np
 from search import schema as S
 from search.folding import WORD_RE, fold_text
 from search.morphology import word_terms
+from search.texts import decode
 
 PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's length)
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
@@ -39,7 +40,7 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-
 _HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
 _MAX_HASHES = 500_000
 FILE = "reuse.npz"  # in the index directory: the last commit's tables, as the indexer found them
-_ARRAYS = ("a", "b", "a_at", "b_at", "words", "boilerplate")  # a Table's arrays, as FILE keeps them
+_ARRAYS = ("a", "b", "a_at", "b_at", "words", "boilerplate", "chars")  # a Table's arrays, as FILE keeps them
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -84,7 +85,9 @@ class Table:
     """A commit's shared passages in one language, each between two statements.
 
     Passage i: statements a[i] < b[i] (document numbers), starting at word
-    a_at[i] of a's text and b_at[i] of b's, `words[i]` words long."""
+    a_at[i] of a's text and b_at[i] of b's, `words[i]` words long; chars[i]:
+    its start and end in a's text, then in b's (character offsets, found with
+    the passages, so a statement's list slices its texts without reading their words again)."""
 
     lang: str
     a: np.ndarray
@@ -95,6 +98,7 @@ class Table:
     statements: int  # statements with text in the language
     boilerplate_limit: int  # a passage in more statements than this is boilerplate
     boilerplate: np.ndarray  # per document: boilerplate passages left out of its text
+    chars: np.ndarray  # (passages, 4): a_start, a_end, b_start, b_end
 
     def of(self, docnum: int) -> np.ndarray:
         """The passages a statement shares (indices into the arrays)."""
@@ -157,8 +161,8 @@ def load(folder: str | Path | None, key: tuple) -> dict[str, Table] | None:
             tables = {}
             for lang in S.REUSE:
                 statements, limit = (int(n) for n in data[f"{lang}.counts"])
-                tables[lang] = Table(lang, *(data[f"{lang}.{name}"] for name in _ARRAYS[:5]),
-                                     statements, limit, data[f"{lang}.boilerplate"])
+                tables[lang] = Table(lang, statements=statements, boilerplate_limit=limit,
+                                     **{name: data[f"{lang}.{name}"] for name in _ARRAYS})
             return tables
     except Exception:  # none yet, being replaced, another version's, damaged: found from the columns instead
         return None
@@ -189,7 +193,7 @@ def _build(reader, live: np.ndarray, lang: str) -> Table:
     boiler = np.zeros(size, np.int32)
     empty = np.zeros(0, np.int32)
     if not parts:
-        return Table(lang, empty, empty, empty, empty, empty, statements, limit, boiler)
+        return Table(lang, empty, empty, empty, empty, empty, statements, limit, boiler, np.zeros((0, 4), np.int32))
     h, d, p, base = (np.concatenate(x) for x in (parts, docs, starts, bases))
     order = np.argsort(h, kind="stable")  # (within a hash: documents, then positions, ascending)
     h, d, p, base = h[order], d[order], p[order], base[order]
@@ -209,7 +213,23 @@ def _build(reader, live: np.ndarray, lang: str) -> Table:
     touches = in_boilerplate[base + p + PASSAGE_WORDS] > in_boilerplate[base + p]
     shared = (in_docs >= 2) & ~boilerplate & ~touches
     pairs = _pairs(d[shared], p[shared], group[shared])
-    return Table(lang, *_passages(*pairs), statements, limit, boiler)
+    found = _passages(*pairs)
+    return Table(lang, *found, statements, limit, boiler, _chars(reader, lang, *found))
+
+
+def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
+    """Each passage's character offsets in both texts (a_start, a_end, b_start, b_end)."""
+    out = np.zeros((len(a), 4), np.int32)
+    if not len(a):
+        return out
+    texts = S.read_column(reader, S.TEXT[lang])
+    for docnum in np.unique(np.concatenate((a, b))):
+        spans = np.array(word_spans(decode(texts[docnum])), np.int32).reshape(-1, 2)
+        for side, at, col in ((a, a_at, 0), (b, b_at, 2)):
+            mine = np.flatnonzero(side == docnum)
+            out[mine, col] = spans[at[mine], 0]
+            out[mine, col + 1] = spans[at[mine] + words[mine] - 1, 1]
+    return out
 
 
 def _count_boilerplate(boiler: np.ndarray, d: np.ndarray, p: np.ndarray) -> None:

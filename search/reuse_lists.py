@@ -99,20 +99,25 @@ def relation(datekey: np.ndarray, here: int, there: int) -> str:
 
 
 class Spans:
-    """Each statement's word offsets and texts in one snapshot, read once per request."""
+    """The passages' sides in one snapshot: each statement's text read once per request."""
 
     def __init__(self, snap):
         self.texts = Texts(snap.searcher)
-        self._found: dict[tuple[int, str], tuple[str, list]] = {}
+        self._found: dict[tuple[int, str], str] = {}
 
-    def side(self, docnum: int, lang: str, at: int, words: int) -> Side:
+    def side(self, docnum: int, lang: str, start: int, end: int) -> Side:
         key = (docnum, lang)
         if key not in self._found:
-            text = self.texts.text(docnum, lang)
-            self._found[key] = (text, R.word_spans(text))
-        text, spans = self._found[key]
-        start, end = spans[at][0], spans[at + words - 1][1]
+            self._found[key] = self.texts.text(docnum, lang)
+        text = self._found[key]
         return Side(start, end, text[start:end], extract_html(text, start, end))
+
+    def sides(self, t: R.Table, i: int, docnum: int) -> tuple[Side, Side]:
+        """Passage i of table t: (in `docnum`, its statement a or b; in the other)."""
+        a_start, a_end, b_start, b_end = (int(n) for n in t.chars[i])
+        a = self.side(int(t.a[i]), t.lang, a_start, a_end)
+        b = self.side(int(t.b[i]), t.lang, b_start, b_end)
+        return (a, b) if int(t.a[i]) == docnum else (b, a)
 
 
 def extract_html(text: str, start: int, end: int) -> str:
@@ -149,13 +154,8 @@ def statement_reuse(snap, doc_id: str) -> StatementReuse | None:
         limits[lang] = t.boilerplate_limit
         boilerplate += int(t.boilerplate[docnum]) if docnum < len(t.boilerplate) else 0
         for i in t.of(docnum):
-            mine = int(t.a[i]) == docnum
-            other = int(t.b[i]) if mine else int(t.a[i])
-            here_at, there_at = (t.a_at[i], t.b_at[i]) if mine else (t.b_at[i], t.a_at[i])
-            words = int(t.words[i])
-            by_other.setdefault(other, []).append(Passage(
-                lang, words, spans.side(docnum, lang, int(here_at), words),
-                spans.side(other, lang, int(there_at), words)))
+            other = int(t.b[i]) if int(t.a[i]) == docnum else int(t.a[i])
+            by_other.setdefault(other, []).append(Passage(lang, int(t.words[i]), *spans.sides(t, int(i), docnum)))
     stored = {d: searcher.stored_fields(d) for d in by_other}
     ids = {d: fields.get(S.ID, "") for d, fields in stored.items()}
     others = [

@@ -198,11 +198,7 @@ class _Ids:
 def _pair(first: int, second: int, words: int, found_in, spans: Spans, fields_of) -> Pair:
     passages = []
     for t, i in found_in:
-        a, b = int(t.a[i]), int(t.b[i])
-        at = {a: int(t.a_at[i]), b: int(t.b_at[i])}
-        n = int(t.words[i])
-        passages.append(PairPassage(t.lang, n, spans.side(first, t.lang, at[first], n),
-                                    spans.side(second, t.lang, at[second], n)))
+        passages.append(PairPassage(t.lang, int(t.words[i]), *spans.sides(t, i, first)))
     passages.sort(key=lambda p: (p.lang, p.earlier.start))
 
     def said(d: int) -> Said:
