@@ -17,7 +17,9 @@ wording, or not) is kept in bench/reuse_verdicts.json by its key.
 from __future__ import annotations
 
 import json
+from collections import Counter
 import random
+import re
 import subprocess
 import sys
 import time
@@ -112,24 +114,37 @@ def sample(work, size):
         rows = _passages(index)
         pairs = len({(r["earlier"], r["later"]) for r in rows})
     chosen = sorted(random.Random(SEED).sample(rows, min(size, len(rows))), key=lambda r: r["key"])
-    SAMPLE_FILE.write_text(json.dumps({"passages": len(rows), "pairs": pairs, "seed": SEED, "sample": chosen},
+    # Where lemmas could mislead: passages whose words differ in the two texts (a second sample).
+    differing = [r for r in rows if _words(r["earlier_text"]) != _words(r["later_text"])]
+    more = random.Random(SEED).sample(differing, min(size * 3 // 10, len(differing)))
+    SAMPLE_FILE.write_text(json.dumps({"passages": len(rows), "pairs": pairs, "differing": len(differing),
+                                       "seed": SEED, "sample": chosen, "differing_sample": more},
                                       indent=1, ensure_ascii=False), encoding="utf-8")
-    click.echo(f"{len(rows):,} passages in {pairs:,} pairs; {len(chosen)} sampled into {SAMPLE_FILE}")
+    click.echo(f"{len(rows):,} passages in {pairs:,} pairs ({len(differing):,} worded otherwise in one "
+               f"of the two); {len(chosen)} + {len(more)} sampled into {SAMPLE_FILE}")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 @main.command()
 def precision():
     """The sample's verdicts counted: reported passages that are true repetitions of wording."""
-    chosen = json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))["sample"]
+    saved = json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))
     verdicts = json.loads(VERDICTS_FILE.read_text(encoding="utf-8"))
-    judged = [verdicts[r["key"]] for r in chosen if r["key"] in verdicts]
-    right = sum(1 for v in judged if v["reuse"])
-    click.echo(f"{right} of {len(judged)} judged passages are true repetitions "
-               f"({100 * right / max(1, len(judged)):.1f}%); {len(chosen) - len(judged)} not judged")
-    for r in chosen:
-        v = verdicts.get(r["key"])
-        if v and not v["reuse"]:
-            click.echo(f"  wrong: {r['key']}: {v.get('note', '')}")
+    for name in ("sample", "differing_sample"):
+        chosen = saved[name]
+        judged = [verdicts[r["key"]] for r in chosen if r["key"] in verdicts]
+        right = sum(1 for v in judged if v["reuse"])
+        kinds = Counter(v["kind"] for v in judged)
+        click.echo(f"{name}: {right} of {len(judged)} judged passages are true repetitions "
+                   f"({100 * right / max(1, len(judged)):.1f}%); {len(chosen) - len(judged)} not judged; "
+                   f"kinds: {dict(kinds.most_common())}")
+        for r in chosen:
+            v = verdicts.get(r["key"])
+            if v and not v["reuse"]:
+                click.echo(f"  wrong: {r['key']}: {v.get('note', '')}")
 
 
 @main.command()
