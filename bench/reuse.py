@@ -161,15 +161,17 @@ def timing(work, statements):
         started = time.perf_counter()
         index.reuse_of(all_ids[0])
         first = (time.perf_counter() - started) * 1000
-        times, shared = [], 0
+        times, cpu, shared = [], [], 0
         for n in random.Random(SEED).sample(range(len(all_ids)), min(statements, len(all_ids))):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             found = index.reuse_of(all_ids[n])
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             shared += bool(found.others)
     result = {"first_ms": round(first, 1), "statements": len(times), "with_reuse": shared,
               "p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
-              "max_ms": round(max(times), 1)}
+              "max_ms": round(max(times), 1), "cpu_p50_ms": round(percentile(cpu, 50), 1),
+              "cpu_p95_ms": round(percentile(cpu, 95), 1)}
     (work / "reuse").mkdir(parents=True, exist_ok=True)
     (work / "reuse" / "timing.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     click.echo(json.dumps(result))
