@@ -12,7 +12,8 @@ finds them itself, from the same columns), once per commit content.
 Each language is compared within itself.
 
 A run of PASSAGE_WORDS words found in more than BOILERPLATE_SHARE of a
-language's statements (and in more than BOILERPLATE_MIN of them) is boilerplate
+language's statements (and in more than BOILERPLATE_MIN of them), or in more
+than BOILERPLATE_MAX, is boilerplate
 (a ministry's standard footer) and is left out, with every run of words that
 touches it (a passage is PASSAGE_WORDS words outside boilerplate); how many
 boilerplate passages each statement has is counted, so a page can say so.
@@ -36,6 +37,7 @@ from search.texts import decode
 PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's length)
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
 BOILERPLATE_MIN = 5  # ... when that is more than this many statements (a small corpus has none)
+BOILERPLATE_MAX = 200  # and a passage in more statements than this is boilerplate however large the corpus
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-bit)
 _HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
 _MAX_HASHES = 500_000
@@ -106,7 +108,7 @@ class Table:
 
 
 def boilerplate_limit(statements: int) -> int:
-    return max(BOILERPLATE_MIN, int(statements * BOILERPLATE_SHARE))
+    return min(BOILERPLATE_MAX, max(BOILERPLATE_MIN, int(statements * BOILERPLATE_SHARE)))
 
 
 def table(snap, lang: str) -> Table:
@@ -211,7 +213,8 @@ def _build(reader, live: np.ndarray, lang: str) -> Table:
     np.add.at(covered, base[boilerplate] + p[boilerplate] + PASSAGE_WORDS, -1)
     in_boilerplate = np.concatenate(([0], np.cumsum(np.cumsum(covered)[:-1] > 0)))  # (prefix counts)
     touches = in_boilerplate[base + p + PASSAGE_WORDS] > in_boilerplate[base + p]
-    shared = (in_docs >= 2) & ~boilerplate & ~touches
+    # A text repeating a run of words is matched at its first occurrence (the pairs stay linear in it).
+    shared = (in_docs >= 2) & ~boilerplate & ~touches & new_doc
     pairs = _pairs(d[shared], p[shared], group[shared])
     found = _passages(*pairs)
     return Table(lang, *found, statements, limit, boiler, _chars(reader, lang, *found))

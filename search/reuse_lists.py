@@ -18,6 +18,7 @@ from search import schema as S
 from search.texts import Texts
 
 CONTEXT_CHARS = 80  # characters of context either side of a passage in an extract
+_MARK = '<mark class="reuse">'  # a passage's mark (a search's matches are plain <mark>)
 LONGEST_SHOWN = 600  # a longer passage is shown by its two ends in an extract (its text is whole)
 
 
@@ -133,9 +134,9 @@ def extract_html(text: str, start: int, end: int) -> str:
     inner = text[start:end]
     if len(inner) > LONGEST_SHOWN:
         half = LONGEST_SHOWN // 2
-        marked = f"<mark>{escape(inner[:half])}</mark> … <mark>{escape(inner[-half:])}</mark>"
+        marked = f"{_MARK}{escape(inner[:half])}</mark> … {_MARK}{escape(inner[-half:])}</mark>"
     else:
-        marked = f"<mark>{escape(inner)}</mark>"
+        marked = f"{_MARK}{escape(inner)}</mark>"
     return ("…" if lo else "") + escape(text[lo:start]) + marked + escape(text[end:hi]) + ("…" if hi < len(text) else "")
 
 

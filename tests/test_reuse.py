@@ -93,7 +93,7 @@ def test_inflected_repetitions_are_found_in_both_languages_earliest_first(made):
         en = by_pair[("a.txt", "b.txt")].passages
         assert [(p.lang, p.words) for p in en] == [("en", 20)]
         assert en[0].earlier.text == EN_EARLIER and en[0].later.text == EN_LATER
-        assert "<mark>the governments of" in en[0].earlier.extract_html
+        assert '<mark class="reuse">the governments of' in en[0].earlier.extract_html
         ru = by_pair[("c.txt", "d.txt")].passages
         assert [(p.lang, p.words, p.earlier.text, p.later.text) for p in ru] == [("ru", 19, RU_EARLIER, RU_LATER)]
         # A statement's list: the other, dated, with the passage at its place in each text.
