@@ -23,6 +23,7 @@ from indexer.declared import SETTINGS_FILE, check_against_index, read_settings
 from indexer.fields import statement_fields
 from indexer.lock import LOCK_NAME, indexer_lock
 from indexer.read import DEFAULT_MAX_STATEMENT_SIZE, drafts, load
+from indexer.reuse import write_passages
 from indexer.scan import DEFAULT_MAX_FILE_SIZE, scan
 from indexer.summary import Problem, Summary
 from indexer.vocabulary import VocabularyWriter
@@ -189,6 +190,8 @@ def update_index(
             if summary.commits:
                 remember(ix, index_dir)
                 remember(vocabulary_ix, index_dir)
+            if (unwritten := write_passages(ix)) is not None:  # (the commit's shared passages, search.reuse)
+                summary.warnings.append(Problem(str(index_dir), unwritten))
         except (OSError, whoosh_index.LockError) as err:  # the corpus raises ReadError: this is the index
             raise _write_error(err, index_dir, run.summary.commits if run else 0) from err
         finally:

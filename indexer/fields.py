@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from indexer.extract import extract, parse_date
+from indexer.reuse import reuse_columns
 from indexer.formats.metadata import extras
 from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
@@ -66,6 +67,7 @@ def statement_fields(draft: Draft, loaded: LoadedGroup, group_hash: str, declare
     for lang in S.TEXT:  # (every statement has each column, empty for a language it lacks)
         fields[S.TEXT[lang]] = encode(bodies.get(lang))
         fields[S.FORM_TERMS[lang]] = column_value(bodies[lang], lang) if bodies.get(lang) else b""
+    fields.update(reuse_columns(bodies))
     if meta.year:
         fields[S.YEAR] = meta.year
     if meta.docno:

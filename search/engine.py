@@ -23,6 +23,7 @@ from search.matching import resolved_sort
 from search.query_build import QueryBuilder
 from search.query_parser import parse
 from search.registry import Registry
+from search.reuse_lists import StatementReuse, statement_reuse
 from search.results import Document, Filters, Hit, IndexStatus, SearchResult, Section
 from search import segment_files
 from search.segment_files import ADVICE
@@ -266,6 +267,10 @@ class SearchIndex:
                     if hit.docnum != docnum][:limit]
 
         return self._snapshots.retrying(work)
+
+    def reuse_of(self, doc_id: str) -> StatementReuse | None:
+        """The statements sharing passages with this one, earliest first (search.reuse_lists); None if unknown."""
+        return self._snapshots.retrying(lambda snap: statement_reuse(snap, doc_id))
 
 
 def _view_method(view: View):

@@ -314,7 +314,7 @@ QUERY_FIELDS = MappingProxyType({"title": "title", "no": "no", "docno": "no"})
 # The parameters of the pages and research views themselves (trend, concordance,
 # key terms, the statement page): a facet of that name would lose its filter there.
 VIEW_PARAMS = ("split", "period", "view", "size", "width", "unit", "sample", "limit", "part", "bom",
-               "measure", "min_freq", "near", "window", "a_q", "b_q", "values")
+               "measure", "min_freq", "near", "window", "a_q", "b_q", "values", "order", "within")
 # Names a declared facet cannot take: the fixed filters', the search's and the views' own.
 RESERVED = frozenset({*(p for f in FIELDS for p in f.params), *(a for f in FIELDS for a in f.syntax),
                       *(a for f in FIELDS for a in f.attrs), *QUERY_FIELDS, *VIEW_PARAMS,

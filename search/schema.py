@@ -17,7 +17,7 @@ from search.langdata import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 11  # 11: languages from langdata's table (Ukrainian: body_uk, text_uk, form_terms_uk)
+SCHEMA_VERSION = 12  # 12: reuse_<lang> columns (search.reuse); 11: languages from langdata's table
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -27,6 +27,7 @@ TITLE = "title"
 BODY = {lang: f"body_{lang}" for lang in LANGUAGES}  # indexed, not stored: the text is in TEXT
 TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.texts)
 FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.formterms
+REUSE = {lang: f"reuse_{lang}" for lang in LANGUAGES}  # column: each word's lemma hash (search.reuse)
 DATE = "date"  # stored ISO date, or year only ("2019"), or None
 DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
 YEAR = "year"
@@ -172,6 +173,7 @@ def build_schema() -> fields.Schema:
             DECLARED_COL: fields.COLUMN(columns.VarBytesColumn()),
             **{TEXT[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
             **{FORM_TERMS[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
+            **{REUSE[lang]: fields.COLUMN(columns.VarBytesColumn()) for lang in LANGUAGES},
         }
     )
     schema.add(DECLARED_PREFIX["keyword"] + "*", fields.ID(), glob=True)

@@ -64,7 +64,7 @@ def hold(reader) -> None:
         opened = _OPENED.setdefault(leaf, {})
         if not opened:  # (a new segment: its columns' offsets from the file written beside it, if good)
             opened.update(_mapped(leaf))
-        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values()):
+        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values(), *S.REUSE.values()):
             if fieldname not in opened:
                 opened[fieldname] = _open(leaf, fieldname)
 

@@ -10,7 +10,7 @@ from search.errors import StatementsError
 from search.fields import DATE_FIELD
 from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
-from webui.index_holder import get_index
+from webui.index_holder import get_index, search_turn
 from webui.labels import value_label
 from webui.params import AUTOCORRECT, SearchRequest, parse_search
 from webui.searching import document_url, load_document, run_search
@@ -66,15 +66,18 @@ def document(doc_id):
     req = parse_search(request.args)
     doc, related = load_document(doc_id, req.q, req.raw)
     shown = parts.page(doc, request.args.get("part"))
+    with search_turn():
+        reuse = get_index().reuse_of(doc.id)
     args = req.args()
     years = set(doc.mentioned_years)
     return render_template(
-        "document.html", doc=doc, req=req, related=related, shown=shown,
+        "document.html", doc=doc, req=req, related=related, shown=shown, reuse=reuse,
         numbers=[n for n in doc.numbers if n not in years], listed=parts.LISTED_VALUES,
         facet_names={f.name for f in req.registry.declared},
         part_url=lambda n: url_for("pages.document", doc_id=doc.id, **args, part=n if n > 1 else None),
         back_url=url_for("pages.search", **args) if args else None,
         json_url=url_for("api.document", doc_id=doc.id, part=shown.part if shown.parts > 1 else None),
+        reuse_json_url=url_for("reuse.statement", doc_id=doc.id),
     )
 
 

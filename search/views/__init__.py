@@ -9,9 +9,9 @@ method for each (search.engine), the web app a page, a JSON twin and a CSV
 
 from __future__ import annotations
 
-from search.views import collocations, compare, concordance, keyterms, resolutions, trend
+from search.views import collocations, compare, concordance, keyterms, resolutions, reuse, trend
 from search.views.view import View
 
 VIEWS: tuple[View, ...] = (trend.VIEW, concordance.VIEW, keyterms.VIEW, collocations.VIEW, resolutions.VIEW,
-                           compare.VIEW)
+                           compare.VIEW, reuse.VIEW)
 BY_NAME = {v.name: v for v in VIEWS}
