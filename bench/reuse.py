@@ -178,10 +178,10 @@ def timing(work, statements):
 
 
 def _all_ids(index) -> list[str]:
-    from search import schema as S
+    from search import schema as S, storage
 
     return index._snapshots.retrying(lambda snap: [
-        i for i, live in zip(S.read_column(snap.searcher.reader(), S.ID), snap.table.live) if live])
+        i for i, live in zip(storage.read_column(snap.searcher.reader(), S.ID), snap.table.live) if live])
 
 
 if __name__ == "__main__":

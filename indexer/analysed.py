@@ -44,6 +44,7 @@ def row_of(fields: dict, schema) -> dict:
         row[f"text_{lang}"] = text
         row[f"tokens_{lang}"] = analyse(schema, S.BODY[lang], text) if text else []
         row[f"form_terms_{lang}"] = fields[S.FORM_TERMS[lang]]
+        row[f"reuse_{lang}"] = fields[S.REUSE[lang]]
     return row
 
 
@@ -71,6 +72,7 @@ def fields_of(row: dict) -> dict:
     for lang in LANGUAGES:
         fields[S.TEXT[lang]] = encode(row[f"text_{lang}"])
         fields[S.FORM_TERMS[lang]] = row[f"form_terms_{lang}"]
+        fields[S.REUSE[lang]] = row[f"reuse_{lang}"]
     if year:
         fields[S.YEAR] = year
     for key, name in ((S.DOCNO, "docno"), (S.RESOLUTIONS, "resolutions"), (S.MENTIONS, "mentions"),

@@ -5,7 +5,7 @@ passages, found from those columns, beside the index."""
 from __future__ import annotations
 
 from search import reuse as R
-from search import schema as S
+from search import schema as S, storage
 
 
 def reuse_columns(bodies: dict[str, str]) -> dict[str, bytes]:
@@ -19,7 +19,7 @@ def write_passages(ix) -> str | None:
     not be written (a read-only directory, a full disk), or None: searches then
     find them from the columns themselves, so nothing is wrong, only slower."""
     with ix.reader() as reader:
-        key = S.content_key(reader)
+        key = storage.content_key(reader)
         folder = ix.storage.folder
         if R.load(folder, key) is not None:
             return None

@@ -23,7 +23,8 @@ from search.morphology import EXACT
 EXTRA = "cluster"  # the optional dependencies' extra in pyproject.toml
 PART_ROWS = 2000  # statements per Parquet file of a dataset
 PART_GLOB = "part-*.parquet"
-ROW_VERSION = 1  # bumped when a column changes meaning; kept in the dataset's metadata
+_PACKED = ("form_terms_", "reuse_")  # columns of the index's own packing (Parquet only)
+ROW_VERSION = 2  # bumped when a column changes meaning; kept in the dataset's metadata
 
 
 class MissingExtra(StatementsError):
@@ -104,7 +105,7 @@ def arrow_schema():
     ]
     for lang in LANGUAGES:
         columns += [(f"text_{lang}", pa.string()), (f"tokens_{lang}", pa.list_(token)),
-                    (f"form_terms_{lang}", pa.binary())]
+                    (f"form_terms_{lang}", pa.binary()), (f"reuse_{lang}", pa.binary())]
     return pa.schema(columns, metadata={"analysed_corpus_version": str(ROW_VERSION),
                                         "schema_version": str(S.SCHEMA_VERSION)})
 
@@ -158,10 +159,10 @@ def read_rows(folder: Path, columns=None) -> list[dict]:
 
 
 def write_lines(rows, out) -> int:
-    """Rows as JSON Lines (form-terms bytes left out: they are the index's own packing)."""
+    """Rows as JSON Lines (form-terms and reuse bytes left out: they are the index's own packing)."""
     n = 0
     for row in rows:
-        shown = {k: v for k, v in row.items() if not k.startswith("form_terms_")}
+        shown = {k: v for k, v in row.items() if not k.startswith(_PACKED)}
         for key in ("metadata", "facets"):
             shown[key] = json.loads(shown[key]) if shown.get(key) else {}
         out.write(json.dumps(shown, ensure_ascii=False) + "\n")

@@ -22,7 +22,7 @@ from search.texts import decode
 
 FORMATS = ("parquet", "jsonl")
 _COLUMNS = (S.GROUP, S.HASH, S.DATEKEY, S.MENTIONS_COL, S.DECLARED_COL, *S.TEXT.values(),
-            *S.FORM_TERMS.values())
+            *S.FORM_TERMS.values(), *S.REUSE.values())
 
 
 def rows(index_dir: Path) -> Iterator[dict]:
@@ -71,6 +71,7 @@ def _row(schema, stored: dict, column: dict, title_indexed: bool, kinds: dict) -
         row[f"text_{lang}"] = text
         row[f"tokens_{lang}"] = analyse(schema, S.BODY[lang], text) if text else []
         row[f"form_terms_{lang}"] = column[S.FORM_TERMS[lang]]
+        row[f"reuse_{lang}"] = column[S.REUSE[lang]]
     return row
 
 

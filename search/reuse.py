@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search import schema as S
+from search import schema as S, storage
 from search.folding import WORD_RE, fold_text
 from search.morphology import word_terms
 from search.texts import decode
@@ -116,7 +116,7 @@ def table(snap, lang: str) -> Table:
     indexer wrote for the commit (FILE), or else found from its columns, once per commit content."""
     kept = snap.kept("reuse", dict)
     reader = snap.searcher.reader()
-    key = S.content_key(reader)
+    key = storage.content_key(reader)
     found = kept.get(key)
     if found is None:
         while len(kept) >= 2:  # (this commit's and the last's)
@@ -177,7 +177,7 @@ def _folder(reader) -> str | None:
 
 def _build(reader, live: np.ndarray, lang: str) -> Table:
     size = reader.doc_count_all()
-    values = S.read_column(reader, S.REUSE[lang]) if size else []
+    values = storage.read_column(reader, S.REUSE[lang]) if size else []
     parts, docs, starts, bases = [], [], [], []
     statements = words = 0
     for docnum, value in enumerate(values):
@@ -225,7 +225,7 @@ def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
     out = np.zeros((len(a), 4), np.int32)
     if not len(a):
         return out
-    texts = S.read_column(reader, S.TEXT[lang])
+    texts = storage.read_column(reader, S.TEXT[lang])
     for docnum in np.unique(np.concatenate((a, b))):
         spans = np.array(word_spans(decode(texts[docnum])), np.int32).reshape(-1, 2)
         for side, at, col in ((a, a_at, 0), (b, b_at, 2)):

@@ -227,9 +227,19 @@ main(prog_name="python -m indexer")
 """
 
 
+def _generation(index_dir) -> int:
+    """The index's latest commit, read while an indexer commits: a commit may
+    delete the table of contents open_dir has just listed, so it is read again."""
+    while True:
+        try:
+            return whoosh_index.open_dir(str(index_dir)).latest_generation()
+        except FileNotFoundError:
+            time.sleep(0.01)
+
+
 def test_a_second_indexer_exits_2_or_waits(corpora):
     v1, v2, index_dir = corpora
-    generation = whoosh_index.open_dir(str(index_dir)).latest_generation()
+    generation = _generation(index_dir)
     first = subprocess.Popen(
         [sys.executable, "-c", SLOW_INDEXER, "--corpus", str(v2), "--index", str(index_dir),
          "--commit-every", str(COMMIT_EVERY), "-q"],
@@ -238,7 +248,7 @@ def test_a_second_indexer_exits_2_or_waits(corpora):
     try:
         # Wait for the first commit: from then on the first indexer surely holds the lock.
         deadline = time.monotonic() + 60
-        while whoosh_index.open_dir(str(index_dir)).latest_generation() == generation:
+        while _generation(index_dir) == generation:
             assert first.poll() is None, first.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.02)

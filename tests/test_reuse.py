@@ -153,7 +153,7 @@ def test_a_damaged_passages_file_is_found_again_from_the_columns_and_rewritten(t
     summary = update_index(tmp_path / "corpus", tmp_path / "index")  # (nothing changed: no commit)
     assert summary.commits == 0 and summary.warnings == []
     with SearchIndex(tmp_path / "index") as index:
-        key = index._snapshots.retrying(lambda snap: R.S.content_key(snap.searcher.reader()))
+        key = index._snapshots.retrying(lambda snap: R.storage.content_key(snap.searcher.reader()))
     assert R.load(tmp_path / "index", key) is not None
 
 
