@@ -22,7 +22,8 @@ from bench import DEFAULT_WORK
 from bench.corpora import check_size_name, prepare
 from indexer.build import update_index
 from indexer.cluster import connect, default_analysed, update_on_cluster
-from search import schema as S, storage
+from search import schema as S
+from search.exec import storage
 
 SECTION = "## Indexing on Dask"  # its section of bench/RESULTS.md (bench/report.py keeps it)
 

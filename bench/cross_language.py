@@ -26,9 +26,9 @@ import click
 from bench import DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
 from bench.corpora import NEWS_FILES, UNGDC_SESSIONS
 from indexer.build import update_index
-from search import gazetteer
+from search.lang import gazetteer
 from search import schema as S
-from search import storage
+from search.exec import storage
 from search.engine import SearchIndex
 from search.results import Filters
 
@@ -95,8 +95,8 @@ def english_query(entity: str) -> str:
 def densities(index: SearchIndex) -> dict[str, tuple[int, dict[str, int]]]:
     """Statement id → (its words, {entity: the times the gazetteer finds it}),
     both languages' sections counted."""
-    from search.analysis import WORD_RE
-    from search.texts import Texts
+    from search.lang.analysis import WORD_RE
+    from search.exec.texts import Texts
 
     def read(snap):
         g, texts, reader = gazetteer.gazetteer(), Texts(snap.searcher), snap.searcher.reader()

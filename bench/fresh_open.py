@@ -61,7 +61,7 @@ def one(index: Path, warm_rounds: int) -> dict:
 
 def without_files(index: Path) -> Path:
     """A copy of `index` (hard links) without its arrays files."""
-    from search.segment_files import SUFFIX
+    from search.exec.segment_files import SUFFIX
 
     copy = index.with_name(index.name + "-without-arrays")
     if copy.exists():
@@ -88,9 +88,9 @@ def main(index, rounds, warm_rounds, no_write, single):
         return
     from whoosh import index as whoosh_index
 
-    from search.segment_files import write_missing
+    from search.exec.segment_files import write_missing
 
-    from search.segment_files import SUFFIX
+    from search.exec.segment_files import SUFFIX
 
     started = time.perf_counter()
     written = write_missing(whoosh_index.open_dir(str(index)))

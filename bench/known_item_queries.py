@@ -8,9 +8,9 @@ import functools
 import random
 import re
 
-from search.analysis import WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script, word_terms
+from search.lang.analysis import WORD_RE, _morph, fold, is_dictionary_word, is_stop_word, script, word_terms
 from search.engine import SearchIndex
-from search.gazetteer import gazetteer
+from search.lang.gazetteer import gazetteer
 
 KINDS = ("words", "phrase", "title", "name")
 GENERIC_TITLES = ("ungdc",)  # sets whose titles are a country and a session, not the statement's own

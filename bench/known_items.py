@@ -45,10 +45,10 @@ import click
 
 from bench import BENCH_DIR, DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
 from bench.known_item_queries import SEED, make, source
-from search import proximity
-from search.analysis import WORD_RE
+from search.exec import proximity
+from search.lang.analysis import WORD_RE
 from search.engine import SearchIndex
-from search.scoring import CachedBM25F
+from search.exec.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
 PER_LANG = 160

@@ -178,7 +178,8 @@ def timing(work, statements):
 
 
 def _all_ids(index) -> list[str]:
-    from search import schema as S, storage
+    from search import schema as S
+    from search.exec import storage
 
     return index._snapshots.retrying(lambda snap: [
         i for i, live in zip(storage.read_column(snap.searcher.reader(), S.ID), snap.table.live) if live])

@@ -28,8 +28,8 @@ from pathlib import Path
 import click
 
 from bench import DEFAULT_WORK, SHARED_RAW, SHIPPED_CORPUS
-from search.analysis import is_dictionary_word, is_stop_word, script, surface_words
-from search.correction import ALPHABETS, candidates
+from search.lang.analysis import is_dictionary_word, is_stop_word, script, surface_words
+from search.lang.correction import ALPHABETS, candidates
 from search.engine import SearchIndex
 
 MIN_LENGTH = 6
@@ -106,7 +106,7 @@ def search_ms(index: SearchIndex, typos: list[Typo], rounds: int = 3) -> tuple[f
 
 
 class _Words:
-    """A sorted word list with `in`, as search.correction expects."""
+    """A sorted word list with `in`, as search.lang.correction expects."""
 
     def __init__(self, words):
         self.words = sorted(words)

@@ -9,8 +9,8 @@ import json
 
 from search import schema as S
 from search.analysed import AnalysedText, analyse, postings_of
-from search.langdata import LANGUAGES
-from search.texts import encode
+from search.lang.table import LANGUAGES
+from search.exec.texts import encode
 
 _DECLARED = tuple(S.DECLARED_PREFIX.items())  # (kind, field-name prefix)
 

@@ -30,10 +30,10 @@ from indexer.vocabulary import VocabularyWriter
 from indexer.writers import cancel, open_writer
 from search import declared as D
 from search import schema as S
-from search import segment_files, storage
-from search.analysis import word_forms
+from search.exec import segment_files, storage
+from search.lang.analysis import word_forms
 from search.errors import IndexingError, IndexUnusable, ReadError
-from search.integrity import damaged
+from search.exec.integrity import damaged
 
 COMMIT_EVERY = 5000  # statements per commit in incremental runs
 # A group that was indexed with problems (say, a broken JSON line) stores this
@@ -190,7 +190,7 @@ def update_index(
             if summary.commits:
                 remember(ix, index_dir)
                 remember(vocabulary_ix, index_dir)
-            if (unwritten := write_passages(ix)) is not None:  # (the commit's shared passages, search.reuse)
+            if (unwritten := write_passages(ix)) is not None:  # (the commit's shared passages, search.views.passages)
                 summary.warnings.append(Problem(str(index_dir), unwritten))
         except (OSError, whoosh_index.LockError) as err:  # the corpus raises ReadError: this is the index
             raise _write_error(err, index_dir, run.summary.commits if run else 0) from err

@@ -14,8 +14,8 @@ import os
 import zlib
 from pathlib import Path
 
-from search.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, damaged, recorded
-from search.segment_files import SUFFIX as ARRAYS_SUFFIX
+from search.exec.integrity import CHECKED_FILE as CHECKED_NAME, check_index_thoroughly, check_sizes, damaged, recorded
+from search.exec.segment_files import SUFFIX as ARRAYS_SUFFIX
 
 CHUNK = 1 << 20
 

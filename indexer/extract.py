@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from search.langdata import (
+from search.lang.table import (
     HEADER_LABELS, LANGUAGE_TABLE, MENTIONED_YEAR_RANGE, MONTHS, YEAR_WORDS, script_languages,
 )
-from search.recognition import text_language
-from search.resolutions import find_resolutions
+from search.lang.recognition import text_language
+from search.lang.resolutions import find_resolutions
 
 # --- dates ------------------------------------------------------------------
 

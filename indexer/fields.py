@@ -12,9 +12,9 @@ from indexer.formats.metadata import extras
 from indexer.read import Draft, LoadedGroup
 from indexer.summary import Problem
 from search import schema as S
-from search.gazetteer import mentions
-from search.formterms import column_value
-from search.texts import encode
+from search.lang.gazetteer import mentions
+from search.views.formterms import column_value
+from search.exec.texts import encode
 
 _WHOLE_RE = re.compile(r"-?[0-9]+")  # (ASCII digits: int() refuses «²», which isdigit() allows)
 

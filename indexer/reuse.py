@@ -1,11 +1,12 @@
-"""What the indexer writes for text reuse (search.reuse): each statement's words
+"""What the indexer writes for text reuse (search.views.passages): each statement's words
 as lemma hashes, a column per language, and after a run the commit's shared
 passages, found from those columns, beside the index."""
 
 from __future__ import annotations
 
-from search import reuse as R
-from search import schema as S, storage
+from search.views import passages as R
+from search import schema as S
+from search.exec import storage
 
 
 def reuse_columns(bodies: dict[str, str]) -> dict[str, bytes]:
@@ -15,7 +16,7 @@ def reuse_columns(bodies: dict[str, str]) -> dict[str, bytes]:
 
 def write_passages(ix) -> str | None:
     """Finds the shared passages of the index's last commit and writes them
-    (search.reuse.FILE), unless they are written already. Returns why they could
+    (search.views.passages.FILE), unless they are written already. Returns why they could
     not be written (a read-only directory, a full disk), or None: searches then
     find them from the columns themselves, so nothing is wrong, only slower."""
     with ix.reader() as reader:

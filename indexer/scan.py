@@ -20,7 +20,7 @@ from indexer.decode import unlinkable
 from indexer.formats import RECORD_SUFFIXES, SUPPORTED_SUFFIXES
 from indexer.summary import Problem
 from search import config
-from search.langdata import LANGUAGES
+from search.lang.table import LANGUAGES
 
 SIDECAR_SUFFIX = ".meta.json"
 COLLECTION_FILE = "_collection.json"  # a folder's metadata defaults, not a statement

@@ -6,8 +6,8 @@ from whoosh.writing import CLEAR
 
 from indexer.writers import COMPOUND, cancel
 from search import schema as S
-from search import storage
-from search.analysis import clean_words
+from search.exec import storage
+from search.lang.analysis import clean_words
 
 
 class VocabularyWriter:

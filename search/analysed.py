@@ -17,8 +17,8 @@ from pathlib import Path
 
 from search import schema as S
 from search.errors import StatementsError
-from search.langdata import LANGUAGES
-from search.morphology import EXACT
+from search.lang.table import LANGUAGES
+from search.lang.morphology import EXACT
 
 EXTRA = "cluster"  # the optional dependencies' extra in pyproject.toml
 PART_ROWS = 2000  # statements per Parquet file of a dataset
@@ -76,7 +76,7 @@ def analyse(schema, fieldname: str, text: str) -> list[dict]:
 
 class AnalysedText(str):
     """A field's text with its term postings already made: the field's analyser
-    takes them as they are (search.analysis.LanguageAnalyzer) instead of analysing it."""
+    takes them as they are (search.lang.analysis.LanguageAnalyzer) instead of analysing it."""
 
     postings: dict
 

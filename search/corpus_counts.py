@@ -17,9 +17,9 @@ import numpy as np
 
 from search import schema as S
 from search.analysed import dataset_files, optional
-from search.analysis import query_positions
+from search.lang.analysis import query_positions
 from search.errors import InvalidInput
-from search.langdata import LANGUAGES
+from search.lang.table import LANGUAGES
 from search.views.keyterms import DEFAULT_LIMIT, LanguageKeyTerms, ranked
 from search.views.trend import PERIODS, period_numbers, period_of
 

@@ -2,7 +2,7 @@
 
 `SearchIndex` is opened once (by the web app, or by `search()` for a script)
 and is safe to share between threads: each search runs on its thread's
-snapshot of the latest commit (see search.snapshots). Everything it returns
+snapshot of the latest commit (see search.exec.snapshots). Everything it returns
 is a plain dataclass.
 """
 
@@ -14,24 +14,25 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from search import declared, first_page, proximity
+from search import declared
+from search.exec import first_page, proximity
 from search import schema as S
 from search.errors import IndexUnusable  # noqa: F401  (what opening an index raises)
 from search.errors import QueryError
 from search.fields import MAX_PER_PAGE
-from search.matching import resolved_sort
-from search.query_build import QueryBuilder
-from search.query_parser import parse
+from search.exec.matching import resolved_sort
+from search.query.build import QueryBuilder
+from search.query.parser import parse
 from search.registry import Registry
-from search.reuse_lists import StatementReuse, statement_reuse
+from search.views.reuse_lists import StatementReuse, statement_reuse
 from search.results import Document, Filters, Hit, IndexStatus, SearchResult, Section
-from search import segment_files
-from search.segment_files import ADVICE
-from search.scoring import CachedBM25F, LengthNorms
-from search.snapshots import Snapshot, Snapshots
-from search.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
-from search.suggest import SUGGEST_BELOW, find_corrected, suggestion
-from search.texts import Texts
+from search.exec import segment_files
+from search.exec.segment_files import ADVICE
+from search.exec.scoring import CachedBM25F, LengthNorms
+from search.exec.snapshots import Snapshot, Snapshots
+from search.exec.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
+from search.exec.suggest import SUGGEST_BELOW, find_corrected, suggestion
+from search.exec.texts import Texts
 
 from search.views import VIEWS
 from search.views.view import View, every_line, run
@@ -269,7 +270,7 @@ class SearchIndex:
         return self._snapshots.retrying(work)
 
     def reuse_of(self, doc_id: str) -> StatementReuse | None:
-        """The statements sharing passages with this one, earliest first (search.reuse_lists); None if unknown."""
+        """The statements sharing passages with this one, earliest first (search.views.reuse_lists); None if unknown."""
         return self._snapshots.retrying(lambda snap: statement_reuse(snap, doc_id))
 
 

@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from search import declared as D
-from search import schema as S, storage
+from search import schema as S
+from search.exec import storage
 from search.analysed import DatasetWriter, analyse, write_lines
 from search.errors import InvalidInput
-from search.langdata import LANGUAGES
-from search.texts import decode
+from search.lang.table import LANGUAGES
+from search.exec.texts import decode
 
 FORMATS = ("parquet", "jsonl")
 _COLUMNS = (S.GROUP, S.HASH, S.DATEKEY, S.MENTIONS_COL, S.DECLARED_COL, *S.TEXT.values(),

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from search import gazetteer, resolutions
+from search.lang import gazetteer, resolutions
 from search import schema as S
 from search.errors import InvalidInput
-from search.langdata import LANGUAGES
+from search.lang.table import LANGUAGES
 from search.results import SORTS, Filters
 
 # Kinds of filter: what values they take and how they match.
@@ -295,10 +295,10 @@ SUGGEST = Param("suggest", SWITCH, True, "Offer a respelling when little is foun
                 on_off=("offer a respelling when little is found", "offer none"))
 SEARCH_PARAMS = (QUERY, PAGE, PER_PAGE, SORT, RAW, AUTOCORRECT, SUGGEST)
 
-# The switch for names across languages (search.gazetteer): on unless the URL
+# The switch for names across languages (search.lang.gazetteer): on unless the URL
 # says names=exact (the CLI: --no-translate-names); Filters.exact_names holds it.
 NAMES_PARAM = "names"
-# autocorrect=0: search exactly as typed, without correcting misspelt words (search/suggest.py).
+# autocorrect=0: search exactly as typed, without correcting misspelt words (search/exec/suggest.py).
 AUTOCORRECT_PARAM = AUTOCORRECT.name
 # suggest=0: no "did you mean" for a search that finds little (a script that only counts needs none).
 SUGGEST_PARAM = SUGGEST.name

@@ -187,7 +187,7 @@ class Document:
 
 @dataclass
 class IndexStatus:
-    """What an open index holds, and whether it opens fast (see search.segment_files)."""
+    """What an open index holds, and whether it opens fast (see search.exec.segment_files)."""
 
     statements: int
     segments: int

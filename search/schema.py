@@ -12,12 +12,12 @@ from array import array
 
 from whoosh import columns, fields, formats
 
-from search.analysis import EXACT, language_analyzer, surface_analyzer
-from search.langdata import LANGUAGES
+from search.lang.analysis import EXACT, language_analyzer, surface_analyzer
+from search.lang.table import LANGUAGES
 
 # Bump when the schema or the meaning of a field changes: an index built
 # with another version must be rebuilt (the indexer says so).
-SCHEMA_VERSION = 12  # 12: reuse_<lang> columns (search.reuse); 11: languages from langdata's table
+SCHEMA_VERSION = 12  # 12: reuse_<lang> columns (search.views.passages); 11: languages from langdata's table
 
 ID = "id"  # path of the statement relative to the corpus (unique)
 GROUP = "group"  # the source files' group key: what incremental updates replace
@@ -25,9 +25,9 @@ HASH = "hash"  # content hash of the group's files, for incremental updates
 SOURCES = "sources"  # stored: the corpus files the statement was read from
 TITLE = "title"
 BODY = {lang: f"body_{lang}" for lang in LANGUAGES}  # indexed, not stored: the text is in TEXT
-TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.texts)
-FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.formterms
-REUSE = {lang: f"reuse_{lang}" for lang in LANGUAGES}  # column: each word's lemma hash (search.reuse)
+TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.exec.texts)
+FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.views.formterms
+REUSE = {lang: f"reuse_{lang}" for lang in LANGUAGES}  # column: each word's lemma hash (search.views.passages)
 DATE = "date"  # stored ISO date, or year only ("2019"), or None
 DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
 YEAR = "year"
@@ -44,7 +44,7 @@ NUMBERS_COL = "numbers_col"  # packed int64 array
 MENTIONED_YEARS_COL = "mentioned_years_col"
 RESOLUTIONS = "resolutions"  # UN resolutions cited, one term each: "S/RES/822 (1993)"
 RESOLUTIONS_COL = "resolutions_col"  # the same, packed strings (pack_strings)
-MENTIONS = "mentions"  # countries and organisations named (search.gazetteer): "AZ", "org:NATO"
+MENTIONS = "mentions"  # countries and organisations named (search.lang.gazetteer): "AZ", "org:NATO"
 MENTIONS_COL = "mentions_col"  # the same, packed strings (pack_strings)
 METADATA = "metadata"  # stored: the further metadata the corpus gives ({"issuer": "…"})
 # The facets the corpus declares (corpus/statements.toml): one indexed field each,
@@ -63,7 +63,7 @@ TITLE_BOOST = 2.5
 # fuzzy queries and spelling suggestions. It lives beside the statements in
 # the same directory as a second Whoosh index, and only grows: each commit
 # adds one document storing the words new to the corpus (newline-separated).
-# Searches read them all into one sorted list (see search.vocabulary). Stored,
+# Searches read them all into one sorted list (see search.exec.vocabulary). Stored,
 # not indexed: Whoosh writes an indexed term slowly, and a corpus brings tens
 # of thousands of word forms at once.
 VOCABULARY_INDEX = "VOCAB"

@@ -16,9 +16,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search import schema as S
-from search import storage
-from search.analysis import surface_words
-from search.texts import Texts
+from search.exec import storage
+from search.lang.analysis import surface_words
+from search.exec.texts import Texts
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from search import schema as S, storage
+from search import schema as S
+from search.exec import storage
 
 
 def index_contents(index_dir: Path) -> dict[str, object]:

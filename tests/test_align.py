@@ -1,10 +1,10 @@
-"""Paragraph alignment (search/align.py): table-driven cases of order and length."""
+"""Paragraph alignment (search/views/align.py): table-driven cases of order and length."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.align import Bead, align, counterparts, inverse
+from search.views.align import Bead, align, counterparts, inverse
 
 # (source paragraph lengths, target paragraph lengths, expected beads as (source, target) pairs)
 CASES = [

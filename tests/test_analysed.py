@@ -7,7 +7,7 @@ import pytest
 
 from search import schema as S
 from search.analysed import AnalysedText, analyse, postings_of, tokens_of
-from search.analysis import language_analyzer
+from search.lang.analysis import language_analyzer
 
 TEXTS = [
     ("ru", "Выборы в Нагорно-Карабахском регионе: ООН и «выборов» не признаёт."),

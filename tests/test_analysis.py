@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from search.analysis import (
+from search.lang.analysis import (
     fold,
     is_dictionary_word,
     language_analyzer,

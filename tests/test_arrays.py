@@ -11,13 +11,13 @@ import pytest
 from whoosh import query as wq
 
 from indexer.build import update_index
-from search.analysis import word_terms
-from search.arrays import Executor, Unsupported
+from search.lang.analysis import word_terms
+from search.exec.arrays import Executor, Unsupported
 from search.engine import SearchIndex
-from search.matching import Match, _run, find, run_whoosh
-from search.phrases import Adjacent
-from search.query_build import Alternatives, QueryBuilder
-from search.query_parser import parse
+from search.exec.matching import Match, _run, find, run_whoosh
+from search.query.phrases import Adjacent
+from search.query.build import Alternatives, QueryBuilder
+from search.query.parser import parse
 from search.results import Filters
 from tests.corpus_tools import small_corpus, statement_text, write_statements
 
@@ -52,7 +52,7 @@ QUERIES = [
     "выбары~1",
     "zzzqqqxxy",  # nothing
     '"council security"',  # a phrase that may find nothing
-    "Germany",  # names: the entity as one term in every language (search.concept)
+    "Germany",  # names: the entity as one term in every language (search.exec.concept)
     '"United States"',
     "United States",  # a name typed as words: the name, or the words apart
     "НАТО Армения",
@@ -234,7 +234,7 @@ def test_postings_of_segments_no_snapshot_uses_are_dropped(tmp_path):
 
 
 def test_the_cache_stays_within_its_bytes(segmented_index):
-    from search.postings import PostingsCache
+    from search.exec.postings import PostingsCache
 
     def fill(snap):
         small = PostingsCache(0.001)  # about a kilobyte

@@ -16,10 +16,11 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer import writers
 from indexer.build import update_index
-from search import formterms
-from search import schema as S, storage
-from search.analysis import WORD_RE
-from search.texts import decode
+from search.views import formterms
+from search import schema as S
+from search.exec import storage
+from search.lang.analysis import WORD_RE
+from search.exec.texts import decode
 from tests.conftest import DATA, ROOT
 from tests.index_contents import index_contents
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from indexer.__main__ import main
 from indexer.analysed import fields_of
 from indexer.build import update_index
-from search import schema as S, storage
+from search import schema as S
+from search.exec import storage
 from search.analysed import read_rows
 
 pytestmark = pytest.mark.timeout(600)  # (a cluster's start takes seconds on a busy machine)

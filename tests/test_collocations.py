@@ -189,12 +189,13 @@ def test_bad_parameters_are_400s(client, path, params, name):
 def test_stretches_around_the_matches_give_the_whole_texts_windows(search_index, span):
     """Collocations read only the text around the matches: each window is the one
     the whole text gives (on the shipped corpus's long speeches and news)."""
-    from search import occurrences, schema as S
-    from search.langdata import LANGUAGES
-    from search.matching import find
-    from search.query_parser import parse
-    from search.texts import Texts, decode
-    from search.windows import spelled, words, words_around
+    from search.views import occurrences
+    from search import schema as S
+    from search.lang.table import LANGUAGES
+    from search.exec.matching import find
+    from search.query.parser import parse
+    from search.exec.texts import Texts, decode
+    from search.views.windows import spelled, words, words_around
 
     def check(snap):
         compared = 0
@@ -218,8 +219,8 @@ def test_stretches_around_the_matches_give_the_whole_texts_windows(search_index,
 
 
 def test_a_window_reaching_past_its_stretch_reads_the_whole_text():
-    from search.formterms import column_value
-    from search.windows import spelled, window, words, words_around
+    from search.views.formterms import column_value
+    from search.views.windows import spelled, window, words, words_around
 
     long_words = " ".join(f"counter-disinformation-{c}-programmes" for c in "abcdefghij")
     text = f"{long_words} ceasefire {long_words}."

@@ -8,9 +8,9 @@ import io
 import pytest
 
 from search import schema as S
-from search.analysis import WORD_RE, fold, fold_text, language_analyzer, query_positions, word_terms
+from search.lang.analysis import WORD_RE, fold, fold_text, language_analyzer, query_positions, word_terms
 from search.views.concordance import ConcordanceRequest
-from search.query_build import analyzer
+from search.query.build import analyzer
 from search.results import Filters
 
 SEED = "seed/000_2961365e15364d64.txt"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from bench.cross_language import DENSE_COUNTRIES, dense_first, densities, english_query, measure
 from search.__main__ import main as search_cli
-from search.query_build import name_run
-from search.query_parser import parse
+from search.query.build import name_run
+from search.query.parser import parse
 from search.results import Filters
 
 SEED = "seed/000_2961365e15364d64.txt"
@@ -169,8 +169,8 @@ def test_a_statement_with_the_excluded_word_is_left_out_whatever_its_place(searc
 
 def test_words_of_a_longer_name_are_not_names_alone(search_index):
     """Papua New Guinea typed without quotes is the country, not Guinea («Гвинея»)."""
-    from search.query_build import QueryBuilder
-    from search.query_parser import parse
+    from search.query.build import QueryBuilder
+    from search.query.parser import parse
 
     query = str(QueryBuilder().build(parse("Papua New Guinea"))[0])
     assert "|папуа новый гвинея" in query  # the Russian name, whole
@@ -206,9 +206,9 @@ def test_proximity_does_not_push_the_other_language_down(search_index, query):
 
 
 def test_a_name_is_counted_once_where_its_forms_overlap():
-    """Mentions, as search.concept counts them: «Республика Армения» is one
+    """Mentions, as search.exec.concept counts them: «Республика Армения» is one
     mention, not two; a homonym's lemmas at one place are one; forms apart are two."""
-    from search.concept import mentions
+    from search.exec.concept import mentions
 
     forms = ((("армения",),), (("республика",), ("армения",)), (("армянский", "армянин"),))
     assert mentions(forms, {"республика": [3], "армения": [4]}) == 1

@@ -129,7 +129,7 @@ def test_the_indexer_says_the_index_is_damaged_and_rebuild_mends_it(built, damag
 @pytest.mark.parametrize("damage", [remove_group_column, remove_year_column, truncate_terms],
                          ids=lambda d: d.__name__)
 def test_the_cheap_check_finds_missing_and_truncated_files(built, damage):
-    from search.integrity import check_index
+    from search.exec.integrity import check_index
 
     corpus, index = built
     check_index(whoosh_index.open_dir(str(index)))

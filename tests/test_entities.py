@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from search import gazetteer
+from search.lang import gazetteer
 from search import schema as S
 from search.__main__ import main as search_cli
-from search.langdata import LANGUAGES
+from search.lang.table import LANGUAGES
 from tests.corpus_tools import stored as stored_statements
 
 SEED = "seed/000_2961365e15364d64.txt"

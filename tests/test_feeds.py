@@ -164,7 +164,7 @@ def test_a_reader_sees_each_new_statement_once(small):
 
 
 def test_dates_of_entries(small):
-    from search.snapshots import commit_time
+    from search.exec.snapshots import commit_time
 
     _, index, client = small
     _, parsed = read_feed(client, "/api/search.atom?q=ceasefire")

@@ -7,9 +7,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search import schema as S
-from search.analysis import WORD_RE
-from search.formterms import analysed, column_value, read
-from search.texts import Texts
+from search.lang.analysis import WORD_RE
+from search.views.formterms import analysed, column_value, read
+from search.exec.texts import Texts
 
 
 @pytest.mark.parametrize("text, lang", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search import gazetteer as G
+from search.lang import gazetteer as G
 
 
 def named(text: str) -> list[str]:

@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from search.analysis import fold
+from search.lang.analysis import fold
 from search.views.keyterms import MIN_LL, log_likelihood
-from search.langdata import STOP_WORDS
+from search.lang.table import STOP_WORDS
 from search.results import Filters
 
 CEASEFIRE_EN = ("The UN and the EU welcomed the ceasefire in the region, and the UN mission "

@@ -16,14 +16,14 @@ from whoosh import index as whoosh_index
 from indexer.build import update_index
 from indexer.extract import extract, language_sections, paragraph_language
 from indexer.scan import split_lang
-from search import gazetteer as G
+from search.lang import gazetteer as G
 from search import schema as S
-from search.analysis import query_positions, word_terms
+from search.lang.analysis import query_positions, word_terms
 from search.engine import SearchIndex
-from search.folding import word_language
+from search.lang.folding import word_language
 from search.fields import FIELDS
-from search.langdata import LANGUAGE_TABLE, LANGUAGES
-from search.query_lexer import LANG_ALIASES
+from search.lang.table import LANGUAGE_TABLE, LANGUAGES
+from search.query.lexer import LANG_ALIASES
 
 # A word of each language and what its own analyser makes of it.
 SAMPLE_WORDS = {"en": "elections", "ru": "выборов", "uk": "виборів"}

@@ -9,8 +9,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 
-from search.phrases import Adjacent
-from search.scoring import DELTA, CachedBM25F, LengthNorms
+from search.query.phrases import Adjacent
+from search.exec.scoring import DELTA, CachedBM25F, LengthNorms
 
 PHRASES = [
     ("body_en", [["occupi"], ["territori"]]),
@@ -27,7 +27,7 @@ REVERSED = ("body_en", [["council"], ["secur"]])
 
 
 class WhooshBM25F(scoring.BM25F):
-    """Whoosh's own BM25F scorer, with BM25's idf and BM25+'s delta, as ours (search.scoring)."""
+    """Whoosh's own BM25F scorer, with BM25's idf and BM25+'s delta, as ours (search.exec.scoring)."""
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:
@@ -128,7 +128,7 @@ def test_a_score_is_bm25_plus_worked_out_by_hand(tmp_path):
 
 
 def test_one_word_boost_makes_a_sum_a_mean():
-    from search.query_build import one_word_boost
+    from search.query.build import one_word_boost
 
     assert [n * one_word_boost(n) for n in (2, 3, 5)] == pytest.approx([1.0, 1.0, 1.0])
 

@@ -7,10 +7,10 @@ import pytest
 
 from bench.known_items import load, mrr
 from indexer.build import update_index
-from search.analysis import word_terms
+from search.lang.analysis import word_terms
 from search.engine import SearchIndex
-from search.proximity import query_words
-from search.query_parser import parse
+from search.exec.proximity import query_words
+from search.query.parser import parse
 from tests.corpus_tools import write_statements
 
 FILLER = {

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from whoosh import query as wq
 
-from search.phrases import Adjacent
+from search.query.phrases import Adjacent
 from search.errors import QueryError
-from search.query_build import QueryBuilder
-from search.query_parser import parse
-from search.query_tree import FieldCondition, Text
+from search.query.build import QueryBuilder
+from search.query.parser import parse
+from search.query.tree import FieldCondition, Text
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_text_leaf_string_forms():
 
 
 def test_exact_is_a_token_of_the_lexer():
-    from search.query_lexer import lex
+    from search.query.lexer import lex
 
     assert [(t.kind, t.text) for t in lex('=выборах ="в парламент" a=b = c')] == [
         ("exact", "="), ("word", "выборах"), ("exact", "="), ("quote", '"'), ("word", "в"),
@@ -199,7 +199,7 @@ def test_a_query_longer_than_the_limit_is_refused_in_every_layer(search_index):
 
     from search.__main__ import main as search_cli
     from search.errors import QueryError
-    from search.query_parser import MAX_QUERY_CHARS
+    from search.query.parser import MAX_QUERY_CHARS
 
     longest = "a" * MAX_QUERY_CHARS
     assert parse(longest).root is not None

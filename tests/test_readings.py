@@ -1,4 +1,4 @@
-"""Russian matching counts the word asked for (search/analysis.py `query_terms`):
+"""Russian matching counts the word asked for (search/lang/analysis.py `query_terms`):
 a form whose dictionary readings belong to different words searches the word
 it most likely is, and the exact-form operator (=выборах) finds only that form.
 
@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from search.analysis import _morph, fold
+from search.lang.analysis import _morph, fold
 
 # query → forms it must find → forms it must not find
 READINGS = [
@@ -232,8 +232,8 @@ def test_key_terms_read_a_form_as_the_word_search_finds(readings_index):
 
 
 def test_titles_are_marked_as_the_index_reads_them():
-    from search.query_build import Highlights
-    from search.snippets import Marker
+    from search.query.build import Highlights
+    from search.exec.snippets import Marker
 
     def marked(terms, text):
         return [text[m.start:m.end] for m in Marker(Highlights(terms={"title": terms})).marks(text, "title")]
@@ -247,7 +247,7 @@ def test_titles_are_marked_as_the_index_reads_them():
 def test_every_russian_form_of_the_corpus_finds_itself(index_dir):
     """Whatever the case it is typed and written in, a form searches at least one
     term the index keeps for it: the statements holding it are always found."""
-    from search.analysis import query_terms, script, word_terms
+    from search.lang.analysis import query_terms, script, word_terms
     from tests.corpus_tools import vocabulary
 
     forms = [w for w in vocabulary(index_dir) if script(w) == "ru"]

@@ -10,8 +10,8 @@ import pytest
 
 from indexer.extract import extract
 from search import Filters
-from search.query_parser import parse
-from search.resolutions import canonical, find_resolutions
+from search.query.parser import parse
+from search.lang.resolutions import canonical, find_resolutions
 from tests.conftest import ROOT
 
 SEED = "seed/000_2961365e15364d64.txt"

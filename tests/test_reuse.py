@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from indexer.build import update_index
-from search import reuse as R
+from search.views import passages as R
 from search import Filters
 from search.engine import SearchIndex
 from search.views.reuse import CSV_COLUMNS

@@ -12,11 +12,11 @@ from whoosh import index as whoosh_index
 
 from search import schema as S
 from search.engine import SearchIndex, search
-from search.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS
+from search.exec.facets import TOP_MENTIONED_YEARS, TOP_NUMBERS, TOP_RESOLUTIONS
 from search.fields import TOP_MENTIONS
-from search.gazetteer import mentions
+from search.lang.gazetteer import mentions
 from search.results import Filters
-from search.texts import Texts
+from search.exec.texts import Texts
 from tests.conftest import LONG_ID, LONG_NEEDLE
 
 SEED = "seed/000_2961365e15364d64.txt"

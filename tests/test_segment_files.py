@@ -1,4 +1,4 @@
-"""The arrays files written beside each segment (search.segment_files): written
+"""The arrays files written beside each segment (search.exec.segment_files): written
 at every commit, merged segments included; an index without them (or with one
 cut, overwritten or of another segment) opens and finds exactly the same, and
 says it opens slowly."""
@@ -15,7 +15,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.build import update_index
-from search import segment_files
+from search.exec import segment_files
 from search.engine import SearchIndex
 from search.results import Filters
 from tests.corpus_tools import small_corpus

@@ -207,7 +207,7 @@ def test_a_table_made_from_kept_segments_equals_one_read_afresh(two_versions):
     columns kept by segment id is the one a fresh read gives (no stale segment)."""
     import numpy as np
 
-    from search.facets import FacetTable, MultiColumn
+    from search.exec.facets import FacetTable, MultiColumn
     from search.registry import Registry
 
     new, index_dir = two_versions
@@ -243,8 +243,8 @@ def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_pat
     """The vocabulary's sorted words, merged commit by commit from only the new
     segments, equal a fresh read after additions, merges and a trimming rebuild."""
     from search import schema as S
-    from search import storage
-    from search.vocabulary import GrowingWordList
+    from search.exec import storage
+    from search.exec.vocabulary import GrowingWordList
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     growing = GrowingWordList()
@@ -274,7 +274,7 @@ def test_the_word_list_kept_from_commit_to_commit_is_the_one_read_afresh(tmp_pat
 def test_new_words_are_merged_into_their_places(new):
     import random
 
-    from search.vocabulary import _merged
+    from search.exec.vocabulary import _merged
 
     rng = random.Random(new)
     words = sorted({"".join(rng.choice("абвгд") for _ in range(5)) for _ in range(5000)})
@@ -289,8 +289,8 @@ def test_joined_multi_valued_columns_give_each_statement_its_own_values(tmp_path
     import numpy as np
 
     from search import schema as S
-    from search import storage
-    from search.facets import FacetTable
+    from search.exec import storage
+    from search.exec.facets import FacetTable
 
     countries = ["Azerbaijan", "Armenia", "Germany", "France", "Chile"]
     corpus = write_statements(tmp_path / "corpus", {

@@ -1,4 +1,4 @@
-"""Each language's text is in a column of its own, read by search.texts: the
+"""Each language's text is in a column of its own, read by search.exec.texts: the
 same text the statement was indexed from, a long one compressed, and never
 read as empty when its column is gone."""
 
@@ -9,10 +9,10 @@ from whoosh import index as whoosh_index
 
 from indexer.build import update_index
 from search import schema as S
-from search import storage
+from search.exec import storage
 from search.engine import SearchIndex
 from search.errors import IndexUnusable
-from search.texts import COMPRESS_FROM, Texts, TextsMoved, decode, encode
+from search.exec.texts import COMPRESS_FROM, Texts, TextsMoved, decode, encode
 from tests.conftest import LONG_ID, LONG_NEEDLE
 from tests.corpus_tools import small_corpus
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from search.__main__ import main as search_cli
-from search.correction import distance, max_edits, one_edit_variants, slip_cost
+from search.lang.correction import distance, max_edits, one_edit_variants, slip_cost
 from search.results import Filters
-from search.query_parser import parse
-from search.suggest import CORRECT_BELOW, MAX_RESPELLED, respelled
+from search.query.parser import parse
+from search.exec.suggest import CORRECT_BELOW, MAX_RESPELLED, respelled
 
 # typo → the word searched instead
 TYPOS = [

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from search.errors import IndexUnusable
 from search.fields import NAMES_PARAM, SEARCH_PARAMS
-from search.snapshots import commit_time
+from search.exec.snapshots import commit_time
 from webui import feeds, parts, views
 from webui.csvexport import cell, csv_response, jsonl_response
 from webui.exports import export

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request, url_for
 
-from search.langdata import LANGUAGE_NAMES
+from search.lang.table import LANGUAGE_NAMES
 from search.views import collocations as C
 from webui import views
 from webui.csvexport import cell, csv_response

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from flask import jsonify, render_template, request, url_for
 
-from search.langdata import LANGUAGE_NAMES
+from search.lang.table import LANGUAGE_NAMES
 from search.views import concordance as C
 from webui import views
 from webui.csvexport import cell, csv_response

@@ -11,7 +11,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.errors import StatementsError
-from search.query_parser import MAX_QUERY_CHARS
+from search.query.parser import MAX_QUERY_CHARS
 
 API_PREFIX = "/api"
 # The WSGI environ key under which the server hands over a request it refused

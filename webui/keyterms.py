@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request, url_for
 
-from search.langdata import LANGUAGE_NAMES
+from search.lang.table import LANGUAGE_NAMES
 from search.views import keyterms as K
 from webui import views
 from webui.index_holder import get_index, search_turn

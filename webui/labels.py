@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.fields import LANGUAGE
-from search.langdata import LANGUAGE_NAMES
+from search.lang.table import LANGUAGE_NAMES
 
 
 def value_label(f, value) -> str:

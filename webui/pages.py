@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from search.errors import StatementsError
 from search.fields import DATE_FIELD
-from search.langdata import LANGUAGE_NAMES, MONTH_NAMES_EN
+from search.lang.table import LANGUAGE_NAMES, MONTH_NAMES_EN
 from webui import parts
 from webui.index_holder import get_index, search_turn
 from webui.labels import value_label

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.results import Document, Section
-from search.snippets import PARAGRAPH
+from search.exec.snippets import PARAGRAPH
 from webui.params import ParameterError
 
 PART_CHARS = 200_000
 LISTED_VALUES = 100  # numbers (years) mentioned, listed on the page; its JSON twin has them all
-LINE_BREAK_HTML = "<br>"  # how a line break within a paragraph is marked up (search/snippets.py)
+LINE_BREAK_HTML = "<br>"  # how a line break within a paragraph is marked up (search/exec/snippets.py)
 MARK_HTML = "<mark"
 
 
@@ -94,7 +94,7 @@ def _parts(section: Section) -> list[list[_Piece]]:
 def _pieces(section: Section):
     """The paragraphs of a section, each cut between its lines when too long."""
     text = section.text
-    # One HTML paragraph per PARAGRAPH match (search/snippets.py); never drop text silently.
+    # One HTML paragraph per PARAGRAPH match (search/exec/snippets.py); never drop text silently.
     for match, html in zip(PARAGRAPH.finditer(text), section.paragraphs_html, strict=True):
         start, end = match.span()
         html_lines = html.split(LINE_BREAK_HTML)

@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.queries import Query
 
 HITS = 10  # results per page, as the UI asks
-TOP_NUMBERS = 20  # facet values shown, as search.facets shows them
+TOP_NUMBERS = 20  # facet values shown, as search.exec.facets shows them
 TOP_YEARS = 30
 
 

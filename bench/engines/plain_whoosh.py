@@ -55,7 +55,7 @@ class _Facets:
     """The facet columns of an open index as numpy arrays (read once)."""
 
     def __init__(self, reader):
-        from search.facets import MultiColumn
+        from search.exec.facets import MultiColumn
 
         size = reader.doc_count_all()
 

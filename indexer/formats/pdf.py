@@ -20,9 +20,9 @@ import pypdfium2.raw as pdfium_c
 from indexer.decode import Decoded
 from indexer.formats.pdf_layout import page_text
 from indexer.formats.pdf_title import title_of
-from search.analysis import is_dictionary_word
+from search.lang.analysis import is_dictionary_word
 from search.errors import ReadError
-from search.langdata import STOP_WORDS_ANY
+from search.lang.table import STOP_WORDS_ANY
 
 # Why pdfium could not open a file, by its error code (a file encrypted with
 # an empty password opens without one).

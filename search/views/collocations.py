@@ -1,9 +1,9 @@
 """Collocations: the lemmas (Russian) and stems (English) standing near a search's
 matches, per language, ranked by log-likelihood, MI or t-score.
 
-A match is a concordance line's (search.occurrences: the character offsets the
+A match is a concordance line's (search.views.occurrences: the character offsets the
 index keeps). Its window is the `window` words on each side within its
-sentence (search.windows), the match's own words left out. Per language:
+sentence (search.views.windows), the match's own words left out. Per language:
 O is a term's occurrences in the windows; E = f(node) · f(collocate) · 2·window / N,
 with f(node) the matches read, f(collocate) the term's occurrences in the
 corpus and N the corpus's terms (Evert's window-based expected frequency);
@@ -22,19 +22,19 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from search import occurrences
+from search.views import occurrences
 from search import schema as S
-from search.analysis import has_letters
+from search.lang.analysis import has_letters
 from search.fields import CHOICE, WHOLE, Param
-from search.langdata import LANGUAGES
-from search.matching import find
-from search.query_parser import parse
+from search.lang.table import LANGUAGES
+from search.exec.matching import find
+from search.query.parser import parse
 from search.results import Filters
-from search.snapshots import Snapshot
+from search.exec.snapshots import Snapshot
 from search.views.keyterms import commonest, corpus_frequency, shown_word
 from search.views.view import View
-from search.windows import spelled, statement_windows
-from search.windows import window as around
+from search.views.windows import spelled, statement_windows
+from search.views.windows import window as around
 
 MEASURES = ("ll", "mi", "t")
 DEFAULT_WINDOW = 5  # words each side, as CQPweb's default

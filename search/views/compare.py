@@ -18,14 +18,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from search import schema as S
-from search.analysis import WORD_RE, has_letters
+from search.lang.analysis import WORD_RE, has_letters
 from search.fields import MAX_QUERY_CHARS, TEXT, WHOLE, Param, ParameterError
-from search.formterms import learn
-from search.langdata import LANGUAGES
-from search.matching import find
-from search.query_parser import parse
+from search.views.formterms import learn
+from search.lang.table import LANGUAGES
+from search.exec.matching import find
+from search.query.parser import parse
 from search.results import Filters
-from search.texts import Texts
+from search.exec.texts import Texts
 from search.views.keyterms import MIN_COUNT, MIN_LL, SAMPLE_SEED, commonest, count_terms, log_likelihood, shown_word
 from search.views.view import View
 

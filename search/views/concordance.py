@@ -1,8 +1,8 @@
 """The concordance: every occurrence of a search's words in the statements it finds.
 
-Each line is left context | match | right context (search.kwic), with the
+Each line is left context | match | right context (search.views.kwic), with the
 statement's id, title, date and language, and, for a bilingual statement,
-the paragraph of its other language at the same place (search.align).
+the paragraph of its other language at the same place (search.views.align).
 Occurrences come from the character offsets the index stores with each term,
 as snippets do: the statements' text is never analysed again. Lines are
 sorted by date, or alphabetically by the words left or right of the match
@@ -19,23 +19,23 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from search import occurrences
+from search.views import occurrences
 from search import schema as S
-from search import storage
-from search.align import Sections
+from search.exec import storage
+from search.views.align import Sections
 from search.errors import InvalidInput
 from search.fields import CHOICE, PAGE, TEXT, WHOLE, Param
-from search.kwic import context, flat, words_beside
-from search.langdata import LANGUAGES
-from search.matching import find
-from search.query_parser import parse
-from search.query_tree import ParsedQuery
+from search.views.kwic import context, flat, words_beside
+from search.lang.table import LANGUAGES
+from search.exec.matching import find
+from search.query.parser import parse
+from search.query.tree import ParsedQuery
 from search.results import Filters
-from search.snapshots import Snapshot
-from search.snippets import Mark, render
-from search.texts import Texts, compressed, decode
+from search.exec.snapshots import Snapshot
+from search.exec.snippets import Mark, render
+from search.exec.texts import Texts, compressed, decode
 from search.views.view import View
-from search.windows import near
+from search.views.windows import near
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -90,7 +90,7 @@ class Concordance:
     took_ms: float
     lines: list[Line]
     notices: list[str] = field(default_factory=list)
-    near: str = ""  # only the lines with this term within `window` words (search.windows)
+    near: str = ""  # only the lines with this term within `window` words (search.views.windows)
     window: int = DEFAULT_WINDOW
 
     @property
@@ -307,7 +307,7 @@ _SHOWN = (S.ID, S.TITLE, S.DATE, S.LANG)
 
 
 class _Reader:
-    """What one request's lines show of statements, each read once (search.texts
+    """What one request's lines show of statements, each read once (search.exec.texts
     for the text), and kept for later requests."""
 
     def __init__(self, snap: Snapshot, p: Plan):

@@ -7,7 +7,7 @@ the counts and sizes on both sides. Counts are the index's own: the sample's
 words become terms as the analysers make them (stop words out, every lemma of
 a homonym), and the corpus side is each term's frequency in the index, so
 both sides count the same things (a sample's forms' terms are read from a
-column the indexer writes, search.formterms, so no morphology is run).
+column the indexer writes, search.views.formterms, so no morphology is run).
 Abbreviations (ООН, UN, EU) are terms like any other and stay.
 """
 
@@ -20,17 +20,17 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from search import schema as S
-from search import storage
-from search.analysis import WORD_RE, has_letters
+from search.exec import storage
+from search.lang.analysis import WORD_RE, has_letters
 from search.errors import InvalidInput
 from search.fields import WHOLE, Param
-from search.formterms import form_terms, learn
-from search.langdata import LANGUAGE, LANGUAGES
-from search.matching import find
-from search.query_parser import parse
+from search.views.formterms import form_terms, learn
+from search.lang.table import LANGUAGE, LANGUAGES
+from search.exec.matching import find
+from search.query.parser import parse
 from search.results import Filters
-from search.snapshots import Snapshot
-from search.texts import Texts
+from search.exec.snapshots import Snapshot
+from search.exec.texts import Texts
 from search.views.view import View
 
 DEFAULT_SAMPLE = 1000  # statements read when a search finds more

@@ -3,7 +3,7 @@ cited first, with the citing statements per year.
 
 A resolution's count is of statements, not mentions: a statement citing
 S/RES/822 (1993) three times counts once (its symbols are read once each at
-index time, search.resolutions, and kept in a column). Statements are placed
+index time, search.lang.resolutions, and kept in a column). Statements are placed
 by their year, so a statement known only by its year counts in that year;
 undated statements count in a column of their own. The years shown are those
 of every statement the search finds (zeros included), so each row lines up
@@ -19,9 +19,9 @@ import numpy as np
 
 from search import schema as S
 from search.fields import WHOLE, Param, ParameterError
-from search.matching import find
-from search.query_parser import parse
-from search.resolutions import GENERAL_ASSEMBLY, SECURITY_COUNCIL, sort_key
+from search.exec.matching import find
+from search.query.parser import parse
+from search.lang.resolutions import GENERAL_ASSEMBLY, SECURITY_COUNCIL, sort_key
 from search.results import Filters
 from search.views.view import View
 

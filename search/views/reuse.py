@@ -2,7 +2,7 @@
 least 12 words (by lemma) with another statement, and the pairs, earlier
 statement first, so a researcher sees who said it first.
 
-The passages are the commit's (search.reuse: found from the lemma columns the
+The passages are the commit's (search.views.passages: found from the lemma columns the
 indexer writes, boilerplate left out); a pair is listed when either statement
 is found by the search (`within=corpus`), or only when both are (`within=found`).
 """
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search import reuse as R
+from search.views import passages as R
 from search import schema as S
 from search.fields import CHOICE, WHOLE, Param, ParameterError
-from search.matching import find
-from search.query_parser import parse
+from search.exec.matching import find
+from search.query.parser import parse
 from search.results import Filters
-from search.reuse_lists import Spans, order_key
+from search.views.reuse_lists import Spans, order_key
 from search.views.view import View
 
 DEFAULT_LIMIT = 50  # pairs listed
@@ -45,7 +45,7 @@ class Said:
 class PairPassage:
     lang: str
     words: int
-    earlier: object  # search.reuse_lists.Side, in the earlier statement
+    earlier: object  # search.views.reuse_lists.Side, in the earlier statement
     later: object  # in the later one
 
     def as_dict(self) -> dict:

@@ -1,7 +1,7 @@
 """How often a topic comes up over time: matching statements per period, as a
 count and as a share of all the statements of that period.
 
-Each query runs once on the one matching path (search.matching.find); the
+Each query runs once on the one matching path (search.exec.matching.find); the
 statements it finds are placed in periods from the facet table's date keys,
 with numpy, so the cost does not grow with the number of matches. The
 filters set the statements a share is taken of: a point's `total` is the
@@ -20,9 +20,9 @@ import numpy as np
 from search import schema as S
 from search.errors import InvalidInput
 from search.fields import CHOICE, ParameterError, Param
-from search.langdata import LANGUAGE_NAMES, LANGUAGES
-from search.matching import find
-from search.query_parser import parse
+from search.lang.table import LANGUAGE_NAMES, LANGUAGES
+from search.exec.matching import find
+from search.query.parser import parse
 from search.results import Filters
 from search.views.view import View
 

@@ -1,0 +1,385 @@
+"""Query execution on numpy arrays: which statements match, and their BM25F scores.
+
+Whoosh finds and scores matches one posting at a time in Python; a search
+with facets needs every match, so that loop was most of a search's time.
+Here each term's postings come as arrays (search.exec.postings, read once per
+segment) and the query tree is computed over whole arrays of the snapshot's
+statements: the same formula, statistics and order of operations as
+search.exec.scoring and Whoosh's matchers (sums for AND and OR, the best lemma for
+a word's alternatives, boosts as factors). Phrases read positions only for
+the statements the intersection of their words leaves. A query class this
+module does not know raises `Unsupported`, and the caller runs Whoosh.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+
+from search.exec import concept as C
+from search.query.build import Alternatives, AndNot
+from search.query.phrases import Adjacent
+from search.exec.postings import PostingsCache, raw_matcher, segment_id
+from search.exec.scoring import CachedBM25F, segment_lengths
+
+
+class Unsupported(Exception):
+    """A query (or a part of it) that only Whoosh's own matchers can run."""
+
+
+class Hits:
+    """A query's matches over the snapshot: a mask and scores (0 elsewhere)."""
+
+    __slots__ = ("mask", "scores")
+
+    def __init__(self, mask: np.ndarray, scores: np.ndarray):
+        self.mask = mask
+        self.scores = scores
+
+
+class Executor:
+    """Runs Whoosh query objects on arrays over one snapshot's segments."""
+
+    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache):
+        weighting = searcher.weighting
+        if not isinstance(weighting, CachedBM25F):
+            raise Unsupported(f"weighting {type(weighting).__name__}")
+        self.searcher = searcher
+        self.weighting = weighting
+        self.live = live
+        self.size = live.shape[0]
+        self.cache = cache
+        # (leaf searcher, its first global docnum, its number of statements)
+        self.leaves = [(s, offset, s.reader().doc_count_all()) for s, offset in searcher.leaf_searchers()]
+        self.schema = searcher.schema
+
+    def run(self, q) -> Hits:
+        """The statements `q` matches (live ones only) and their scores."""
+        hits = self._node(q)
+        hits.mask &= self.live
+        return hits
+
+    # --- nodes ------------------------------------------------------------------------
+
+    def _node(self, q) -> Hits:
+        if isinstance(q, type(wq.NullQuery)):
+            return self._none()
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text, q.boost)
+        if kind is Adjacent:
+            return self._phrase(q)
+        if kind is C.Concept:
+            return self._concept(q)
+        if kind in (wq.Or, wq.And, wq.DisjunctionMax, Alternatives):
+            subs = q.subqueries
+            if not subs:
+                return self._none()
+            if len(subs) == 1:  # (Whoosh matches the one sub-query alone, unboosted)
+                return self._node(subs[0])
+            if kind is wq.And:
+                return self._and(subs, q.boost)
+            if kind is wq.DisjunctionMax or kind is Alternatives:
+                if q.tiebreak:
+                    raise Unsupported("DisjunctionMax with a tiebreak")
+                return self._best(subs, q.boost, exact=kind is Alternatives)
+            if q.minmatch or q.scale:
+                raise Unsupported("Or with minmatch or scale")
+            return self._or(subs, q.boost)
+        if kind is wq.AndNot or kind is AndNot:  # (ours: whoosh3's, with its first match fixed)
+            a, b = self._node(q.a), self._node(q.b)
+            a.mask &= ~b.mask
+            a.scores[~a.mask] = 0.0
+            return a
+        if kind is wq.Not:  # Whoosh's inverse matcher: every other live statement, scored 1
+            inner = self._node(q.query)
+            mask = self.live & ~inner.mask
+            return Hits(mask, mask.astype(np.float64))
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            return Hits(self.live.copy(), np.where(self.live, float(q.boost), 0.0))
+        if kind is wq.NumericRange and q.constantscore:
+            return self._per_segment(q)
+        raise Unsupported(kind.__name__)
+
+    def _none(self) -> Hits:
+        return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64))
+
+    def _boosted(self, hits: Hits, boost: float) -> Hits:
+        if boost != 1.0:
+            hits.scores *= boost
+        return hits
+
+    def _or(self, subs, boost: float) -> Hits:
+        """Any of the sub-queries; the scores of those that match add up."""
+        acc = self._none()
+        for sub in subs:
+            if type(sub) is wq.Term:  # the common case, added without a dense copy
+                for idx, scores in self._term_parts(sub.fieldname, sub.text, sub.boost):
+                    acc.mask[idx] = True
+                    acc.scores[idx] += scores
+                continue
+            hits = self._node(sub)
+            acc.mask |= hits.mask
+            acc.scores += hits.scores
+        return self._boosted(acc, boost)
+
+    def _and(self, subs, boost: float) -> Hits:
+        """All the sub-queries; their scores add up."""
+        acc = None
+        for sub in subs:
+            hits = self._node(sub)
+            if acc is None:
+                acc = hits
+            else:
+                acc.mask &= hits.mask
+                acc.scores += hits.scores
+        acc.scores[~acc.mask] = 0.0
+        return self._boosted(acc, boost)
+
+    def _best(self, subs, boost: float, exact: bool) -> Hits:
+        """Any of the sub-queries (a word's lemmas), scored by the best of those
+        that match the statement (`exact`, our Alternatives), or as Whoosh's
+        DisjunctionMaxMatcher scores: the best of each one's score at its own
+        next match from this statement on (its own score when it matches this
+        statement; for one that does not, that of the next statement it matches)."""
+        dense = {n: self._node(sub) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
+        acc = self._none()
+        for leaf, offset, count in self.leaves:
+            parts = []
+            for n, sub in enumerate(subs):
+                if n in dense:  # another query: its matches in this segment
+                    idx = offset + np.flatnonzero(dense[n].mask[offset:offset + count])
+                    found = [(idx, dense[n].scores[idx])]
+                else:
+                    found = self._term_parts(sub.fieldname, sub.text, sub.boost, leaf)
+                for idx, scores in found:
+                    keep = self.live[idx]  # Whoosh's matchers skip deleted statements
+                    if keep.any():
+                        parts.append((idx[keep], scores[keep]))
+            if not parts:
+                continue
+            union = np.unique(np.concatenate([idx for idx, _ in parts]))
+            best = np.full(len(union), -np.inf)
+            for idx, scores in parts:
+                at = np.searchsorted(idx, union)
+                has = at < len(idx)
+                if exact:
+                    has &= idx[np.minimum(at, len(idx) - 1)] == union
+                np.maximum(best, np.where(has, scores[np.minimum(at, len(idx) - 1)], -np.inf), out=best)
+            acc.mask[union] = True
+            acc.scores[union] = best
+        return self._boosted(acc, boost)
+
+    # --- terms ------------------------------------------------------------------------
+
+    def _term(self, fieldname: str, text, boost: float) -> Hits:
+        hits = self._none()
+        for idx, scores in self._term_parts(fieldname, text, boost):
+            hits.mask[idx] = True
+            hits.scores[idx] = scores
+        return hits
+
+    def _term_parts(self, fieldname: str, text, boost: float, only=None):
+        """(global docnums, scores) of a term, segment by segment (or in the
+        leaf searcher `only`), boost applied."""
+        btext = self._bytes(fieldname, text)
+        if btext is None:
+            return
+        field = self.schema[fieldname]
+        scored = field.scorable
+        if scored:
+            # Searcher-wide statistics, as Whoosh's BM25FScorer takes them.
+            idf = self.weighting.idf(self.searcher, fieldname, btext)
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            B, K1 = self.weighting.field_B(fieldname), self.weighting.K1
+            k1p1, delta = K1 + 1, self.weighting.delta
+        for leaf, offset, _ in self.leaves:
+            if only is not None and leaf is not only:
+                continue
+            reader = leaf.reader()
+            p = self.cache.postings(reader, fieldname, btext)
+            if not len(p.docs):
+                continue
+            tf = p.weights.astype(np.float64)
+            if scored:
+                factor = np.frombuffer(
+                    self.weighting.norms.factors(reader, fieldname, avgfl, B, K1), dtype=np.float64)
+                # The operations of search.exec.scoring._Scorer.score, in its order.
+                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]) + delta)
+            else:
+                scores = tf  # Whoosh's WeightScorer: the weight itself
+            if boost != 1.0:
+                scores = scores * boost
+            yield p.docs.astype(np.int64) + offset, scores
+
+    def _bytes(self, fieldname: str, text):
+        if fieldname not in self.schema:
+            return None
+        if isinstance(text, bytes):
+            return text
+        try:
+            return self.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    # --- an entity's names as one term (search.exec.concept) --------------------------------
+
+    def _concept(self, q: C.Concept) -> Hits:
+        """The statements that mention the entity in any field, scored as search.exec.concept
+        scores them: one idf, each field's mentions normalised by its length, one saturation."""
+        K1 = self.weighting.K1
+        tfn = np.zeros(self.size, dtype=np.float64)
+        mask = np.zeros(self.size, dtype=bool)
+        for fieldname, forms in q.forms.items():
+            if fieldname not in self.schema:
+                continue
+            boost = C.field_boost(self.schema, fieldname)
+            avgfl = C.average_length(self.searcher, fieldname, sum(
+                int(self.cache.get((segment_id(leaf.reader()), "having", fieldname),
+                                   lambda leaf=leaf: np.array([np.count_nonzero(
+                                       segment_lengths(leaf.reader(), fieldname))]))[0])
+                for leaf, _, _ in self.leaves))
+            for leaf, offset, _ in self.leaves:
+                reader = leaf.reader()
+                key = (segment_id(reader), "concept", fieldname, forms)
+                docs, counts = self.cache.get(key, lambda: _concept_counts(reader, fieldname, forms, self))
+                if not len(docs):
+                    continue
+                factor = C.length_factors(self.searcher, reader, fieldname, avgfl)
+                idx = docs.astype(np.int64) + offset
+                tfn[idx] += K1 * (counts * boost) / factor[docs]
+                mask[idx] = True
+        mask &= self.live
+        idf = C.concept_idf(self.searcher, int(mask.sum()))
+        scores = np.where(mask, C.saturated(idf, tfn, K1, self.weighting.delta), 0.0)
+        return self._boosted(Hits(mask, scores), q.boost)
+
+    # --- phrases ----------------------------------------------------------------------
+
+    def _phrase(self, q: Adjacent) -> Hits:
+        """Words at consecutive positions: the intersection of the words, then
+        positions read for the statements it leaves. What a segment's positions
+        give is kept with its postings (the segment never changes; its key
+        names its deletions, which the candidates leave out)."""
+        subs = q.subqueries
+        if len(subs) == 1:
+            return self._node(subs[0])
+        terms = [_position_terms(sub) for sub in subs]
+        hits = self._and(subs, 1.0)
+        hits.mask &= self.live
+        keep = np.zeros(self.size, dtype=bool)
+        for leaf, offset, count in self.leaves:
+            candidates = np.flatnonzero(hits.mask[offset:offset + count])
+            if not len(candidates):
+                continue
+            reader = leaf.reader()
+            segment = reader.segment()
+            key = (segment_id(reader), "phrase", segment.deleted_count() if segment else 0,
+                   tuple((f, tuple(texts)) for f, texts in terms))
+            found = self.cache.get(key, lambda: np.asarray(
+                _adjacent_docs(reader, terms, candidates.tolist(), self), dtype=np.int32))
+            keep[found.astype(np.int64) + offset] = True
+        hits.mask &= keep
+        hits.scores[~hits.mask] = 0.0
+        return self._boosted(hits, q.boost)
+
+    # --- other queries, through Whoosh's own matcher ------------------------------------
+
+    def _per_segment(self, q) -> Hits:
+        """A query Whoosh runs segment by segment (a constant-score range), its
+        results cached per segment: they depend on the segment alone."""
+        hits = self._none()
+        for leaf, offset, _ in self.leaves:
+            def make(leaf=leaf):
+                m = q.matcher(leaf, leaf.context())
+                ids, scores = [], []
+                while m.is_active():
+                    ids.append(m.id())
+                    scores.append(m.score())
+                    m.next()
+                return np.array([ids, scores], dtype=np.float64).reshape(2, -1)
+            segment = leaf.reader().segment()  # (the matcher leaves out its deletions)
+            key = (segment_id(leaf.reader()), "q", segment.deleted_count() if segment else 0, q)
+            found = self.cache.get(key, make)
+            idx = found[0].astype(np.int64) + offset
+            hits.mask[idx] = True
+            hits.scores[idx] = found[1]
+        return hits
+
+
+def _position_terms(sub) -> tuple[str, list]:
+    """(field, terms) of one position of a phrase: a Term, or a word's lemmas."""
+    if type(sub) is wq.Term:
+        return sub.fieldname, [sub.text]
+    if type(sub) in (wq.DisjunctionMax, Alternatives, wq.Or) and sub.subqueries and all(
+            type(t) is wq.Term and t.fieldname == sub.subqueries[0].fieldname for t in sub.subqueries):
+        return sub.subqueries[0].fieldname, [t.text for t in sub.subqueries]
+    raise Unsupported(f"phrase position {type(sub).__name__}")
+
+
+def _adjacent_docs(reader, terms, candidates: list[int], ex: Executor) -> list[int]:
+    """The candidates (local docnums, ascending) where the positions follow one another."""
+    positions = []  # per phrase position: a matcher per term present in the segment
+    for fieldname, texts in terms:
+        ms = []
+        for text in texts:
+            btext = ex._bytes(fieldname, text)
+            if btext is not None and (fieldname, btext) in reader:
+                ms.append(raw_matcher(reader, fieldname, btext))
+        positions.append(ms)
+    found = []
+    for doc in candidates:
+        starts = None
+        for offset, ms in enumerate(positions):
+            here = set()
+            for m in ms:
+                if m.is_active() and m.id() < doc:
+                    m.skip_to(doc)
+                if m.is_active() and m.id() == doc:
+                    here.update(p - offset for p in m.value_as("positions"))
+            starts = here if starts is None else starts & here
+            if not starts:
+                break
+        if starts:
+            found.append(doc)
+    return found
+
+
+def _concept_counts(reader, fieldname: str, forms, ex: Executor) -> np.ndarray:
+    """[local docnums, mentions] of one field in one segment (deleted statements
+    included). A statement that holds one of the terms only has a mention for
+    each occurrence (its posting's weight) when the term is a form of one word,
+    and none otherwise; the others are counted from their positions."""
+    boost = C.field_boost(ex.schema, fieldname)
+    single = {t for form in forms if len(form) == 1 for t in form[0]}
+    parts = []
+    for term in sorted({t for form in forms for p in form for t in p}):
+        btext = ex._bytes(fieldname, term)
+        if btext is None:
+            continue
+        p = ex.cache.postings(reader, fieldname, btext)
+        if len(p.docs):
+            parts.append((term, btext, p))
+    if not parts:
+        return np.zeros((2, 0), dtype=np.int64)
+    docs, present = np.unique(np.concatenate([p.docs for _, _, p in parts]), return_counts=True)
+    counts = np.zeros(len(docs), dtype=np.int64)
+    alone = present == 1
+    for term, _, p in parts:
+        if term in single:
+            at = np.searchsorted(docs, p.docs)
+            only = alone[at]
+            counts[at[only]] = np.rint(p.weights[only] / boost).astype(np.int64)
+    rest = np.flatnonzero(~alone)
+    if len(rest):
+        matchers = {term: raw_matcher(reader, fieldname, btext) for term, btext, _ in parts}
+        for i in rest.tolist():
+            doc, found = int(docs[i]), {}
+            for term, m in matchers.items():
+                if m.is_active() and m.id() < doc:
+                    m.skip_to(doc)
+                if m.is_active() and m.id() == doc:
+                    found[term] = m.value_as("positions")
+            counts[i] = C.mentions(forms, found)
+    keep = counts > 0
+    return np.stack([docs[keep].astype(np.int64), counts[keep]])

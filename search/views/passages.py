@@ -1,0 +1,285 @@
+"""Text reuse: the passages of at least PASSAGE_WORDS words that statements share.
+
+Words are compared by their lemma (a Russian or Ukrainian word's first lemma in
+sort order, an English word's stem: the terms the index itself makes, from
+search.lang.morphology), so «территориальной целостности» repeats «территориальная
+целостность». The indexer writes each statement's words, per language, as a
+column of 32-bit term hashes (`column_value`, REUSE). After each run the
+indexer finds the commit's shared passages from the columns of its live
+statements (`build`) and writes them beside the index (FILE), with the commit's
+content key; a snapshot reads them when the key is its own commit's (and else
+finds them itself, from the same columns), once per commit content.
+Each language is compared within itself.
+
+A run of PASSAGE_WORDS words found in more than BOILERPLATE_SHARE of a
+language's statements (and in more than BOILERPLATE_MIN of them), or in more
+than BOILERPLATE_MAX, is boilerplate
+(a ministry's standard footer) and is left out, with every run of words that
+touches it (a passage is PASSAGE_WORDS words outside boilerplate); how many
+boilerplate passages each statement has is counted, so a page can say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search import schema as S
+from search.exec import storage
+from search.lang.folding import WORD_RE, fold_text
+from search.lang.morphology import word_terms
+from search.exec.texts import decode
+
+PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's length)
+BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
+BOILERPLATE_MIN = 5  # ... when that is more than this many statements (a small corpus has none)
+BOILERPLATE_MAX = 200  # and a passage in more statements than this is boilerplate however large the corpus
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-bit)
+_HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
+_MAX_HASHES = 500_000
+FILE = "reuse.npz"  # in the index directory: the last commit's tables, as the indexer found them
+_ARRAYS = ("a", "b", "a_at", "b_at", "words", "boilerplate", "chars")  # a Table's arrays, as FILE keeps them
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of a text, as reuse counts words (a hyphenated word is one)."""
+    return [m.span() for m in WORD_RE.finditer(fold_text(text))]
+
+
+def term_hash(word: str, lang: str) -> int:
+    """A folded word's 32-bit hash of its lemma (the smallest of its terms), in one language."""
+    key = (word, lang)
+    found = _HASHES.get(key)
+    if found is None:
+        lemma = min(word_terms(word, False, lang))
+        found = int.from_bytes(hashlib.blake2b(f"{lang}:{lemma}".encode(), digest_size=4).digest(), "little")
+        if len(_HASHES) >= _MAX_HASHES:
+            _HASHES.clear()
+        _HASHES[key] = found
+    return found
+
+
+def column_value(text: str, lang: str) -> bytes:
+    """A statement's REUSE column value in one language: its words' lemma hashes, in order."""
+    words = [m.group() for m in WORD_RE.finditer(fold_text(text))]
+    return np.fromiter((term_hash(w, lang) for w in words), dtype="<u4", count=len(words)).tobytes()
+
+
+def shingles(value: bytes) -> np.ndarray:
+    """The 64-bit hash of every run of PASSAGE_WORDS words (one per starting word)."""
+    words = np.frombuffer(value, dtype="<u4").astype(np.uint64)
+    n = len(words) - PASSAGE_WORDS + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64)
+    out = np.zeros(n, np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(PASSAGE_WORDS):
+            out = out * _MULT + words[k:k + n]
+    return out
+
+
+@dataclass
+class Table:
+    """A commit's shared passages in one language, each between two statements.
+
+    Passage i: statements a[i] < b[i] (document numbers), starting at word
+    a_at[i] of a's text and b_at[i] of b's, `words[i]` words long; chars[i]:
+    its start and end in a's text, then in b's (character offsets, found with
+    the passages, so a statement's list slices its texts without reading their words again)."""
+
+    lang: str
+    a: np.ndarray
+    b: np.ndarray
+    a_at: np.ndarray
+    b_at: np.ndarray
+    words: np.ndarray
+    statements: int  # statements with text in the language
+    boilerplate_limit: int  # a passage in more statements than this is boilerplate
+    boilerplate: np.ndarray  # per document: boilerplate passages left out of its text
+    chars: np.ndarray  # (passages, 4): a_start, a_end, b_start, b_end
+
+    def of(self, docnum: int) -> np.ndarray:
+        """The passages a statement shares (indices into the arrays)."""
+        return np.flatnonzero((self.a == docnum) | (self.b == docnum))
+
+
+def boilerplate_limit(statements: int) -> int:
+    return min(BOILERPLATE_MAX, max(BOILERPLATE_MIN, int(statements * BOILERPLATE_SHARE)))
+
+
+def table(snap, lang: str) -> Table:
+    """The shared passages of the snapshot's commit in one language: those the
+    indexer wrote for the commit (FILE), or else found from its columns, once per commit content."""
+    kept = snap.kept("reuse", dict)
+    reader = snap.searcher.reader()
+    key = storage.content_key(reader)
+    found = kept.get(key)
+    if found is None:
+        while len(kept) >= 2:  # (this commit's and the last's)
+            kept.pop(next(iter(kept)), None)
+        found = kept.setdefault(key, load(_folder(reader), key) or build(reader))
+    return found[lang]
+
+
+def build(reader) -> dict[str, Table]:
+    """Every language's shared passages among the reader's live statements."""
+    size = reader.doc_count_all()
+    live = np.zeros(size, bool)
+    for leaf, offset in reader.leaf_readers() if size else ():
+        if leaf.doc_count_all():
+            live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
+    return {lang: _build(reader, live, lang) for lang in S.REUSE}
+
+
+def save(folder: str | Path, key: tuple, tables: dict[str, Table]) -> None:
+    """Writes a commit's tables to FILE in the index directory (replacing the last's at once)."""
+    arrays = {"key": np.frombuffer(json.dumps(key).encode(), np.uint8)}
+    for lang, t in tables.items():
+        for name in _ARRAYS:
+            arrays[f"{lang}.{name}"] = getattr(t, name)
+        arrays[f"{lang}.counts"] = np.array([t.statements, t.boilerplate_limit], np.int64)
+    path = Path(folder) / FILE
+    partial = path.with_name(f"{FILE}.{os.getpid()}.tmp")
+    try:
+        with open(partial, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def load(folder: str | Path | None, key: tuple) -> dict[str, Table] | None:
+    """The tables FILE holds, when the indexer wrote them for the commit `key`; else None."""
+    if folder is None:
+        return None
+    try:
+        with np.load(Path(folder) / FILE) as data:
+            if json.loads(data["key"].tobytes()) != json.loads(json.dumps(key)):
+                return None
+            tables = {}
+            for lang in S.REUSE:
+                statements, limit = (int(n) for n in data[f"{lang}.counts"])
+                tables[lang] = Table(lang, statements=statements, boilerplate_limit=limit,
+                                     **{name: data[f"{lang}.{name}"] for name in _ARRAYS})
+            return tables
+    except Exception:  # none yet, being replaced, another version's, damaged: found from the columns instead
+        return None
+
+
+def _folder(reader) -> str | None:
+    leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
+    return getattr(getattr(leaves[0], "_storage", None), "folder", None) if leaves else None
+
+
+def _build(reader, live: np.ndarray, lang: str) -> Table:
+    size = reader.doc_count_all()
+    values = storage.read_column(reader, S.REUSE[lang]) if size else []
+    parts, docs, starts, bases = [], [], [], []
+    statements = words = 0
+    for docnum, value in enumerate(values):
+        if not value or not live[docnum]:
+            continue
+        statements += 1
+        h = shingles(value)
+        if len(h):
+            parts.append(h)
+            docs.append(np.full(len(h), docnum, np.int32))
+            starts.append(np.arange(len(h), dtype=np.int32))
+            bases.append(np.full(len(h), words, np.int64))  # (where its words start among all texts')
+            words += len(h) + PASSAGE_WORDS - 1
+    limit = boilerplate_limit(statements)
+    boiler = np.zeros(size, np.int32)
+    empty = np.zeros(0, np.int32)
+    if not parts:
+        return Table(lang, empty, empty, empty, empty, empty, statements, limit, boiler, np.zeros((0, 4), np.int32))
+    h, d, p, base = (np.concatenate(x) for x in (parts, docs, starts, bases))
+    order = np.argsort(h, kind="stable")  # (within a hash: documents, then positions, ascending)
+    h, d, p, base = h[order], d[order], p[order], base[order]
+    new_hash = np.ones(len(h), bool)
+    new_hash[1:] = h[1:] != h[:-1]
+    new_doc = new_hash.copy()
+    new_doc[1:] |= d[1:] != d[:-1]
+    group = np.cumsum(new_hash) - 1
+    in_docs = np.bincount(group, weights=new_doc).astype(np.int64)[group]  # each entry's hash: its statements
+    boilerplate = in_docs > limit
+    _count_boilerplate(boiler, d[boilerplate], p[boilerplate])
+    # A passage shares 12 words outside boilerplate: a shingle with a word of one is no match.
+    covered = np.zeros(words + 1, np.int64)
+    np.add.at(covered, base[boilerplate] + p[boilerplate], 1)
+    np.add.at(covered, base[boilerplate] + p[boilerplate] + PASSAGE_WORDS, -1)
+    in_boilerplate = np.concatenate(([0], np.cumsum(np.cumsum(covered)[:-1] > 0)))  # (prefix counts)
+    touches = in_boilerplate[base + p + PASSAGE_WORDS] > in_boilerplate[base + p]
+    # A text repeating a run of words is matched at its first occurrence (the pairs stay linear in it).
+    shared = (in_docs >= 2) & ~boilerplate & ~touches & new_doc
+    pairs = _pairs(d[shared], p[shared], group[shared])
+    found = _passages(*pairs)
+    return Table(lang, *found, statements, limit, boiler, _chars(reader, lang, *found))
+
+
+def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
+    """Each passage's character offsets in both texts (a_start, a_end, b_start, b_end)."""
+    out = np.zeros((len(a), 4), np.int32)
+    if not len(a):
+        return out
+    texts = storage.read_column(reader, S.TEXT[lang])
+    for docnum in np.unique(np.concatenate((a, b))):
+        spans = np.array(word_spans(decode(texts[docnum])), np.int32).reshape(-1, 2)
+        for side, at, col in ((a, a_at, 0), (b, b_at, 2)):
+            mine = np.flatnonzero(side == docnum)
+            out[mine, col] = spans[at[mine], 0]
+            out[mine, col + 1] = spans[at[mine] + words[mine] - 1, 1]
+    return out
+
+
+def _count_boilerplate(boiler: np.ndarray, d: np.ndarray, p: np.ndarray) -> None:
+    """Adds each statement's runs of boilerplate shingles (one passage each) to `boiler`."""
+    if not len(d):
+        return
+    order = np.lexsort((p, d))
+    d, p = d[order], p[order]
+    starts = np.ones(len(d), bool)
+    starts[1:] = (d[1:] != d[:-1]) | (p[1:] > p[:-1] + 1)
+    np.add.at(boiler, d[starts], 1)
+
+
+def _pairs(d: np.ndarray, p: np.ndarray, group: np.ndarray):
+    """Every (a, b, a_at, b_at) of two entries of one hash in different statements, a < b."""
+    cut = np.flatnonzero(np.diff(group)) + 1
+    bounds = zip(np.concatenate(([0], cut)), np.concatenate((cut, [len(group)])))
+    out_a, out_b, out_pa, out_pb = [], [], [], []
+    for lo, hi in bounds:
+        if hi - lo == 2:  # (the commonest case: one shingle in two statements)
+            out_a.append(d[lo:lo + 1])
+            out_b.append(d[lo + 1:hi])
+            out_pa.append(p[lo:lo + 1])
+            out_pb.append(p[lo + 1:hi])
+            continue
+        gd, gp = d[lo:hi], p[lo:hi]
+        i, j = np.triu_indices(hi - lo, 1)
+        keep = gd[i] < gd[j]  # (entries are in document order: never gd[i] > gd[j])
+        out_a.append(gd[i[keep]])
+        out_b.append(gd[j[keep]])
+        out_pa.append(gp[i[keep]])
+        out_pb.append(gp[j[keep]])
+    if not out_a:
+        return (np.zeros(0, np.int32),) * 4
+    return tuple(np.concatenate(x) for x in (out_a, out_b, out_pa, out_pb))
+
+
+def _passages(a, b, pa, pb):
+    """Shingle matches merged into maximal passages: consecutive matches on one diagonal."""
+    if not len(a):
+        return a, b, pa, pb, np.zeros(0, np.int32)
+    diag = pa.astype(np.int64) - pb
+    order = np.lexsort((pa, diag, b, a))
+    a, b, pa, pb, diag = a[order], b[order], pa[order], pb[order], diag[order]
+    starts = np.ones(len(a), bool)
+    starts[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] != pa[:-1] + 1)
+    first = np.flatnonzero(starts)
+    runs = np.diff(np.append(first, len(a)))
+    return a[first], b[first], pa[first], pb[first], (runs + PASSAGE_WORDS - 1).astype(np.int32)
