@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.lang.table import (
-    HEADER_LABELS, LANGUAGE_TABLE, MENTIONED_YEAR_RANGE, MONTHS, YEAR_WORDS, script_languages,
+    HEADER_LABELS, LANGUAGE_TABLE, MENTIONED_YEAR_RANGE, MONTHS, YEAR_WORD_ALT, script_languages,
 )
 from search.lang.recognition import text_language
 from search.lang.resolutions import find_resolutions
@@ -33,8 +33,6 @@ _DMY_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.\Z")
 _ISO_TAIL_RE = re.compile(r"-(\d{2})-(\d{2})(?![\d])")
 _LOOK_BEHIND = 32
 _MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{4}})(?!\d)", re.I)
-YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
-                          for w in sorted(YEAR_WORDS, key=len, reverse=True))
 _YEAR_WORD_RE = re.compile(rf"\s*(?:{YEAR_WORD_ALT})?\s*", re.I)  # "31 марта 2020 года", «2016 року»
 _YEAR_IN_NAME_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 

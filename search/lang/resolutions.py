@@ -22,6 +22,7 @@ from search.lang.table import (
     RESOLUTION_QUALIFIERS,
     RESOLUTION_WORDS,
     RESOLUTION_YEAR_WORDS,
+    YEAR_WORD_ALT,
 )
 
 SECURITY_COUNCIL = "S/RES/"
@@ -49,7 +50,7 @@ _QUALIFIERS = re.compile(rf"(?:\s+(?:{_alternatives(RESOLUTION_QUALIFIERS)})(?!\
 _ITEM = re.compile(
     r"\s*(?:(?P<session>(?:ES-|S-)?\d{1,2}/\d{1,3})(?![\d/])"
     r"|(?P<number>\d{1,4})(?:\s*\((?P<year>\d{4})\)|\s*\((?P<roman>[IVXL]{1,6})\)"
-    rf"|\s+(?:{_alternatives(RESOLUTION_YEAR_WORDS)})\s+(?P<of>\d{{4}})(?!\d)(?:\s*(?:года|г\.))?"
+    rf"|\s+(?:{_alternatives(RESOLUTION_YEAR_WORDS)})\s+(?P<of>\d{{4}})(?!\d)(?:\s*(?:{YEAR_WORD_ALT})(?!\w))?"
     rf"|(?!\s*(?:{_alternatives(COUNT_WORDS)})))(?![\d/]|[.,]\d))",
     re.I,
 )

@@ -8,6 +8,7 @@ web read one table: a language is added here (ARCHITECTURE.md, "A language").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Function words only. Deliberately absent: "us" (the United States), "may"
@@ -162,6 +163,10 @@ STOP_WORDS = {language.code: language.stop_words for language in LANGUAGE_TABLE}
 STOP_WORDS_ANY = frozenset().union(*STOP_WORDS.values())  # for text of any language (titles)
 MONTHS = {name: n for language in LANGUAGE_TABLE for name, n in language.months.items()}
 YEAR_WORDS = tuple(w for language in LANGUAGE_TABLE for w in language.year_words)
+# The year words as one regular-expression alternation, longest first («года», «р.»: a
+# one-letter abbreviation may carry its full stop).
+YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
+                         for w in sorted(YEAR_WORDS, key=len, reverse=True))
 HEADER_LABELS = tuple(w for language in LANGUAGE_TABLE for w in language.labels)
 SCRIPT_DEFAULT = {}  # script → its default language
 for _language in LANGUAGE_TABLE:
