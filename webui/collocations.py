@@ -24,7 +24,7 @@ def _collocations(args):
 
 def _near_url(req, result, lang: str, term: str, endpoint: str = "concordance.page", **kw) -> str:
     """The concordance of the lines with `term` in their window (in that language)."""
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     if not req.filters.langs:
         base["lang"] = lang
     return url_for(endpoint, **base, near=term, window=result.window, **kw)
@@ -32,7 +32,7 @@ def _near_url(req, result, lang: str, term: str, endpoint: str = "concordance.pa
 
 def page():
     req, own, result = _collocations(request.args)
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     return render_template(
         "collocations.html", req=req, result=result, own=own, language_names=LANGUAGE_NAMES,
         measures=C.MEASURES, max_window=C.MAX_WINDOW, max_limit=C.MAX_LIMIT, max_sample=C.MAX_SAMPLE,
@@ -47,7 +47,7 @@ def page():
 def api():
     req, own, result = _collocations(request.args)
     body = result.as_dict()
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     for lang in body["languages"]:
         for c in lang["collocates"]:
             c["concordance_url"] = _near_url(req, result, lang["lang"], c["term"], "concordance.api",

@@ -32,7 +32,7 @@ def parse_concordance(args) -> tuple[SearchRequest, C.ConcordanceRequest]:
 
 def _conc_args(req: SearchRequest, creq: C.ConcordanceRequest, **changes) -> dict:
     """A concordance request as URL parameters, with some changed (None drops one)."""
-    args = req.args(sort=None, page=None, per_page=None)
+    args = req.view_args()
     args.update(views.own_args(VIEW, {"sort": creq.sort, "unit": creq.unit, "page": creq.page,
                                       "per_page": creq.per_page, "near": creq.near,
                                       "window": creq.window}))
@@ -79,9 +79,9 @@ def page():
         line_url=lambda line: line_url(line, req.q), language_names=LANGUAGE_NAMES,
         json_url=url_for("concordance.api", **_conc_args(req, shown)),
         csv_url=url_for("concordance.csv", **_conc_args(req, shown, page=None, per_page=None)),
-        search_url=url_for("pages.search", **req.args(sort=None, page=None, per_page=None)),
-        keyterms_url=url_for("keyterms.page", **req.args(sort=None, page=None, per_page=None)),
-        collocations_url=url_for("collocations.page", **req.args(sort=None, page=None, per_page=None),
+        search_url=url_for("pages.search", **req.view_args()),
+        keyterms_url=url_for("keyterms.page", **req.view_args()),
+        collocations_url=url_for("collocations.page", **req.view_args(),
                                  window=shown.window if shown.near else None),
     )
 

@@ -30,7 +30,7 @@ def add_to_query(q: str, word: str) -> str:
 
 def page():
     req, own, result = _keyterms(request.args)
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     return render_template(
         "keyterms.html", req=req, result=result, language_names=LANGUAGE_NAMES, sample=own["sample"],
         max_sample=K.MAX_SAMPLE, max_limit=K.MAX_LIMIT,
@@ -44,7 +44,7 @@ def page():
 def api():
     req, _, result = _keyterms(request.args)
     body = result.as_dict()
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     for lang in body["languages"]:
         for term in lang["terms"]:
             term["search_url"] = url_for("api.search", **{**base, "q": add_to_query(req.q, term["word"])},

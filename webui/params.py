@@ -55,6 +55,11 @@ class SearchRequest:
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "", [])}
 
+    def view_args(self) -> dict:
+        """The search's query and filters without its order and paging: what a
+        research view of the search (and the links between views) keeps."""
+        return self.args(sort=None, page=None, per_page=None)
+
 
 def parse_search(args) -> SearchRequest:
     """Reads and checks the search parameters of a request (search.fields.SEARCH_PARAMS

@@ -60,7 +60,7 @@ def links(req: SearchRequest, external: bool = False):
 
 def page():
     req, own, result = _run(request.args)
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     search_url, year_url = links(req)
     return render_template(
         "resolutions.html", req=req, result=result, max_limit=R.MAX_LIMIT,
@@ -77,7 +77,7 @@ def page():
 def api():
     req, own, result = _run(request.args)
     body = result.as_dict()
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     search_url, year_url = links(req, external=True)
     for row in body["resolutions"]:
         row["search_url"] = search_url(row["symbol"])

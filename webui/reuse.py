@@ -26,7 +26,7 @@ def _run(args, every: bool = False):
 
 def page():
     req, own, result = _run(request.args)
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     return render_template(
         "reuse.html", req=req, own=own, result=result, max_limit=R.MAX_LIMIT, orders=R.ORDERS,
         within=R.WITHIN, doc_url=lambda doc_id: url_for("pages.document", doc_id=doc_id),
@@ -41,7 +41,7 @@ def page():
 def api():
     req, own, result = _run(request.args)
     body = result.as_dict()
-    base = req.args(sort=None, page=None, per_page=None)
+    base = req.view_args()
     for row in body["statements"]:
         row["url"] = document_url(row["id"], external=True)
     for pair in body["pairs"]:
