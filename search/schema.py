@@ -28,6 +28,9 @@ BODY = {lang: f"body_{lang}" for lang in LANGUAGES}  # indexed, not stored: the 
 TEXT = {lang: f"text_{lang}" for lang in LANGUAGES}  # column: each language's text (search.exec.texts)
 FORM_TERMS = {lang: f"form_terms_{lang}" for lang in LANGUAGES}  # column: search.views.formterms
 REUSE = {lang: f"reuse_{lang}" for lang in LANGUAGES}  # column: each word's lemma hash (search.views.passages)
+# The columns of bytes read by document (texts, form terms, lemma hashes): a snapshot holds
+# them open, and the arrays file beside each segment keeps where each value starts.
+BYTES_COLUMNS = (*TEXT.values(), *FORM_TERMS.values(), *REUSE.values())
 DATE = "date"  # stored ISO date, or year only ("2019"), or None
 DATEKEY = "datekey"  # YYYYMMDD; YYYY0000 when only the year is known; 0 unknown
 YEAR = "year"

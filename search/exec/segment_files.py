@@ -38,7 +38,7 @@ from search.exec.facet_columns import SegmentFacets
 log = logging.getLogger(__name__)
 
 SUFFIX = ".arrays"
-FORMAT = 1  # bump when what the arrays hold changes: older files are then read the slow way
+FORMAT = 2  # (2: the texts file holds the reuse columns too) bump when what the arrays hold changes: older files are then read the slow way
 MAGIC = b"\x93STMARR"  # (8 bytes with the format's byte)
 ALIGN = 64
 # Each file: the segment's column files its arrays are made of (their sizes are recorded).
@@ -46,7 +46,7 @@ FACETS, TEXTS = "facets", "texts"
 SOURCES = {
     FACETS: (S.YEAR_COL, S.MONTH_COL, S.LANG_COL, S.DATEKEY, S.NUMBERS_COL, S.MENTIONED_YEARS_COL,
              S.RESOLUTIONS_COL, S.MENTIONS_COL, S.DECLARED_COL),
-    TEXTS: (*S.TEXT.values(), *S.FORM_TERMS.values()),
+    TEXTS: S.BYTES_COLUMNS,
 }
 UNTRUSTED = (OSError, ValueError, KeyError, TypeError)  # what reading a file not as written raises
 ADVICE = "run `python -m indexer` once to write them (or rebuild the index)"

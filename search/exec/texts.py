@@ -53,7 +53,7 @@ _OPENED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def hold(reader) -> None:
-    """Opens every live segment's text and form-term columns now, as
+    """Opens every live segment's columns of bytes (S.BYTES_COLUMNS) now, as
     `storage.hold_files` opens the other files a search reads later: a
     snapshot read after a commit deleted the files (an export) still shows its
     own. A segment's columns stay open with its reader, which a thread's next
@@ -64,7 +64,7 @@ def hold(reader) -> None:
         opened = _OPENED.setdefault(leaf, {})
         if not opened:  # (a new segment: its columns' offsets from the file written beside it, if good)
             opened.update(_mapped(leaf))
-        for fieldname in (*S.TEXT.values(), *S.FORM_TERMS.values(), *S.REUSE.values()):
+        for fieldname in S.BYTES_COLUMNS:
             if fieldname not in opened:
                 opened[fieldname] = _open(leaf, fieldname)
 
