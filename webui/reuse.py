@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify, render_template, request, url_for
 
+from search.lang.table import LANGUAGE_NAMES
 from search.views import reuse as R
 from webui import views
 from webui.csvexport import cell, csv_response
@@ -29,7 +30,7 @@ def page():
     base = req.view_args()
     return render_template(
         "reuse.html", req=req, own=own, result=result, max_limit=R.MAX_LIMIT, orders=R.ORDERS,
-        within=R.WITHIN, doc_url=lambda doc_id: url_for("pages.document", doc_id=doc_id),
+        within=R.WITHIN, language_names=LANGUAGE_NAMES, doc_url=lambda doc_id: url_for("pages.document", doc_id=doc_id),
         json_url=url_for("reuse.api", **base, **views.own_args(VIEW, own)),
         csv_url=url_for("reuse.csv", **base, **views.own_args(VIEW, {**own, "limit": R.DEFAULT_LIMIT})),
         statements_url=url_for("pages.search", **base),
