@@ -40,6 +40,10 @@ from search.views.view import View, every_line, run
 # Related statements are found from the telling terms of a statement's opening
 # this long: enough to say what it is about, and a huge one stays cheap.
 RELATED_SAMPLE_CHARS = 200_000
+# The start of the relevance order a page of hits sorts: enough for the
+# proximity window (which reaches further, and then sorts all, when its
+# statements mostly hold the words only in their titles).
+HEAD = 4 * proximity.DEPTH
 
 
 class SearchIndex:
@@ -123,16 +127,12 @@ class SearchIndex:
                 notices.append("Nothing to search for: common words and punctuation are not indexed.")
 
             first = (page - 1) * per_page
-            order, order_scores = found.ordered(snap.table.datekey, sort)
-            if sort == "relevance":
-                order, order_scores = proximity.reranked(snap, used, order, order_scores)
-                order, order_scores = first_page.with_other_language(
-                    snap, used, found.wquery, order, order_scores)
+            order, order_scores = _ranked(snap, used, found, sort, first + per_page)
             shown = [
                 (None if order_scores is None else order_scores[i], int(order[i]))
                 for i in range(first, min(first + per_page, len(order)))
             ]
-            hits = self._hits(snap.searcher, shown, found.highlights if with_snippets else None)
+            hits = self._hits(snap, shown, found.highlights if with_snippets else None)
 
             offered = None
             # Judged before the filters (total ≤ what the words find): when the
@@ -191,11 +191,12 @@ class SearchIndex:
         finally:
             self._snapshots.release(snap)
 
-    def _hits(self, searcher, shown, highlights) -> list[Hit]:
+    def _hits(self, snap: Snapshot, shown, highlights) -> list[Hit]:
         """Hits for (score, docnum) pairs, with snippets when there are highlights."""
+        searcher = snap.searcher
         if highlights is None or not shown:
             return [self._hit(searcher, docnum, score) for score, docnum in shown]
-        marks = index_marks(searcher, [docnum for _, docnum in shown], highlights)
+        marks = index_marks(searcher, [docnum for _, docnum in shown], highlights, snap.postings)
         marker, texts = Marker(highlights), Texts(searcher)
         return [self._hit(searcher, docnum, score, marker, marks[docnum], texts)
                 for score, docnum in shown]
@@ -302,6 +303,23 @@ for _view in VIEWS:
     setattr(SearchIndex, _view.name, _view_method(_view))
     if _view.lines is not None:
         setattr(SearchIndex, f"{_view.name}_lines", _lines_method(_view))
+
+
+def _ranked(snap: Snapshot, parsed, found, sort: str, shown: int, head: int = HEAD):
+    """The start of the order asked for, at least its first `shown` statements
+    (and their scores): the relevance order re-ranked by proximity and with a
+    name's other language on the first page. Only the head the re-ranking
+    looks at is sorted, unless a name's other language is looked for in the
+    whole order, or the proximity window reaches past that head."""
+    datekey = snap.table.datekey
+    if sort != "relevance":
+        return found.ordered(datekey, sort, shown)
+    head = None if first_page.applies(parsed, found.wquery) else max(shown, head)
+    order, scores = found.ordered(datekey, sort, head)
+    ranked = proximity.reranked(snap, parsed, order, scores, whole=head is None or len(order) < head)
+    if ranked is None:  # (the window needed more than the head)
+        ranked = proximity.reranked(snap, parsed, *found.ordered(datekey, sort))
+    return first_page.with_other_language(snap, parsed, found.wquery, *ranked)
 
 
 def _described(stored: dict) -> dict:

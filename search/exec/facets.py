@@ -22,6 +22,11 @@ from search.results import FacetValue, Filters
 from search.exec.facet_columns import SINGLE, Part, SegmentFacets, int_part, joined
 from search.exec.segment_files import facets as segment_facets
 
+# A multi-valued facet is counted document by document when the documents are
+# fewer than its entries divided by this; else in one pass over every entry.
+SPARSE = 4
+MONTHS = 13  # a year's month values: 0 (unknown) and 1 to 12
+
 
 class MultiColumn:
     """A multi-valued column (integers or strings) as flat arrays: each entry's
@@ -60,11 +65,33 @@ class MultiColumn:
         mask[self.doc[entry_mask]] = True
         return mask
 
-    def counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(values, counts) of the documents in `mask`, zero counts left out."""
-        counts = np.bincount(self.ids[mask[self.doc]], minlength=len(self.values))
+    def counts(self, mask: np.ndarray, docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(values, counts) of the documents in `mask`, zero counts left out.
+        With `docs` (the mask's document numbers, ascending), few of them are
+        counted through each one's run of entries, not by a pass over all entries."""
+        if docs is not None and self._derived()[2]:  # (one entry per document: entry = document)
+            counts = np.bincount(self.ids[docs], minlength=len(self.values))
+        elif docs is not None and len(docs) * SPARSE < len(self.doc):
+            starts = self._derived()[0]
+            first, n = starts[docs], starts[docs + 1] - starts[docs]
+            # Each document's run of entries, laid end to end.
+            entries = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+            counts = np.bincount(self.ids[entries], minlength=len(self.values))
+        else:  # (value id + 1 where the document is in the mask, else 0: no selection's copy)
+            counts = np.bincount(self._derived()[1] * mask[self.doc], minlength=len(self.values) + 1)[1:]
         nonzero = np.flatnonzero(counts)
         return self.values[nonzero], counts[nonzero]
+
+    def _derived(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(where each document's entries start, as entries are in document order,
+        and the end; each entry's value id + 1; whether every document has one
+        entry), worked out when first counted."""
+        derived = getattr(self, "_derived_arrays", None)
+        if derived is None:
+            starts = np.searchsorted(self.doc, np.arange(self.size + 1))
+            one_each = len(self.doc) == self.size and bool((np.diff(starts) == 1).all())
+            derived = self._derived_arrays = (starts, self.ids + 1, one_each)
+        return derived
 
 
 class FacetTable:
@@ -177,51 +204,79 @@ class FacetTable:
         """Counts for every counted facet. A facet's own selection does not narrow
         it, so its other values stay visible with their counts (multi-select)."""
         out = {}
+        shared = None  # (mask, its documents) of the facets without a selection of their own
         for f in self.registry.fields:
             if not f.counted:
                 continue
-            mask = self.combine(base, masks, f.group)
+            if f.group in masks:
+                mask = self.combine(base, masks, f.group)
+                docs = np.flatnonzero(mask)
+            else:
+                if shared is None:
+                    mask = self.combine(base, masks)
+                    shared = (mask, np.flatnonzero(mask))
+                mask, docs = shared
             selected = f.value(filters)
             if f.kind == LANGUAGE:
-                out[f.name] = self.lang_facet(mask, selected)
+                out[f.name] = self.lang_facet(mask, selected, docs)
             elif f.display == "histogram":
-                out[f.name] = self.year_facet(mask, selected)
+                out[f.name] = self.year_facet(mask, selected, docs)
             else:
-                out[f.name] = self._top(self.column(f.columns[0]), mask, selected, f.top)
+                out[f.name] = self._top(self.column(f.columns[0]), mask, selected, f.top, docs)
                 if f.value_names is not None:  # (an entity's names, for people to read)
                     for v in out[f.name]:
                         v.names = f.value_names(v.value)
         return out
 
-    def year_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:
-        """Years, newest first, each with its months."""
-        years = self.year[mask]
-        months = self.month[mask]
+    def year_facet(self, mask: np.ndarray, selected=(), docs: np.ndarray | None = None) -> list[FacetValue]:
+        """Years, newest first, each with its months (counted at once, per year and month)."""
+        low, keys, size = self._year_months()
+        counts = np.bincount(keys[mask] if docs is None else keys[docs], minlength=size)
+        rows = counts.reshape(-1, MONTHS)[1:].tolist()  # (row 0: the undated)
         out = []
-        for year in sorted(set(np.unique(years).tolist()) - {0}, reverse=True):
-            in_year = years == year
-            month_values, month_counts = np.unique(months[in_year], return_counts=True)
-            children = [
-                FacetValue(int(m), int(c)) for m, c in zip(month_values, month_counts) if m
-            ]
-            out.append(FacetValue(int(year), int(in_year.sum()), year in selected, children))
+        for row in range(len(rows) - 1, -1, -1):
+            per_month = rows[row]
+            total = sum(per_month)
+            if total:
+                year = low + row
+                children = [FacetValue(m, c) for m, c in enumerate(per_month) if m and c]
+                out.append(FacetValue(year, total, year in selected, children))
         return out
 
-    def lang_facet(self, mask: np.ndarray, selected=()) -> list[FacetValue]:
-        langs = self.lang[mask]
+    def _year_months(self) -> tuple[int, np.ndarray, int]:
+        """(the earliest year, each statement's year and month as one number:
+        (year - earliest + 1) * MONTHS + month, or its month alone when undated,
+        and one more than the largest such number could be)."""
+        found = getattr(self, "_year_month_keys", None)
+        if found is None:
+            dated = self.year != 0
+            low = int(self.year[dated].min()) if dated.any() else 0
+            keys = np.where(dated, (self.year.astype(np.int64) - low + 1) * MONTHS, 0) + self.month
+            high = int(self.year.max()) if len(self.year) else 0
+            found = self._year_month_keys = (low, keys.astype(np.int64), (max(high, low) - low + 2) * MONTHS)
+        return found
+
+    def lang_facet(self, mask: np.ndarray, selected=(), docs: np.ndarray | None = None) -> list[FacetValue]:
+        langs = self.lang[mask] if docs is None else self.lang[docs]
+        # (a statement's languages are bits: count each combination once, then each bit)
+        per_set = np.bincount(langs, minlength=1 << len(LANGUAGES))
+        sets = np.arange(len(per_set))
         out = []
         for n, lang in enumerate(LANGUAGES):
-            count = int(((langs >> n) & 1).sum())
+            count = int(per_set[(sets >> n) & 1 == 1].sum())
             if count or lang in selected:
                 out.append(FacetValue(lang, count, lang in selected))
         return out
 
     @staticmethod
-    def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int | None) -> list[FacetValue]:
-        values, counts = column.counts(mask)
-        order = np.lexsort((values, -counts))[:limit]
-        out = [FacetValue(values[i].item(), int(counts[i]), values[i].item() in selected) for i in order]
-        shown = {v.value for v in out}
+    def _top(column: MultiColumn, mask: np.ndarray, selected, limit: int | None,
+             docs: np.ndarray | None = None) -> list[FacetValue]:
+        values, counts = column.counts(mask, docs)
+        # Most frequent first, ties in value order (values are sorted and distinct).
+        order = np.argsort(-counts, kind="stable")[:limit]
+        shown_values, shown_counts = values[order].tolist(), counts[order].tolist()
+        out = [FacetValue(v, c, v in selected) for v, c in zip(shown_values, shown_counts)]
+        shown = set(shown_values)
         for value in selected:  # a selected value stays visible, even with no count
             if value not in shown:
                 found = np.flatnonzero(values == value)

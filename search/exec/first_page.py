@@ -28,7 +28,7 @@ FIRST_PAGE = 10  # places; the best statement of the other language is shown at 
 def with_other_language(snap, parsed: ParsedQuery, wquery, order: np.ndarray, scores: np.ndarray | None):
     """The relevance order (and scores) with the best statement that has no text
     in the language typed moved up to place FIRST_PAGE when none is before it."""
-    if scores is None or len(order) <= FIRST_PAGE or not parsed.names or not _has_names(wquery):
+    if scores is None or len(order) <= FIRST_PAGE or not applies(parsed, wquery):
         return order, scores
     typed = S.lang_mask({lang for t in parsed.texts()
                          for lang in script_languages(word_script(fold(t.text)))})
@@ -41,6 +41,11 @@ def with_other_language(snap, parsed: ParsedQuery, wquery, order: np.ndarray, sc
     at = FIRST_PAGE - 1
     moved = np.concatenate([np.arange(at), [j], np.arange(at, j), np.arange(j + 1, len(order))])
     return order[moved], scores[moved]
+
+
+def applies(parsed: ParsedQuery, wquery) -> bool:
+    """Whether the query searches a name across languages (the whole order is then looked through)."""
+    return parsed.names and _has_names(wquery)
 
 
 def _has_names(wquery) -> bool:

@@ -19,6 +19,11 @@ from search.results import SORTS, Filters
 from search.exec.snapshots import Snapshot
 
 
+# A head of the relevance order is sorted alone when the statements found
+# are more than this many times as many.
+PARTIAL = 4
+
+
 @dataclass
 class Match:
     """What a query found in one snapshot."""
@@ -35,14 +40,21 @@ class Match:
     def total(self) -> int:
         return int(self.final.sum())
 
-    def ordered(self, datekey: np.ndarray, sort: str):
+    def ordered(self, datekey: np.ndarray, sort: str, head: int | None = None):
         """Docnums of the statements found, in the order asked for, with their
         scores (or None). By relevance, equal scores go to the newer statement;
-        by date, undated statements come last either way."""
+        by date, undated statements come last either way. With `head`, only
+        the first `head` of that order (a page of hits needs no more): the
+        statements that cannot reach it are left out before sorting."""
         if sort == "relevance" and self.scores is not None:
             keep = self.final[self.docs]
             docs, scores = self.docs[keep], self.scores[keep]
-            order = np.lexsort((-datekey[docs], -scores))
+            if head is not None and len(docs) > PARTIAL * head:
+                # Every statement scoring at least the head-th best score (ties
+                # at it included), in docnum order as before: the order's start.
+                pick = scores >= -np.partition(-scores, head - 1)[head - 1]
+                docs, scores = docs[pick], scores[pick]
+            order = np.lexsort((-datekey[docs], -scores))[:head]
             return docs[order], scores[order].round(4)
         docs = np.flatnonzero(self.final)
         keys = datekey[docs]
@@ -50,7 +62,7 @@ class Match:
             order = np.lexsort((docs, -keys))
         else:
             order = np.lexsort((docs, np.where(keys == 0, np.iinfo(np.int64).max, keys)))
-        return docs[order], None
+        return docs[order[:head]], None
 
 
 def resolved_sort(parsed: ParsedQuery, sort: str) -> str:

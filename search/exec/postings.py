@@ -38,6 +38,34 @@ class Postings:
 EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
+@dataclass(frozen=True)
+class Occurrences:
+    """One term in one segment: where it stands in each statement holding it
+    (local docnums, ascending; statement i's occurrences are rows
+    first[i]:first[i + 1] of `chars`, each a position, start and end character)."""
+
+    docs: np.ndarray  # int32
+    first: np.ndarray  # int64, one more than docs
+    chars: np.ndarray  # int64, (occurrences, 3)
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.first.nbytes + self.chars.nbytes
+
+    def of(self, wanted: np.ndarray):
+        """(local docnum, [[position, start, end], ...]) of the statements of
+        `wanted` (local docnums, ascending) that hold the term."""
+        at = np.searchsorted(self.docs, wanted)
+        held = at < len(self.docs)
+        held[held] = self.docs[at[held]] == wanted[held]
+        for i, doc in zip(at[held].tolist(), wanted[held].tolist()):
+            yield doc, self.chars[self.first[i]:self.first[i + 1]].tolist()
+
+
+NO_OCCURRENCES = Occurrences(np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64),
+                             np.zeros((0, 3), dtype=np.int64))
+
+
 def segment_id(reader) -> str:
     """The id of a leaf reader's segment (random, new for every segment written)."""
     segment = reader.segment()
@@ -66,6 +94,22 @@ def read_postings(reader, fieldname: str, btext: bytes) -> Postings:
     return Postings(np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
 
 
+def read_occurrences(reader, fieldname: str, btext: bytes) -> Occurrences:
+    """Every occurrence of a term in one leaf reader, from a field that stores
+    character offsets, deleted statements included."""
+    if (fieldname, btext) not in reader:
+        return NO_OCCURRENCES
+    m = raw_matcher(reader, fieldname, btext)
+    docs, first, flat = [], [0], []
+    while m.is_active():
+        docs.append(m.id())
+        flat.extend(m.value_as("characters"))
+        first.append(len(flat))
+        m.next()
+    chars = np.array(flat, dtype=np.int64).reshape(-1, 3)
+    return Occurrences(np.array(docs, dtype=np.int32), np.array(first, dtype=np.int64), chars)
+
+
 class PostingsCache:
     """Postings (and other per-segment arrays) by segment, bounded in bytes."""
 
@@ -80,6 +124,10 @@ class PostingsCache:
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         return self.get((segment_id(reader), "p", fieldname, btext),
                         lambda: read_postings(reader, fieldname, btext))
+
+    def occurrences(self, reader, fieldname: str, btext: bytes) -> Occurrences:
+        return self.get((segment_id(reader), "c", fieldname, btext),
+                        lambda: read_occurrences(reader, fieldname, btext))
 
     def get(self, key: tuple, make):
         """The entry for `key` (its first item the segment id), made by make()
@@ -112,6 +160,24 @@ class PostingsCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wanted):
+    """What `at_statements` reads, from the term's occurrences kept in `cache`
+    (a field with character offsets): (docnum, [[position, start, end], ...])
+    for each statement of `wanted` (docnums, sorted) that holds the term."""
+    try:
+        btext = searcher.schema[fieldname].to_bytes(term)
+    except ValueError:
+        return
+    wanted = np.asarray(wanted, dtype=np.int64)
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        lo, hi = np.searchsorted(wanted, (offset, offset + reader.doc_count_all()))
+        if lo == hi:
+            continue
+        for doc, chars in cache.occurrences(reader, fieldname, btext).of(wanted[lo:hi] - offset):
+            yield doc + offset, chars
 
 
 def at_statements(searcher, fieldname: str, term: str, wanted):

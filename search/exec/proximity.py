@@ -19,9 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.lang.analysis import query_positions
 from search.exec.postings import at_statements
-from search.query.build import analyzer
+from search.query.build import field_positions
 from search.query.tree import Bool, ParsedQuery, Text
 from search.exec.scoring import CachedBM25F
 
@@ -30,10 +29,12 @@ WEIGHT = 4.0  # the proximity score's weight beside BM25F (measured in bench/kno
 K1 = 1.2  # saturation of a word's proximity total
 
 
-def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | None):
+def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | None, whole: bool = True):
     """The relevance order with its first DEPTH statements re-ranked by
-    proximity (and their scores raised by it); unchanged for fewer than two words."""
-    if scores is None or len(order) < 2 or WEIGHT == 0:
+    proximity (and their scores raised by it); unchanged for fewer than two words.
+    `order` may be the start of the order alone (not `whole`): None when the
+    window needs more of it."""
+    if scores is None or len(order) < 2 or WEIGHT == 0 or _one_word(parsed):
         return order, scores
     groups = query_words(parsed)
     if not any(len(g) >= 2 for g in groups.values()):
@@ -47,6 +48,8 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
         if seen.sum() >= DEPTH or end >= len(order):
             break
         end *= 2
+    if not whole and seen.sum() < DEPTH and end >= len(order):
+        return None
     if seen.sum() >= DEPTH:
         end = int(np.searchsorted(np.cumsum(seen), DEPTH)) + 1
     top, bonus = order[:end], bonus[:end]
@@ -57,6 +60,17 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
     resort = np.lexsort((-datekey[top], -new))
     return (np.concatenate([top[resort], order[end:]]),
             np.concatenate([new[resort].round(4), scores[end:]]))
+
+
+def _one_word(parsed: ParsedQuery) -> bool:
+    """True when the query is one word that no field's analyser splits: it has
+    no two words to hold together (query_words would say so, at more cost,
+    looking its name's forms up in every language)."""
+    if parsed.raw is not None:
+        return False
+    leaves = [t for t in parsed.texts() if t.kind in ("word", "phrase") and t.field is None]
+    return not leaves or (len(leaves) == 1 and leaves[0].kind == "word" and all(
+        len(field_positions(fieldname, leaves[0].text)) < 2 for fieldname in S.BODY.values()))
 
 
 def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
@@ -81,10 +95,10 @@ def query_words(parsed: ParsedQuery) -> dict[str, list[frozenset[str]]]:
         for run, name in units:
             texts = [leaf.text for leaf in run]
             if name is not None:
-                groups = [frozenset(t for text in texts for alts in query_positions(analyzer(fieldname), text)
+                groups = [frozenset(t for text in texts for alts in field_positions(fieldname, text)
                                     for t in alts) | name.get(fieldname, frozenset())]
             else:
-                groups = [frozenset(terms) for terms in query_positions(analyzer(fieldname), texts[0])]
+                groups = [frozenset(terms) for terms in field_positions(fieldname, texts[0])]
             n = alternatives.get(id(run[0]))
             if n is not None:  # (one word with the OR's other alternatives)
                 joined.setdefault(n, set()).update(t for group in groups for t in group)

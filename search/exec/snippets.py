@@ -14,6 +14,7 @@ found as cheaply as one at its start. Short texts without stored offsets
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from html import escape
@@ -23,7 +24,7 @@ from search.lang.analysis import (
     PART_RE, WORD_RE, exact_term, fold, fold_text, is_capitalised, is_stop_word, word_terms,
 )
 
-from search.exec.postings import at_statements
+from search.exec.postings import at_statements, occurrences_at
 from search.query.build import Highlights, analyzer
 from search.results import Snippet
 
@@ -41,6 +42,16 @@ class Mark:
 
 
 _UNSEEN = object()
+_FIELD_LANG = {fieldname: lang for lang, fieldname in S.BODY.items()}  # (the title: None, mixed text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _readings(form: str, capitalised: bool, lang: str | None) -> tuple[str, bool, tuple[str, ...]]:
+    """A word form as a query's marks judge it, the same for every query: the
+    word folded, whether it is a stop word in `lang`, and the terms it is
+    indexed under, its exact form's first."""
+    word = fold(form)
+    return word, is_stop_word(word, lang), (exact_term(word), *word_terms(word, capitalised, lang))
 
 
 class Marker:
@@ -52,23 +63,18 @@ class Marker:
         self._memo: dict[str, dict[tuple, str | None]] = {}  # field → (form, in capitals) → what it matched
 
     def _judge(self, word: str, fieldname: str, capitalised: bool = False) -> str | None:
-        """What a folded word (written in capitals, or not) matches in a field (a
-        term, its exact form, a prefix or a word), or None."""
+        """What a word form (folded as a text is, written in capitals, or not)
+        matches in a field (a term, its exact form, a prefix or a word), or None."""
+        word, stop, candidates = _readings(word, capitalised, _FIELD_LANG.get(fieldname))
         if word in self.hl.words:
             return word
         for prefix in self._prefixes:
             if word.startswith(prefix):
                 return prefix
         terms = self.hl.terms.get(fieldname)
-        if not terms:
+        if not terms or stop:
             return None
-        lang = next((lang for lang, f in S.BODY.items() if f == fieldname), None)
-        if is_stop_word(word, lang):
-            return None
-        exact = exact_term(word)
-        if exact in terms:
-            return exact
-        for term in word_terms(word, capitalised, lang):
+        for term in candidates:
             if term in terms:
                 return term
         return None
@@ -89,7 +95,7 @@ class Marker:
             capitalised = is_capitalised(text[m.start():m.end()])
             key = memo.get((form, capitalised), _UNSEEN)
             if key is _UNSEEN:
-                key = memo[form, capitalised] = self._judge(fold(form), fieldname, capitalised)
+                key = memo[form, capitalised] = self._judge(form, fieldname, capitalised)
             if key is not None:
                 out.append(Mark(m.start(), m.end(), key))
             elif "-" in form:
@@ -99,7 +105,7 @@ class Marker:
                     key = memo.get((part.group(), capitalised), _UNSEEN)
                     if key is _UNSEEN:
                         key = memo[part.group(), capitalised] = self._judge(
-                            fold(part.group()), fieldname, capitalised)
+                            part.group(), fieldname, capitalised)
                     if key is not None:
                         out.append(Mark(m.start() + part.start(), m.start() + part.end(), key))
         return _without_overlaps(out) if self.hl.phrases.get(fieldname) else out
@@ -123,27 +129,29 @@ class Marker:
         return out
 
 
-def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str, list[Mark]]]:
+def index_marks(searcher, docnums, highlights: Highlights, cache=None) -> dict[int, dict[str, list[Mark]]]:
     """Marks in the body fields of some statements, from the index's offsets.
 
     One posting list is read per query term, skipping forward through the
-    (sorted) statements, so the cost grows with the terms, not the text.
+    (sorted) statements, so the cost grows with the terms, not the text. With
+    `cache` (a PostingsCache), each term's offsets are read once per segment
+    and kept: a page of hits then reads nothing from the posting lists.
     """
     found: dict[int, dict[str, list[Mark]]] = {d: {} for d in docnums}
     wanted = sorted(found)
     for fieldname in S.BODY.values():
         for term in sorted(highlights.terms.get(fieldname, ())):
-            for docnum, postings in at_statements(searcher, fieldname, term, wanted):
+            for docnum, chars in _characters(searcher, cache, fieldname, term, wanted):
                 marks = found[docnum].setdefault(fieldname, [])
-                marks.extend(Mark(start, end, term) for _, start, end in postings.value_as("characters"))
+                marks.extend(Mark(start, end, term) for _, start, end in chars)
         for n, phrase in enumerate(sorted(highlights.phrases.get(fieldname, ()), key=repr)):
             # Per word of the phrase: statement → {position: (start, end)}.
             slots: list[dict[int, dict[int, tuple[int, int]]]] = [{} for _ in phrase]
             for slot, alts in zip(slots, phrase):
                 for term in sorted(alts):
-                    for docnum, postings in at_statements(searcher, fieldname, term, wanted):
+                    for docnum, chars in _characters(searcher, cache, fieldname, term, wanted):
                         at = slot.setdefault(docnum, {})
-                        for pos, start, end in postings.value_as("characters"):
+                        for pos, start, end in chars:
                             at[pos] = _widest(at.get(pos), start, end)
             for docnum in set.intersection(*(set(slot) for slot in slots)):
                 found[docnum].setdefault(fieldname, []).extend(
@@ -152,6 +160,15 @@ def index_marks(searcher, docnums, highlights: Highlights) -> dict[int, dict[str
         for fieldname, marks in by_field.items():
             by_field[fieldname] = _without_overlaps(marks)
     return found
+
+
+def _characters(searcher, cache, fieldname: str, term: str, wanted):
+    """(docnum, its occurrences of the term as (position, start, end)) for the statements of `wanted`."""
+    if cache is not None:
+        yield from occurrences_at(searcher, cache, fieldname, term, wanted)
+        return
+    for docnum, postings in at_statements(searcher, fieldname, term, wanted):
+        yield docnum, postings.value_as("characters")
 
 
 def _widest(old: tuple[int, int] | None, start: int, end: int) -> tuple[int, int]:

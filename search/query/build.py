@@ -34,6 +34,7 @@ MIN_EXPANSIONS = 10  # what each may still stand for once a query has used that 
 # least score, once in a statement ten times the average length, is some
 # tenths of the entity's idf; the words' score rarely reaches 30).
 WORDS_APART = 0.001
+ANALYSED_QUERY_TEXTS = 20_000  # query words and phrases whose analysis per field is kept
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,6 +45,13 @@ def whoosh_schema():
 
 def analyzer(fieldname: str):
     return whoosh_schema()[fieldname].analyzer
+
+
+@functools.lru_cache(maxsize=ANALYSED_QUERY_TEXTS)
+def field_positions(fieldname: str, text: str, exact: bool = False) -> tuple[tuple[str, ...], ...]:
+    """`query_positions` of a query word or phrase in a field, memoised: the
+    analysers never change, and a word searched again costs a look-up."""
+    return tuple(tuple(alts) for alts in query_positions(analyzer(fieldname), text, exact=exact))
 
 
 @dataclass
@@ -180,7 +188,7 @@ class QueryBuilder:
             return {}
         out = {}
         for fieldname in fields:
-            positions = query_positions(analyzer(fieldname), node.text, exact=node.kind == "exact")
+            positions = field_positions(fieldname, node.text, exact=node.kind == "exact")
             if not positions:
                 continue
             if node.kind in ("phrase", "exact") and len(positions) > 1:
@@ -205,7 +213,7 @@ class QueryBuilder:
             # Searched where that language is written: its body and the titles.
             for fieldname, form in ((f, form) for f in fields if f in (S.TITLE, S.BODY[lang])
                                     for form in forms):
-                positions = tuple(tuple(alts) for alts in query_positions(analyzer(fieldname), form))
+                positions = field_positions(fieldname, form)
                 if not positions or positions in out.get(fieldname, ()):
                     continue
                 out.setdefault(fieldname, []).append(positions)
@@ -253,7 +261,7 @@ class QueryBuilder:
         self._budget -= len(words)
         parts = []
         for fieldname in fields:
-            terms = sorted({t for w in words for alts in query_positions(analyzer(fieldname), w)
+            terms = sorted({t for w in words for alts in field_positions(fieldname, w)
                             for t in alts})
             for term in terms:
                 hl.add(fieldname, term)
