@@ -13,6 +13,8 @@ module does not know raises `Unsupported`, and the caller runs Whoosh.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from whoosh import query as wq
 
@@ -25,6 +27,20 @@ from search.exec.scoring import CachedBM25F, segment_lengths
 
 class Unsupported(Exception):
     """A query (or a part of it) that only Whoosh's own matchers can run."""
+
+
+MAX_STATS = 100_000  # terms whose statistics a snapshot keeps (then it starts again)
+
+
+class Scored(NamedTuple):
+    """A term's statements in one segment and their scores, before any boost."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.scores.nbytes
 
 
 class Hits:
@@ -40,7 +56,9 @@ class Hits:
 class Executor:
     """Runs Whoosh query objects on arrays over one snapshot's segments."""
 
-    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache):
+    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, stats: dict | None = None):
+        """`stats`: where each term's searcher-wide statistics are kept for the
+        searcher's commit (a snapshot's), so that each is looked up once."""
         weighting = searcher.weighting
         if not isinstance(weighting, CachedBM25F):
             raise Unsupported(f"weighting {type(weighting).__name__}")
@@ -49,6 +67,7 @@ class Executor:
         self.live = live
         self.size = live.shape[0]
         self.cache = cache
+        self.stats = {} if stats is None else stats
         # (leaf searcher, its first global docnum, its number of statements)
         self.leaves = [(s, offset, s.reader().doc_count_all()) for s, offset in searcher.leaf_searchers()]
         self.schema = searcher.schema
@@ -185,32 +204,50 @@ class Executor:
         btext = self._bytes(fieldname, text)
         if btext is None:
             return
-        field = self.schema[fieldname]
-        scored = field.scorable
-        if scored:
-            # Searcher-wide statistics, as Whoosh's BM25FScorer takes them.
-            idf = self.weighting.idf(self.searcher, fieldname, btext)
-            avgfl = self.searcher.avg_field_length(fieldname) or 1
-            B, K1 = self.weighting.field_B(fieldname), self.weighting.K1
-            k1p1, delta = K1 + 1, self.weighting.delta
+        scored = self.schema[fieldname].scorable
+        model = self._model(fieldname, btext) if scored else None
         for leaf, offset, _ in self.leaves:
             if only is not None and leaf is not only:
                 continue
             reader = leaf.reader()
-            p = self.cache.postings(reader, fieldname, btext)
-            if not len(p.docs):
+            # (the key holds what the scores are worked out from: a new commit's statistics make new ones)
+            docs, scores = self.cache.get((segment_id(reader), "scores", fieldname, btext, model),
+                                          lambda: self._scores(reader, fieldname, btext, model))
+            if not len(docs):
                 continue
-            tf = p.weights.astype(np.float64)
-            if scored:
-                factor = np.frombuffer(
-                    self.weighting.norms.factors(reader, fieldname, avgfl, B, K1), dtype=np.float64)
-                # The operations of search.exec.scoring._Scorer.score, in its order.
-                scores = idf * ((tf * k1p1) / (tf + factor[p.docs]) + delta)
-            else:
-                scores = tf  # Whoosh's WeightScorer: the weight itself
             if boost != 1.0:
                 scores = scores * boost
-            yield p.docs.astype(np.int64) + offset, scores
+            yield (docs + offset if offset else docs), scores
+
+    def _model(self, fieldname: str, btext: bytes) -> tuple:
+        """(idf, average length, B, K1, delta) of a term: searcher-wide statistics,
+        as Whoosh's BM25FScorer takes them, looked up once per commit."""
+        key = (fieldname, btext)
+        found = self.stats.get(key)
+        if found is None:
+            w = self.weighting
+            found = (w.idf(self.searcher, fieldname, btext), self.searcher.avg_field_length(fieldname) or 1,
+                     w.field_B(fieldname), w.K1, w.delta)
+            if len(self.stats) >= MAX_STATS:
+                self.stats.clear()
+            self.stats[key] = found
+        return found
+
+    def _scores(self, reader, fieldname: str, btext: bytes, model: tuple | None) -> Scored:
+        """A term's statements in one segment (int64 docnums) and their scores."""
+        p = self.cache.postings(reader, fieldname, btext)
+        tf = p.weights.astype(np.float64)
+        if model is None:
+            scores = tf  # Whoosh's WeightScorer: the weight itself
+        else:
+            idf, avgfl, B, K1, delta = model
+            factor = np.frombuffer(self.weighting.norms.factors(reader, fieldname, avgfl, B, K1), dtype=np.float64)
+            # The operations of search.exec.scoring._Scorer.score, in its order.
+            scores = idf * ((tf * (K1 + 1)) / (tf + factor[p.docs]) + delta)
+        scored = Scored(p.docs.astype(np.int64), scores)
+        for array in scored:  # (kept for every search: read only)
+            array.flags.writeable = False
+        return scored
 
     def _bytes(self, fieldname: str, text):
         if fieldname not in self.schema:

@@ -93,7 +93,7 @@ def _run(snap: Snapshot, parsed: ParsedQuery, wquery, scored: bool):
     if wquery is wq.NullQuery or not table.size:  # (Whoosh cannot score an empty index)
         return np.zeros(table.size, dtype=bool), None, None
     try:
-        hits = Executor(snap.searcher, table.live, snap.postings).run(wquery)
+        hits = Executor(snap.searcher, table.live, snap.postings, snap.stats).run(wquery)
     except Unsupported:
         return run_whoosh(snap, wquery, scored)
     if not scored:

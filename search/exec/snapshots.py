@@ -59,6 +59,7 @@ class Snapshot:
     postings: PostingsCache  # the process's postings arrays (see search.exec.postings)
     readers: dict  # both searchers' segment readers, which the snapshot owns (search.exec.readers)
     shared: dict = field(default_factory=dict)  # the open index's caches, by name (see `kept`)
+    stats: dict = field(default_factory=dict)  # its commit's term statistics (search.exec.arrays)
 
     @property
     def registry(self) -> Registry:

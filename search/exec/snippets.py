@@ -116,14 +116,14 @@ class Marker:
         phrases = self.hl.phrases.get(fieldname)
         if not phrases:
             return []
-        tokens = [(t.text, t.pos, t.startchar, t.endchar)
-                  for t in analyzer(fieldname)(text, positions=True, chars=True, mode="index")]
+        # Each term's (position, start, end), as the token chain gives them in index mode.
+        found = analyzer(fieldname).term_postings(text, title=True)
         out = []
         for n, phrase in enumerate(sorted(phrases, key=repr)):
             slots: list[dict[int, tuple[int, int]]] = [{} for _ in phrase]
-            for term, pos, start, end in tokens:
-                for slot, alts in zip(slots, phrase):
-                    if term in alts:
+            for slot, alts in zip(slots, phrase):
+                for term in alts:
+                    for pos, start, end in found.get(term, ()):
                         slot[pos] = _widest(slot.get(pos), start, end)
             out += phrase_marks(slots, f"phrase {n}")
         return out
