@@ -46,7 +46,7 @@ class Occurrences:
 
     docs: np.ndarray  # int32
     first: np.ndarray  # int64, one more than docs
-    chars: np.ndarray  # int64, (occurrences, 3)
+    chars: np.ndarray  # int32, (occurrences, 3)
 
     @property
     def nbytes(self) -> int:
@@ -63,7 +63,7 @@ class Occurrences:
 
 
 NO_OCCURRENCES = Occurrences(np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64),
-                             np.zeros((0, 3), dtype=np.int64))
+                             np.zeros((0, 3), dtype=np.int32))
 
 
 def segment_id(reader) -> str:
@@ -106,7 +106,7 @@ def read_occurrences(reader, fieldname: str, btext: bytes) -> Occurrences:
         flat.extend(m.value_as("characters"))
         first.append(len(flat))
         m.next()
-    chars = np.array(flat, dtype=np.int64).reshape(-1, 3)
+    chars = np.array(flat, dtype=np.int32).reshape(-1, 3)
     return Occurrences(np.array(docs, dtype=np.int32), np.array(first, dtype=np.int64), chars)
 
 
