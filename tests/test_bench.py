@@ -80,3 +80,30 @@ def test_quick_run_writes_a_results_table(tmp_path):
     assert (tmp_path / "results.png").is_file() == _installed("matplotlib")
     # Generated corpora and indexes stay in the output's work directory.
     assert (tmp_path / "work" / "corpora" / "30").is_dir()
+
+
+def test_two_code_trees_side_by_side(tmp_path, index_dir):
+    """`python -m bench.versus`: each tree's own process searches the same index, round by round."""
+    indexes = tmp_path / "work" / "indexes" / "tiny"
+    indexes.mkdir(parents=True)
+    (indexes / "ours").symlink_to(index_dir)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.versus", "--size", "tiny", "--tree", f"before={ROOT}",
+         "--tree", f"after={ROOT}", "--rounds", "2", "--work", str(tmp_path / "work"),
+         "--out", str(tmp_path / "raw.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=280,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = {line.split("|")[1].strip(): line for line in proc.stdout.splitlines() if line.startswith("| ")}
+    assert {"before:ours", "after:ours"} <= set(rows)
+    assert "- p95 after:ours ÷ before:ours:" in proc.stdout
+    assert "found the same numbers" in proc.stdout
+    import json
+    raw = json.loads((tmp_path / "raw.json").read_text(encoding="utf-8"))
+    assert [len(r) for r in raw["latency_ms"]["after:ours"]] == [17, 17]
+
+
+def test_a_tree_that_is_no_folder_is_refused(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "bench.versus", "--size", "news", "--tree", "x=/no/such/tree"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "LABEL=PATH" in proc.stderr
