@@ -18,6 +18,7 @@ from search.engine import SearchIndex, _ranked
 from search.exec import proximity
 from search.exec.facets import MultiColumn
 from search.exec.matching import Match, find
+from search.exec.postings import PostingsCache
 from search.exec.snippets import index_marks
 from search.lang.table import LANGUAGES
 from search.query.parser import parse
@@ -177,10 +178,28 @@ def test_marks_from_kept_offsets_are_those_of_the_posting_lists(search_index, se
         docs = np.flatnonzero(found.final)[::3][:40].tolist()
         if not docs or found.highlights is None:
             return 0
-        kept = index_marks(snap.searcher, docs, found.highlights, snap.postings)
-        assert kept == index_marks(snap.searcher, docs, found.highlights), text
+        plain = index_marks(snap.searcher, docs, found.highlights)
+        cache = PostingsCache(64)
+        first = index_marks(snap.searcher, docs, found.highlights, cache)  # (asked once: the posting lists)
+        kept = index_marks(snap.searcher, docs, found.highlights, cache)  # (asked again: read whole and kept)
+        assert first == kept == plain, text
+        assert len(cache) > 0
         return sum(len(marks) for by_field in kept.values() for marks in by_field.values())
 
     marked = [index._snapshots.retrying(check) for index in _indexes(search_index, segmented_index)]
     if text in ("выборы", "elections", '"security council"', "development"):
         assert any(marked), text  # (the comparison saw marks)
+
+
+def test_a_terms_offsets_are_read_whole_when_asked_for_again(search_index):
+    def check(snap):
+        cache = PostingsCache(64)
+        reader = snap.searcher.reader().leaf_readers()[0][0]
+        btext = snap.searcher.schema[S.BODY["en"]].to_bytes("develop")
+        assert (S.BODY["en"], btext) in reader
+        assert cache.occurrences(reader, S.BODY["en"], btext) is None  # (a freshly opened index's first search)
+        kept = cache.occurrences(reader, S.BODY["en"], btext)
+        assert len(kept.docs) > 1 and kept.first[-1] == len(kept.chars)
+        assert cache.occurrences(reader, S.BODY["en"], btext) is kept
+
+    search_index._snapshots.retrying(check)

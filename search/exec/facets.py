@@ -88,8 +88,9 @@ class MultiColumn:
         entry), worked out when first counted."""
         derived = getattr(self, "_derived_arrays", None)
         if derived is None:
-            starts = np.searchsorted(self.doc, np.arange(self.size + 1))
-            one_each = len(self.doc) == self.size and bool((np.diff(starts) == 1).all())
+            per_doc = np.bincount(self.doc, minlength=self.size)
+            starts = np.concatenate([[0], np.cumsum(per_doc)])
+            one_each = len(self.doc) == self.size and bool((per_doc == 1).all())
             derived = self._derived_arrays = (starts, self.ids + 1, one_each)
         return derived
 

@@ -21,6 +21,7 @@ from whoosh.reading import TermNotFound
 from search.config import MB
 
 ENTRY_OVERHEAD = 200  # bytes a cached entry costs beyond its arrays (key, object, links)
+MAX_ASKED = 100_000  # terms whose occurrences were asked for once, remembered (then forgotten)
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,24 @@ class PostingsCache:
         self._sizes: dict[tuple, int] = {}
         self.bytes = 0
         self.reads = 0  # entries made (misses), for tests and the bench
+        self._asked: set[tuple] = set()  # occurrences asked for once (see `occurrences`)
 
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         return self.get((segment_id(reader), "p", fieldname, btext),
                         lambda: read_postings(reader, fieldname, btext))
 
-    def occurrences(self, reader, fieldname: str, btext: bytes) -> Occurrences:
-        return self.get((segment_id(reader), "c", fieldname, btext),
-                        lambda: read_occurrences(reader, fieldname, btext))
+    def occurrences(self, reader, fieldname: str, btext: bytes) -> Occurrences | None:
+        """The term's occurrences in the segment, read whole the second time they
+        are asked for (None the first time): a term searched once, as every term
+        of a freshly opened index is, costs only the statements a page shows."""
+        key = (segment_id(reader), "c", fieldname, btext)
+        with self._lock:
+            if key not in self._entries and key not in self._asked:
+                if len(self._asked) >= MAX_ASKED:
+                    self._asked.clear()
+                self._asked.add(key)
+                return None
+        return self.get(key, lambda: read_occurrences(reader, fieldname, btext))
 
     def get(self, key: tuple, make):
         """The entry for `key` (its first item the segment id), made by make()
@@ -176,8 +187,19 @@ def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wa
         lo, hi = np.searchsorted(wanted, (offset, offset + reader.doc_count_all()))
         if lo == hi:
             continue
-        for doc, chars in cache.occurrences(reader, fieldname, btext).of(wanted[lo:hi] - offset):
-            yield doc + offset, chars
+        kept = cache.occurrences(reader, fieldname, btext)
+        if kept is not None:
+            for doc, chars in kept.of(wanted[lo:hi] - offset):
+                yield doc + offset, chars
+        elif (fieldname, btext) in reader:  # (the posting list itself, skipping to each statement)
+            m = raw_matcher(reader, fieldname, btext)
+            for doc in (wanted[lo:hi] - offset).tolist():
+                if m.id() < doc:
+                    m.skip_to(doc)
+                if not m.is_active():
+                    break
+                if m.id() == doc:
+                    yield doc + offset, m.value_as("characters")
 
 
 def at_statements(searcher, fieldname: str, term: str, wanted):
