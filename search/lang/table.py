@@ -137,18 +137,29 @@ class Language:
     year_words: tuple  # words that may follow a year in a date («2020 года»)
     labels: tuple  # header words that are no title («заявление»)
     cldr: str  # the Babel (CLDR) locale of its country names
+    # For ranking only (search.query.related): the Snowball stemmer whose stems
+    # tell a word's related words («арестуют», «арестах»: арест), and the
+    # derivational suffixes by which two stems may differ and still be one
+    # word's («Кения», «кенийский»: кен + ийск).
+    related_stemmer: str | None = None
+    derivational: tuple = ()
 
 
 ENGLISH = Language(
     "en", "English", ("eng", "english", "английский", "англійська"), "Latin", "",
     STOP_WORDS_EN, None, "english", MONTHS_EN, (), ("press release", "news",
-                                                   "statement", "date"), "en")
+                                                   "statement", "date"), "en", "english",
+    # demonyms and relational adjectives: Kenya → Kenyan, Luther → Lutheran, Japan → Japanese, Arab → Arabic
+    ("an", "ian", "n", "es", "ish", "ic", "al", "ical"))
 # The first language of a script is its default: a short Cyrillic text nothing
 # else tells apart is Russian.
 RUSSIAN = Language(
     "ru", "Russian", ("rus", "russian", "русский", "російська"), "Cyrillic", "ыэъё",
     STOP_WORDS_RU, "ru", None, MONTHS_RU, ("года", "год", "г"),
-    ("пресс-релиз", "заявление", "сообщение", "дата"), "ru")
+    ("пресс-релиз", "заявление", "сообщение", "дата"), "ru", "russian",
+    # relational adjectives and denominal verbs: город → городской, Кения →
+    # кенийский, мир → мирный, Путин → путинский, арест → арестовать
+    ("ск", "ийск", "н", "ов", "ев", "ова"))
 UKRAINIAN = Language(
     "uk", "Ukrainian", ("ukr", "ua", "ukrainian", "украинский", "українська"), "Cyrillic", "іїєґ",
     STOP_WORDS_UK, "uk", None, MONTHS_UK, ("року", "рік", "р"),
