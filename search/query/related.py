@@ -28,8 +28,9 @@ from whoosh import query as wq
 
 from search import schema as S
 from search.lang.analysis import (
-    EXACT, analysis_language, exact_term, fold, is_stop_word, query_terms, repair, word_terms,
+    EXACT, PART_RE, analysis_language, exact_term, fold, is_stop_word, query_terms, repair, word_terms,
 )
+from search.lang.gazetteer import gazetteer
 from search.lang.morphology import _stem
 from search.lang.table import LANGUAGE
 from search.query.tree import ParsedQuery
@@ -73,15 +74,25 @@ def with_related(q: wq.Query, parsed: ParsedQuery, reader, analyzer) -> wq.Query
 
 
 def plain_words(parsed: ParsedQuery) -> list:
-    """The plain words of a query (outside NOT, no stop words), each once."""
+    """The plain words of a query (outside NOT), each once, but stop words and,
+    when names are searched across languages, names: an entity is found and
+    ranked as one, by its mentions in every language (search.exec.concept), not by its words."""
+    from search.query.build import name_run  # (build imports this module)
+
+    leaves = [leaf for leaf in parsed.texts() if leaf.kind == "word"]
+    named, i = set(), 0
+    while parsed.names and i < len(leaves):
+        run = name_run(leaves, i, parsed.text)
+        if len(run) > 1 or gazetteer().whole_name(leaves[i].text):
+            named.update(id(leaf) for leaf in run)
+        i += len(run)
     seen, out = set(), []
-    for leaf in parsed.texts():
-        if leaf.kind != "word":
-            continue
+    for leaf in leaves:
         key = (repair(fold(leaf.text)), leaf.field)
-        if key not in seen and not is_stop_word(key[0]) and " " not in key[0]:
-            seen.add(key)
-            out.append(leaf)
+        if id(leaf) in named or key in seen or is_stop_word(key[0]):
+            continue
+        seen.add(key)
+        out.append(leaf)
     return out
 
 
@@ -90,7 +101,8 @@ def related_terms(word: str, lang: str | None, fieldname: str, reader) -> tuple[
     (see the module's docstring), none of whose lemmas the word searches."""
     code = analysis_language(word, lang)
     language = LANGUAGE[code] if code else None
-    if language is None or not language.related_stemmer or "-" in word:
+    if language is None or not language.related_stemmer or not PART_RE.fullmatch(word):
+        # (a word the analyser splits, "up-regulation": only its form typed)
         return ()
     stemmer, suffixes = language.related_stemmer, language.derivational
     stem = _cached_stem(word, stemmer)
