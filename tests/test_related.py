@@ -135,4 +135,5 @@ def test_a_name_searched_across_languages_is_no_word_to_refine():
     assert words("Kenya corruption") == ["corruption"]
     assert words("United States courts") == ["courts"]
     assert words("Kenya corruption", names=False) == ["Kenya", "corruption"]
+    assert words("title:Kenya title:corruption") == ["corruption"]
     assert words("выборы -Кения и выборы") == ["выборы"]  # (each once; no stop word, nothing negated)

@@ -82,7 +82,7 @@ def plain_words(parsed: ParsedQuery) -> list:
     leaves = [leaf for leaf in parsed.texts() if leaf.kind == "word"]
     named, i = set(), 0
     while parsed.names and i < len(leaves):
-        run = name_run(leaves, i, parsed.text)
+        run = name_run(leaves, i, parsed.text) or leaves[i:i + 1]  # (none for a field's word)
         if len(run) > 1 or gazetteer().whole_name(leaves[i].text):
             named.update(id(leaf) for leaf in run)
         i += len(run)
