@@ -210,6 +210,9 @@ def test_the_api_over_http(made):
         assert status == 200 and kind.startswith("text/csv")
         assert lines[0] == ",".join(CSV_COLUMNS)
         assert len(lines) == 3 and lines[1].startswith("c.txt,2018-03-03,d.txt,2021-04-04,ru,19,")
+        status, _, body = get(f"{server}/reuse?q=Kazbegi")  # (found nowhere: no "0 of the 0")
+        assert status == 200 and "The search finds no statement." in body.decode()
+        assert 'class="summary"' not in body.decode() and "data-boilerplate" not in body.decode()
         for bad in ("order=oldest", "within=all", "limit=0", "limit=1001"):
             status, _, body = get(f"{server}/api/reuse?{bad}")
             assert status == 400 and bad.split("=")[0] in json.loads(body)["error"]["message"]
