@@ -102,12 +102,12 @@ def ocr_page(lines):
     return draw
 
 
-def spaced_ocr_page(lines, scale=72):
+def spaced_ocr_page(lines, scale=72, word_space=4.0):
     """A scanned page as EPSON Scan's OCR leaves it: over an image, invisible
     text narrowed to `scale` %, each word's letters set apart by its own
     character spacing (lines are lists of (word, spacing in points)) and
     its last letter written apart with none, the words parted by spaces of
-    the file's own."""
+    the file's own, widened by `word_space` points."""
 
     def draw(c):
         c.drawImage(ImageReader(Image.new("L", (500, 700), 225)), 60, 80, 480, 700)
@@ -116,6 +116,7 @@ def spaced_ocr_page(lines, scale=72):
             text.setTextRenderMode(3)
             text.setFont("DejaVu", 12)
             text.setHorizScale(scale)
+            text.setWordSpace(word_space)
             for k, (word, spacing) in enumerate(line):
                 text.setCharSpace(spacing)
                 text.textOut((" " if k else "") + word[:-1])

@@ -125,7 +125,7 @@ def test_an_ocr_layer_whose_words_pdfium_breaks_before_their_last_letter_reads_i
     """EPSON Scan's OCR layer spaces each word's letters by its own amount and writes the last letter apart:
     PDFium adds a space before it («LL C», «Floo r», «МИ Д») where the page shows none."""
     lines = [[("Hapag-Lloyd", 0), ("USA", 0.5), ("LLC", 2.6)], [("lO'*", 0.4), ("10th", 0.3), ("Floor", 2.6)],
-             [("Заявление", 0), ("МИД", 2.6)], [("Scottsdale,", 1.2), ("AZ", 1.2), ("85254-1781", 1.2)]]
+             [("Заявление", 0), ("МИД", 2.6)], [("Scottsdale,", 1.2), ("AZ", 4.7), ("85254-1781", 1.2)]]
     pdf = make_pdf([spaced_ocr_page(lines)])
     import pypdfium2 as pdfium
 

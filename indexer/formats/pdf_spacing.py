@@ -42,8 +42,11 @@ def respaced(text: str, box, spans: list[range]) -> dict[int, str]:
     where they part letters of one word («З а я в л е н и е», "p d f", or
     «Зая вление» where PDFium took a wide gap between letters for a space),
     narrower than the line's gap between letters and a part of a space's
-    width; a space where PDFium ended a line between letters placed one by
-    one along it. Lines with letters side by side are left as they are."""
+    width, or, for a space PDFium added on a line whose words the file parts
+    with spaces of its own, nearer the letters' gap than those («A Z» of an
+    OCR layer); a space where PDFium ended a line between letters placed one
+    by one along it. Lines with letters side by side are left as they are,
+    but for the spaces `inside_words` takes out."""
     replaced: dict[int, str] = {}
     lines = [[t for t in span if not text[t].isspace()] for span in spans]
     for places in lines:
@@ -52,11 +55,14 @@ def respaced(text: str, box, spans: list[range]) -> dict[int, str]:
         letter_gap = _spaced(gaps) if spaced else None
         if letter_gap is not None:
             height = sorted(g[3] for g in gaps)[len(gaps) // 2]
+            own = [g[2] for g in gaps if text[g[0] + 1:g[1]] == " " and not box.generated(g[0] + 1)]
+            closer = (letter_gap + min(own)) / 2 if own else 0.0  # (nearer the letters' gap than the file's spaces)
             for before, after, gap, _ in gaps:
                 between = range(before + 1, after)
                 if not between or text[before + 1:after].strip():
                     continue
-                joined = gap < letter_gap + MIN_WORD_GAP * height
+                joined = gap < letter_gap + MIN_WORD_GAP * height or (
+                    gap < closer and text[before + 1:after] == " " and box.generated(before + 1))
                 for t in between:
                     replaced[t] = "" if joined or t > before + 1 else " "
         replaced.update(inside_words(text, box, gaps))
