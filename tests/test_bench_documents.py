@@ -155,3 +155,19 @@ def test_runs_are_counted_within_each_language_section_of_a_bilingual_statement(
     second = {**row, "second": {"reader": "pdftotext -layout", "why": "blank lines"}}
     r = score(second, reference.replace("\n\n", " "), shown, None, reference)
     assert r["runs"] < 0.95 and r["second"]["runs"] == 1.0 and r["goal"] is True
+
+
+def test_the_section_replaces_its_old_version_and_the_next_section_stays_a_blank_line_below(tmp_path):
+    from bench.documents.__main__ import write_section
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Reading\n\nold\n\n## Next\n\ntext\n", encoding="utf-8")
+    write_section(results, "## Reading\n\nnew\n", "## Reading")
+    assert results.read_text(encoding="utf-8") == "# Benchmark results\n\n## Reading\n\nnew\n\n## Next\n\ntext\n"
+
+
+def test_a_file_left_below_the_goal_says_why():
+    row = {**ROW, "below": "a form's cells have no single order"}
+    r = score(row, "a b c d e f", {"text": "f e d c b a", "title": "The Crazy Ones", "date": "1998-10-14",
+                                  "languages": ["en"]})
+    assert r["why"] == "6 words read of 6; first 5-word run not found: «a b c d e»; a form's cells have no single order"

@@ -89,14 +89,16 @@ def score(row: dict, reference: str | None, ours: dict, no_reference: str | None
         other = M.words(second)
         other_runs = sectioned(second) if cut else [other]
         f1_2, share_2 = M.word_f1(mine, other), M.run_share(my_runs, other_runs)
-        result["second"] = {"reader": row["second"]["reader"], "why": row["second"].get("why", ""),
+        spec = row["second"]
+        reader = spec["reader"] + (f" (word_margin {spec['word_margin']})" if "word_margin" in spec else "")
+        result["second"] = {"reader": reader, "why": spec.get("why", ""),
                             "f1": f1_2, "runs": share_2}
         result["goal"] = M.meets_goal(f1_2, share_2, F1_GOAL, RUNS_GOAL)
         their_runs = other_runs
     if ours.get("error"):
         result["error"] = ours["error"]
     if result["goal"] is False:
-        result["why"] = why(result, my_runs, their_runs)
+        result["why"] = why(result, my_runs, their_runs) + (f"; {row['below']}" if row.get("below") else "")
     return result
 
 
