@@ -33,7 +33,8 @@ from bench.measure import percentile
 SAMPLE_FILE = BENCH_DIR / "reuse_sample.json"
 VERDICTS_FILE = BENCH_DIR / "reuse_verdicts.json"
 SEED = 25
-OFF = ("indexer.fields.reuse_columns = lambda bodies: {}\n"  # reuse switched off: no columns, no passages
+# Reuse off: its columns empty (each segment's texts arrays file lists them), no passages written.
+OFF = ("indexer.fields.reuse_columns = lambda bodies: dict.fromkeys(indexer.fields.S.REUSE.values(), b'')\n"
        "indexer.build.write_passages = lambda ix: None\n")
 TIMED = ("spent = [0.0]\n"  # reuse on, its own CPU time counted
          "def timed(f):\n"

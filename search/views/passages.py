@@ -39,8 +39,7 @@ PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's lengt
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
 BOILERPLATE_MIN = 5  # ... when that is more than this many statements (a small corpus has none)
 BOILERPLATE_MAX = 200  # and a passage in more statements than this is boilerplate however large the corpus
-PASS_SHINGLES = 1 << 18  # shingles sorted and grouped at a time: what finding passages holds beyond the hashes
-_BLOCK = 1 << 20  # (shingles' hashes shifted at a time)
+PASS_SHINGLES = 1 << 17  # shingles sorted and grouped at a time: what finding passages holds beyond the hashes
 _NO_PASS = 255  # (at most this many passes; a shingle's pass once it is no match)
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-bit)
 _HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
@@ -186,14 +185,15 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     s = _Shingles.of(storage.read_column(reader, S.REUSE[lang]) if size else [], live)
     limit = boilerplate_limit(s.statements)
     empty = np.zeros(0, np.int32)
-    if not len(s.hashes):
+    if not s.size:
         return Table(lang, empty, empty, empty, empty, empty, s.statements, limit, boiler, np.zeros((0, 4), np.int32))
     # The shingles are taken a range of hash values at a time (a hash's entries all
     # in one pass), so what a pass sorts and groups stays about `pass_shingles` long.
-    passes = min(_NO_PASS, -(-len(s.hashes) // pass_shingles))
-    part = np.empty(len(s.hashes), np.uint8)  # each shingle's pass: its hash's top byte's range
-    for lo in range(0, len(part), _BLOCK):
-        part[lo:lo + _BLOCK] = (s.hashes[lo:lo + _BLOCK] >> np.uint64(56)) * np.uint64(passes) >> np.uint64(8)
+    passes = min(_NO_PASS, -(-s.size // pass_shingles))
+    part = np.empty(s.size, np.uint8)  # each shingle's pass: its hash's top byte's range
+    for lo in range(0, s.size, pass_shingles):
+        hashes = s.hashes(np.arange(lo, min(lo + pass_shingles, s.size)))
+        part[lo:lo + pass_shingles] = (hashes >> np.uint64(56)) * np.uint64(passes) >> np.uint64(8)
     boilerplate = np.zeros(len(part), bool)  # per shingle: its hash is in more than `limit` statements
     candidate = np.zeros(len(part), bool)  # the first of its hash in its statement, the hash in two or more
     for k in range(passes):
@@ -201,6 +201,7 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
         in_docs = np.bincount(group, weights=first_in_doc).astype(np.int64)[group]  # (each entry's hash: its statements)
         boilerplate[at[in_docs > limit]] = True
         candidate[at[(in_docs >= 2) & (in_docs <= limit) & first_in_doc]] = True
+        del at, group, first_in_doc, in_docs  # (before the next pass's)
     at = np.flatnonzero(boilerplate)
     del boilerplate
     docs, p = s.where(at)
@@ -222,6 +223,7 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
         at, group, _ = s.grouped(np.flatnonzero(part == k))
         docs, p = s.where(at)
         found.append(_pairs(s.docnums[docs], p, group))
+        del at, group, docs, p
     statements = s.statements
     del s, part
     found = _passages(*(np.concatenate(x) for x in zip(*found)))
@@ -229,30 +231,33 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
 
 
 class _Shingles:
-    """A language's shingles of the live statements, end to end in document
-    order (entry i: a statement's shingle at one of its words, statements in
-    document order, words in text order), and where each statement's start."""
+    """A language's shingles in the live statements, end to end in document order
+    (entry i: a statement's shingle at one of its words, statements in document
+    order, words in text order). Only the words are kept (4 bytes each, where a
+    shingle's hash takes 8): a pass works out the hashes of its own shingles."""
 
-    def __init__(self, hashes, docnums, starts, statements):
-        self.hashes = hashes  # (uint64) every shingle's hash
+    def __init__(self, words, docnums, starts, statements):
+        self.words = words  # (uint32) the statements' words' lemma hashes, end to end
         self.docnums = docnums  # (int32) the statements with a shingle
         self.starts = starts  # (int64) where each one's shingles start among all, and the end
+        self.size = int(starts[-1])  # shingles
         self.statements = statements  # statements with text in the language
 
     @classmethod
     def of(cls, values: list, live: np.ndarray) -> _Shingles:
-        """From a REUSE column's values (each let go once shingled: the hashes take twice their room)."""
+        """From a REUSE column's values (each let go once copied)."""
         counts = np.array([len(v) // 4 if v and live[d] else -1 for d, v in enumerate(values)], np.int64)
         statements = int(np.count_nonzero(counts >= 0))
-        counts = np.maximum(counts - (PASSAGE_WORDS - 1), 0)
-        docnums = np.flatnonzero(counts).astype(np.int32)
+        docnums = np.flatnonzero(counts >= PASSAGE_WORDS).astype(np.int32)
         starts = np.zeros(len(docnums) + 1, np.int64)
-        np.cumsum(counts[docnums], out=starts[1:])
-        hashes = np.empty(int(starts[-1]), np.uint64)
-        for k, d in enumerate(docnums):
-            hashes[starts[k]:starts[k + 1]] = shingles(values[d])
+        np.cumsum(counts[docnums] - (PASSAGE_WORDS - 1), out=starts[1:])
+        words = np.empty(int(starts[-1]) + (PASSAGE_WORDS - 1) * len(docnums), np.uint32)
+        at = 0
+        for d in docnums:
+            words[at:at + counts[d]] = np.frombuffer(values[d], dtype="<u4")
+            at += counts[d]
             values[d] = None
-        return cls(hashes, docnums, starts, statements)
+        return cls(words, docnums, starts, statements)
 
     def where(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Entries' statements (indices into docnums) and their words' positions in them."""
@@ -263,10 +268,19 @@ class _Shingles:
         """Entries' first words among all statements' words end to end (texts PASSAGE_WORDS or more apart)."""
         return at + (PASSAGE_WORDS - 1) * k
 
+    def hashes(self, at: np.ndarray) -> np.ndarray:
+        """Entries' shingle hashes (as `shingles` makes them)."""
+        first = self.word_at(at, self.where(at)[0])
+        out = np.zeros(len(at), np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(PASSAGE_WORDS):
+                out = out * _MULT + self.words[first + k]
+        return out
+
     def grouped(self, at: np.ndarray):
         """Entries (ascending) ordered by hash, then statement and word; each one's
         group (its hash's number among them) and whether it is its statement's first of the hash."""
-        h = self.hashes[at]
+        h = self.hashes(at)
         order = np.argsort(h, kind="stable")
         at, h = at[order], h[order]
         new_hash = np.ones(len(h), bool)
