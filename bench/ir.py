@@ -42,6 +42,7 @@ LUCENE = {
 }
 METRICS = (("ndcg10", "nDCG@10"), ("mrr10", "MRR@10"), ("r100", "R@100"))
 SECTION = "## Ranking on public judgments (`python -m bench.ir`)"
+COMMAND = "\nCommand: `"  # the line that ends the generated part of the section
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 
@@ -202,20 +203,33 @@ def markdown(results: list[dict], command: str) -> str:
             cells.append(f"{r[key]:.4f}")
             cells.append(f"{theirs:.4f}" if theirs is not None else "–")
         lines.append(f"| {r['name']} | {r['questions']} | " + " | ".join(cells) + " |")
-    lines += ["", f"Command: `{command}`.", ""]
+    lines += ["", f"{COMMAND.strip()}{command}`.", ""]
     return "\n".join(lines)
 
 
 def write_section(results_md: Path, section: str) -> None:
-    """Puts the section into RESULTS.md in place of its previous version (or at the end), nothing else changed."""
+    """Puts the section into RESULTS.md in place of its previous version (or at the end),
+    nothing else changed; the paragraphs written after its command line (what changed,
+    before and after) are kept."""
     text = results_md.read_text(encoding="utf-8") if results_md.exists() else "# Benchmark results\n"
     start = text.find(SECTION)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(SECTION))
+        notes = _notes(text[start:end] if end >= 0 else text[start:])
+        section = section + ("\n" + notes + "\n" if notes else "")
         text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
     results_md.write_text(text, encoding="utf-8")
+
+
+def _notes(old_section: str) -> str:
+    """What a section holds after its "Command: …" line, written by hand."""
+    at = old_section.find(COMMAND)
+    if at < 0:
+        return ""
+    line_end = old_section.find("\n", at + 1)
+    return old_section[line_end:].strip("\n") if line_end >= 0 else ""
 
 
 @click.command(epilog="Indexes go to bench/work/ir/ (never committed); the table to bench/RESULTS.md.")

@@ -9,7 +9,8 @@
 indexer is and once with reuse switched off (its columns empty, no passages
 written): the ratio of their CPU times (a shared machine makes wall times
 swing by half) is what reuse costs; the build with reuse also counts the CPU
-time spent in reuse's own two functions. The sample is written
+time spent in reuse's own two functions. Each build's peak RSS and index size
+are reported beside it. The sample is written
 to bench/reuse_sample.json; each passage's verdict (a true repetition of
 wording, or not) is kept in bench/reuse_verdicts.json by its key.
 """
@@ -28,12 +29,13 @@ from pathlib import Path
 import click
 
 from bench import BENCH_DIR, DEFAULT_WORK, ROOT, corpora
-from bench.measure import percentile
+from bench.measure import dir_bytes, percentile
 
 SAMPLE_FILE = BENCH_DIR / "reuse_sample.json"
 VERDICTS_FILE = BENCH_DIR / "reuse_verdicts.json"
 SEED = 25
-OFF = ("indexer.fields.reuse_columns = lambda bodies: {}\n"  # reuse switched off: no columns, no passages
+# Reuse off: its columns empty (each segment's texts arrays file lists them), no passages written.
+OFF = ("indexer.fields.reuse_columns = lambda bodies: dict.fromkeys(indexer.fields.S.REUSE.values(), b'')\n"
        "indexer.build.write_passages = lambda ix: None\n")
 TIMED = ("spent = [0.0]\n"  # reuse on, its own CPU time counted
          "def timed(f):\n"
@@ -47,7 +49,7 @@ BUILD = ("import sys, time, json, resource\nimport indexer.fields, indexer.build
          "t = time.perf_counter(); s = update_index(sys.argv[1], sys.argv[2], rebuild=True)\n"
          "u = resource.getrusage(resource.RUSAGE_SELF)\n"
          "print(json.dumps({{'seconds': time.perf_counter() - t, 'cpu_s': u.ru_utime + u.ru_stime, "
-         "'reuse_cpu_s': spent[0], 'statements': s.documents}}))\n")
+         "'peak_rss_mb': u.ru_maxrss / 1024, 'reuse_cpu_s': spent[0], 'statements': s.documents}}))\n")
 
 
 def _index(work: Path) -> tuple[Path, Path]:
@@ -60,7 +62,7 @@ def _build(corpus: Path, where: Path, off: bool) -> dict:
     code = BUILD.format(patch=OFF if off else TIMED)
     out = subprocess.run([sys.executable, "-c", code, str(corpus), str(where)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "index_mb": dir_bytes(where) / 1e6}
 
 
 @click.group()
@@ -87,6 +89,10 @@ def cost(work, rounds):
               "reuse_cpu_s": round(best["with"]["reuse_cpu_s"], 1),
               "reuse_share": round(best["with"]["reuse_cpu_s"] / best["with"]["cpu_s"], 3),
               "with_wall_s": round(best["with"]["seconds"], 1), "without_wall_s": round(best["without"]["seconds"], 1),
+              **{f"{k}_peak_rss_mb": round(min(r["peak_rss_mb"] for r in v)) for k, v in runs.items()},
+              "rss_ratio": round(min(r["peak_rss_mb"] for r in runs["with"])
+                                 / min(r["peak_rss_mb"] for r in runs["without"]), 3),
+              **{f"{k}_index_mb": round(v[-1]["index_mb"], 1) for k, v in runs.items()},
               "runs": runs}
     (work / "reuse" / "cost.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     click.echo(json.dumps({k: v for k, v in result.items() if k != "runs"}))

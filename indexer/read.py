@@ -23,7 +23,7 @@ from search.schema import SCHEMA_VERSION
 
 # Bump when reading or extraction changes what is indexed: every statement
 # is then re-indexed by the next incremental run.
-READER_VERSION = 2
+READER_VERSION = 4  # 4: PDF spaces PDFium adds inside a word; 3: Ukrainian resolution words
 DEFAULT_MAX_STATEMENT_SIZE = int(config.MAX_STATEMENT_MB.default * config.MB)
 
 

@@ -108,8 +108,10 @@ def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_
 
 \b
     python -m search export --format parquet --output corpus.parquet
-    python -m search export --format jsonl --output - | head -1"""
+    python -m search export --format jsonl --output - | head -1
+    python -m search export "выборы" --year 2020 --lang ru --format jsonl -o elections.jsonl"""
 )
+@click.argument("query", default="")
 @option(config.INDEX)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True,
               help="parquet: a dataset folder (R: arrow::open_dataset; Python: pyarrow or pandas); "
@@ -118,11 +120,13 @@ def main(query, index_dir, limit, page, sort, filters, raw, as_json, parsed, as_
               help="The dataset folder (new or empty) for parquet; the file for jsonl ('-': "
                    "standard output).")
 @reports_errors
-def export_main(index_dir, fmt, output):
+@filter_options
+def export_main(query, index_dir, fmt, output, filters):
     """Export the corpus with its analysis: each statement's metadata, each language's
     text and its tokens (form, lemmas or stem, position, character offsets), entities
-    and resolutions (docs/research-views.md, "The analysed corpus")."""
-    written = export(index_dir, fmt, output)
+    and resolutions (docs/research-views.md, "The analysed corpus"). With a QUERY or
+    filters, only the statements that search finds."""
+    written = export(index_dir, fmt, output, query, filters)
     if output != "-":
         click.echo(f"{written} statements written to {output}", err=True)
 

@@ -57,19 +57,30 @@ def word_terms(word: str) -> dict[str, set[str]]:
     return found
 
 
+def _lemmas(tokens):
+    """A tokens column (a list of token structs per row) → every lemma, and the row
+    each comes from: two flat Arrow arrays, so a part is counted without making a
+    Python object per token."""
+    pc = optional("pyarrow.compute")
+    tokens = tokens.combine_chunks()
+    token_rows = pc.list_parent_indices(tokens)
+    lemmas = pc.struct_field(pc.list_flatten(tokens), "lemmas")
+    return pc.list_flatten(lemmas), token_rows.take(pc.list_parent_indices(lemmas))
+
+
 def _trend_part(path: str, period: str, terms: dict[str, set[str]] | None):
-    pq = optional("pyarrow.parquet")
-    columns = ["datekey", *(terms or ())]
-    part = pq.read_table(path, columns=columns).to_pydict()
-    numbers, valid = period_numbers(np.asarray(part["datekey"], dtype=np.int64), period)
+    pa, pc, pq = optional("pyarrow"), optional("pyarrow.compute"), optional("pyarrow.parquet")
+    part = pq.read_table(path, columns=["datekey", *(terms or ())])
+    numbers, valid = period_numbers(part.column("datekey").to_numpy().astype(np.int64), period)
     totals = Counter(numbers[valid].tolist())
     if terms is None:
         return totals, Counter()
     found = np.zeros(len(numbers), dtype=bool)
     for column, wanted in terms.items():
-        for i, tokens in enumerate(part[column]):
-            if not found[i] and any(not wanted.isdisjoint(t["lemmas"]) for t in tokens):
-                found[i] = True
+        if wanted:
+            lemmas, rows = _lemmas(part.column(column))
+            hit = pc.is_in(lemmas, value_set=pa.array(sorted(wanted), pa.string()))
+            found[rows.filter(hit).to_numpy()] = True
     return totals, Counter(numbers[valid & found].tolist())
 
 
@@ -90,24 +101,31 @@ def trend(dataset: Path, word: str | None = None, period: str = "year", client=N
 # --- key terms of a collection --------------------------------------------------------------
 
 
+def _value_counts(values) -> Counter:
+    pc = optional("pyarrow.compute")
+    counted = pc.value_counts(values)
+    return Counter(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
+
+
 def _keyterms_part(path: str, collection: str):
     """Per language: the collection's term counts, its (term, spelling) counts, and
     the whole part's term counts."""
-    pq = optional("pyarrow.parquet")
+    pc, pq = optional("pyarrow.compute"), optional("pyarrow.parquet")
     columns = ["collection", *(f"{c}_{lang}" for lang in LANGUAGES for c in ("tokens", "text"))]
-    part = pq.read_table(path, columns=columns).to_pydict()
+    part = pq.read_table(path, columns=columns)
+    mine = pc.fill_null(pc.equal(part.column("collection"), collection), False)
+    own = part.filter(mine).to_pydict()  # (the collection's rows only, for the spellings)
+    mine = mine.to_numpy(zero_copy_only=False)
     found = {}
     for lang in LANGUAGES:
-        counts, spellings, corpus = Counter(), Counter(), Counter()
-        for i, tokens in enumerate(part[f"tokens_{lang}"]):
-            mine = part["collection"][i] == collection
-            text = part[f"text_{lang}"][i]
+        lemmas, rows = _lemmas(part.column(f"tokens_{lang}"))
+        corpus = _value_counts(lemmas)
+        counts = _value_counts(lemmas.filter(mine[rows.to_numpy()]))
+        spellings = Counter()
+        for tokens, text in zip(own[f"tokens_{lang}"], own[f"text_{lang}"]):
             for token in tokens:
-                corpus.update(token["lemmas"])
-                if mine:
-                    counts.update(token["lemmas"])
-                    written = text[token["start"]:token["end"]]
-                    spellings.update((lemma, written) for lemma in token["lemmas"])
+                written = text[token["start"]:token["end"]]
+                spellings.update((lemma, written) for lemma in token["lemmas"])
         found[lang] = (counts, spellings, corpus)
     return found
 

@@ -4,6 +4,7 @@ and character offsets, for research in R or Python.
 
 The rows are search/analysed.py's, the same columns the indexer's workers write;
 the tokens come from analysing each text again with the index's own analysers.
+A query or filters narrow it to the statements that search finds.
 """
 
 from __future__ import annotations
@@ -26,8 +27,20 @@ _COLUMNS = (S.GROUP, S.HASH, S.DATEKEY, S.MENTIONS_COL, S.DECLARED_COL, *S.TEXT.
             *S.FORM_TERMS.values(), *S.REUSE.values())
 
 
-def rows(index_dir: Path) -> Iterator[dict]:
-    """The analysed-corpus row of each statement of the index, in id order."""
+def found_ids(index_dir: Path, query: str = "", filters=None) -> set[str] | None:
+    """The ids of the statements a search finds (None: no query and no filter, every
+    statement), as `python -m search --as-typed` finds them: a script gets what it typed."""
+    from search.engine import SearchIndex
+
+    if not query.strip() and not filters:
+        return None
+    with SearchIndex(index_dir) as index:
+        return {hit.id for hit in index.hits(query, filters, sort="date", autocorrect=False)}
+
+
+def rows(index_dir: Path, ids: set[str] | None = None) -> Iterator[dict]:
+    """The analysed-corpus row of each statement of the index (of those `ids`
+    name, when given), in the indexer's order."""
     ix, vocabulary = storage.open_indexes(str(index_dir))
     vocabulary.close()
     kinds = {f.name: f.kind for f in (D.read(index_dir) or ())}
@@ -37,8 +50,11 @@ def rows(index_dir: Path) -> Iterator[dict]:
             # (the indexer's order: by group, then as the group gave them)
             order = sorted(reader.all_doc_ids(), key=lambda d: (columns[S.GROUP][d], d))
             for docnum in order:
+                stored = reader.stored_fields(docnum)
+                if ids is not None and stored[S.ID] not in ids:
+                    continue
                 indexed = reader.doc_field_length(docnum, S.TITLE, 0) > 0
-                yield _row(ix.schema, reader.stored_fields(docnum),
+                yield _row(ix.schema, stored,
                            {k: v[docnum] for k, v in columns.items()}, indexed, kinds)
     finally:
         ix.close()
@@ -76,21 +92,23 @@ def _row(schema, stored: dict, column: dict, title_indexed: bool, kinds: dict) -
     return row
 
 
-def export(index_dir: Path, fmt: str, output: str) -> int:
-    """Writes the index's analysed corpus: `parquet`, a dataset folder of Parquet
-    files; `jsonl`, a file ("-": standard output). Returns the statements written."""
+def export(index_dir: Path, fmt: str, output: str, query: str = "", filters=None) -> int:
+    """Writes the index's analysed corpus, or the part a search for `query` with
+    `filters` finds: `parquet`, a dataset folder of Parquet files; `jsonl`, a file
+    ("-": standard output). Returns the statements written."""
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
+    ids = found_ids(index_dir, query, filters)
     if fmt == "jsonl":
         if output == "-":
-            return write_lines(rows(index_dir), sys.stdout)
+            return write_lines(rows(index_dir, ids), sys.stdout)
         with open(output, "w", encoding="utf-8") as out:
-            return write_lines(rows(index_dir), out)
+            return write_lines(rows(index_dir, ids), out)
     folder = Path(output)
     if folder.exists() and any(folder.iterdir()):
         raise InvalidInput(f"{folder} is not empty: give a new or empty folder for the dataset")
     out = DatasetWriter(folder)
-    for row in rows(index_dir):
+    for row in rows(index_dir, ids):
         out.add([row])
     out.close()
     return out.written

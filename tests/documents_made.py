@@ -102,6 +102,31 @@ def ocr_page(lines):
     return draw
 
 
+def spaced_ocr_page(lines, scale=72, word_space=4.0):
+    """A scanned page as EPSON Scan's OCR leaves it: over an image, invisible
+    text narrowed to `scale` %, each word's letters set apart by its own
+    character spacing (lines are lists of (word, spacing in points)) and
+    its last letter written apart with none, the words parted by spaces of
+    the file's own, widened by `word_space` points."""
+
+    def draw(c):
+        c.drawImage(ImageReader(Image.new("L", (500, 700), 225)), 60, 80, 480, 700)
+        for n, line in enumerate(lines):
+            text = c.beginText(72, 760 - 15 * n)
+            text.setTextRenderMode(3)
+            text.setFont("DejaVu", 12)
+            text.setHorizScale(scale)
+            text.setWordSpace(word_space)
+            for k, (word, spacing) in enumerate(line):
+                text.setCharSpace(spacing)
+                text.textOut((" " if k else "") + word[:-1])
+                text.setCharSpace(0)
+                text.textOut(word[-1])
+            c.drawText(text)
+
+    return draw
+
+
 def glyph_page(lines, size=11, spacing=0.0):
     """A page whose characters are placed one by one, by the advances of the
     ones before them (spaces are not drawn): with no `spacing` each its own

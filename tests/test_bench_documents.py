@@ -134,3 +134,40 @@ def test_a_second_reference_is_shown_beside_the_first_and_the_goal_is_met_on_it(
     text = markdown([r], summary([r]), None, {row["file"]: row}, {}, "cmd")
     assert "| pdf_x.pdf | 9 | 1.000 | 0.000 | pdftotext -layout: 1.000, 1.000 | ✓ | ✓ | ✓ | ✓ |" in text
     assert "- `pdf_x.pdf`: pdftotext -layout, its table row by row" in text
+
+
+def test_runs_are_counted_within_each_language_section_of_a_bilingual_statement():
+    """A bilingual statement shows each language's paragraphs together: the reference is cut the same way."""
+    en_1, en_2 = "The ministry issued a statement today.", "It calls on both sides to talk again."
+    ru = "Министерство иностранных дел сделало заявление сегодня."
+    reference = f"{en_1}\n\n{ru}\n\n{en_2}"  # as the page reads: English, Russian, English
+    shown = {"text": f"{en_1}\n\n{en_2}\n\n{ru}", "sections": [f"{en_1}\n\n{en_2}", ru], "title": "The Crazy Ones",
+             "date": "1998-10-14", "languages": ["en", "ru"]}
+    row = {**ROW, "languages": ["en", "ru"]}
+    r = score(row, reference, shown)
+    assert (r["f1"], r["runs"], r["goal"]) == (1.0, 1.0, True)
+    # whole, 8 of the reference's 16 runs cross English → Russian → English and are not in ours
+    assert run_share(words(shown["text"]), words(reference)) == pytest.approx(8 / 16)
+    # a statement shown in one section is compared whole: the same texts miss as above
+    whole = score(row, reference, {**shown, "sections": [shown["text"]]})
+    assert whole["runs"] == pytest.approx(8 / 16) and whole["goal"] is False
+    # a second reference is cut alike
+    second = {**row, "second": {"reader": "pdftotext -layout", "why": "blank lines"}}
+    r = score(second, reference.replace("\n\n", " "), shown, None, reference)
+    assert r["runs"] < 0.95 and r["second"]["runs"] == 1.0 and r["goal"] is True
+
+
+def test_the_section_replaces_its_old_version_and_the_next_section_stays_a_blank_line_below(tmp_path):
+    from bench.documents.__main__ import write_section
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Reading\n\nold\n\n## Next\n\ntext\n", encoding="utf-8")
+    write_section(results, "## Reading\n\nnew\n", "## Reading")
+    assert results.read_text(encoding="utf-8") == "# Benchmark results\n\n## Reading\n\nnew\n\n## Next\n\ntext\n"
+
+
+def test_a_file_left_below_the_goal_says_why():
+    row = {**ROW, "below": "a form's cells have no single order"}
+    r = score(row, "a b c d e f", {"text": "f e d c b a", "title": "The Crazy Ones", "date": "1998-10-14",
+                                  "languages": ["en"]})
+    assert r["why"] == "6 words read of 6; first 5-word run not found: «a b c d e»; a form's cells have no single order"

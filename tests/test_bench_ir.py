@@ -42,3 +42,15 @@ def test_the_section_is_replaced_and_the_next_one_keeps_its_blank_line(tmp_path)
     results.write_text(f"# R\n\n{SECTION}\n\nold table\n\n## Next\n\ntext\n", encoding="utf-8")
     write_section(results, f"{SECTION}\n\nnew table\n")
     assert results.read_text(encoding="utf-8") == f"# R\n\n{SECTION}\n\nnew table\n\n## Next\n\ntext\n"
+
+
+def test_the_paragraphs_after_the_command_line_are_kept(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    results.write_text(f"# R\n\n{SECTION}\n\nold table\n\nCommand: `old`.\n\nWhat changed: a.\n\nAnd b.\n\n## Next\n",
+                       encoding="utf-8")
+    write_section(results, f"{SECTION}\n\nnew table\n\nCommand: `new`.\n")
+    assert results.read_text(encoding="utf-8") == (
+        f"# R\n\n{SECTION}\n\nnew table\n\nCommand: `new`.\n\nWhat changed: a.\n\nAnd b.\n\n## Next\n")
+    results.write_text(f"# R\n\n{SECTION}\n\nCommand: `old`.\n\nlast section\n", encoding="utf-8")
+    write_section(results, f"{SECTION}\n\nCommand: `new`.\n")
+    assert results.read_text(encoding="utf-8") == f"# R\n\n{SECTION}\n\nCommand: `new`.\n\nlast section\n"

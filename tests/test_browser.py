@@ -134,6 +134,15 @@ def test_the_filters_a_researcher_reaches_for_come_first(server, page):
     assert headings[:3] == ["date", "year", "language"]
     assert headings.index("collection") < headings.index("numbers mentioned")
     assert page.locator("#date_from").bounding_box()["y"] < 900
+    # Each end of the range on its own row, its label beside it and the labels in one column.
+    boxes = {name: page.locator(name).bounding_box() for name in (
+        "label[for=date_from]", "#date_from", "label[for=date_to]", "#date_to")}
+    for end in ("date_from", "date_to"):
+        label, field = boxes[f"label[for={end}]"], boxes[f"#{end}"]
+        assert abs((label["y"] + label["height"] / 2) - (field["y"] + field["height"] / 2)) < 4, end
+        assert label["x"] + label["width"] <= field["x"], end
+    assert boxes["label[for=date_to]"]["x"] == boxes["label[for=date_from]"]["x"]
+    assert boxes["#date_to"]["x"] == boxes["#date_from"]["x"] and boxes["#date_to"]["y"] > boxes["#date_from"]["y"]
     corrected = page.locator(".corrected").bounding_box()
     assert corrected and corrected["y"] < page.locator(".trend-thumb").bounding_box()["y"]
     shot(page, "search-filters-first")

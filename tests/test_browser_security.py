@@ -341,12 +341,16 @@ def test_no_route_takes_a_writing_method(app, client, method):
             assert value in response.headers.get(name, ""), (method, url, name)
 
 
+HEAD_TOO = {"/", "/api", "/api/search.csv?q=x", "/doc/nothing", "/static/style.css"}
+
+
 def test_reading_every_route_changes_no_file(app, server, index_dir, corpus_dir):  # noqa: F811
     before = snapshot(index_dir), snapshot(corpus_dir)
     urls = every_route(app) + ["/?q=выборы&year=2019", "/api/search?q=resolutoin", "/api/search.csv?q=x",
                                "/?q=elction~&page=2&per_page=5", "/nothing", "/doc/nothing"]
     for url in urls:
-        for method in ("GET", "HEAD", "OPTIONS"):
+        # (HEAD runs a route's GET view and drops the body: once per kind of answer is enough)
+        for method in ("GET", "OPTIONS", *(("HEAD",) if url in HEAD_TOO else ())):
             host, port = urllib.parse.urlsplit(server).netloc.split(":")
             conn = http.client.HTTPConnection(host, int(port), timeout=30)
             conn.request(method, urllib.parse.quote(url, safe="/?=&%~"))

@@ -128,3 +128,12 @@ def test_the_page_shows_both_sets_and_the_chart(client):
     for side in body["sides"]:
         assert f'class="side-size {side["name"]}" data-statements="{side["statements"]}"' in html
     assert html.count('class="trend-chart') == 2 and 'data-facet="country"' in html
+
+
+def test_a_language_the_other_set_lacks_is_said_not_compared(client):
+    args = "a_q=&a_lang=uk&b_q=&b_lang=ru"  # (Ukrainian statements hold no Russian text)
+    body = client.get(f"/api/compare?{args}").get_json()
+    a, b = body["sides"]
+    assert b["tokens"].get("ru") and not a["tokens"].get("ru") and b["terms"]["ru"] == []
+    html = client.get(f"/compare?{args}").get_data(as_text=True)
+    assert 'class="empty no-other" data-lang="ru">A has no text in this language' in html

@@ -42,16 +42,30 @@ def test_the_export_has_every_statement_with_its_tokens(dataset, search_index):
     assert any("AZ" in r["mentions"] for r in rows)
 
 
-def test_json_lines_hold_the_same_statements(dataset, index_dir, tmp_path):
+def test_json_lines_hold_the_statements_a_search_finds(dataset, index_dir, search_index, tmp_path):
     out = tmp_path / "corpus.jsonl"
-    result = CliRunner().invoke(export_main, ["--index", str(index_dir), "--format", "jsonl",
-                                              "--output", str(out)])
+    result = CliRunner().invoke(export_main, ["выборы", "--lang", "ru", "--index", str(index_dir),
+                                              "--format", "jsonl", "--output", str(out)])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    rows = read_rows(dataset)
-    assert [x["id"] for x in lines] == [r["id"] for r in rows]
-    assert lines[0]["tokens_en"] == rows[0]["tokens_en"]
+    found = [h.id for h in search_index.hits("выборы", Filters(langs=("ru",)), autocorrect=False)]
+    assert sorted(x["id"] for x in lines) == sorted(found) and len(found) > 5
+    rows = {r["id"]: r for r in read_rows(dataset)}
+    order = [r for r in rows if r in set(found)]
+    assert [x["id"] for x in lines] == order  # (the indexer's order, as the whole corpus's)
+    assert all(x["tokens_ru"] == rows[x["id"]]["tokens_ru"] and x["tokens_en"] == rows[x["id"]]["tokens_en"]
+               for x in lines)
     assert isinstance(lines[0]["metadata"], dict) and "form_terms_en" not in lines[0]
+
+
+def test_an_export_of_a_declared_facet_has_its_statements_only(index_dir, search_index, tmp_path):
+    where = tmp_path / "seed"
+    result = CliRunner().invoke(export_main, ["--facet", "collection=seed", "--index", str(index_dir),
+                                              "--output", str(where)])
+    assert result.exit_code == 0, result.output
+    exported = read_rows(where)
+    seed = search_index.count("", Filters(declared=(("collection", ("seed",)),)))
+    assert len(exported) == seed > 0 and {r["collection"] for r in exported} == {"seed"}
 
 
 def test_an_export_never_writes_over_a_folder(dataset, index_dir):

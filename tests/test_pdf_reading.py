@@ -10,7 +10,7 @@ from indexer.formats.pdf_layout import in_reading_order
 from search import SearchIndex
 from search.errors import ReadError
 from tests.documents_made import (found, index_corpus, sections, ENGLISH_PAGE, RUSSIAN_PAGE, AESEncryption, chromium_pdf, contents_page,
-                                  glyph_page, make_pdf, needs_font, ocr_page, utf8_font_pdf)
+                                  glyph_page, make_pdf, needs_font, ocr_page, spaced_ocr_page, utf8_font_pdf)
 from tests.fixtures_web import chromium
 
 pytestmark = needs_font
@@ -119,6 +119,23 @@ SPACED = ["Заявление о выставке дирижаблей", "и я 
 ])
 def test_letter_spaced_lines_are_joined_into_words_and_one_letter_words_kept(size, spacing, lines):
     assert read_pdf(make_pdf([glyph_page(lines, size, spacing)]))[0].text == "\n".join(lines)
+
+
+def test_an_ocr_layer_whose_words_pdfium_breaks_before_their_last_letter_reads_in_whole_words(tmp_path):
+    """EPSON Scan's OCR layer spaces each word's letters by its own amount and writes the last letter apart:
+    PDFium adds a space before it («LL C», «Floo r», «МИ Д») where the page shows none."""
+    lines = [[("Hapag-Lloyd", 0), ("USA", 0.5), ("LLC", 2.6)], [("lO'*", 0.4), ("10th", 0.3), ("Floor", 2.6)],
+             [("Заявление", 0), ("МИД", 2.6)], [("Scottsdale,", 1.2), ("AZ", 4.7), ("85254-1781", 1.2)]]
+    pdf = make_pdf([spaced_ocr_page(lines)])
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    pdfium_text = document[0].get_textpage().get_text_range()
+    document.close()
+    assert "LL C" in pdfium_text and "Floo r" in pdfium_text and "МИ Д" in pdfium_text  # (what is mended)
+    assert read_pdf(pdf)[0].text == "\n".join(" ".join(word for word, _ in line) for line in lines)
+    summary, index = index_corpus(tmp_path, {"scan.pdf": pdf})
+    assert found(index, '"USA LLC"') == found(index, '"10th floor"') == found(index, "МИД") == ["scan.pdf"]
 
 
 @pytest.mark.parametrize("name, encryption", [

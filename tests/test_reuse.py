@@ -10,6 +10,7 @@ import random
 import urllib.error
 import urllib.request
 
+import numpy as np
 import pytest
 
 from indexer.build import update_index
@@ -143,6 +144,23 @@ def test_the_indexer_writes_each_commits_passages_and_a_reader_finds_the_same_wi
     assert found == written
 
 
+def test_passages_found_a_few_shingles_at_a_time_are_the_same_as_at_once(made):
+    """Finding passages takes the shingles a range of hashes at a time (to bound
+    its memory): any number of ranges gives the tables the indexer wrote."""
+    ix, _ = R.storage.open_indexes(str(made / "index"))
+    with ix.reader() as reader:
+        written = R.load(made / "index", R.storage.content_key(reader))
+        found = {n: R.build(reader, pass_shingles=n) for n in (1, 7, 100, R.PASS_SHINGLES)}
+    ix.close()
+    assert len(written["en"].a) == len(written["ru"].a) == 1 and written["en"].boilerplate.sum() == 6
+    for tables in found.values():
+        for lang, t in written.items():
+            assert (tables[lang].statements, tables[lang].boilerplate_limit) == (t.statements, t.boilerplate_limit)
+            for name in R._ARRAYS:
+                assert np.array_equal(getattr(tables[lang], name), getattr(t, name)), (lang, name)
+                assert getattr(tables[lang], name).dtype == getattr(t, name).dtype
+
+
 def test_a_damaged_passages_file_is_found_again_from_the_columns_and_rewritten(tmp_path):
     write(tmp_path / "corpus", corpus(seed=2))
     update_index(tmp_path / "corpus", tmp_path / "index")
@@ -210,6 +228,9 @@ def test_the_api_over_http(made):
         assert status == 200 and kind.startswith("text/csv")
         assert lines[0] == ",".join(CSV_COLUMNS)
         assert len(lines) == 3 and lines[1].startswith("c.txt,2018-03-03,d.txt,2021-04-04,ru,19,")
+        status, _, body = get(f"{server}/reuse?q=Kazbegi")  # (found nowhere: no "0 of the 0")
+        assert status == 200 and "The search finds no statement." in body.decode()
+        assert 'class="summary"' not in body.decode() and "data-boilerplate" not in body.decode()
         for bad in ("order=oldest", "within=all", "limit=0", "limit=1001"):
             status, _, body = get(f"{server}/api/reuse?{bad}")
             assert status == 400 and bad.split("=")[0] in json.loads(body)["error"]["message"]

@@ -379,8 +379,12 @@ def test_whole_document_with_every_match_marked(search_index):
 # --- facets ----------------------------------------------------------------------------------
 
 
+_NAMED: dict[tuple[str, str], set] = {}  # (index, statement) → what its text names, read once a run
+
+
 def brute_force(index_dir, matching_ids):
-    """Facet counts by reading every matching statement's stored fields."""
+    """Facet counts by reading every matching statement's stored fields (and by reading
+    the names its text mentions with the extractor, once per statement)."""
     ix = whoosh_index.open_dir(str(index_dir))
     counts = {"year": Counter(), "number": Counter(), "mentioned_year": Counter(), "lang": Counter(),
               "cites": Counter()}
@@ -400,7 +404,10 @@ def brute_force(index_dir, matching_ids):
                 counts["lang"][lang] += 1
             for resolution in f.get(S.RESOLUTIONS) or []:
                 counts["cites"][resolution] += 1
-            for entity in mentions(f.get(S.TITLE, ""), *(text for _, text in texts.sections(f, docnum))):
+            key = (str(index_dir), doc_id)
+            if key not in _NAMED:
+                _NAMED[key] = mentions(f.get(S.TITLE, ""), *(text for _, text in texts.sections(f, docnum)))
+            for entity in _NAMED[key]:
                 counts.setdefault("mentions", Counter())[entity] += 1
             for name in DECLARED_FACETS:  # the facets corpus/statements.toml declares
                 if name in (f.get(S.METADATA) or {}):

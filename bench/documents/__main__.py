@@ -47,7 +47,7 @@ def write_section(results_md: Path, section: str, title: str) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(title))
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+        text = text[:start] + section.rstrip("\n") + "\n" + ("\n" + text[end + 1:] if end >= 0 else "")
     results_md.write_text(text, encoding="utf-8")
 
 
@@ -88,6 +88,8 @@ def main(kinds, before_path, save_before, work, no_write):
         raise click.ClickException(refs.PDFTOTEXT_MISSING)
     try:
         references = {r["file"]: reference_of(r) for r in rows}
+        second_texts = {r["file"]: refs.second_pdf_reference(r["path"], r["second"])
+                        for r in rows if r.get("second") and references[r["file"]][0]}
     except RuntimeError as err:
         raise click.ClickException(str(err))
     ours, seconds = read_ours([r["path"] for r in rows], work)
@@ -95,8 +97,7 @@ def main(kinds, before_path, save_before, work, no_write):
     results = []
     for r in rows:
         text, missing = references[r["file"]]
-        second = refs.second_pdf_reference(r["path"], r["second"]) if r.get("second") and text else None
-        results.append(score(r, text, ours[r["file"]], missing, second))
+        results.append(score(r, text, ours[r["file"]], missing, second_texts.get(r["file"])))
     now = summary(results)
     meta = {"when": dt.date.today().isoformat(), "reader": reader_commit(), "pdftotext": version,
             "saved": save_before}

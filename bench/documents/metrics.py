@@ -4,7 +4,9 @@ Words are NFKC-normalised (a ligature ﬀ is ff), case-folded, ё read as е, so
 dropped (a word is a run of letters and digits), the same on both sides.
 Word F1 compares the two texts as multisets of words; the reading-order
 figure is the share of the reference's distinct 5-word runs (a set, not a
-multiset) found anywhere among ours.
+multiset) found anywhere among ours. A text given as sections (a list of
+word lists: a statement's language sections) has the runs within each
+section, none across two.
 """
 
 from __future__ import annotations
@@ -35,20 +37,25 @@ def word_f1(ours: list[str], reference: list[str]) -> float | None:
     return 2 * precision * recall / (precision + recall)
 
 
-def runs(tokens: list[str], n: int = RUN) -> list[tuple[str, ...]]:
-    """Every run of n consecutive words, in order."""
+def runs(tokens: list[str] | list[list[str]], n: int = RUN) -> list[tuple[str, ...]]:
+    """Every run of n consecutive words, in order; of a text in sections, the runs within each section."""
+    if tokens and isinstance(tokens[0], list):
+        return [run for section in tokens for run in runs(section, n)]
     return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
 
 
-def run_share(ours: list[str], reference: list[str], n: int = RUN) -> float | None:
-    """Share of the reference's distinct n-word runs found among ours; None below n reference words."""
+def run_share(ours: list[str] | list[list[str]], reference: list[str] | list[list[str]],
+              n: int = RUN) -> float | None:
+    """Share of the reference's distinct n-word runs found among ours; None below n reference words.
+    Either text may be given in sections (runs within each section only)."""
     wanted = set(runs(reference, n))
     if not wanted:
         return None
     return len(wanted & set(runs(ours, n))) / len(wanted)
 
 
-def first_missing_run(ours: list[str], reference: list[str], n: int = RUN) -> str | None:
+def first_missing_run(ours: list[str] | list[list[str]], reference: list[str] | list[list[str]],
+                      n: int = RUN) -> str | None:
     """The first reference run (in reading order) that ours lacks, as text; None if none is."""
     have = set(runs(ours, n))
     for run in runs(reference, n):

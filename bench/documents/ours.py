@@ -65,6 +65,7 @@ def read_back(index: Path, names: list[str]) -> dict[str, dict | None]:
                 continue
             out[name] = {
                 "text": "\n\n".join(section.text for section in doc.sections),
+                "sections": [section.text for section in doc.sections],
                 "title": doc.title or None,
                 "date": doc.date or None,
                 "languages": list(doc.languages),

@@ -12,6 +12,7 @@ from pathlib import Path
 PDFTOTEXT_MISSING = ("pdftotext is not installed: the PDF references come from Debian's poppler-utils "
                      "(apt-get install -y poppler-utils), or leave PDFs out with --kinds docx,html")
 MAMMOTH_MISSING = "mammoth is not installed: pip install -e '.[bench]' (or pip install mammoth)"
+PDFMINER_MISSING = "pdfminer.six is not installed: pip install -e '.[bench]' (a second reference reads with it)"
 # Never part of an article's visible text.
 _DROPPED = ("script", "style", "noscript", "template", "figure", "aside", "svg", "button", "form")
 _BLOCKS = {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -45,12 +46,16 @@ def pdf_reference(path: Path) -> str:
 
 
 def second_pdf_reference(path: Path, spec: dict) -> str:
-    """A second pdftotext reading, for a file whose plain reading a person would not follow (declared
-    with why in expected.json): "pdftotext -layout" (the page's lines across, a table row by row), or
+    """A second reading, for a file whose plain pdftotext reading a person would not follow (declared
+    with why in expected.json): "pdftotext -layout" (the page's lines across, a table row by row),
     "pdftotext by region": plain pdftotext of each region [page, x, y, width, height(, "layout")] in
-    points from the page's top left, in the order declared (a page's columns, its sidebar)."""
+    points from the page's top left, in the order declared (a page's columns, its sidebar), or
+    "pdfminer.six" (another reader's layout analysis; `word_margin`, when declared, is the gap between
+    two characters, in their size, from which it adds a space between them: 0.1 by default)."""
     if spec["reader"] == "pdftotext -layout":
         return _pdftotext(path, ["-layout"])
+    if spec["reader"] == "pdfminer.six":
+        return _pdfminer(path, spec.get("word_margin"))
     if spec["reader"] == "pdftotext by region":
         parts = []
         for page, x, y, width, height, *mode in spec["regions"]:
@@ -65,6 +70,16 @@ def _pdftotext(path: Path, options: list[str]) -> str:
     done = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", *options, str(path), "-"],
                           capture_output=True, timeout=300, check=True)
     return done.stdout.decode("utf-8", "replace")
+
+
+def _pdfminer(path: Path, word_margin: float | None) -> str:
+    try:
+        from pdfminer.high_level import extract_text
+        from pdfminer.layout import LAParams
+    except ImportError:
+        raise RuntimeError(PDFMINER_MISSING) from None
+    laparams = LAParams() if word_margin is None else LAParams(word_margin=word_margin)
+    return extract_text(str(path), laparams=laparams)
 
 
 def docx_reference(path: Path) -> str:

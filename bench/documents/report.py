@@ -136,15 +136,22 @@ def markdown(results: list[dict], now: dict, before: dict | None, expected: dict
              "5-word runs: the share of the reference's distinct 5-word runs found in ours (a set). "
              f"Goal: word F1 ≥ {F1_GOAL} and 5-word runs ≥ {RUNS_GOAL} on every file with a text layer. "
              "A file that the reference reader cannot read either (a password, no text layer) is not scored. "
-             "Where plain pdftotext reads a page in an order a person would not (table cells down columns, a "
-             "sidebar inside a sentence, two columns across each other), seen on the rendered page, the file "
-             "also has a second reference (pdftotext -layout, or pdftotext region by region: listed below with "
-             "why); the goal is met on it, and both figures are shown. "
+             "A statement in more than one language is shown in language sections (each language's paragraphs "
+             "together): for it, 5-word runs are counted within each section, and the reference is cut into "
+             "sections by the indexer's own rule (a paragraph's language; `bench.documents.language_bodies`), "
+             "so that the figure measures reading order within each language, not the sections' design; a "
+             "statement in one section is compared whole. "
+             "Where plain pdftotext reads a page otherwise than a person would (table cells down columns, a "
+             "sidebar inside a sentence, two columns across each other, a form's header row down its columns, "
+             "the letters of an OCR layer spaced apart, a page's blocks as one paragraph), seen on the rendered "
+             "page, the file also has a second reference from a tool (pdftotext -layout, pdftotext region by "
+             "region, regions chosen by eye, or pdfminer.six: listed below with why); the goal is met on it, "
+             "and both figures are shown. "
              + side, "",
              *kind_rows(now, old_summary), "", *file_rows(results, old_files), ""]
     seconds = second_readings(results)
     if seconds:
-        lines += ["Second references (the page looked at; plain pdftotext's order is not a person's there):", "",
+        lines += ["Second references (the page looked at; plain pdftotext's reading is not a person's there):", "",
                   *seconds, ""]
     missed = misses(results)
     lines += ["Files below the goal:", "", *(missed or ["- none"]), ""]

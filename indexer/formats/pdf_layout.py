@@ -11,13 +11,8 @@ from collections import defaultdict
 
 import pypdfium2.raw as pdfium_c
 
-# Letter spacing, in heights of a line's character boxes: a line whose
-# letters stand this far apart is letter-spaced, and in it a space narrower
-# than the letters' gap and this much more joins two letters of one word
-# (a word gap is the letters' gap and a space's width, 0.2 or more).
-MIN_LETTER_GAP = 0.05
-MIN_WORD_GAP = 0.15
-SPACING_SAMPLE = 6  # letters of a line looked at to see whether it is spaced at all
+from indexer.formats.pdf_spacing import respaced
+
 # Reading order: a line at least this many times as wide as it is high runs
 # across the page; a line stands above another when its bottom is at most
 # this many line heights below the other's top (loose boxes of close lines overlap).
@@ -100,6 +95,11 @@ class CharBoxes:
             self.known[t] = (r.left, r.bottom, r.right, r.top)
         return self.known[t]
 
+    def generated(self, t: int) -> bool:
+        """Whether PDFium added the character at this place (a space or line end the file does not have)."""
+        i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
+        return i >= 0 and pdfium_c.FPDFText_IsGenerated(self.textpage, i) == 1
+
 
 class _Moved:
     """The boxes of a text made of another's pieces: the box of each of its
@@ -110,6 +110,9 @@ class _Moved:
 
     def __call__(self, t: int) -> tuple | None:
         return self.box(self.source[t]) if self.source[t] >= 0 else None
+
+    def generated(self, t: int) -> bool:
+        return self.source[t] >= 0 and self.box.generated(self.source[t])
 
 
 def page_lines(text: str, box) -> list[list]:
@@ -223,29 +226,6 @@ def _touching(before: tuple | None, after: tuple | None) -> bool:
     return abs(after[0] - before[2]) < TOUCHING * height
 
 
-def _gaps(places: list[int], box) -> list[tuple]:
-    """(place, next place, gap, height) of neighbouring characters on one line of text."""
-    out, previous = [], None
-    for t in places:
-        b = box(t)
-        if b is not None and previous is not None:
-            p, pb = previous
-            overlap = min(pb[3], b[3]) - max(pb[1], b[1])
-            if overlap > 0.5 * min(pb[3] - pb[1], b[3] - b[1]):
-                out.append((p, t, b[0] - pb[2], b[3] - b[1]))
-        previous = (t, b) if b is not None else None
-    return out
-
-
-def _spaced(gaps: list[tuple]) -> float | None:
-    """The gap between letters (its lower quartile) of a letter-spaced line, else None."""
-    if len(gaps) < 3:
-        return None
-    height = sorted(g[3] for g in gaps)[len(gaps) // 2]
-    gap = sorted(g[2] for g in gaps)[len(gaps) // 4]
-    return gap if gap >= MIN_LETTER_GAP * height else None
-
-
 def _same_line(before: tuple | None, after: tuple | None) -> bool:
     """Whether a character box follows another on the same line of the page."""
     if before is None or after is None:
@@ -253,33 +233,6 @@ def _same_line(before: tuple | None, after: tuple | None) -> bool:
     height = min(before[3] - before[1], after[3] - after[1])
     overlap = min(before[3], after[3]) - max(before[1], after[1])
     return overlap > 0.5 * height and -0.5 * height < after[0] - before[2] < 2 * height
-
-
-def respaced(text: str, box, spans: list[range]) -> dict[int, str]:
-    """What replaces the spaces and line ends of letter-spaced lines: nothing
-    where they part letters of one word («З а я в л е н и е», "p d f", or
-    «Зая вление» where PDFium took a wide gap between letters for a space),
-    narrower than the line's gap between letters and a part of a space's
-    width; a space where PDFium ended a line between letters placed one by
-    one along it. Lines with letters side by side are left as they are."""
-    replaced: dict[int, str] = {}
-    lines = [[t for t in span if not text[t].isspace()] for span in spans]
-    for places in lines:
-        if len(places) < 4 or _spaced(_gaps(places[:SPACING_SAMPLE], box)) is None:
-            continue
-        gaps = _gaps(places, box)
-        letter_gap = _spaced(gaps)
-        if letter_gap is None:
-            continue
-        height = sorted(g[3] for g in gaps)[len(gaps) // 2]
-        for before, after, gap, _ in gaps:
-            between = range(before + 1, after)
-            if not between or text[before + 1:after].strip():
-                continue
-            joined = gap < letter_gap + MIN_WORD_GAP * height
-            for t in between:
-                replaced[t] = "" if joined or t > before + 1 else " "
-    return replaced
 
 
 def _cover(spans: list[tuple]) -> float:

@@ -110,6 +110,10 @@ class Executor:
             a.mask &= ~b.mask
             a.scores[~a.mask] = 0.0
             return a
+        if kind is wq.AndMaybe:  # the first's matches, the second's score added where it matches too
+            a, b = self._node(q.a), self._node(q.b)
+            a.scores += np.where(a.mask & b.mask, b.scores, 0.0)
+            return self._boosted(a, q.boost)
         if kind is wq.Not:  # Whoosh's inverse matcher: every other live statement, scored 1
             inner = self._node(q.query)
             mask = self.live & ~inner.mask

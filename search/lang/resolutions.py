@@ -15,15 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from search.lang.table import (
-    COUNT_WORDS,
-    GENERAL_ASSEMBLY_WORDS,
-    LIST_WORDS,
-    RESOLUTION_QUALIFIERS,
-    RESOLUTION_WORDS,
-    RESOLUTION_YEAR_WORDS,
-    YEAR_WORD_ALT,
-)
+from search.lang.table import RESOLUTION_WORDS, YEAR_WORD_ALT
 
 SECURITY_COUNCIL = "S/RES/"
 GENERAL_ASSEMBLY = "A/RES/"
@@ -42,19 +34,20 @@ def _alternatives(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-_TRIGGER = re.compile(rf"(?<!\w)(?:{_alternatives(RESOLUTION_WORDS)})\w*", re.I)
-_QUALIFIERS = re.compile(rf"(?:\s+(?:{_alternatives(RESOLUTION_QUALIFIERS)})(?!\w))*", re.I)
+_WORDS = RESOLUTION_WORDS["words"]
+_TRIGGER = re.compile(rf"(?<!\w)(?:{_alternatives(_WORDS)})\w*", re.I)
+_QUALIFIERS = re.compile(rf"(?:\s+(?:{_alternatives(RESOLUTION_WORDS['qualifiers'])})(?!\w))*", re.I)
 # One cited number: 68/262 (an Assembly session and number), 822 (1993) (a
 # Council number and year), 194 (III) (an early Assembly session), 2175 of
 # 2014, or a bare number. Never part of a longer number or a decimal.
 _ITEM = re.compile(
     r"\s*(?:(?P<session>(?:ES-|S-)?\d{1,2}/\d{1,3})(?![\d/])"
     r"|(?P<number>\d{1,4})(?:\s*\((?P<year>\d{4})\)|\s*\((?P<roman>[IVXL]{1,6})\)"
-    rf"|\s+(?:{_alternatives(RESOLUTION_YEAR_WORDS)})\s+(?P<of>\d{{4}})(?!\d)(?:\s*(?:{YEAR_WORD_ALT})(?!\w))?"
-    rf"|(?!\s*(?:{_alternatives(COUNT_WORDS)})))(?![\d/]|[.,]\d))",
+    rf"|\s+(?:{_alternatives(RESOLUTION_WORDS['year_words'])})\s+(?P<of>\d{{4}})(?!\d)(?:\s*(?:{YEAR_WORD_ALT})(?!\w))?"
+    rf"|(?!\s*(?:{_alternatives(RESOLUTION_WORDS['counts'])})))(?![\d/]|[.,]\d))",
     re.I,
 )
-_LIST_WORD = _alternatives(LIST_WORDS)
+_LIST_WORD = _alternatives(RESOLUTION_WORDS["lists"])
 _SEPARATOR = re.compile(rf"\s*,\s*(?:(?:{_LIST_WORD})\s+)?|\s+(?:{_LIST_WORD})\s+", re.I)
 _SYMBOL = re.compile(
     r"(?<![\w/])(?:S/RES/(?P<s_number>\d{1,4})(?:\s*\((?P<s_year>\d{4})\))?"
@@ -63,8 +56,8 @@ _SYMBOL = re.compile(
     r"(?![\d/])",
     re.I,
 )
-_ASSEMBLY_BEFORE = re.compile(rf"(?:{_alternatives(GENERAL_ASSEMBLY_WORDS)})\W*$", re.I)
-_ASSEMBLY_AFTER = re.compile(rf"\s+(?:of\s+the\s+)?(?:{_alternatives(GENERAL_ASSEMBLY_WORDS)})", re.I)
+_ASSEMBLY_BEFORE = re.compile(rf"(?:{_alternatives(RESOLUTION_WORDS['assembly'])})\W*$", re.I)
+_ASSEMBLY_AFTER = re.compile(rf"\s+(?:of\s+the\s+)?(?:{_alternatives(RESOLUTION_WORDS['assembly'])})", re.I)
 _LOOK_BEHIND = 40
 _BARE = "bare"  # the kind of a number cited without year or session
 
@@ -121,7 +114,7 @@ def _citations(text: str) -> Iterator[tuple[str, int, int]]:
         else:
             symbol = f"{GENERAL_ASSEMBLY}{m.group('a_number')} ({m.group('a_roman').upper()})"
             yield symbol, m.start(), m.end()
-    for m in _matches(_TRIGGER, text, RESOLUTION_WORDS):
+    for m in _matches(_TRIGGER, text, _WORDS):
         pos = _QUALIFIERS.match(text, m.end()).end()
         qualifiers = text[m.end():pos]
         assembly = bool(_ASSEMBLY_BEFORE.search(text, max(0, m.start() - _LOOK_BEHIND), m.start())

@@ -100,25 +100,43 @@ CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
 # are counted as "years mentioned" as well as numbers.
 MENTIONED_YEAR_RANGE = (1800, 2100)
 
-# UN resolutions as statements cite them: the word "resolution" in either
-# language (any Russian case: «резолюция», «резолюциями»), the words that may
-# stand between it and the numbers («резолюции СБ ООН 853»), and the words that
-# name the General Assembly, whose resolutions a bare number may be (a bare
-# number is otherwise a Security Council resolution).
-RESOLUTION_WORDS = ("resolutions", "resolution", "резолюци")  # (the Russian stem takes any ending)
-RESOLUTION_QUALIFIERS = (
-    "of the Security Council", "of the General Assembly", "of the United Nations",
-    "Совета Безопасности ООН", "Совета Безопасности", "Генеральной Ассамблеи ООН",
-    "Генеральной Ассамблеи", "СБ ООН", "ГА ООН", "СБ", "ГА", "ООН", "No.", "Nos.", "№",
-)
-GENERAL_ASSEMBLY_WORDS = ("General Assembly", "Генеральной Ассамблеи", "Генеральная Ассамблея", "ГА ООН")
-# Words that join the numbers of a list: "822 (1993), 853 (1993) and 884 (1993)".
-LIST_WORDS = ("and", "or", "as well as", "и", "или", "а также")
-# Words between a resolution's number and its year ("2175 of 2014", «2175 от
-# 2014 года»), and words after a number that make it a count, not a resolution
-# ("resolution 1325, 20 years on").
-RESOLUTION_YEAR_WORDS = ("of", "от")
-COUNT_WORDS = ("%", "per cent", "percent", "years", "year", "лет", "год", "процент")
+
+
+@dataclass(frozen=True)
+class ResolutionWords:
+    """How a language cites UN resolutions: the word "resolution" (a stem takes any
+    ending: «резолюциями»), the words that may stand between it and the numbers
+    («резолюции СБ ООН 853»), the words naming the General Assembly (whose
+    resolutions a bare number may be; a bare number is otherwise the Security
+    Council's), the words joining a list ("822 (1993), 853 (1993) and 884 (1993)"),
+    the words between a number and its year ("2175 of 2014", «2175 от 2014 года»),
+    and the words after a number that make it a count ("resolution 1325, 20 years on")."""
+
+    words: tuple
+    qualifiers: tuple
+    assembly: tuple
+    lists: tuple
+    year_words: tuple
+    counts: tuple
+
+
+RESOLUTIONS_EN = ResolutionWords(
+    ("resolutions", "resolution"),
+    ("of the Security Council", "of the General Assembly", "of the United Nations", "No.", "Nos."),
+    ("General Assembly",), ("and", "or", "as well as"), ("of",),
+    ("%", "per cent", "percent", "years", "year"))
+RESOLUTIONS_RU = ResolutionWords(
+    ("резолюци",),
+    ("Совета Безопасности ООН", "Совета Безопасности", "Генеральной Ассамблеи ООН",
+     "Генеральной Ассамблеи", "СБ ООН", "ГА ООН", "СБ", "ГА", "ООН", "№"),
+    ("Генеральной Ассамблеи", "Генеральная Ассамблея", "ГА ООН"), ("и", "или", "а также"), ("от",),
+    ("лет", "год", "процент"))
+RESOLUTIONS_UK = ResolutionWords(
+    ("резолюці",),
+    ("Ради Безпеки ООН", "Ради Безпеки", "Генеральної Асамблеї ООН", "Генеральної Асамблеї",
+     "РБ ООН", "ГА ООН", "РБ", "ГА", "ООН", "№"),
+    ("Генеральної Асамблеї", "Генеральна Асамблея", "ГА ООН"), ("і", "й", "та", "або", "а також"),
+    ("від",), ("років", "роки", "рік", "відсот"))
 
 
 @dataclass(frozen=True)
@@ -137,22 +155,34 @@ class Language:
     year_words: tuple  # words that may follow a year in a date («2020 года»)
     labels: tuple  # header words that are no title («заявление»)
     cldr: str  # the Babel (CLDR) locale of its country names
+    resolutions: ResolutionWords  # how it cites UN resolutions
+    # For ranking only (search.query.related): the Snowball stemmer whose stems
+    # tell a word's related words («арестуют», «арестах»: арест), and the
+    # derivational suffixes by which two stems may differ and still be one
+    # word's («Кения», «кенийский»: кен + ийск).
+    related_stemmer: str | None = None
+    derivational: tuple = ()
 
 
 ENGLISH = Language(
     "en", "English", ("eng", "english", "английский", "англійська"), "Latin", "",
     STOP_WORDS_EN, None, "english", MONTHS_EN, (), ("press release", "news",
-                                                   "statement", "date"), "en")
+                                                   "statement", "date"), "en", RESOLUTIONS_EN, "english",
+    # demonyms and relational adjectives: Kenya → Kenyan, Luther → Lutheran, Japan → Japanese, Arab → Arabic
+    ("an", "ian", "n", "es", "ish", "ic", "al", "ical"))
 # The first language of a script is its default: a short Cyrillic text nothing
 # else tells apart is Russian.
 RUSSIAN = Language(
     "ru", "Russian", ("rus", "russian", "русский", "російська"), "Cyrillic", "ыэъё",
     STOP_WORDS_RU, "ru", None, MONTHS_RU, ("года", "год", "г"),
-    ("пресс-релиз", "заявление", "сообщение", "дата"), "ru")
+    ("пресс-релиз", "заявление", "сообщение", "дата"), "ru", RESOLUTIONS_RU, "russian",
+    # relational adjectives and denominal verbs: город → городской, Кения →
+    # кенийский, мир → мирный, Путин → путинский, арест → арестовать
+    ("ск", "ийск", "н", "ов", "ев", "ова"))
 UKRAINIAN = Language(
     "uk", "Ukrainian", ("ukr", "ua", "ukrainian", "украинский", "українська"), "Cyrillic", "іїєґ",
     STOP_WORDS_UK, "uk", None, MONTHS_UK, ("року", "рік", "р"),
-    ("прес-реліз", "заява", "повідомлення", "коментар"), "uk")
+    ("прес-реліз", "заява", "повідомлення", "коментар"), "uk", RESOLUTIONS_UK)
 
 # Every language, in the order of the language column's bits (append only).
 LANGUAGE_TABLE = (ENGLISH, RUSSIAN, UKRAINIAN)
@@ -167,6 +197,10 @@ YEAR_WORDS = tuple(w for language in LANGUAGE_TABLE for w in language.year_words
 # one-letter abbreviation may carry its full stop).
 YEAR_WORD_ALT = "|".join(re.escape(w) + (r"\.?" if len(w) == 1 else "")
                          for w in sorted(YEAR_WORDS, key=len, reverse=True))
+# Each kind of resolution word, of every language (a citation's words are read in any).
+RESOLUTION_WORDS = {kind: tuple(dict.fromkeys(w for language in LANGUAGE_TABLE
+                                              for w in getattr(language.resolutions, kind)))
+                    for kind in ResolutionWords.__dataclass_fields__}
 HEADER_LABELS = tuple(w for language in LANGUAGE_TABLE for w in language.labels)
 SCRIPT_DEFAULT = {}  # script → its default language
 for _language in LANGUAGE_TABLE:

@@ -22,6 +22,7 @@ from search.lang.gazetteer import gazetteer, other_forms
 from search.lang.table import LANGUAGES
 from search.fields import DATE_RANGE, KEYWORD, LANGUAGE
 from search.query.phrases import Adjacent
+from search.query.related import with_related
 from search.query.tree import FieldCondition, MatchAll, Not, ParsedQuery, Text
 from search.registry import BUILT_IN, Registry
 
@@ -103,7 +104,7 @@ class QueryBuilder:
         q = self._node(parsed.root, highlights, negated=False)
         if q is None:
             return wq.NullQuery, highlights
-        return q, highlights
+        return with_related(q, parsed, getattr(self.vocabulary, "reader", None), analyzer), highlights
 
     def _node(self, node, hl: Highlights, negated: bool):
         if isinstance(node, MatchAll):

@@ -39,6 +39,8 @@ PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's lengt
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
 BOILERPLATE_MIN = 5  # ... when that is more than this many statements (a small corpus has none)
 BOILERPLATE_MAX = 200  # and a passage in more statements than this is boilerplate however large the corpus
+PASS_SHINGLES = 1 << 17  # shingles sorted and grouped at a time: what finding passages holds beyond the hashes
+_NO_PASS = 255  # (at most this many passes; a shingle's pass once it is no match)
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash's multiplier (odd, 64-bit)
 _HASHES: dict[tuple[str, str], int] = {}  # (term, language) → its 32-bit hash, per process
 _MAX_HASHES = 500_000
@@ -126,14 +128,15 @@ def table(snap, lang: str) -> Table:
     return found[lang]
 
 
-def build(reader) -> dict[str, Table]:
-    """Every language's shared passages among the reader's live statements."""
+def build(reader, pass_shingles: int = PASS_SHINGLES) -> dict[str, Table]:
+    """Every language's shared passages among the reader's live statements, found
+    about `pass_shingles` shingles at a time (the same passages whatever it is)."""
     size = reader.doc_count_all()
     live = np.zeros(size, bool)
     for leaf, offset in reader.leaf_readers() if size else ():
         if leaf.doc_count_all():
             live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
-    return {lang: _build(reader, live, lang) for lang in S.REUSE}
+    return {lang: _build(reader, live, lang, pass_shingles) for lang in S.REUSE}
 
 
 def save(folder: str | Path, key: tuple, tables: dict[str, Table]) -> None:
@@ -176,49 +179,116 @@ def _folder(reader) -> str | None:
     return getattr(getattr(leaves[0], "_storage", None), "folder", None) if leaves else None
 
 
-def _build(reader, live: np.ndarray, lang: str) -> Table:
+def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     size = reader.doc_count_all()
-    values = storage.read_column(reader, S.REUSE[lang]) if size else []
-    parts, docs, starts, bases = [], [], [], []
-    statements = words = 0
-    for docnum, value in enumerate(values):
-        if not value or not live[docnum]:
-            continue
-        statements += 1
-        h = shingles(value)
-        if len(h):
-            parts.append(h)
-            docs.append(np.full(len(h), docnum, np.int32))
-            starts.append(np.arange(len(h), dtype=np.int32))
-            bases.append(np.full(len(h), words, np.int64))  # (where its words start among all texts')
-            words += len(h) + PASSAGE_WORDS - 1
-    limit = boilerplate_limit(statements)
     boiler = np.zeros(size, np.int32)
+    s = _Shingles.of(storage.read_column(reader, S.REUSE[lang]) if size else [], live)
+    limit = boilerplate_limit(s.statements)
     empty = np.zeros(0, np.int32)
-    if not parts:
-        return Table(lang, empty, empty, empty, empty, empty, statements, limit, boiler, np.zeros((0, 4), np.int32))
-    h, d, p, base = (np.concatenate(x) for x in (parts, docs, starts, bases))
-    order = np.argsort(h, kind="stable")  # (within a hash: documents, then positions, ascending)
-    h, d, p, base = h[order], d[order], p[order], base[order]
-    new_hash = np.ones(len(h), bool)
-    new_hash[1:] = h[1:] != h[:-1]
-    new_doc = new_hash.copy()
-    new_doc[1:] |= d[1:] != d[:-1]
-    group = np.cumsum(new_hash) - 1
-    in_docs = np.bincount(group, weights=new_doc).astype(np.int64)[group]  # each entry's hash: its statements
-    boilerplate = in_docs > limit
-    _count_boilerplate(boiler, d[boilerplate], p[boilerplate])
-    # A passage shares 12 words outside boilerplate: a shingle with a word of one is no match.
-    covered = np.zeros(words + 1, np.int64)
-    np.add.at(covered, base[boilerplate] + p[boilerplate], 1)
-    np.add.at(covered, base[boilerplate] + p[boilerplate] + PASSAGE_WORDS, -1)
-    in_boilerplate = np.concatenate(([0], np.cumsum(np.cumsum(covered)[:-1] > 0)))  # (prefix counts)
-    touches = in_boilerplate[base + p + PASSAGE_WORDS] > in_boilerplate[base + p]
+    if not s.size:
+        return Table(lang, empty, empty, empty, empty, empty, s.statements, limit, boiler, np.zeros((0, 4), np.int32))
+    # The shingles are taken a range of hash values at a time (a hash's entries all
+    # in one pass), so what a pass sorts and groups stays about `pass_shingles` long.
+    passes = min(_NO_PASS, -(-s.size // pass_shingles))
+    part = np.empty(s.size, np.uint8)  # each shingle's pass: its hash's top byte's range
+    for lo in range(0, s.size, pass_shingles):
+        hashes = s.hashes(np.arange(lo, min(lo + pass_shingles, s.size)))
+        part[lo:lo + pass_shingles] = (hashes >> np.uint64(56)) * np.uint64(passes) >> np.uint64(8)
+    boilerplate = np.zeros(len(part), bool)  # per shingle: its hash is in more than `limit` statements
+    candidate = np.zeros(len(part), bool)  # the first of its hash in its statement, the hash in two or more
+    for k in range(passes):
+        at, group, first_in_doc = s.grouped(np.flatnonzero(part == k))
+        in_docs = np.bincount(group, weights=first_in_doc).astype(np.int64)[group]  # (each entry's hash: its statements)
+        boilerplate[at[in_docs > limit]] = True
+        candidate[at[(in_docs >= 2) & (in_docs <= limit) & first_in_doc]] = True
+        del at, group, first_in_doc, in_docs  # (before the next pass's)
+    at = np.flatnonzero(boilerplate)
+    del boilerplate
+    docs, p = s.where(at)
+    _count_boilerplate(boiler, s.docnums[docs], p)
+    # A passage shares 12 words outside boilerplate: a shingle with a word of one (one
+    # starting fewer than PASSAGE_WORDS words from it, in one text) is no match.
+    taken = s.word_at(at, docs)  # (ascending)
+    at = np.flatnonzero(candidate)
+    word = s.word_at(at, s.where(at)[0])
+    near = np.searchsorted(taken, word - (PASSAGE_WORDS - 1))  # (the first boilerplate shingle not before)
+    touches = near < len(taken)
+    touches[touches] = taken[near[touches]] <= word[touches] + PASSAGE_WORDS - 1
+    candidate[at[touches]] = False
+    np.putmask(part, ~candidate, _NO_PASS)
+    del candidate
     # A text repeating a run of words is matched at its first occurrence (the pairs stay linear in it).
-    shared = (in_docs >= 2) & ~boilerplate & ~touches & new_doc
-    pairs = _pairs(d[shared], p[shared], group[shared])
-    found = _passages(*pairs)
+    found = []
+    for k in range(passes):
+        at, group, _ = s.grouped(np.flatnonzero(part == k))
+        docs, p = s.where(at)
+        found.append(_pairs(s.docnums[docs], p, group))
+        del at, group, docs, p
+    statements = s.statements
+    del s, part
+    found = _passages(*(np.concatenate(x) for x in zip(*found)))
     return Table(lang, *found, statements, limit, boiler, _chars(reader, lang, *found))
+
+
+class _Shingles:
+    """A language's shingles in the live statements, end to end in document order
+    (entry i: a statement's shingle at one of its words, statements in document
+    order, words in text order). Only the words are kept (4 bytes each, where a
+    shingle's hash takes 8): a pass works out the hashes of its own shingles."""
+
+    def __init__(self, words, docnums, starts, statements):
+        self.words = words  # (uint32) the statements' words' lemma hashes, end to end
+        self.docnums = docnums  # (int32) the statements with a shingle
+        self.starts = starts  # (int64) where each one's shingles start among all, and the end
+        self.size = int(starts[-1])  # shingles
+        self.statements = statements  # statements with text in the language
+
+    @classmethod
+    def of(cls, values: list, live: np.ndarray) -> _Shingles:
+        """From a REUSE column's values (each let go once copied)."""
+        counts = np.array([len(v) // 4 if v and live[d] else -1 for d, v in enumerate(values)], np.int64)
+        statements = int(np.count_nonzero(counts >= 0))
+        docnums = np.flatnonzero(counts >= PASSAGE_WORDS).astype(np.int32)
+        starts = np.zeros(len(docnums) + 1, np.int64)
+        np.cumsum(counts[docnums] - (PASSAGE_WORDS - 1), out=starts[1:])
+        words = np.empty(int(starts[-1]) + (PASSAGE_WORDS - 1) * len(docnums), np.uint32)
+        at = 0
+        for d in docnums:
+            words[at:at + counts[d]] = np.frombuffer(values[d], dtype="<u4")
+            at += counts[d]
+            values[d] = None
+        return cls(words, docnums, starts, statements)
+
+    def where(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entries' statements (indices into docnums) and their words' positions in them."""
+        k = np.searchsorted(self.starts, at, side="right") - 1
+        return k, (at - self.starts[k]).astype(np.int32)
+
+    def word_at(self, at: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """Entries' first words among all statements' words end to end (texts PASSAGE_WORDS or more apart)."""
+        return at + (PASSAGE_WORDS - 1) * k
+
+    def hashes(self, at: np.ndarray) -> np.ndarray:
+        """Entries' shingle hashes (as `shingles` makes them)."""
+        first = self.word_at(at, self.where(at)[0])
+        out = np.zeros(len(at), np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(PASSAGE_WORDS):
+                out = out * _MULT + self.words[first + k]
+        return out
+
+    def grouped(self, at: np.ndarray):
+        """Entries (ascending) ordered by hash, then statement and word; each one's
+        group (its hash's number among them) and whether it is its statement's first of the hash."""
+        h = self.hashes(at)
+        order = np.argsort(h, kind="stable")
+        at, h = at[order], h[order]
+        new_hash = np.ones(len(h), bool)
+        new_hash[1:] = h[1:] != h[:-1]
+        k = np.searchsorted(self.starts, at, side="right") - 1
+        first_in_doc = new_hash.copy()
+        first_in_doc[1:] |= k[1:] != k[:-1]
+        return at, np.cumsum(new_hash) - 1, first_in_doc
 
 
 def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:

@@ -1,0 +1,147 @@
+"""How closely a statement's words match the words typed, as a ranking signal
+that never changes what a query finds.
+
+A search matches a word by its lemmas (Russian, Ukrainian) or its stem
+(English), and must go no further: «выборы» finds the forms of that word
+alone, and the totals, trends and concordances built on a search count only
+the word asked for. Two signals beyond that rank the statements found:
+
+* the form typed: a statement holding the word in the very form typed
+  («арестах», "hymns") scores TYPED_FORM_WEIGHT times that form's BM25F more;
+* related words: a statement holding a word derived from the same stem, of
+  another part of speech («арестуют» → «арестах», whose lemmas арестовать and
+  арест differ; «Кения» → «кенийского»; "Kenya" → "Kenyan"), scores
+  RELATED_WEIGHT times that word's BM25F more. Related are the corpus's word
+  forms whose Snowball stem is the typed word's, or differs from it by one of
+  its language's derivational suffixes (search.lang.table, `derivational`);
+  a word's related forms score by the best of them, as its lemmas do.
+
+Both are one optional clause (Whoosh's `AndMaybe`): it adds to the score of a
+statement the query finds and never finds one. bench/ir.py measures them.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from whoosh import query as wq
+
+from search import schema as S
+from search.lang.analysis import (
+    EXACT, PART_RE, analysis_language, exact_term, fold, is_stop_word, query_terms, repair, word_terms,
+)
+from search.lang.gazetteer import gazetteer
+from search.lang.morphology import _stem
+from search.lang.table import LANGUAGE
+from search.query.tree import ParsedQuery
+
+# Measured on the development halves of bench/ir.py's collections, nDCG@10
+# xquad-r-ru, xquad-r-en, SciFact: neither signal 0.8421, 0.8634, 0.6861;
+# related words alone (0.4) 0.8501, 0.8634, 0.6861; the form typed alone
+# (0.3) 0.8468 in Russian; both 0.8539, 0.8675, 0.6839; within 0.003 of
+# that for either weight from 0.15 to 0.5 (a weight of 1 loses: 0.8337).
+TYPED_FORM_WEIGHT = 0.2
+RELATED_WEIGHT = 0.5
+# Stems shorter than this join words too loosely to call them one word's kin.
+MIN_STEM = 3
+# Word forms looked at, at most, for one word in one field (a short stem starts many).
+MAX_CANDIDATES = 2000
+
+
+def with_related(q: wq.Query, parsed: ParsedQuery, reader, analyzer) -> wq.Query:
+    """`q`, whose statements score higher for holding the query's plain words
+    (outside NOT) in the form typed or a related word; `q` itself when there
+    is nothing to add. `reader`: the statements index's (its word forms);
+    `analyzer(fieldname)`: a field's analyser."""
+    if reader is None or parsed.raw is not None:
+        return q
+    clauses = []
+    for leaf in plain_words(parsed):
+        word = repair(fold(leaf.text))
+        fields = [S.TITLE] if leaf.field == "title" else list(S.TEXT_FIELDS)
+        parts = []
+        for fieldname in fields:
+            if (fieldname, exact_term(word)) in reader:
+                parts.append(wq.Term(fieldname, exact_term(word), boost=TYPED_FORM_WEIGHT))
+            terms = related_terms(word, getattr(analyzer(fieldname), "lang", None), fieldname, reader)
+            if terms:
+                parts.append(_best(fieldname, terms, RELATED_WEIGHT))
+        if parts:
+            clauses.append(parts[0] if len(parts) == 1 else wq.Or(parts))
+    if not clauses:
+        return q
+    return wq.AndMaybe(q, clauses[0] if len(clauses) == 1 else wq.Or(clauses))
+
+
+def plain_words(parsed: ParsedQuery) -> list:
+    """The plain words of a query (outside NOT), each once, but stop words and,
+    when names are searched across languages, names: an entity is found and
+    ranked as one, by its mentions in every language (search.exec.concept), not by its words."""
+    from search.query.build import name_run  # (build imports this module)
+
+    leaves = [leaf for leaf in parsed.texts() if leaf.kind == "word"]
+    named, i = set(), 0
+    while parsed.names and i < len(leaves):
+        run = name_run(leaves, i, parsed.text) or leaves[i:i + 1]  # (none for a field's word)
+        if len(run) > 1 or gazetteer().whole_name(leaves[i].text):
+            named.update(id(leaf) for leaf in run)
+        i += len(run)
+    seen, out = set(), []
+    for leaf in leaves:
+        key = (repair(fold(leaf.text)), leaf.field)
+        if id(leaf) in named or key in seen or is_stop_word(key[0]):
+            continue
+        seen.add(key)
+        out.append(leaf)
+    return out
+
+
+def related_terms(word: str, lang: str | None, fieldname: str, reader) -> tuple[str, ...]:
+    """The exact-form terms of a field's word forms related to the folded `word`
+    (see the module's docstring), none of whose lemmas the word searches."""
+    code = analysis_language(word, lang)
+    language = LANGUAGE[code] if code else None
+    if language is None or not language.related_stemmer or not PART_RE.fullmatch(word):
+        # (a word the analyser splits, "up-regulation": only its form typed)
+        return ()
+    stemmer, suffixes = language.related_stemmer, language.derivational
+    stem = _cached_stem(word, stemmer)
+    if len(stem) < MIN_STEM:
+        return ()
+    own = set(query_terms(word, False, lang))
+    forms = _with_stem(stem, {stem, *(stem + s for s in suffixes)}, stemmer, fieldname, reader)
+    for s in suffixes:
+        if stem.endswith(s) and len(stem) - len(s) >= MIN_STEM:
+            forms += _with_stem(stem[:-len(s)], {stem[:-len(s)]}, stemmer, fieldname, reader)
+    return tuple(exact_term(f) for f in sorted(set(forms))
+                 if f != word and own.isdisjoint(word_terms(f, False, lang)))
+
+
+def _with_stem(base: str, stems: set, stemmer: str, fieldname: str, reader) -> list[str]:
+    """The field's word forms whose stem is one of `stems` (each starting with
+    `base`). A Snowball stem is its word's beginning but for its last letter
+    (English turns a final y into i), so the forms looked at start with that."""
+    out = []
+    prefix = EXACT + base[:-1]
+    for n, term in enumerate(reader.expand_prefix(fieldname, prefix)):
+        if n >= MAX_CANDIDATES:
+            break
+        form = term.decode() if isinstance(term, bytes) else term
+        form = form[len(EXACT):]
+        if _cached_stem(form, stemmer) in stems:
+            out.append(form)
+    return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cached_stem(word: str, stemmer: str) -> str:
+    return _stem(word, stemmer)
+
+
+def _best(fieldname: str, terms, boost: float) -> wq.Query:
+    """One word's related forms in a field: scored by the best of them."""
+    from search.query.build import Alternatives  # (build imports this module)
+
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return Alternatives([wq.Term(fieldname, t) for t in terms], boost=boost)
