@@ -137,3 +137,23 @@ def test_a_name_searched_across_languages_is_no_word_to_refine():
     assert words("Kenya corruption", names=False) == ["Kenya", "corruption"]
     assert words("title:Kenya title:corruption") == ["corruption"]
     assert words("выборы -Кения и выборы") == ["выборы"]  # (each once; no stop word, nothing negated)
+
+
+def test_a_commit_keeps_its_related_words_and_a_new_commit_finds_its_own(tmp_path):
+    """The vocabulary walk that finds a word's related forms is made once per
+    commit (the costly part of a search's ranking signals), never carried over
+    to a commit whose vocabulary differs."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    text = "Statement\n\n3 марта 2020 года\n\n{} " + FILLER["ru"].strip() + "\n"
+    write_statements(corpus, {"ru/a.txt": text.format("полиция сообщила о массовых арестах")})
+    assert update_index(corpus, index_dir).problems == []
+    key = ("арестуют", analyzer("body_ru").lang, "body_ru")
+    with SearchIndex(index_dir) as opened:
+        first = opened.search("арестуют OR полиция")
+        assert opened._snapshots.retrying(lambda snap: snap.related.get(key)) == ("=арестах",)
+        again = opened.search("арестуют OR полиция")  # (from the kept words: the same hits and scores)
+        assert [(h.id, h.score) for h in again.hits] == [(h.id, h.score) for h in first.hits]
+        write_statements(corpus, {"ru/b.txt": text.format("полиция сообщила об арестами задержанных")})
+        assert update_index(corpus, index_dir).problems == []
+        opened.search("арестуют OR полиция")
+        assert opened._snapshots.retrying(lambda snap: snap.related.get(key)) == ("=арестами", "=арестах")

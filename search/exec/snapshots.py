@@ -60,6 +60,7 @@ class Snapshot:
     readers: dict  # both searchers' segment readers, which the snapshot owns (search.exec.readers)
     shared: dict = field(default_factory=dict)  # the open index's caches, by name (see `kept`)
     stats: dict = field(default_factory=dict)  # its commit's term statistics (search.exec.arrays)
+    related: dict = field(default_factory=dict)  # its commit's related words (search.query.related)
 
     @property
     def registry(self) -> Registry:
@@ -76,7 +77,7 @@ class Snapshot:
         return found
 
     def vocabulary(self) -> WordList:
-        return WordList(self.word_list, self.searcher.reader())
+        return WordList(self.word_list, self.searcher.reader(), self.related)
 
     def close(self, keep: dict | None = None) -> None:
         """Closes its readers, but not those in `keep` (handed on to the next snapshot)."""

@@ -99,11 +99,13 @@ def _contains(words: list[str], word: str) -> bool:
 class WordList:
     """The vocabulary's words, sorted, with how often the statements use each."""
 
-    def __init__(self, words, reader):
+    def __init__(self, words, reader, related: dict | None = None):
         """`words`: the vocabulary, sorted, or a function that gives it when
-        first needed (most searches expand no word); `reader`: of the statements index."""
+        first needed (most searches expand no word); `reader`: of the statements
+        index; `related`: where its commit keeps each word's related words."""
         self._words = words
         self.reader = reader
+        self.related = {} if related is None else related
 
     @property
     def words(self) -> list[str]:

@@ -104,7 +104,7 @@ class QueryBuilder:
         q = self._node(parsed.root, highlights, negated=False)
         if q is None:
             return wq.NullQuery, highlights
-        return with_related(q, parsed, getattr(self.vocabulary, "reader", None), analyzer), highlights
+        return with_related(q, parsed, self.vocabulary, analyzer), highlights
 
     def _node(self, node, hl: Highlights, negated: bool):
         if isinstance(node, MatchAll):

@@ -46,15 +46,20 @@ RELATED_WEIGHT = 0.5
 MIN_STEM = 3
 # Word forms looked at, at most, for one word in one field (a short stem starts many).
 MAX_CANDIDATES = 2000
+# Words whose related forms a commit keeps (then forgets them all and starts again).
+MAX_KEPT = 20_000
 
 
-def with_related(q: wq.Query, parsed: ParsedQuery, reader, analyzer) -> wq.Query:
+def with_related(q: wq.Query, parsed: ParsedQuery, vocabulary, analyzer) -> wq.Query:
     """`q`, whose statements score higher for holding the query's plain words
     (outside NOT) in the form typed or a related word; `q` itself when there
-    is nothing to add. `reader`: the statements index's (its word forms);
+    is nothing to add. `vocabulary`: a commit's (search.exec.vocabulary.WordList:
+    the statements index's reader, and the related words it keeps);
     `analyzer(fieldname)`: a field's analyser."""
+    reader = getattr(vocabulary, "reader", None)
     if reader is None or parsed.raw is not None:
         return q
+    kept = vocabulary.related
     clauses = []
     for leaf in plain_words(parsed):
         word = repair(fold(leaf.text))
@@ -63,7 +68,12 @@ def with_related(q: wq.Query, parsed: ParsedQuery, reader, analyzer) -> wq.Query
         for fieldname in fields:
             if (fieldname, exact_term(word)) in reader:
                 parts.append(wq.Term(fieldname, exact_term(word), boost=TYPED_FORM_WEIGHT))
-            terms = related_terms(word, getattr(analyzer(fieldname), "lang", None), fieldname, reader)
+            lang = getattr(analyzer(fieldname), "lang", None)
+            terms = kept.get((word, lang, fieldname))
+            if terms is None:  # (the vocabulary's prefix walk: the costly part, once per commit)
+                if len(kept) >= MAX_KEPT:
+                    kept.clear()
+                terms = kept[word, lang, fieldname] = related_terms(word, lang, fieldname, reader)
             if terms:
                 parts.append(_best(fieldname, terms, RELATED_WEIGHT))
         if parts:
