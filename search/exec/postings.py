@@ -75,7 +75,9 @@ def segment_id(reader) -> str:
 
 def raw_matcher(reader, fieldname: str, btext: bytes):
     """A term's matcher in one leaf reader, deleted statements included (a
-    snapshot's live mask removes them, once for all terms)."""
+    snapshot's live mask removes them, once for all terms) but for those
+    before its first live one, which Whoosh's filter skipped as it was made:
+    it may be inactive from the start, so ask `is_active()` first."""
     m = reader.postings(fieldname, btext)
     return m.child if isinstance(m, FilterMatcher) else m
 
@@ -194,9 +196,9 @@ def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wa
         elif (fieldname, btext) in reader:  # (the posting list itself, skipping to each statement)
             m = raw_matcher(reader, fieldname, btext)
             for doc in (wanted[lo:hi] - offset).tolist():
-                if m.id() < doc:
+                if m.is_active() and m.id() < doc:
                     m.skip_to(doc)
-                if not m.is_active():
+                if not m.is_active():  # (from the start, when deleted statements alone hold the term)
                     break
                 if m.id() == doc:
                     yield doc + offset, m.value_as("characters")
