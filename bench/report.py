@@ -9,221 +9,18 @@ either of its terms.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench.engines import ENGINES
-from bench.measure import median, percentile
+from bench.measure import median
 from bench.runner import PARALLEL
-
-MB = 1e6
-
-
-# --- summaries of one size -------------------------------------------------------------
-
-
-def _ok(phase) -> bool:
-    return bool(phase) and "failed" not in phase and "skipped" not in phase
-
-
-def paired(a: list[dict], b: list[dict], ratio: Callable[[dict, dict], float]) -> float:
-    """Median of a ratio over runs paired round by round."""
-    return median([ratio(x, y) for x, y in zip(a, b)])
-
-
-def builds(size: dict) -> dict[str, dict]:
-    """Per engine: median build seconds, throughput, index size and peak memory."""
-    phase = size.get("builds")
-    if not _ok(phase):
-        return {}
-    statements, megabytes = size["corpus"]["statements"], size["corpus"]["bytes"] / MB
-    out = {}
-    for key, runs in phase.items():
-        seconds = median([r["seconds"] for r in runs])
-        out[key] = {
-            "seconds": seconds,
-            "docs_s": statements / seconds,
-            "mb_s": megabytes / seconds,
-            "index_mb": median([r["index_bytes"] for r in runs]) / MB,
-            "rss_mb": median([max(r["rss_mb"], r.get("children_rss_mb", 0)) for r in runs]),
-        }
-    return out
-
-
-def search(size: dict) -> dict[str, dict]:
-    """Per engine: p50 and p95 over the query mix, each the median over rounds."""
-    phase = size.get("search")
-    if not _ok(phase):
-        return {}
-    return {
-        engine: {
-            "p50": median([percentile(r, 50) for r in rounds]),
-            "p95": median([percentile(r, 95) for r in rounds]),
-        }
-        for engine, rounds in phase["latency_ms"].items()
-    }
-
-
-def cold(size: dict, phase_name: str = "cold") -> dict | None:
-    """Our first searches, p50 and p95 (medians over rounds): on a freshly opened
-    index ("cold") or after a commit that adds a statement ("after_commit")."""
-    phase = size.get(phase_name)
-    if not _ok(phase):
-        return None
-    rounds = phase["latency_ms"]
-    return {"p50": median([percentile(r, 50) for r in rounds]),
-            "p95": median([percentile(r, 95) for r in rounds])}
-
-
-def cold_ratio(size: dict, phase_name: str = "cold") -> float | None:
-    """Our first searches' p95 ÷ our warm p95 (the search phase's)."""
-    first, warm = cold(size, phase_name), search(size).get("ours")
-    if not first or not warm:
-        return None
-    return first["p95"] / warm["p95"]
-
-
-def p95_ratio(size: dict, engine: str, baseline: str) -> float | None:
-    """Median over rounds of engine's p95 ÷ baseline's p95 in the same round."""
-    phase = size.get("search")
-    if not _ok(phase) or engine not in phase["latency_ms"] or baseline not in phase["latency_ms"]:
-        return None
-    return median([percentile(a, 95) / percentile(b, 95)
-                   for a, b in zip(phase["latency_ms"][engine], phase["latency_ms"][baseline])])
-
-
-def build_ratio(size: dict, key: str, baseline: str) -> float | None:
-    """Median of baseline seconds ÷ key seconds, round by round (throughput ratio)."""
-    phase = size.get("builds")
-    if not _ok(phase) or key not in phase or baseline not in phase:
-        return None
-    return paired(phase[key], phase[baseline], lambda k, b: b["seconds"] / k["seconds"])
-
-
-def update_ratio(size: dict, kind: str) -> float | None:
-    """An incremental or no-change run's seconds ÷ the full build's, round by round."""
-    phase, full = size.get("incremental"), (size.get("builds") or {}).get("ours")
-    if not _ok(phase) or not full:
-        return None
-    return paired(phase[kind], full, lambda run, build: run["seconds"] / build["seconds"])
-
-
-def server_ratio(size: dict, load: str = "concurrent") -> float | None:
-    """The web server's p95 ÷ the library call's p95 (one caller) for the same queries."""
-    server, library = size.get("server"), search(size).get("ours")
-    if not _ok(server) or not library:
-        return None
-    return server[load]["p95_ms"] / library["p95"]
-
-
-def server_load_ratio(size: dict) -> float | None:
-    """The web server's p95 under concurrent clients ÷ the library's p95 under
-    the same callers in as many processes as the server has workers."""
-    server = size.get("server")
-    library = (server or {}).get("library_concurrent")
-    if not _ok(server) or not _ok(library):
-        return None
-    return server["concurrent"]["p95_ms"] / library["p95_ms"]
-
-
-# --- targets ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Target:
-    text: str
-    limit: str
-    near: int | None  # judged at the size nearest this many statements; None: at every size
-    measure: Callable[[dict], tuple[float | None, str]]  # → (value, shown)
-    passes: Callable[[float], bool]
-
-
-def _ratio(value: float | None) -> tuple[float | None, str]:
-    return value, "—" if value is None else f"{value:.2f}x"
-
-
-def _percent(value: float | None) -> tuple[float | None, str]:
-    return value, "—" if value is None else f"{value:.1%}"
-
-
-def _server_memory(size: dict) -> tuple[float | None, str]:
-    server = size.get("server")
-    rss = server.get("peak_rss_mb") if _ok(server) else None
-    return rss, "—" if rss is None else f"{rss:,.0f} MB"
-
-
-SERVER_RPS_BEFORE = 8.6  # requests/s at 100,000 statements before search ran on arrays
-
-
-def _server_rps(size: dict) -> tuple[float | None, str]:
-    server = size.get("server")
-    if not _ok(server):
-        return None, "—"
-    c = server["concurrent"]
-    value = c["rps"] if c["errors"] == 0 else 0.0
-    return value, f"{c['errors']} errors, {c['rps']:.1f} req/s ({c['rps'] / SERVER_RPS_BEFORE:.1f}x 8.6)"
-
-
-TARGETS = (
-    Target("build throughput, one process: ours ÷ plain Whoosh", "≥ 0.8x", None,
-           lambda s: _ratio(build_ratio(s, "ours", "whoosh")), lambda v: v >= 0.8),
-    Target("build with 2 processes ÷ ours with 1", "≥ 1.6x", None,
-           lambda s: _ratio(build_ratio(s, PARALLEL, "ours")), lambda v: v >= 1.6),
-    Target("incremental run after adding 1% ÷ full build", "≤ 5%", None,
-           lambda s: _percent(update_ratio(s, "incremental")), lambda v: v <= 0.05),
-    Target("no-change run ÷ full build", "< 5%", 100_000,
-           lambda s: _percent(update_ratio(s, "nochange")), lambda v: v < 0.05),
-    Target("search p95 with facets and 10 snippets: ours ÷ SQLite FTS5", "≤ 1.0x", 2_000,
-           lambda s: _ratio(p95_ratio(s, "ours", "sqlite")), lambda v: v <= 1),
-    Target("search p95 with facets and 10 snippets: ours ÷ SQLite FTS5", "≤ 1.0x", 38_000,
-           lambda s: _ratio(p95_ratio(s, "ours", "sqlite")), lambda v: v <= 1),
-    Target("search p95 with facets and 10 snippets: ours ÷ SQLite FTS5", "≤ 1.0x", 100_000,
-           lambda s: _ratio(p95_ratio(s, "ours", "sqlite")), lambda v: v <= 1),
-    Target("search p95 with facets and 10 snippets: ours ÷ tantivy", "≤ 3x", 38_000,
-           lambda s: _ratio(p95_ratio(s, "ours", "tantivy")), lambda v: v <= 3),
-    Target("search p95 with facets and 10 snippets: ours ÷ tantivy", "≤ 3x", 100_000,
-           lambda s: _ratio(p95_ratio(s, "ours", "tantivy")), lambda v: v <= 3),
-    Target("first search after a commit adding one statement: p95 ÷ warm p95", "≤ 3x", None,
-           lambda s: _ratio(cold_ratio(s, "after_commit")), lambda v: v <= 3),
-    Target("web server, 8 clients: zero errors, requests/s", "0, ≥ 43 (5x 8.6)", 100_000,
-           _server_rps, lambda v: v >= 5 * SERVER_RPS_BEFORE),
-    Target("web server, 8 clients: p95 ÷ library p95 under the same 8 callers", "≤ 1.5x", 100_000,
-           lambda s: _ratio(server_load_ratio(s)), lambda v: v <= 1.5),
-    Target("web server peak memory", "< 1 GB", 100_000, _server_memory, lambda v: v < 1000),
+from bench.targets import (
+    MB, as_percent, as_ratio, build_ratio, builds, cold, cold_ratio, finished, p95_ratio, search,
+    server_load_ratio, server_ratio, size_label, target_rows, update_ratio,
 )
 
 
-def nearest(sizes: list[dict], statements: int) -> dict | None:
-    """The size closest to `statements` (within a factor of two), if any."""
-    close = [s for s in sizes if statements / 2 <= s["corpus"]["statements"] <= statements * 2]
-    return min(close, key=lambda s: abs(math.log(s["corpus"]["statements"] / statements)), default=None)
-
-
-def target_rows(sizes: list[dict]) -> list[tuple[str, str, str, str, str]]:
-    """(target, size, measured, limit, result) for every target."""
-    rows = []
-    for target in TARGETS:
-        if target.near is None:
-            judged = sizes
-        else:
-            found = nearest(sizes, target.near)
-            judged = [found] if found else []
-        if not judged:
-            where = "every size" if target.near is None else f"~{target.near:,} statements"
-            rows.append((target.text, where, "—", target.limit, "not measured"))
-        for size in judged:
-            value, shown = target.measure(size)
-            result = "not measured" if value is None else ("pass" if target.passes(value) else "FAIL")
-            rows.append((target.text, _size_label(size), shown, target.limit, result))
-    return rows
-
-
 # --- markdown ---------------------------------------------------------------------------------
-
-
-def _size_label(size: dict) -> str:
-    return f"{size['size']} ({size['corpus']['statements']:,})"
 
 
 def _num(value, digits: int = 1) -> str:
@@ -255,7 +52,7 @@ def main_table(sizes: list[dict]) -> str:
                 engine, _num(b.get(key, {}).get("seconds"), 2), _num(b.get(key, {}).get("docs_s"), 0),
                 _num(b.get(key, {}).get("mb_s"), 2), _num(b.get(key, {}).get("index_mb")),
                 _num(b.get(key, {}).get("rss_mb"), 0), _num(s.get(key, {}).get("p50")),
-                _num(s.get(key, {}).get("p95")), _ratio(p95_ratio(size, key, "sqlite"))[1],
+                _num(s.get(key, {}).get("p95")), as_ratio(p95_ratio(size, key, "sqlite"))[1],
             ])
     return table(MAIN_COLUMNS, rows)
 
@@ -266,15 +63,15 @@ def indexer_table(sizes: list[dict]) -> str:
         b, inc = builds(size), size.get("incremental")
         if "ours" not in b:
             continue
-        updates = _ok(inc)
+        updates = finished(inc)
         rows.append([
-            _size_label(size), _num(b["ours"]["seconds"], 2),
-            _num(b.get(PARALLEL, {}).get("seconds"), 2), _ratio(build_ratio(size, PARALLEL, "ours"))[1],
+            size_label(size), _num(b["ours"]["seconds"], 2),
+            _num(b.get(PARALLEL, {}).get("seconds"), 2), as_ratio(build_ratio(size, PARALLEL, "ours"))[1],
             f"{inc['added']:,}" if updates else "—",
             _num(median([r["seconds"] for r in inc["incremental"]]), 2) if updates else "—",
-            _percent(update_ratio(size, "incremental"))[1],
+            as_percent(update_ratio(size, "incremental"))[1],
             _num(median([r["seconds"] for r in inc["nochange"]]), 2) if updates else "—",
-            _percent(update_ratio(size, "nochange"))[1],
+            as_percent(update_ratio(size, "nochange"))[1],
         ])
     return table(["size", "full build s", "2 processes s", "speed-up", "statements added",
                   "incremental s", "÷ full", "no-change s", "÷ full"], rows)
@@ -286,8 +83,8 @@ def server_table(sizes: list[dict]) -> str:
         server = size.get("server")
         if server is None:
             continue
-        if not _ok(server):
-            rows.append([_size_label(size), "skipped: " + (server.get("skipped") or server.get("failed", ""))[:80]]
+        if not finished(server):
+            rows.append([size_label(size), "skipped: " + (server.get("skipped") or server.get("failed", ""))[:80]]
                         + ["—"] * 9)
             continue
         library = search(size).get("ours", {}).get("p95")
@@ -295,13 +92,13 @@ def server_table(sizes: list[dict]) -> str:
         rss = _num(server.get("peak_rss_mb"), 0)
         runs = [("HTTP", server["single"], server_ratio(size, "single"), server_ratio(size, "single")),
                 ("HTTP", server["concurrent"], server_ratio(size), server_load_ratio(size))]
-        if _ok(under_load):
+        if finished(under_load):
             own = under_load["p95_ms"] / library if library else None
             runs.append((f"library, {under_load['processes']} processes", under_load, own, 1.0))
         for caller, r, one, same in runs:
             rows.append([
-                _size_label(size), caller, r["clients"], r["requests"], r["errors"], _num(r["rps"]),
-                _num(r["p50_ms"]), _num(r["p95_ms"]), _ratio(one)[1], _ratio(same)[1],
+                size_label(size), caller, r["clients"], r["requests"], r["errors"], _num(r["rps"]),
+                _num(r["p50_ms"]), _num(r["p95_ms"]), as_ratio(one)[1], as_ratio(same)[1],
                 rss if caller == "HTTP" else "—",
             ])
     return table(["size", "caller", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms",
@@ -313,11 +110,11 @@ def cold_table(sizes: list[dict]) -> str:
     for size in sizes:
         fresh, committed, warm = cold(size), cold(size, "after_commit"), search(size).get("ours")
         if fresh or committed:
-            rows.append([_size_label(size), _num((warm or {}).get("p95")),
+            rows.append([size_label(size), _num((warm or {}).get("p95")),
                          _num((committed or {}).get("p50")), _num((committed or {}).get("p95")),
-                         _ratio(cold_ratio(size, "after_commit"))[1],
+                         as_ratio(cold_ratio(size, "after_commit"))[1],
                          _num((fresh or {}).get("p50")), _num((fresh or {}).get("p95")),
-                         _ratio(cold_ratio(size))[1]])
+                         as_ratio(cold_ratio(size))[1]])
     return table(["size", "warm p95 ms", "after a commit p50 ms", "after a commit p95 ms",
                   "÷ warm p95", "fresh open p50 ms", "fresh open p95 ms", "÷ warm p95"], rows)
 
@@ -382,8 +179,8 @@ def markdown(sizes: list[dict], notes: list[str], command: str) -> str:
               "Engines without Russian morphology find fewer Russian statements: the counts show "
               "the work done differs.", ""]
     for size in sizes:
-        if _ok(size.get("search")):
-            parts += [f"### {_size_label(size)}", "", query_table(size), ""]
+        if finished(size.get("search")):
+            parts += [f"### {size_label(size)}", "", query_table(size), ""]
     parts += ["## Engines", ""]
     measured = {e for s in sizes for e in s["engines"]}
     parts += [f"- `{name}`: {cls.description}" for name, cls in ENGINES.items() if name in measured]

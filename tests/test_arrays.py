@@ -16,7 +16,8 @@ from search.exec.arrays import Executor, Unsupported
 from search.engine import SearchIndex
 from search.exec.matching import Match, _run, find, run_whoosh
 from search.query.phrases import Adjacent
-from search.query.build import Alternatives, QueryBuilder
+from search.query.build import QueryBuilder
+from search.query.nodes import Alternatives
 from search.query.parser import parse
 from search.results import Filters
 from tests.corpus_tools import small_corpus, statement_text, write_statements

@@ -19,9 +19,10 @@ import numpy as np
 from whoosh import query as wq
 
 from search.exec import concept as C
-from search.query.build import Alternatives, AndNot
+from search.query.nodes import Alternatives, AndNot
 from search.query.phrases import Adjacent
-from search.exec.postings import PostingsCache, raw_matcher, segment_id
+from search.exec.positions import adjacent_docs, concept_counts
+from search.exec.postings import PostingsCache, segment_id
 from search.exec.scoring import CachedBM25F, segment_lengths
 
 
@@ -283,7 +284,8 @@ class Executor:
             for leaf, offset, _ in self.leaves:
                 reader = leaf.reader()
                 key = (segment_id(reader), "concept", fieldname, forms)
-                docs, counts = self.cache.get(key, lambda: _concept_counts(reader, fieldname, forms, self))
+                docs, counts = self.cache.get(key, lambda: concept_counts(
+                    reader, fieldname, forms, self.schema, self.cache, self._bytes))
                 if not len(docs):
                     continue
                 factor = C.length_factors(self.searcher, reader, fieldname, avgfl)
@@ -318,7 +320,7 @@ class Executor:
             key = (segment_id(reader), "phrase", segment.deleted_count() if segment else 0,
                    tuple((f, tuple(texts)) for f, texts in terms))
             found = self.cache.get(key, lambda: np.asarray(
-                _adjacent_docs(reader, terms, candidates.tolist(), self), dtype=np.int32))
+                adjacent_docs(reader, terms, candidates.tolist(), self._bytes), dtype=np.int32))
             keep[found.astype(np.int64) + offset] = True
         hits.mask &= keep
         hits.scores[~hits.mask] = 0.0
@@ -356,71 +358,3 @@ def _position_terms(sub) -> tuple[str, list]:
             type(t) is wq.Term and t.fieldname == sub.subqueries[0].fieldname for t in sub.subqueries):
         return sub.subqueries[0].fieldname, [t.text for t in sub.subqueries]
     raise Unsupported(f"phrase position {type(sub).__name__}")
-
-
-def _adjacent_docs(reader, terms, candidates: list[int], ex: Executor) -> list[int]:
-    """The candidates (local docnums, ascending) where the positions follow one another."""
-    positions = []  # per phrase position: a matcher per term present in the segment
-    for fieldname, texts in terms:
-        ms = []
-        for text in texts:
-            btext = ex._bytes(fieldname, text)
-            if btext is not None and (fieldname, btext) in reader:
-                ms.append(raw_matcher(reader, fieldname, btext))
-        positions.append(ms)
-    found = []
-    for doc in candidates:
-        starts = None
-        for offset, ms in enumerate(positions):
-            here = set()
-            for m in ms:
-                if m.is_active() and m.id() < doc:
-                    m.skip_to(doc)
-                if m.is_active() and m.id() == doc:
-                    here.update(p - offset for p in m.value_as("positions"))
-            starts = here if starts is None else starts & here
-            if not starts:
-                break
-        if starts:
-            found.append(doc)
-    return found
-
-
-def _concept_counts(reader, fieldname: str, forms, ex: Executor) -> np.ndarray:
-    """[local docnums, mentions] of one field in one segment (deleted statements
-    included). A statement that holds one of the terms only has a mention for
-    each occurrence (its posting's weight) when the term is a form of one word,
-    and none otherwise; the others are counted from their positions."""
-    boost = C.field_boost(ex.schema, fieldname)
-    single = {t for form in forms if len(form) == 1 for t in form[0]}
-    parts = []
-    for term in sorted({t for form in forms for p in form for t in p}):
-        btext = ex._bytes(fieldname, term)
-        if btext is None:
-            continue
-        p = ex.cache.postings(reader, fieldname, btext)
-        if len(p.docs):
-            parts.append((term, btext, p))
-    if not parts:
-        return np.zeros((2, 0), dtype=np.int64)
-    docs, present = np.unique(np.concatenate([p.docs for _, _, p in parts]), return_counts=True)
-    counts = np.zeros(len(docs), dtype=np.int64)
-    alone = present == 1
-    for term, _, p in parts:
-        if term in single:
-            at = np.searchsorted(docs, p.docs)
-            only = alone[at]
-            counts[at[only]] = np.rint(p.weights[only] / boost).astype(np.int64)
-    rest = np.flatnonzero(~alone)
-    if len(rest):
-        matchers = {term: raw_matcher(reader, fieldname, btext) for term, btext, _ in parts}
-        for i in rest.tolist():
-            doc, found = int(docs[i]), {}
-            for term, m in matchers.items():
-                if m.is_active() and m.id() < doc:
-                    m.skip_to(doc)
-                if m.is_active() and m.id() == doc:
-                    found[term] = m.value_as("positions")
-            counts[i] = C.mentions(forms, found)
-    keep = counts > 0
-    return np.stack([docs[keep].astype(np.int64), counts[keep]])

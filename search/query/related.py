@@ -33,6 +33,7 @@ from search.lang.analysis import (
 from search.lang.gazetteer import gazetteer
 from search.lang.morphology import _stem
 from search.lang.table import LANGUAGE
+from search.query.nodes import Alternatives
 from search.query.tree import ParsedQuery
 
 # Measured on the development halves of bench/ir.py's collections, nDCG@10
@@ -150,8 +151,6 @@ def _cached_stem(word: str, stemmer: str) -> str:
 
 def _best(fieldname: str, terms, boost: float) -> wq.Query:
     """One word's related forms in a field: scored by the best of them."""
-    from search.query.build import Alternatives  # (build imports this module)
-
     if len(terms) == 1:
         return wq.Term(fieldname, terms[0], boost=boost)
     return Alternatives([wq.Term(fieldname, t) for t in terms], boost=boost)
