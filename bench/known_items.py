@@ -48,6 +48,7 @@ from bench.known_item_queries import SEED, make, source
 from search.exec import proximity
 from search.lang.analysis import WORD_RE
 from search.engine import SearchIndex
+from search.errors import IndexUnusable
 from search.exec.scoring import CachedBM25F
 
 KNOWN_ITEMS = BENCH_DIR / "known_items.json"
@@ -104,9 +105,10 @@ def news_items(work: Path = DEFAULT_WORK / "known_items", remake: bool = False,
     index_dir = work / "index"
     corpus = shared_corpus(work, NEWS_SAMPLE)
     recipe = (corpus / ".recipe").read_text()
-    if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != recipe:
+    if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != recipe \
+            or not _opens(index_dir):  # (built by other code, or by hand from another corpus)
         log(f"indexing {corpus} (UN speeches, Meduza, {NEWS_SAMPLE} news items) into {index_dir}")
-        update_index(corpus, index_dir)
+        update_index(corpus, index_dir, rebuild=True)
         (work / ".indexed").write_text(recipe)
     kept = work / "news_items.json"
     stamp = f"{recipe} {SEED} {NEWS_ITEMS}"
@@ -118,6 +120,15 @@ def news_items(work: Path = DEFAULT_WORK / "known_items", remake: bool = False,
         items = make(index, NEWS_ITEMS, prefixes=("news/",), langs=("ru",), seed=f"{SEED}-news")
     kept.write_text(json.dumps({"stamp": stamp, "items": items}, ensure_ascii=False), encoding="utf-8")
     return items, index_dir
+
+
+def _opens(index_dir: Path) -> bool:
+    """Whether this code can search the index in `index_dir`."""
+    try:
+        with SearchIndex(index_dir):
+            return True
+    except IndexUnusable:
+        return False
 
 
 def search_ms(index: SearchIndex, items: list[dict], weights: tuple[float, ...],
