@@ -157,3 +157,12 @@ def test_a_commit_keeps_its_related_words_and_a_new_commit_finds_its_own(tmp_pat
         assert update_index(corpus, index_dir).problems == []
         opened.search("арестуют OR полиция")
         assert opened._snapshots.retrying(lambda snap: snap.related.get(key)) == ("=арестами", "=арестах")
+
+        def segment_by_segment(snap):  # (each segment's words kept: the same as the whole index's)
+            vocabulary = snap.vocabulary()
+            assert len(vocabulary.reader.leaf_readers()) == 2
+            return [related.related_terms(word, key[1], "body_ru", vocabulary.reader, each)
+                    for word in ("арестуют", "полиция", "сообщила")
+                    for each in (None, vocabulary.each_segment, vocabulary.each_segment)]
+        found = opened._snapshots.retrying(segment_by_segment)
+        assert found[0] == found[1] == found[2] == ("=арестами", "=арестах") and found[3:6] == found[3:4] * 3

@@ -76,6 +76,7 @@ def check_sizes(index_dir, ix) -> None:
     known = recorded(index_dir).get(ix.indexname, {})
     if not isinstance(known, dict):
         return
+    base = os.fspath(index_dir)  # (os.path, not pathlib: a server checks hundreds of files per commit)
     for segment in ix._segments():
         files = known.get(segment.segment_id())
         for entry in files if isinstance(files, list) else ():
@@ -84,7 +85,7 @@ def check_sizes(index_dir, ix) -> None:
                 continue  # (a record this code did not write: nothing to compare)
             name, size = entry[0], entry[1]
             try:
-                now = os.stat(Path(index_dir) / name).st_size
+                now = os.stat(os.path.join(base, name)).st_size
             except FileNotFoundError:  # a newer commit merged it away meanwhile (check_index
                 continue  # reports a missing file of the commit being served)
             if now != size:

@@ -77,7 +77,7 @@ class Snapshot:
         return found
 
     def vocabulary(self) -> WordList:
-        return WordList(self.word_list, self.searcher.reader(), self.related)
+        return WordList(self.word_list, self.searcher.reader(), self.related, self.postings)
 
     def close(self, keep: dict | None = None) -> None:
         """Closes its readers, but not those in `keep` (handed on to the next snapshot)."""

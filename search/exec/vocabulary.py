@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+import numpy as np
+
 from search.exec.postings import segment_id
 
 from whoosh.spelling import ListCorrector
@@ -99,13 +101,27 @@ def _contains(words: list[str], word: str) -> bool:
 class WordList:
     """The vocabulary's words, sorted, with how often the statements use each."""
 
-    def __init__(self, words, reader, related: dict | None = None):
+    def __init__(self, words, reader, related: dict | None = None, segments=None):
         """`words`: the vocabulary, sorted, or a function that gives it when
         first needed (most searches expand no word); `reader`: of the statements
-        index; `related`: where its commit keeps each word's related words."""
+        index; `related`: where its commit keeps each word's related words;
+        `segments`: the process's per-segment store (search.exec.postings.PostingsCache)."""
         self._words = words
         self.reader = reader
         self.related = {} if related is None else related
+        self._segments = segments
+
+    def each_segment(self, key: tuple, walk) -> list[list[str]]:
+        """walk(segment reader), a list of words, for each segment of the
+        statements index, kept per segment under `key` (a segment never changes)."""
+        out = []
+        for leaf, _ in self.reader.leaf_readers():
+            if self._segments is None:
+                out.append(walk(leaf))
+            else:
+                out.append(self._segments.get((segment_id(leaf), "words") + key, lambda leaf=leaf: np.array(
+                    walk(leaf), dtype=str)).tolist())
+        return out
 
     @property
     def words(self) -> list[str]:

@@ -45,7 +45,7 @@ TYPED_FORM_WEIGHT = 0.2
 RELATED_WEIGHT = 0.5
 # Stems shorter than this join words too loosely to call them one word's kin.
 MIN_STEM = 3
-# Word forms looked at, at most, for one word in one field (a short stem starts many).
+# Word forms looked at, at most, for one word in one field of a segment (a short stem starts many).
 MAX_CANDIDATES = 2000
 # Words whose related forms a commit keeps (then forgets them all and starts again).
 MAX_KEPT = 20_000
@@ -74,7 +74,8 @@ def with_related(q: wq.Query, parsed: ParsedQuery, vocabulary, analyzer) -> wq.Q
             if terms is None:  # (the vocabulary's prefix walk: the costly part, once per commit)
                 if len(kept) >= MAX_KEPT:
                     kept.clear()
-                terms = kept[word, lang, fieldname] = related_terms(word, lang, fieldname, reader)
+                terms = kept[word, lang, fieldname] = related_terms(
+                    word, lang, fieldname, reader, getattr(vocabulary, "each_segment", None))
             if terms:
                 parts.append(_best(fieldname, terms, RELATED_WEIGHT))
         if parts:
@@ -107,9 +108,12 @@ def plain_words(parsed: ParsedQuery) -> list:
     return out
 
 
-def related_terms(word: str, lang: str | None, fieldname: str, reader) -> tuple[str, ...]:
+def related_terms(word: str, lang: str | None, fieldname: str, reader, each_segment=None) -> tuple[str, ...]:
     """The exact-form terms of a field's word forms related to the folded `word`
-    (see the module's docstring), none of whose lemmas the word searches."""
+    (see the module's docstring), none of whose lemmas the word searches.
+    `each_segment(key, walk)`, when given, gives walk(segment reader) for each
+    segment of `reader`, kept per segment under `key` (a commit then walks only
+    its new segments' words)."""
     code = analysis_language(word, lang)
     language = LANGUAGE[code] if code else None
     if language is None or not language.related_stemmer or not PART_RE.fullmatch(word):
@@ -120,18 +124,30 @@ def related_terms(word: str, lang: str | None, fieldname: str, reader) -> tuple[
     if len(stem) < MIN_STEM:
         return ()
     own = set(query_terms(word, False, lang))
-    forms = _with_stem(stem, {stem, *(stem + s for s in suffixes)}, stemmer, fieldname, reader)
+    forms = _with_stem(stem, {stem, *(stem + s for s in suffixes)}, stemmer, fieldname, reader, each_segment)
     for s in suffixes:
         if stem.endswith(s) and len(stem) - len(s) >= MIN_STEM:
-            forms += _with_stem(stem[:-len(s)], {stem[:-len(s)]}, stemmer, fieldname, reader)
+            forms += _with_stem(stem[:-len(s)], {stem[:-len(s)]}, stemmer, fieldname, reader, each_segment)
     return tuple(exact_term(f) for f in sorted(set(forms))
                  if f != word and own.isdisjoint(word_terms(f, False, lang)))
 
 
-def _with_stem(base: str, stems: set, stemmer: str, fieldname: str, reader) -> list[str]:
+def _with_stem(base: str, stems: set, stemmer: str, fieldname: str, reader, each_segment=None) -> list[str]:
     """The field's word forms whose stem is one of `stems` (each starting with
-    `base`). A Snowball stem is its word's beginning but for its last letter
-    (English turns a final y into i), so the forms looked at start with that."""
+    `base`), segment by segment when `each_segment` is given (see related_terms)."""
+    def walk(segment):
+        return _segment_with_stem(base, stems, stemmer, fieldname, segment)
+
+    if each_segment is None:
+        return walk(reader)
+    return [form for forms in each_segment(("related", fieldname, base, tuple(sorted(stems)), stemmer), walk)
+            for form in forms]
+
+
+def _segment_with_stem(base: str, stems: set, stemmer: str, fieldname: str, reader) -> list[str]:
+    """_with_stem in one reader. A Snowball stem is its word's beginning but for
+    its last letter (English turns a final y into i), so the forms looked at
+    start with that; at most MAX_CANDIDATES of them."""
     out = []
     prefix = EXACT + base[:-1]
     for n, term in enumerate(reader.expand_prefix(fieldname, prefix)):
