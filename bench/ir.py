@@ -34,7 +34,8 @@ from search.fields import MAX_PER_PAGE
 IR_DIR = ROOT.parent / "shared" / "benchmarks" / "ir"
 COLLECTIONS = ("xquad-r-ru", "xquad-r-en", "scifact")
 HITS = MAX_PER_PAGE  # the API's largest page: R@100 is read from one request
-# Lucene BM25 (Anserini 0.22.1, k1 0.9, b 0.4, Snowball analysers), from IR_DIR/README.md.
+# Lucene BM25 (Anserini 0.22.1, k1 0.9, b 0.4, Snowball analysers), from IR_DIR/README.md:
+# the table's figures when Lucene cannot run here (bench.lucene), else what its run must match.
 LUCENE = {
     "xquad-r-ru": {"ndcg10": 0.8396, "mrr10": 0.8121, "r100": 0.9711},
     "xquad-r-en": {"ndcg10": 0.8550, "mrr10": 0.8219, "r100": 0.9813},
@@ -162,6 +163,16 @@ def ask_all(port: int, topics: dict[str, str], extra: dict[str, str]) -> tuple[d
     return run, failed
 
 
+def measure_lucene(name: str, jar: Path, work: Path) -> dict:
+    """Lucene BM25 run here on the collection (bench.lucene), scored as ours is."""
+    from bench.lucene import lucene_run
+
+    source = IR_DIR / name
+    qrels = read_qrels(source / "qrels.txt")
+    run = lucene_run(jar, source, work / name / "lucene", HITS)
+    return evaluate({q: run.get(q, []) for q in qrels}, qrels)
+
+
 def measure(name: str, work: Path, reuse: bool, extra: dict[str, str], log) -> dict:
     """Indexes one collection, asks its questions through the server and scores the run."""
     from bench.server import running_server
@@ -187,16 +198,20 @@ def measure(name: str, work: Path, reuse: bool, extra: dict[str, str], log) -> d
 
 def markdown(results: list[dict], command: str) -> str:
     """The section of RESULTS.md: ours beside Lucene BM25, per collection."""
+    ran = all("lucene" in r for r in results)
     lines = [SECTION, "",
              "Questions of public collections (../shared/benchmarks/ir; the development halves of "
              "XQuAD-R) asked through `GET /api/search` as typed, their words joined by OR, with "
              f"{HITS} hits and `autocorrect=0` (every other parameter as a user gets it), scored as "
              "trec_eval scores them. Lucene: BM25 of Anserini 0.22.1 (k1 0.9, b 0.4, Snowball "
-             "analysers) on the same files, from that folder's README.", "",
+             "analysers) on the same files, " + (
+                 "run here (bench/lucene.py: the jar of the pyserini 0.22.1 wheel on this machine's Java) "
+                 "and scored by the same code as ours; that folder's README gives the same figures."
+                 if ran else "from that folder's README (Lucene could not run here)."), "",
              "| collection | questions | " + " | ".join(f"{label} ours | Lucene" for _, label in METRICS) + " |",
              "|---|---:|" + "---:|---:|" * len(METRICS)]
     for r in results:
-        lucene = LUCENE.get(r["name"], {})
+        lucene = r.get("lucene") or LUCENE.get(r["name"], {})
         cells = []
         for key, _ in METRICS:
             theirs = lucene.get(key)
@@ -240,8 +255,11 @@ def _notes(old_section: str) -> str:
 @click.option("--reuse", is_flag=True, help="Search an index a previous run built (no indexing).")
 @click.option("--api-param", "api_params", multiple=True, metavar="NAME=VALUE",
               help="Another API parameter for every question (e.g. names=exact); the table is then not written.")
+@click.option("--lucene/--no-lucene", default=True, show_default=True,
+              help="Also run Lucene BM25 itself on each collection (Java and the pyserini 0.22.1 wheel; "
+                   "without them, the figures of the collections' README).")
 @click.option("--no-write", is_flag=True, help="Print the figures only; leave RESULTS.md alone.")
-def main(collections, work, reuse, api_params, no_write):
+def main(collections, work, reuse, api_params, lucene, no_write):
     """Ranking quality of the public search path beside Lucene BM25."""
     names = [n.strip() for n in collections.split(",") if n.strip()]
     for name in names:
@@ -249,19 +267,38 @@ def main(collections, work, reuse, api_params, no_write):
             raise click.BadParameter(f"no collection {name!r} in {IR_DIR}", param_hint="--collections")
     extra = dict(p.split("=", 1) for p in api_params if "=" in p)
     log = lambda line: click.echo(line, err=True)  # noqa: E731
+    jar = _lucene_jar(work, log) if lucene else None
     results = []
     for name in names:
         r = measure(name, work, reuse, extra, log)
+        if jar is not None:
+            from bench.lucene import LuceneUnavailable
+            try:
+                r["lucene"] = measure_lucene(name, jar, work)
+            except LuceneUnavailable as err:
+                raise click.ClickException(f"{name}: Lucene's run failed: {err}") from err
         results.append(r)
-        lucene = LUCENE.get(name, {})
+        theirs = r.get("lucene") or LUCENE.get(name, {})
         click.echo(f"{name:12} " + "  ".join(
-            f"{label} {r[key]:.4f} (Lucene {lucene.get(key, float('nan')):.4f})" for key, label in METRICS)
-            + f"  [{r['questions']} questions, {r['failed']} failed, {r['seconds']:.0f} s]")
+            f"{label} {r[key]:.4f} (Lucene {theirs.get(key, float('nan')):.4f})" for key, label in METRICS)
+            + f"  [{r['questions']} questions, {r['failed']} failed, {r['seconds']:.0f} s"
+            + (", Lucene run here" if "lucene" in r else ", Lucene from the README") + "]")
     if no_write or extra:
         return
     command = "python -m bench.ir" + (f" --collections {collections}" if names != list(COLLECTIONS) else "")
     write_section(BENCH_DIR / "RESULTS.md", markdown(results, command))
     click.echo(f"wrote {BENCH_DIR / 'RESULTS.md'}")
+
+
+def _lucene_jar(work: Path, log) -> Path | None:
+    """The Anserini jar, or None (said why) when Lucene cannot run here."""
+    from bench.lucene import LuceneUnavailable, anserini_jar
+
+    try:
+        return anserini_jar(work / "lucene", log)
+    except LuceneUnavailable as err:
+        log(f"Lucene not run here: {err}; its figures come from {IR_DIR / 'README.md'}")
+        return None
 
 
 if __name__ == "__main__":
