@@ -9,6 +9,8 @@ document numbers and a facet count is a bincount, whatever the size of the resul
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from search import schema as S
@@ -69,30 +71,32 @@ class MultiColumn:
         """(values, counts) of the documents in `mask`, zero counts left out.
         With `docs` (the mask's document numbers, ascending), few of them are
         counted through each one's run of entries, not by a pass over all entries."""
-        if docs is not None and self._derived()[2]:  # (one entry per document: entry = document)
+        if docs is not None and self._one_each:  # (entry = document)
             counts = np.bincount(self.ids[docs], minlength=len(self.values))
         elif docs is not None and len(docs) * SPARSE < len(self.doc):
-            starts = self._derived()[0]
-            first, n = starts[docs], starts[docs + 1] - starts[docs]
+            first, n = self._starts[docs], self._starts[docs + 1] - self._starts[docs]
             # Each document's run of entries, laid end to end.
             entries = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
             counts = np.bincount(self.ids[entries], minlength=len(self.values))
         else:  # (value id + 1 where the document is in the mask, else 0: no selection's copy)
-            counts = np.bincount(self._derived()[1] * mask[self.doc], minlength=len(self.values) + 1)[1:]
+            counts = np.bincount(self._ids_after_zero * mask[self.doc], minlength=len(self.values) + 1)[1:]
         nonzero = np.flatnonzero(counts)
         return self.values[nonzero], counts[nonzero]
 
-    def _derived(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(where each document's entries start, as entries are in document order,
-        and the end; each entry's value id + 1; whether every document has one
-        entry), worked out when first counted."""
-        derived = getattr(self, "_derived_arrays", None)
-        if derived is None:
-            per_doc = np.bincount(self.doc, minlength=self.size)
-            starts = np.concatenate([[0], np.cumsum(per_doc)])
-            one_each = len(self.doc) == self.size and bool((per_doc == 1).all())
-            derived = self._derived_arrays = (starts, self.ids + 1, one_each)
-        return derived
+    @functools.cached_property
+    def _starts(self) -> np.ndarray:
+        """Where each document's entries start (entries are in document order), and the end."""
+        return np.concatenate([[0], np.cumsum(np.bincount(self.doc, minlength=self.size))])
+
+    @functools.cached_property
+    def _ids_after_zero(self) -> np.ndarray:
+        """Each entry's value id + 1 (0 then stands for an entry left out)."""
+        return self.ids + 1
+
+    @functools.cached_property
+    def _one_each(self) -> bool:
+        """Whether every document has exactly one entry."""
+        return len(self.doc) == self.size and bool((np.diff(self._starts) == 1).all())
 
 
 class FacetTable:
@@ -231,7 +235,7 @@ class FacetTable:
 
     def year_facet(self, mask: np.ndarray, selected=(), docs: np.ndarray | None = None) -> list[FacetValue]:
         """Years, newest first, each with its months (counted at once, per year and month)."""
-        low, keys, size = self._year_months()
+        low, keys, size = self._year_months
         counts = np.bincount(keys[mask] if docs is None else keys[docs], minlength=size)
         rows = counts.reshape(-1, MONTHS)[1:].tolist()  # (row 0: the undated)
         out = []
@@ -244,18 +248,16 @@ class FacetTable:
                 out.append(FacetValue(year, total, year in selected, children))
         return out
 
+    @functools.cached_property
     def _year_months(self) -> tuple[int, np.ndarray, int]:
         """(the earliest year, each statement's year and month as one number:
         (year - earliest + 1) * MONTHS + month, or its month alone when undated,
         and one more than the largest such number could be)."""
-        found = getattr(self, "_year_month_keys", None)
-        if found is None:
-            dated = self.year != 0
-            low = int(self.year[dated].min()) if dated.any() else 0
-            keys = np.where(dated, (self.year.astype(np.int64) - low + 1) * MONTHS, 0) + self.month
-            high = int(self.year.max()) if len(self.year) else 0
-            found = self._year_month_keys = (low, keys.astype(np.int64), (max(high, low) - low + 2) * MONTHS)
-        return found
+        dated = self.year != 0
+        low = int(self.year[dated].min()) if dated.any() else 0
+        keys = np.where(dated, (self.year.astype(np.int64) - low + 1) * MONTHS, 0) + self.month
+        high = int(self.year.max()) if len(self.year) else 0
+        return low, keys.astype(np.int64), (max(high, low) - low + 2) * MONTHS
 
     def lang_facet(self, mask: np.ndarray, selected=(), docs: np.ndarray | None = None) -> list[FacetValue]:
         langs = self.lang[mask] if docs is None else self.lang[docs]
