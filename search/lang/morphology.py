@@ -37,6 +37,13 @@ def _stem(word: str, algorithm: str) -> str:
     return stemmer.stemWord(word)
 
 
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, algorithm: str) -> str:
+    """A word's Snowball stem by `algorithm` ("english", "russian"), kept: ranking
+    asks for the stems of the same corpus words again and again."""
+    return _stem(word, algorithm)
+
+
 def _english_stem(word: str) -> str:
     return _stem(word, "english")
 

@@ -22,8 +22,6 @@ statement the query finds and never finds one. bench/ir.py measures them.
 
 from __future__ import annotations
 
-import functools
-
 from whoosh import query as wq
 
 from search import schema as S
@@ -31,7 +29,7 @@ from search.lang.analysis import (
     EXACT, PART_RE, analysis_language, exact_term, fold, is_stop_word, query_terms, repair, word_terms,
 )
 from search.lang.gazetteer import gazetteer
-from search.lang.morphology import _stem
+from search.lang.morphology import stem as snowball_stem
 from search.lang.table import LANGUAGE
 from search.query.nodes import Alternatives
 from search.query.tree import ParsedQuery
@@ -75,7 +73,7 @@ def with_related(q: wq.Query, parsed: ParsedQuery, vocabulary, analyzer) -> wq.Q
                 if len(kept) >= MAX_KEPT:
                     kept.clear()
                 terms = kept[word, lang, fieldname] = related_terms(
-                    word, lang, fieldname, reader, getattr(vocabulary, "each_segment", None))
+                    word, lang, fieldname, reader, vocabulary.each_segment)
             if terms:
                 parts.append(_best(fieldname, terms, RELATED_WEIGHT))
         if parts:
@@ -120,7 +118,7 @@ def related_terms(word: str, lang: str | None, fieldname: str, reader, each_segm
         # (a word the analyser splits, "up-regulation": only its form typed)
         return ()
     stemmer, suffixes = language.related_stemmer, language.derivational
-    stem = _cached_stem(word, stemmer)
+    stem = snowball_stem(word, stemmer)
     if len(stem) < MIN_STEM:
         return ()
     own = set(query_terms(word, False, lang))
@@ -155,14 +153,9 @@ def _segment_with_stem(base: str, stems: set, stemmer: str, fieldname: str, read
             break
         form = term.decode() if isinstance(term, bytes) else term
         form = form[len(EXACT):]
-        if _cached_stem(form, stemmer) in stems:
+        if snowball_stem(form, stemmer) in stems:
             out.append(form)
     return out
-
-
-@functools.lru_cache(maxsize=200_000)
-def _cached_stem(word: str, stemmer: str) -> str:
-    return _stem(word, stemmer)
 
 
 def _best(fieldname: str, terms, boost: float) -> wq.Query:
