@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 import click
 
 from bench import BENCH_DIR, DEFAULT_WORK, ROOT
+from bench.lucene import LuceneUnavailable, anserini_jar, lucene_run
 from search.fields import MAX_PER_PAGE
 
 IR_DIR = ROOT.parent / "shared" / "benchmarks" / "ir"
@@ -165,8 +166,6 @@ def ask_all(port: int, topics: dict[str, str], extra: dict[str, str]) -> tuple[d
 
 def measure_lucene(name: str, jar: Path, work: Path) -> dict:
     """Lucene BM25 run here on the collection (bench.lucene), scored as ours is."""
-    from bench.lucene import lucene_run
-
     source = IR_DIR / name
     qrels = read_qrels(source / "qrels.txt")
     run = lucene_run(jar, source, work / name / "lucene", HITS)
@@ -272,7 +271,6 @@ def main(collections, work, reuse, api_params, lucene, no_write):
     for name in names:
         r = measure(name, work, reuse, extra, log)
         if jar is not None:
-            from bench.lucene import LuceneUnavailable
             try:
                 r["lucene"] = measure_lucene(name, jar, work)
             except LuceneUnavailable as err:
@@ -292,8 +290,6 @@ def main(collections, work, reuse, api_params, lucene, no_write):
 
 def _lucene_jar(work: Path, log) -> Path | None:
     """The Anserini jar, or None (said why) when Lucene cannot run here."""
-    from bench.lucene import LuceneUnavailable, anserini_jar
-
     try:
         return anserini_jar(work / "lucene", log)
     except LuceneUnavailable as err:
