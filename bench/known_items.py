@@ -106,7 +106,7 @@ def news_items(work: Path = DEFAULT_WORK / "known_items", remake: bool = False,
     corpus = shared_corpus(work, NEWS_SAMPLE)
     recipe = (corpus / ".recipe").read_text()
     if not (work / ".indexed").is_file() or (work / ".indexed").read_text() != recipe \
-            or not _opens(index_dir):  # (built by other code, or by hand from another corpus)
+            or not _opens(index_dir):  # (built by another version of the indexer)
         log(f"indexing {corpus} (UN speeches, Meduza, {NEWS_SAMPLE} news items) into {index_dir}")
         update_index(corpus, index_dir, rebuild=True)
         (work / ".indexed").write_text(recipe)
