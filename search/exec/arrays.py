@@ -162,10 +162,12 @@ class Executor:
 
     def _best(self, subs, boost: float, exact: bool) -> Hits:
         """Any of the sub-queries (a word's lemmas), scored by the best of those
-        that match the statement (`exact`, our Alternatives), or as Whoosh's
-        DisjunctionMaxMatcher scores: the best of each one's score at its own
-        next match from this statement on (its own score when it matches this
+        that match the statement (`exact`, our Alternatives, _best_exact), or as
+        Whoosh's DisjunctionMaxMatcher scores: the best of each one's score at its
+        own next match from this statement on (its own score when it matches this
         statement; for one that does not, that of the next statement it matches)."""
+        if exact:
+            return self._best_exact(subs, boost)
         dense = {n: self._node(sub) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
         acc = self._none()
         for leaf, offset, count in self.leaves:
@@ -187,12 +189,24 @@ class Executor:
             for idx, scores in parts:
                 at = np.searchsorted(idx, union)
                 has = at < len(idx)
-                if exact:
-                    has &= idx[np.minimum(at, len(idx) - 1)] == union
                 np.maximum(best, np.where(has, scores[np.minimum(at, len(idx) - 1)], -np.inf), out=best)
             acc.mask[union] = True
             acc.scores[union] = best
         return self._boosted(acc, boost)
+
+    def _best_exact(self, subs, boost: float) -> Hits:
+        """Any of the sub-queries, each statement scored by the best of those
+        that match it: a running maximum over one dense array, no sorting."""
+        best = np.full(self.size, -np.inf)
+        for sub in subs:
+            if type(sub) is wq.Term:
+                for idx, scores in self._term_parts(sub.fieldname, sub.text, sub.boost):
+                    best[idx] = np.maximum(best[idx], scores)
+            else:
+                hits = self._node(sub)
+                np.maximum(best, np.where(hits.mask, hits.scores, -np.inf), out=best)
+        mask = (best > -np.inf) & self.live  # (Whoosh's matchers skip deleted statements)
+        return self._boosted(Hits(mask, np.where(mask, best, 0.0)), boost)
 
     # --- terms ------------------------------------------------------------------------
 
