@@ -44,9 +44,6 @@ PARTIAL = "partial-"
 # --- the index ------------------------------------------------------------------------
 
 
-STATEMENTS_INDEX = whoosh_index._DEF_INDEX_NAME  # Whoosh's default index name: "MAIN"
-
-
 def open_index(index_dir: Path, rebuild: bool = False):
     """Opens the statements index in `index_dir`, creating it if there is none.
 
@@ -56,7 +53,7 @@ def open_index(index_dir: Path, rebuild: bool = False):
     says so and how to rebuild.
     """
     where = str(index_dir)
-    if _has_toc(index_dir, STATEMENTS_INDEX):
+    if _has_toc(index_dir, S.STATEMENTS_INDEX):
         try:
             ix, vocabulary = storage.open_indexes(where)
         except IndexUnusable as err:  # another version, or no vocabulary
@@ -110,7 +107,7 @@ def _left_by_a_first_run(name: str) -> bool:
     run stopped before creating both indexes leaves: safe to create over."""
     if name == LOCK_NAME or name.startswith(CHECKED_NAME) or name == D.DECLARED_FILE:
         return True
-    return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, STATEMENTS_INDEX)
+    return any(name.startswith(prefix) for index in (S.VOCABULARY_INDEX, S.STATEMENTS_INDEX)
                for prefix in (f"_{index}_", f"{index}_", f"{index}.tmp"))
 
 

@@ -70,6 +70,7 @@ TITLE_BOOST = 2.5
 # not indexed: Whoosh writes an indexed term slowly, and a corpus brings tens
 # of thousands of word forms at once.
 VOCABULARY_INDEX = "VOCAB"
+STATEMENTS_INDEX = "MAIN"  # (Whoosh's default index name: the statements were first alone)
 WORDS = "words"
 
 
@@ -184,22 +185,18 @@ def build_schema() -> fields.Schema:
     return schema
 
 
-def compatible(found: fields.Schema, expected: fields.Schema) -> bool:
-    """True when an index's schema has the fields, types and analysers we write.
+def shapes(schema: fields.Schema) -> dict:
+    """Each field's type, format, storage, column type and analyser: an index whose
+    schema has the shapes of the one we write can be read.
 
     Whoosh's own schema equality cannot be used: column objects do not
     compare equal to themselves after unpickling.
     """
-    if set(found.names()) != set(expected.names()):
-        return False
-
-    def shape(f):
-        return (
-            type(f), type(f.format), f.stored, f.unique, type(f.column_type),
-            f.analyzer if f.analyzer is not None else None,
-        )
-
-    return all(shape(found[n]) == shape(expected[n]) for n in expected.names())
+    return {
+        name: (type(f), type(f.format), f.stored, f.unique, type(f.column_type),
+               f.analyzer if f.analyzer is not None else None)
+        for name, f in schema.items()
+    }
 
 
 # Columns the indexer writes for every statement: a live segment without one

@@ -23,7 +23,7 @@ from search.query.nodes import Alternatives, AndNot
 from search.query.phrases import Adjacent
 from search.exec.positions import adjacent_docs, concept_counts
 from search.exec.postings import PostingsCache, segment_id
-from search.exec.scoring import CachedBM25F, segment_lengths
+from search.exec.scoring import CachedBM25F, bm25_idf, segment_lengths
 
 
 class Unsupported(Exception):
@@ -245,12 +245,21 @@ class Executor:
         found = self.stats.get(key)
         if found is None:
             w = self.weighting
-            found = (w.idf(self.searcher, fieldname, btext), self.searcher.avg_field_length(fieldname) or 1,
+            found = (bm25_idf(self._doc_frequency(fieldname, btext), self.searcher.doc_count_all()),
+                     self.searcher.avg_field_length(fieldname) or 1,
                      w.field_B(fieldname), w.K1, w.delta)
             if len(self.stats) >= MAX_STATS:
                 self.stats.clear()
             self.stats[key] = found
         return found
+
+    def _doc_frequency(self, fieldname: str, btext: bytes) -> int:
+        """How many statements of the searcher's segments (deleted ones too, as
+        Whoosh counts) hold a term: each segment's count kept, so that a commit
+        looks the term up only in the segment it adds."""
+        return sum(int(self.cache.get((segment_id(leaf.reader()), "df", fieldname, btext),
+                                      lambda r=leaf.reader(): np.array([r.doc_frequency(fieldname, btext)]))[0])
+                   for leaf, _, _ in self.leaves)
 
     def _scores(self, reader, fieldname: str, btext: bytes, model: tuple | None) -> Scored:
         """A term's statements in one segment (int64 docnums) and their scores."""

@@ -30,7 +30,8 @@ def open_searcher(ix, reuse: dict[Key, object], weighting=scoring.BM25F) -> tupl
     readers closes them (see `close_readers`). When opening fails, the
     readers opened here are closed and those of `reuse` are left alone.
     """
-    toc = TOC.read(ix.storage, ix.indexname)  # (what FileIndex.reader reads)
+    # (what FileIndex.reader reads; with the schema the index was opened with, not its pickle again)
+    toc = TOC.read(ix.storage, ix.indexname, schema=ix.schema)
     readers: dict[Key, object] = {}
     try:
         for segment in toc.segments:

@@ -102,6 +102,11 @@ def segment_lengths(reader, fieldname: str) -> np.ndarray:
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
+def bm25_idf(df: int, n: int) -> float:
+    """BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
 class CachedBM25F(scoring.BM25F):
     """Whoosh's BM25F, reading length factors from a shared `LengthNorms`, with
     BM25's idf and BM25+'s `delta` (search.exec.arrays scores the same way)."""
@@ -117,11 +122,9 @@ class CachedBM25F(scoring.BM25F):
 
     @staticmethod
     def idf(searcher, fieldname: str, text) -> float:
-        """BM25's idf of a term: log(1 + (N - df + 0.5) / (df + 0.5)), N counting
-        every statement of the searcher's segments, as Whoosh's idf does."""
-        df = searcher.doc_frequency(fieldname, text)
-        n = searcher.doc_count_all()
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        """BM25's idf of a term, N counting every statement of the searcher's
+        segments, as Whoosh's idf does (see `bm25_idf`)."""
+        return bm25_idf(searcher.doc_frequency(fieldname, text), searcher.doc_count_all())
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:
