@@ -18,6 +18,7 @@ from search.engine import SearchIndex, _ranked
 from search.exec import proximity
 from search.exec.facets import MultiColumn
 from search.exec.matching import Match, find
+from search.exec import postings
 from search.exec.postings import PostingsCache
 from search.exec.snippets import index_marks
 from search.lang.table import LANGUAGES
@@ -169,6 +170,22 @@ def test_a_window_past_the_head_asks_for_the_whole_order(search_index):
         assert proximity.reranked(snap, parsed, order[:3], scores[:3]) is not None
 
     search_index._snapshots.retrying(check)
+
+
+def test_small_segments_kept_term_sets_find_and_score_as_look_ups_do(segmented_index, monkeypatch):
+    def found(snap):
+        snap.postings.keep_only([])  # (what the other way kept is read again)
+        out = {}
+        for text in QUERIES:
+            match = find(snap, parse(text), None, scored=True)
+            scored = (match.docs.tolist(), match.scores.tolist()) if match.docs is not None else None
+            out[text] = (np.flatnonzero(match.final).tolist(), scored)
+        return out
+
+    with_sets = segmented_index._snapshots.retrying(found)
+    assert sum(bool(docs) for docs, _ in with_sets.values()) > len(QUERIES) // 2
+    monkeypatch.setattr(postings, "SMALL_SEGMENT", 0)  # (no segment keeps its terms: a look-up each)
+    assert segmented_index._snapshots.retrying(found) == with_sets
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -229,6 +229,8 @@ class Executor:
             if only is not None and leaf is not only:
                 continue
             reader = leaf.reader()
+            if not self.cache.may_hold(reader, fieldname, btext):
+                continue
             # (the key holds what the scores are worked out from: a new commit's statistics make new ones)
             docs, scores = self.cache.get((segment_id(reader), "scores", fieldname, btext, model),
                                           lambda: self._scores(reader, fieldname, btext, model))
@@ -259,7 +261,7 @@ class Executor:
         looks the term up only in the segment it adds."""
         return sum(int(self.cache.get((segment_id(leaf.reader()), "df", fieldname, btext),
                                       lambda r=leaf.reader(): np.array([r.doc_frequency(fieldname, btext)]))[0])
-                   for leaf, _, _ in self.leaves)
+                   for leaf, _, _ in self.leaves if self.cache.may_hold(leaf.reader(), fieldname, btext))
 
     def _scores(self, reader, fieldname: str, btext: bytes, model: tuple | None) -> Scored:
         """A term's statements in one segment (int64 docnums) and their scores."""

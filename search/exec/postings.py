@@ -22,6 +22,8 @@ from search.config import MB
 
 ENTRY_OVERHEAD = 200  # bytes a cached entry costs beyond its arrays (key, object, links)
 MAX_ASKED = 100_000  # terms whose occurrences were asked for once, remembered (then forgotten)
+SMALL_SEGMENT = 1_000  # statements: a segment this small keeps its set of terms (SegmentTerms)
+TERM_BYTES = 120  # what a kept (field, term) costs in memory, roughly
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,27 @@ def segment_id(reader) -> str:
     """The id of a leaf reader's segment (random, new for every segment written)."""
     segment = reader.segment()
     return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
+
+
+class SegmentTerms:
+    """Every (field, term) of a small segment, as a commit adds one: most of a
+    query's terms are then answered "not here" by a set, without a look-up each
+    in its term table. A larger segment keeps None (every term may be in it)."""
+
+    def __init__(self, terms: frozenset | None):
+        self.terms = terms
+
+    @classmethod
+    def of(cls, reader) -> SegmentTerms:
+        small = reader.doc_count_all() <= SMALL_SEGMENT
+        return cls(frozenset(reader.all_terms()) if small else None)
+
+    @property
+    def nbytes(self) -> int:
+        return 0 if self.terms is None else TERM_BYTES * len(self.terms)
+
+    def may_hold(self, fieldname: str, btext: bytes) -> bool:
+        return self.terms is None or (fieldname, btext) in self.terms
 
 
 def raw_matcher(reader, fieldname: str, btext: bytes):
@@ -124,6 +147,10 @@ class PostingsCache:
         self.bytes = 0
         self.reads = 0  # entries made (misses), for tests and the bench
         self._asked: set[tuple] = set()  # occurrences asked for once (see `occurrences`)
+
+    def may_hold(self, reader, fieldname: str, btext: bytes) -> bool:
+        """False when the segment surely has no such term (see SegmentTerms)."""
+        return self.get((segment_id(reader), "terms"), lambda: SegmentTerms.of(reader)).may_hold(fieldname, btext)
 
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         return self.get((segment_id(reader), "p", fieldname, btext),
