@@ -271,6 +271,25 @@ def test_a_word_scores_by_the_lemmas_a_statement_holds(search_index, word):
     search_index._snapshots.retrying(check)
 
 
+def test_a_words_forms_score_each_live_statement_by_its_own_best_form(segmented_index):
+    """With statements deleted among those that hold the forms (replaced ones),
+    a live statement's score is the best of the forms it holds itself, never
+    one a deleted statement beside it held."""
+    def check(snap):
+        reader = snap.searcher.reader()
+        terms = [t for _, t in reader.most_frequent_terms("body_ru", 12)]
+        run = Executor(snap.searcher, snap.table.live, snap.postings).run
+        alone = [run(wq.Term("body_ru", t)) for t in terms]
+        either = run(Alternatives([wq.Term("body_ru", t) for t in terms]))
+        held = np.array([a.mask for a in alone])
+        assert (either.mask == (held.any(axis=0) & snap.table.live)).all()
+        best = np.where(held, np.array([a.scores for a in alone]), -np.inf).max(axis=0)
+        assert np.allclose(either.scores[either.mask], best[either.mask])
+        assert (~snap.table.live).any()  # (the deleted statements are still in the posting lists)
+
+    segmented_index._snapshots.retrying(check)
+
+
 def _whoosh_scores(snap, wquery):
     return [(doc, score) for score, doc in
             snap.searcher.search(wquery, limit=None, optimize=False, terms=False).top_n]
