@@ -1,10 +1,10 @@
 """Two versions of our search side by side in one run: `python -m bench.versus`.
 
 Each code tree (a worktree of another commit, say) gets a process of its own
-that opens our index of a size with that tree's code; the last tree also
-opens the other engines asked for. Round by round, each (tree, engine) runs
-the query mix once, in an order that turns each round, so a noisy moment on a
-shared machine hits all alike. p50 and p95 are taken over the mix per round
+that opens our index of a size with that tree's code, and each other engine
+asked for gets one too, run with the last tree's code. Round by round, each
+(tree, engine) runs the query mix once, in an order that turns each round, so
+a noisy moment on a shared machine hits all alike. p50 and p95 are taken over the mix per round
 and their medians shown, with each tree's p95 ÷ every other engine's, paired
 round by round (the median), as bench/report.py takes them.
 """
@@ -46,24 +46,26 @@ for line in sys.stdin:
 
 def measure(indexes: Path, trees: dict[str, Path], others: list[str], rounds: int) -> dict:
     """{"latency_ms": {"TREE:ENGINE": [[ms per query] per round]}, "found": {…: what each query found}}."""
-    labels = list(trees)
-    procs, slots = {}, []
+    last = list(trees)[-1]
+    # Each slot a process of its own: another engine's allocations in our process
+    # slowed some of our queries by up to 1.7x (measured with the trees swapped).
+    slots = [(label, "ours") for label in trees] + [(last, engine) for engine in others]
+    procs = {}
     try:
-        for n, (label, tree) in enumerate(trees.items()):
-            engines = ["ours"] + (others if n == len(labels) - 1 else [])
-            procs[label] = subprocess.Popen(
-                [sys.executable, "-c", CHILD, str(indexes), ",".join(engines)], cwd=tree,
+        for label, engine in slots:
+            tree = trees[label]
+            procs[label, engine] = proc = subprocess.Popen(
+                [sys.executable, "-c", CHILD, str(indexes), engine], cwd=tree,
                 env={**os.environ, "PYTHONPATH": str(tree)}, stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, text=True)
-            if procs[label].stdout.readline().strip() != "ready":
-                raise click.ClickException(f"the process of {label} ({tree}) did not start")
-            slots += [(label, engine) for engine in engines]
+            if proc.stdout.readline().strip() != "ready":
+                raise click.ClickException(f"the process of {label}:{engine} ({tree}) did not start")
         latency = {f"{label}:{engine}": [] for label, engine in slots}
         found = {}
         for round_no in range(rounds):
             shift = round_no % len(slots)
             for label, engine in slots[shift:] + slots[:shift]:
-                proc = procs[label]
+                proc = procs[label, engine]
                 proc.stdin.write(engine + "\n")
                 proc.stdin.flush()
                 answer = json.loads(proc.stdout.readline())
@@ -106,7 +108,7 @@ def summary(result: dict) -> list[str]:
 The indexes are those `python -m bench --sizes SIZE` built in the work directory.""")
 @click.option("--size", required=True, help="The corpus size whose indexes to search (e.g. news).")
 @click.option("--tree", "trees", multiple=True, required=True, metavar="LABEL=PATH",
-              help="A code tree to measure, by a label (repeatable; the last one also runs --others).")
+              help="A code tree to measure, by a label (repeatable; the last one also runs --others' processes).")
 @click.option("--others", default="", help="Comma-separated other engines to measure beside them.")
 @click.option("--rounds", default=20, show_default=True, type=click.IntRange(1),
               help="Times each (tree, engine) runs the query mix.")
