@@ -18,11 +18,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import ROOT, corpora
+from bench import ROOT, corpora, side_by_side
 from bench.engines import missing_modules
 from bench.measure import WorkerFailed, run_worker
 from bench.queries import MIX
 from bench.server import ServerUnavailable, measure_server
+from bench.side_by_side import Slot
 
 RESULTS_VERSION = 1
 PHASES = ("builds", "incremental", "search", "cold", "after_commit", "server")
@@ -227,13 +228,9 @@ class _SizeRun:
 
     def measure_search(self) -> dict:
         self.log(f"search: {len(MIX)} queries x {self.opts.repeat} rounds on {', '.join(self.engines)}")
-        result = run_worker({
-            "kind": "search",
-            "indexes": {e: str(self.indexes / e) for e in self.engines},
-            "queries": [q.name for q in MIX],
-            "rounds": self.opts.repeat,
-            "warmup": 1,
-        })
+        result = side_by_side.run({e: Slot(ROOT, e, self.indexes / e) for e in self.engines},
+                                  [q.name for q in MIX], self.opts.repeat, warmup=1)
+        result["queries"] = [q.name for q in MIX]
         for engine, rounds in result["latency_ms"].items():
             worst = max(max(r) for r in rounds)
             self.log(f"search {engine}: slowest query {worst:.0f} ms")

@@ -2,80 +2,33 @@
 
 Each code tree (a worktree of another commit, say) gets a process of its own
 that opens our index of a size with that tree's code, and each other engine
-asked for gets one too, run with the last tree's code. Round by round, each
-(tree, engine) runs the query mix once, in an order that turns each round, so
-a noisy moment on a shared machine hits all alike. p50 and p95 are taken over the mix per round
-and their medians shown, with each tree's p95 ÷ every other engine's, paired
-round by round (the median), as bench/report.py takes them.
+asked for gets one too, run with the last tree's code (bench.side_by_side).
+p50 and p95 are taken over the mix per round and their medians shown, with
+each tree's p95 ÷ every other engine's, paired round by round (the median), as
+bench/report.py takes them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 
-from bench import DEFAULT_WORK
+from bench import DEFAULT_WORK, side_by_side
 from bench.measure import median, percentile
-
-# The process of one tree: opens its engines, then runs the mix once for each
-# engine name it reads, answering with the latencies and what each search found.
-CHILD = r"""
-import json, sys, time
-from pathlib import Path
-from bench.engines import get
 from bench.queries import MIX
-sessions = {n: get(n).open(Path(sys.argv[1]) / n) for n in sys.argv[2].split(",")}
-for s in sessions.values():
-    for q in MIX:
-        s.search(q)  # (warm, as the bench's search phase is)
-print("ready", flush=True)
-for line in sys.stdin:
-    s, times, found = sessions[line.strip()], [], {}
-    for q in MIX:
-        started = time.perf_counter()
-        found[q.name] = s.search(q).as_dict()
-        times.append((time.perf_counter() - started) * 1000)
-    print(json.dumps({"ms": times, "found": found}), flush=True)
-"""
+from bench.side_by_side import Slot
 
 
 def measure(indexes: Path, trees: dict[str, Path], others: list[str], rounds: int) -> dict:
     """{"latency_ms": {"TREE:ENGINE": [[ms per query] per round]}, "found": {…: what each query found}}."""
     last = list(trees)[-1]
-    # Each slot a process of its own: another engine's allocations in our process
-    # slowed some of our queries by up to 1.7x (measured with the trees swapped).
-    slots = [(label, "ours") for label in trees] + [(last, engine) for engine in others]
-    procs = {}
-    try:
-        for label, engine in slots:
-            tree = trees[label]
-            procs[label, engine] = proc = subprocess.Popen(
-                [sys.executable, "-c", CHILD, str(indexes), engine], cwd=tree,
-                env={**os.environ, "PYTHONPATH": str(tree)}, stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True)
-            if proc.stdout.readline().strip() != "ready":
-                raise click.ClickException(f"the process of {label}:{engine} ({tree}) did not start")
-        latency = {f"{label}:{engine}": [] for label, engine in slots}
-        found = {}
-        for round_no in range(rounds):
-            shift = round_no % len(slots)
-            for label, engine in slots[shift:] + slots[:shift]:
-                proc = procs[label, engine]
-                proc.stdin.write(engine + "\n")
-                proc.stdin.flush()
-                answer = json.loads(proc.stdout.readline())
-                latency[f"{label}:{engine}"].append(answer["ms"])
-                found[f"{label}:{engine}"] = answer["found"]
-    finally:
-        for proc in procs.values():
-            proc.stdin.close()
-            proc.wait()
-    return {"latency_ms": latency, "found": found, "load": os.getloadavg()}
+    slots = {f"{label}:ours": Slot(tree, "ours", indexes / "ours") for label, tree in trees.items()}
+    slots.update({f"{last}:{engine}": Slot(trees[last], engine, indexes / engine) for engine in others})
+    result = side_by_side.run(slots, [q.name for q in MIX], rounds)
+    return {"latency_ms": result["latency_ms"], "found": result["outcomes"], "load": os.getloadavg()}
 
 
 def summary(result: dict) -> list[str]:

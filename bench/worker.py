@@ -1,8 +1,9 @@
 """One measurement in a fresh process: `python -m bench.worker JOB.json`.
 
-Jobs are JSON: {"kind": "build", …} indexes a corpus with one engine;
-{"kind": "search", …} times the query mix on every engine's index,
-interleaved round by round. The result is written to the job's "result" path.
+Jobs are JSON: {"kind": "build", …} indexes a corpus with one engine; "cold"
+and "after_commit" time our first searches on a freshly opened index and after
+a commit. The result is written to the job's "result" path. (Warm searches are
+timed by bench.side_by_side, each engine in a process of its own.)
 """
 
 from __future__ import annotations
@@ -26,39 +27,6 @@ def build(job: dict) -> dict:
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "documents": documents, "index_bytes": dir_bytes(index),
             **peak_rss_mb()}
-
-
-def search(job: dict) -> dict:
-    """Latencies in ms: {engine: [[one per query] per round]}, after warm-up rounds.
-
-    Each round runs every engine in turn, starting with a different one each
-    time, so a noisy moment on a shared machine hits all engines alike.
-    """
-    queries = by_name(job["queries"])
-    names = list(job["indexes"])
-    sessions, open_ms = {}, {}
-    for name in names:
-        started = time.perf_counter()
-        sessions[name] = get(name).open(Path(job["indexes"][name]))
-        open_ms[name] = (time.perf_counter() - started) * 1000
-    outcomes = {name: {} for name in names}
-    latencies = {name: [] for name in names}
-    for round_no in range(job.get("warmup", 1) + job["rounds"]):
-        measured = round_no >= job.get("warmup", 1)
-        shift = round_no % len(names)
-        for name in names[shift:] + names[:shift]:
-            session, times = sessions[name], []
-            for query in queries:
-                started = time.perf_counter()
-                outcome = session.search(query)
-                times.append((time.perf_counter() - started) * 1000)
-                outcomes[name][query.name] = outcome.as_dict()
-            if measured:
-                latencies[name].append(times)
-    for session in sessions.values():
-        session.close()
-    return {"latency_ms": latencies, "outcomes": outcomes, "open_ms": open_ms,
-            "queries": [q.name for q in queries], **peak_rss_mb()}
 
 
 def cold(job: dict) -> dict:
@@ -112,7 +80,7 @@ def after_commit(job: dict) -> dict:
             **peak_rss_mb()}
 
 
-JOBS = {"build": build, "search": search, "cold": cold, "after_commit": after_commit}
+JOBS = {"build": build, "cold": cold, "after_commit": after_commit}
 
 
 def main(argv: list[str]) -> int:
