@@ -44,6 +44,10 @@ class Scored(NamedTuple):
         return self.docs.nbytes + self.scores.nbytes
 
 
+NOT_HELD = Scored(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))  # a term a segment lacks
+for _array in NOT_HELD:
+    _array.flags.writeable = False  # (shared by every search, as kept scores are)
+
 class Hits:
     """A query's matches over the snapshot: a mask and scores (0 elsewhere)."""
 
@@ -242,8 +246,6 @@ class Executor:
             if only is not None and leaf is not only:
                 continue
             reader = leaf.reader()
-            if not self.cache.may_hold(reader, fieldname, btext):
-                continue
             # (the key holds what the scores are worked out from: a new commit's statistics make new ones)
             docs, scores = self.cache.get((segment_id(reader), "scores", fieldname, btext, model),
                                           lambda: self._scores(reader, fieldname, btext, model))
@@ -278,6 +280,8 @@ class Executor:
 
     def _scores(self, reader, fieldname: str, btext: bytes, model: tuple | None) -> Scored:
         """A term's statements in one segment (int64 docnums) and their scores."""
+        if not self.cache.may_hold(reader, fieldname, btext):  # (most terms, in a segment a commit adds)
+            return NOT_HELD
         p = self.cache.postings(reader, fieldname, btext)
         tf = p.weights.astype(np.float64)
         if model is None:
