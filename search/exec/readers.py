@@ -11,7 +11,6 @@ and a read), only handed on from one snapshot of a thread to its next.
 from __future__ import annotations
 
 from whoosh import scoring
-from whoosh.index import TOC
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -30,8 +29,7 @@ def open_searcher(ix, reuse: dict[Key, object], weighting=scoring.BM25F) -> tupl
     readers closes them (see `close_readers`). When opening fails, the
     readers opened here are closed and those of `reuse` are left alone.
     """
-    # (what FileIndex.reader reads; with the schema the index was opened with, not its pickle again)
-    toc = TOC.read(ix.storage, ix.indexname, schema=ix.schema)
+    toc = ix._read_toc()  # (what FileIndex.reader reads: with the schema the index was opened with)
     readers: dict[Key, object] = {}
     try:
         for segment in toc.segments:
