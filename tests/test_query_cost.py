@@ -182,6 +182,10 @@ def test_small_segments_kept_term_sets_find_and_score_as_look_ups_do(segmented_i
             out[text] = (np.flatnonzero(match.final).tolist(), scored)
         return out
 
+    def kept_sets(snap):
+        return [postings.SegmentTerms.of(leaf).terms is not None for leaf, _ in snap.searcher.reader().leaf_readers()]
+
+    assert any(segmented_index._snapshots.retrying(kept_sets))  # (the short cut is taken here)
     with_sets = segmented_index._snapshots.retrying(found)
     assert sum(bool(docs) for docs, _ in with_sets.values()) > len(QUERIES) // 2
     monkeypatch.setattr(postings, "SMALL_SEGMENT", 0)  # (no segment keeps its terms: a look-up each)
