@@ -45,8 +45,6 @@ class Scored(NamedTuple):
 
 
 NOT_HELD = Scored(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))  # a term a segment lacks
-for _array in NOT_HELD:
-    _array.flags.writeable = False  # (shared by every search, as kept scores are)
 
 class Hits:
     """A query's matches over the snapshot: a mask and scores (0 elsewhere)."""
