@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import pypdfium2.raw as pdfium_c
 
+from indexer.formats.pdf_forms import form_order, quarter_turn
 from indexer.formats.pdf_spacing import respaced
 
 # Reading order: a line at least this many times as wide as it is high runs
@@ -41,7 +42,8 @@ def page_text(page, with_lines: bool = False) -> tuple[str, list[list[tuple]] | 
     None) for the title, read from the same pass, else None)."""
     textpage = page.get_textpage()
     try:
-        text, boxes, replaced, spans = in_reading_order(textpage.get_text_range(), CharBoxes(textpage))
+        boxes = CharBoxes(textpage)
+        text, boxes, replaced, spans = in_reading_order(textpage.get_text_range(), boxes, boxes.quarter)
         replaced.update(respaced(text, boxes, spans))
         labels = column_labels(textpage, text, boxes)
         lines = boxed_lines(text, boxes, replaced, spans) if with_lines else None
@@ -99,6 +101,11 @@ class CharBoxes:
         """Whether PDFium added the character at this place (a space or line end the file does not have)."""
         i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
         return i >= 0 and pdfium_c.FPDFText_IsGenerated(self.textpage, i) == 1
+
+    def quarter(self, t: int) -> int | None:
+        """The quarter turn (0–3) the character at this place is written at; None when unknown."""
+        i = pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.textpage, t)
+        return quarter_turn(pdfium_c.FPDFText_GetCharAngle(self.textpage, i)) if i >= 0 else None
 
 
 class _Moved:
@@ -189,14 +196,15 @@ def _gap_under(upper: tuple | None, lower: tuple | None) -> float | None:
     return gap / height if shared > 0 and gap > -0.5 * height and height > 0 else None
 
 
-def in_reading_order(text: str, box) -> tuple[str, object, dict[int, str], list[range]]:
+def in_reading_order(text: str, box, quarter=lambda t: None) -> tuple[str, object, dict[int, str], list[range]]:
     """(the page's text with its lines in reading order, paragraphs a blank
     line apart, the boxes of its places, what replaces each line end PDFium
     put inside a line of the page: a space, or nothing between touching
     characters, a raised footnote mark after its number, as PDFium reads it
-    unbroken; the span of each line in the text)."""
+    unbroken; the span of each line in the text). `quarter` gives the quarter
+    turn a place's character is written at (a form's turned labels are read last)."""
     lines = page_lines(text, box)
-    order = reading_order(lines)
+    order = form_order(reading_order(lines), lines, text, [quarter(start) for start, _, _ in lines])
     gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
     known = sorted(g for g in gaps if g is not None)
     usual = known[len(known) // 2] if known else 0.0
