@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from indexer.build import update_index
+from search.lang.folding import WORD_RE, fold_text, word_bounds
 from search.views import passages as R
 from search import Filters
 from search.engine import SearchIndex
@@ -239,3 +240,19 @@ def test_the_api_over_http(made):
         assert status == 200 and "Also said in" in page and 'data-id="a.txt"' in page
         status, _, body = get(f"{server}/reuse?q=statement")
         assert status == 200 and 'data-earlier="a.txt" data-later="b.txt"' in body.decode()
+
+
+WORD_EDGES = ["Nagorno-Karabakh's «выборы» из-за a--b -x- y- _z_ 𝐀bc 1,2 3.4 ’a’ ʼb at\u00adom со\u0301юз 😀 end-",
+              "", "-", "a", "a-b-c--d'e''f", "\ud800x y"]
+
+
+def test_word_spans_found_at_once_are_the_words_the_word_pattern_finds():
+    """Passages' character offsets come from word_bounds over a whole text; the words
+    are the pattern's (hyphens and apostrophes inside a word, combining marks, letters past the first plane)."""
+    alphabet = "ab ё-'’ʼ_\u00ad\u0301.,😀𝐀Ж1\n\t‐‑"
+    rng = random.Random(7)
+    texts = WORD_EDGES + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        folded = fold_text(text)
+        starts, ends = word_bounds(folded)
+        assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in WORD_RE.finditer(folded)], text

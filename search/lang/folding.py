@@ -4,7 +4,10 @@ is made of (its script, whether it has letters). Every layer folds through here.
 
 from __future__ import annotations
 
+import functools
 import re
+
+import numpy as np
 
 from search.lang.table import CYRILLIC_TO_LATIN, LANGUAGE_TABLE, LATIN_TO_CYRILLIC, SCRIPT_DEFAULT
 
@@ -13,6 +16,7 @@ from search.lang.table import CYRILLIC_TO_LATIN, LANGUAGE_TABLE, LATIN_TO_CYRILL
 _WORD_CHARS = r"[\w\u0300-\u036f\u00ad]+"
 _JOINERS = "-\u2010\u2011'\u2019\u02bc"
 WORD_RE = re.compile(rf"{_WORD_CHARS}(?:[{_JOINERS}]{_WORD_CHARS})*")
+_WORD_CHAR_RE = re.compile(_WORD_CHARS[:-1])  # (one character of a word)
 PART_RE = re.compile(rf"{_WORD_CHARS}(?:['\u2019\u02bc]{_WORD_CHARS})*")
 
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -101,3 +105,31 @@ def word_language(word: str) -> str:
 
 def has_letters(word: str) -> bool:
     return _LETTER_RE.search(word) is not None
+
+
+def word_bounds(folded: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the words WORD_RE finds in a folded text, found for the
+    whole text at once (a long speech's 10,000 words without a Python step each):
+    runs of word characters, a joiner between two word characters inside its word."""
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), "<u4")
+    kinds = np.zeros(len(codes) + 2, np.uint8)  # (a character of neither kind on either side)
+    plane = codes < 0x10000
+    kinds[1:-1][plane] = _char_kinds()[codes[plane]]
+    for at in np.flatnonzero(~plane):  # (a letter beyond the first plane: 𝐀)
+        kinds[at + 1] = _WORD if _WORD_CHAR_RE.match(folded[at]) else 0
+    wordy = (kinds & _WORD).astype(bool)
+    joins = np.zeros_like(wordy)
+    joins[1:-1] = (kinds[1:-1] & _JOINER).astype(bool) & wordy[:-2] & wordy[2:]
+    edges = np.diff((wordy | joins).view(np.int8))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+_WORD, _JOINER = 1, 2  # (kinds of character, as bits)
+
+
+@functools.cache
+def _char_kinds() -> np.ndarray:
+    """Each first-plane character's kinds: a word character, a joiner (built once: 30 ms)."""
+    kinds = np.fromiter((_WORD if _WORD_CHAR_RE.match(chr(c)) else 0 for c in range(0x10000)), np.uint8, 0x10000)
+    kinds[[ord(c) for c in _JOINERS]] |= _JOINER
+    return kinds

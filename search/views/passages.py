@@ -31,7 +31,7 @@ import numpy as np
 
 from search import schema as S
 from search.exec import storage
-from search.lang.folding import WORD_RE, fold_text
+from search.lang.folding import WORD_RE, fold_text, word_bounds
 from search.lang.morphology import word_terms
 from search.exec.texts import decode
 
@@ -48,9 +48,9 @@ FILE = "reuse.npz"  # in the index directory: the last commit's tables, as the i
 _ARRAYS = ("a", "b", "a_at", "b_at", "words", "boilerplate", "chars")  # a Table's arrays, as FILE keeps them
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each word of a text, as reuse counts words (a hyphenated word is one)."""
-    return [m.span() for m in WORD_RE.finditer(fold_text(text))]
+def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the words of a text, as reuse counts words (a hyphenated word is one)."""
+    return word_bounds(fold_text(text))
 
 
 def term_hash(word: str, lang: str) -> int:
@@ -298,11 +298,11 @@ def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
         return out
     texts = storage.read_column(reader, S.TEXT[lang])
     for docnum in np.unique(np.concatenate((a, b))):
-        spans = np.array(word_spans(decode(texts[docnum])), np.int32).reshape(-1, 2)
+        starts, ends = word_spans(decode(texts[docnum]))
         for side, at, col in ((a, a_at, 0), (b, b_at, 2)):
             mine = np.flatnonzero(side == docnum)
-            out[mine, col] = spans[at[mine], 0]
-            out[mine, col + 1] = spans[at[mine] + words[mine] - 1, 1]
+            out[mine, col] = starts[at[mine]]
+            out[mine, col + 1] = ends[at[mine] + words[mine] - 1]
     return out
 
 
