@@ -1,6 +1,6 @@
 """Forms read as a person reads them (indexer/formats/pdf_forms.py): a drawing's
 title block whose cells were written after their rows, and its turned margin
-labels, in real PDFs made here; prose beside short lines keeps its order."""
+labels, in real PDFs made here; a wrapped line's end and a page of prose keep their order."""
 
 import pytest
 
@@ -54,8 +54,8 @@ def test_a_cell_left_of_its_row_is_read_before_it():
 
 
 def test_prose_beside_a_list_of_short_lines_keeps_its_order():
-    """A sidebar of one-word lines level with a paragraph's lines is no row's cells,
-    nor is a paragraph's short last line."""
+    """On a page of prose nothing moves: a sidebar of one-word lines stays after
+    the paragraph its lines stand level with, and the paragraph's short last line is no row."""
     prose = ["The Ministry welcomes the ceasefire in the zone and calls",
              "on the parties to return to the negotiating table without",
              "conditions.", "The elections held there were void and have no force."]
@@ -68,3 +68,18 @@ def test_prose_beside_a_list_of_short_lines_keeps_its_order():
         for n, line in enumerate(sidebar):
             c.drawString(450, 700 - 14 * n, line)
     assert read_pdf(make_pdf([draw]))[0].text.split() == " ".join(prose + sidebar).split()
+
+
+def test_the_end_of_a_wrapped_line_stays_under_it():
+    """A signature stamp: a name in large letters beside small print whose
+    last line holds one word wrapped from the line over it."""
+    def draw(c):
+        c.setFont("DejaVu", 16)
+        c.drawString(72, 700, "IVAN")
+        c.drawString(72, 680, "PETROV")
+        c.setFont("DejaVu", 8)
+        c.drawString(200, 704, "Signed: PETROV")
+        c.drawString(200, 694, "Date: 2023-06-15 12:05:50")
+        c.drawString(200, 684, "CEST")
+    assert read_pdf(make_pdf([draw]))[0].text.split("\n") == [
+        "IVAN", "PETROV", "Signed: PETROV", "Date: 2023-06-15 12:05:50", "CEST"]

@@ -1,11 +1,12 @@
-"""A form's page read as a person reads it (a drawing's title block, a table
+"""A form's page read as a person reads it (a drawing's title block, a grid
 PDFium gives column by column): a lone cell goes beside the row it stands
-level with, and labels turned across the page (a drawing's margin, a stamp
-up the side) after the upright text.
+level with, and text turned across the page (a drawing's margin labels, a
+stamp up the side) after the upright text.
 
-Only what a measured page needs: a cell is a line of one or two words with
-no longer line just above or below it, so a column of prose, its headings
-and its paragraphs' last lines, is never taken apart."""
+Only what a measured page needs, and never on a page of prose: a form's page
+has no paragraph (no two lines of more than CELL_WORDS words one over the
+other), and a cell is a line of one or two words with no longer line just
+above or below it."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ NEAR = 1.5  # a line this many line heights or fewer above or below another, ove
 
 def form_order(order: list[int], lines: list[list], text: str, quarters: list[int | None]) -> list[int]:
     """`order` with the lines turned from the page's upright text (its commonest
-    quarter turn) after the others, and each lone upright cell moved beside the
-    row placed before it that it stands level with (before the row when left
-    of it, after it when right)."""
+    quarter turn) after the others, and on a form's page each lone upright cell
+    moved beside the row placed before it that it stands level with (before
+    the row when left of it, after it when right)."""
     counts: dict[int, int] = {}
     for q in quarters:
         if q is not None:
@@ -32,8 +33,10 @@ def form_order(order: list[int], lines: list[list], text: str, quarters: list[in
     near = _Neighbours([line if quarters[m] in (upright, None) else [0, 0, None]
                         for m, line in enumerate(lines)])
     out: list[int] = []
-    for k in (k for k in order if quarters[k] in (upright, None)):
-        row = _row_of(k, out, near.lines, words, near) if _cell(k, near.lines, words, near) else None
+    upright_order = [k for k in order if quarters[k] in (upright, None)]
+    form = not any(_in_paragraph(k, near.lines, words, near) for k in upright_order)
+    for k in upright_order:
+        row = _row_of(k, out, near.lines) if form and _cell(k, near.lines, words, near) else None
         if row is None:
             out.append(k)
             continue
@@ -55,21 +58,23 @@ def quarter_turn(angle: float) -> int | None:
 
 
 def _cell(k: int, lines, words, near) -> bool:
-    box = lines[k][2]
-    return (box is not None and words[k] <= CELL_WORDS
+    """Whether a line may be a cell: one or two words, not the end of a longer line wrapped."""
+    return (lines[k][2] is not None and words[k] <= CELL_WORDS
             and not any(words[m] > CELL_WORDS for m in near.of(k)))
 
 
-def _row_of(k: int, placed: list[int], lines, words, near) -> int | None:
-    """The placed line a cell stands level with most, beside it and no part of
-    prose (None: none)."""
+def _in_paragraph(k: int, lines, words, near) -> bool:
+    """Whether a line of more than CELL_WORDS words stands over or under another."""
+    return (lines[k][2] is not None and words[k] > CELL_WORDS
+            and any(words[m] > CELL_WORDS for m in near.of(k)))
+
+
+def _row_of(k: int, placed: list[int], lines) -> int | None:
+    """The placed line a cell stands level with most, beside it (None: none)."""
     cell, best, found = lines[k][2], 0.0, None
     for m in placed:
         b = lines[m][2]
-        if b is None or not (b[2] <= cell[0] or cell[2] <= b[0]):
-            continue
-        shared = _level(b, cell)
-        if shared > best and not near.in_prose(m, words):
+        if b is not None and (b[2] <= cell[0] or cell[2] <= b[0]) and (shared := _level(b, cell)) > best:
             best, found = shared, m
     return found
 
@@ -91,14 +96,6 @@ class _Neighbours:
         self.by_bottom = sorted((b[1], m) for m, (_, _, b) in enumerate(lines) if b is not None)
         self.bottoms = [bottom for bottom, _ in self.by_bottom]
         self.tallest = max((b[3] - b[1] for _, _, b in lines if b is not None), default=0.0)
-
-    def in_prose(self, k: int, words: list[int]) -> bool:
-        """Whether a line is prose (a line of more than CELL_WORDS words under or
-        over another), or a neighbour of prose (a paragraph's short last line)."""
-        return self._prose(k, words) or any(self._prose(m, words) for m in self.of(k))
-
-    def _prose(self, k: int, words: list[int]) -> bool:
-        return words[k] > CELL_WORDS and any(words[m] > CELL_WORDS for m in self.of(k))
 
     def of(self, k: int):
         box = self.lines[k][2]

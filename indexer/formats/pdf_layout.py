@@ -204,7 +204,9 @@ def in_reading_order(text: str, box, quarter=lambda t: None) -> tuple[str, objec
     unbroken; the span of each line in the text). `quarter` gives the quarter
     turn a place's character is written at (a form's turned labels are read last)."""
     lines = page_lines(text, box)
-    order = form_order(reading_order(lines), lines, text, [quarter(start) for start, _, _ in lines])
+    order = reading_order(lines)
+    if len(lines) <= MAX_ORDERED_LINES:
+        order = form_order(order, lines, text, [quarter(start) for start, _, _ in lines])
     gaps = [_gap_under(lines[a][2], lines[b][2]) for a, b in zip(order, order[1:])]
     known = sorted(g for g in gaps if g is not None)
     usual = known[len(known) // 2] if known else 0.0
