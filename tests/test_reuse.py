@@ -162,6 +162,37 @@ def test_passages_found_a_few_shingles_at_a_time_are_the_same_as_at_once(made):
                 assert getattr(tables[lang], name).dtype == getattr(t, name).dtype
 
 
+def test_passages_read_through_the_arrays_files_are_those_read_value_by_value(tmp_path):
+    """Each segment's columns are taken in one read through its arrays file's
+    offsets; a segment without one (an older index) is read value by value, to the same tables."""
+    files = corpus(seed=3)
+    write(tmp_path / "corpus", {k: v for k, v in files.items() if k not in ("b.txt", "d.txt")})
+    update_index(tmp_path / "corpus", tmp_path / "index")
+    write(tmp_path / "corpus", files)
+    update_index(tmp_path / "corpus", tmp_path / "index")  # (a second segment, after the first's statements)
+
+    def tables():
+        ix, _ = R.storage.open_indexes(str(tmp_path / "index"))
+        with ix.reader() as reader:
+            assert len([leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()]) == 2
+            found = R.build(reader)
+        ix.close()
+        return found
+
+    mapped = tables()
+    arrays = sorted((tmp_path / "index").glob("*.texts.arrays"))
+    assert len(arrays) == 2
+    arrays[1].rename(tmp_path / "kept")  # (one segment read each way)
+    mixed = tables()
+    arrays[0].rename(tmp_path / "kept0")
+    slow = tables()
+    assert len(mapped["en"].a) == len(mapped["ru"].a) == 1
+    for found in (mixed, slow):
+        for lang, t in mapped.items():
+            for name in R._ARRAYS:
+                assert np.array_equal(getattr(found[lang], name), getattr(t, name)), (lang, name)
+
+
 def test_a_damaged_passages_file_is_found_again_from_the_columns_and_rewritten(tmp_path):
     write(tmp_path / "corpus", corpus(seed=2))
     update_index(tmp_path / "corpus", tmp_path / "index")

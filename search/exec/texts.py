@@ -13,6 +13,8 @@ import weakref
 import zlib
 from bisect import bisect_right
 
+import numpy as np
+
 from search import schema as S
 from search.exec import segment_files, storage
 
@@ -147,3 +149,35 @@ def _open(leaf, fieldname: str):
     if not leaf.has_column(fieldname):
         raise TextsMoved(f"segment {storage.segment_name(leaf)} has no {fieldname} column")
     return leaf.column_reader(fieldname, translate=False)
+
+
+def column_arrays(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(bytes, offsets, lengths) of a column of bytes for every statement of a reader,
+    deleted ones included, end to end: each segment's values taken in one read
+    through its arrays file's offsets, or value by value from one without."""
+    parts, offsets, lengths, at = [], [], [], 0
+    for leaf, _offset in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        found = segment_files.text_offsets(leaf)
+        if found is not None and fieldname in found and leaf.has_column(fieldname):
+            starts, sizes = (np.asarray(a, np.int64) for a in found[fieldname])
+            perdoc = leaf._perdoc  # (Whoosh's per-document reader: it holds the column files open)
+            if fieldname not in perdoc._colfiles:
+                perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+            colfile, basepos, _length = perdoc._colfiles[fieldname]
+            total = int(sizes.sum())
+            data = np.frombuffer(colfile.get(basepos, total), np.uint8) if total else np.zeros(0, np.uint8)
+        else:
+            values = storage.read_column(leaf, fieldname)
+            sizes = np.fromiter(map(len, values), np.int64, len(values))
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+            data = np.frombuffer(b"".join(values), np.uint8)
+        parts.append(data)
+        offsets.append(starts + at)
+        lengths.append(sizes)
+        at += len(data)
+    if not parts:
+        return np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    join = (lambda arrays: arrays[0]) if len(parts) == 1 else np.concatenate
+    return join(parts), join(offsets), join(lengths)

@@ -33,7 +33,7 @@ from search import schema as S
 from search.exec import storage
 from search.lang.folding import WORD_RE, fold_text, word_bounds
 from search.lang.morphology import word_terms
-from search.exec.texts import decode
+from search.exec.texts import column_arrays, decode
 
 PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's length)
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
@@ -182,7 +182,7 @@ def _folder(reader) -> str | None:
 def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     size = reader.doc_count_all()
     boiler = np.zeros(size, np.int32)
-    s = _Shingles.of(storage.read_column(reader, S.REUSE[lang]) if size else [], live)
+    s = _Shingles.of(*column_arrays(reader, S.REUSE[lang]), live)
     limit = boilerplate_limit(s.statements)
     empty = np.zeros(0, np.int32)
     if not s.size:
@@ -244,19 +244,19 @@ class _Shingles:
         self.statements = statements  # statements with text in the language
 
     @classmethod
-    def of(cls, values: list, live: np.ndarray) -> _Shingles:
-        """From a REUSE column's values (each let go once copied)."""
-        counts = np.array([len(v) // 4 if v and live[d] else -1 for d, v in enumerate(values)], np.int64)
+    def of(cls, data: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, live: np.ndarray) -> _Shingles:
+        """From a REUSE column's bytes, each statement's offset and length among them
+        (search.exec.texts.column_arrays)."""
+        counts = np.where((lengths > 0) & live[:len(lengths)], lengths // 4, -1)
         statements = int(np.count_nonzero(counts >= 0))
         docnums = np.flatnonzero(counts >= PASSAGE_WORDS).astype(np.int32)
         starts = np.zeros(len(docnums) + 1, np.int64)
         np.cumsum(counts[docnums] - (PASSAGE_WORDS - 1), out=starts[1:])
         words = np.empty(int(starts[-1]) + (PASSAGE_WORDS - 1) * len(docnums), np.uint32)
-        at = 0
-        for d in docnums:
-            words[at:at + counts[d]] = np.frombuffer(values[d], dtype="<u4")
-            at += counts[d]
-            values[d] = None
+        hashes, at = data.view("<u4"), 0  # (every value is whole 4-byte hashes)
+        for first, count in zip((offsets[docnums] // 4).tolist(), counts[docnums].tolist()):
+            words[at:at + count] = hashes[first:first + count]
+            at += count
         return cls(words, docnums, starts, statements)
 
     def where(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -296,9 +296,9 @@ def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
     out = np.zeros((len(a), 4), np.int32)
     if not len(a):
         return out
-    texts = storage.read_column(reader, S.TEXT[lang])
+    data, offsets, lengths = column_arrays(reader, S.TEXT[lang])
     for docnum in np.unique(np.concatenate((a, b))):
-        starts, ends = word_spans(decode(texts[docnum]))
+        starts, ends = word_spans(decode(data[offsets[docnum]:offsets[docnum] + lengths[docnum]].tobytes()))
         for side, at, col in ((a, a_at, 0), (b, b_at, 2)):
             mine = np.flatnonzero(side == docnum)
             out[mine, col] = starts[at[mine]]
