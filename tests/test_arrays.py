@@ -13,6 +13,7 @@ from whoosh import query as wq
 from indexer.build import update_index
 from search.lang.analysis import word_terms
 from search.exec.arrays import Executor, Unsupported
+from search.exec.distinct import distinct
 from search.engine import SearchIndex
 from search.exec.matching import Match, _run, find, run_whoosh
 from search.query.phrases import Adjacent
@@ -293,3 +294,14 @@ def test_a_words_forms_score_each_live_statement_by_its_own_best_form(segmented_
 def _whoosh_scores(snap, wquery):
     return [(doc, score) for score, doc in
             snap.searcher.search(wquery, limit=None, optimize=False, terms=False).top_n]
+
+
+@pytest.mark.parametrize("values", [
+    np.zeros(0, np.int64), np.array([5]), np.array([3, 1, 3, 3, 0, 1], np.int32),
+    np.random.default_rng(4).integers(0, 500, 2000), np.array(["b", "a", "b", "", "c"]),
+])
+def test_distinct_values_are_numpys_unique_ones(values):
+    want, want_counts = np.unique(values, return_counts=True)
+    found, counts = distinct(values, counts=True)
+    assert np.array_equal(distinct(values), want) and np.array_equal(found, want)
+    assert np.array_equal(counts, want_counts) and found.dtype == want.dtype

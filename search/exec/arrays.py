@@ -23,6 +23,7 @@ from search.query.nodes import Alternatives, AndNot
 from search.query.phrases import Adjacent
 from search.exec.positions import adjacent_docs, concept_counts
 from search.exec.postings import PostingsCache, segment_id
+from search.exec.distinct import distinct
 from search.exec.scoring import CachedBM25F, bm25_idf, segment_lengths
 
 
@@ -186,7 +187,7 @@ class Executor:
                         parts.append((idx[keep], scores[keep]))
             if not parts:
                 continue
-            union = np.unique(np.concatenate([idx for idx, _ in parts]))
+            union = distinct(np.concatenate([idx for idx, _ in parts]))
             best = np.full(len(union), -np.inf)
             for idx, scores in parts:
                 at = np.searchsorted(idx, union)
@@ -197,10 +198,9 @@ class Executor:
         return self._boosted(acc, boost)
 
     def _best_exact(self, subs, boost: float) -> Hits:
-        """Any of the sub-queries, each statement scored by the best of those that
-        match it: one sorted union of their matches, each's scores taken in by a
-        binary search (a running maximum over an array of every statement was
-        faster for one word of many matches, but its page faults slowed the searches after it)."""
+        """Any of the sub-queries, each statement scored by the best of those that match it: one
+        sorted union of their matches, each's scores taken in by a binary search (a running maximum
+        over every statement was faster for one word, but its page faults slowed the searches after it)."""
         parts = []
         for sub in subs:
             if type(sub) is wq.Term:
@@ -211,7 +211,7 @@ class Executor:
                 parts.append((idx, hits.scores[idx]))
         hits = self._none()
         if parts:
-            union = np.unique(np.concatenate([idx for idx, _ in parts]))
+            union = distinct(np.concatenate([idx for idx, _ in parts]))
             union = union[self.live[union]]  # (Whoosh's matchers skip deleted statements)
             best = np.full(len(union), -np.inf)
             for idx, scores in parts:

@@ -18,6 +18,7 @@ import numpy as np
 from search import schema as S
 from search.exec import storage
 from search.fields import FIELDS, KEYWORD, Field
+from search.exec.distinct import distinct
 
 # The single-valued columns: (attribute, column, dtype).
 SINGLE = (("year", S.YEAR_COL, np.int32), ("month", S.MONTH_COL, np.int32),
@@ -168,7 +169,7 @@ def joined(parts: list[tuple[Part, int]], empty) -> tuple[np.ndarray, np.ndarray
     first document number) pairs; `empty` is the values' dtype when there are none."""
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=empty), np.zeros(0, dtype=np.int64)
-    values = np.unique(np.concatenate([p.values for p, _ in parts]))
+    values = distinct(np.concatenate([p.values for p, _ in parts]))
     doc = np.concatenate([p.doc + offset for p, offset in parts])
     ids = np.concatenate([np.searchsorted(values, p.values)[p.ids] if len(p.ids) else p.ids
                           for p, _ in parts])

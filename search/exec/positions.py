@@ -8,6 +8,7 @@ import numpy as np
 
 from search.exec import concept as C
 from search.exec.postings import PostingsCache, raw_matcher
+from search.exec.distinct import distinct
 
 
 def adjacent_docs(reader, terms, candidates: list[int], bytes_of) -> list[int]:
@@ -56,7 +57,7 @@ def concept_counts(reader, fieldname: str, forms, schema, cache: PostingsCache, 
             parts.append((term, btext, p))
     if not parts:
         return np.zeros((2, 0), dtype=np.int64)
-    docs, present = np.unique(np.concatenate([p.docs for _, _, p in parts]), return_counts=True)
+    docs, present = distinct(np.concatenate([p.docs for _, _, p in parts]), counts=True)
     counts = np.zeros(len(docs), dtype=np.int64)
     alone = present == 1
     for term, _, p in parts:

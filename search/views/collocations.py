@@ -35,6 +35,7 @@ from search.views.keyterms import commonest, corpus_frequency, shown_word
 from search.views.view import View
 from search.views.windows import spelled, statement_windows
 from search.views.windows import window as around
+from search.exec.distinct import distinct
 
 MEASURES = ("ll", "mi", "t")
 DEFAULT_WINDOW = 5  # words each side, as CQPweb's default
@@ -141,7 +142,7 @@ def collocations(snap: Snapshot, req: CollocationsRequest) -> Collocations:
     if filters.langs:  # a language filter keeps that language's matches, not only its statements
         patterns = {f: v for f, v in patterns.items() if f in {S.BODY[x] for x in filters.langs}}
     docs, langs, starts, ends = occurrences.occurrences(snap.searcher, patterns, found.final)
-    having = np.unique(docs)
+    having = distinct(docs)
     chosen = having
     if len(having) > req.sample:
         chosen = np.sort(np.random.default_rng(SAMPLE_SEED).choice(having, req.sample, replace=False))

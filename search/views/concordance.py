@@ -36,6 +36,7 @@ from search.exec.snippets import Mark, render
 from search.exec.texts import Texts, compressed, decode
 from search.views.view import View
 from search.views.windows import near
+from search.exec.distinct import distinct
 
 SORTS = ("-date", "date", "left", "right")  # newest first, oldest first, by the words beside
 UNITS = ("words", "chars")
@@ -246,7 +247,7 @@ def page(snap: Snapshot, req: ConcordanceRequest) -> Concordance:
     return Concordance(
         query=req.query, parsed=str(p.parsed), filters=req.filters, sort=req.sort,
         width=req.width, unit=req.unit, page=req.page, per_page=req.per_page,
-        total=len(p.docs), statements=len(np.unique(p.docs)), matched=p.matched,
+        total=len(p.docs), statements=len(distinct(p.docs)), matched=p.matched,
         took_ms=(time.perf_counter() - started) * 1000, lines=lines, notices=p.notices,
         near=req.near, window=req.window,
     )

@@ -34,6 +34,7 @@ from search.exec import storage
 from search.lang.folding import WORD_RE, fold_text, word_bounds
 from search.lang.morphology import word_terms
 from search.exec.texts import column_arrays, decode
+from search.exec.distinct import distinct
 
 PASSAGE_WORDS = 12  # the shortest passage reported, in words (a shingle's length)
 BOILERPLATE_SHARE = 0.10  # a passage in more than this share of a language's statements is boilerplate
@@ -297,7 +298,7 @@ def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
     if not len(a):
         return out
     data, offsets, lengths = column_arrays(reader, S.TEXT[lang])
-    for docnum in np.unique(np.concatenate((a, b))):
+    for docnum in distinct(np.concatenate((a, b))):
         starts, ends = word_spans(decode(data[offsets[docnum]:offsets[docnum] + lengths[docnum]].tobytes()))
         for side, at, col in ((a, a_at, 0), (b, b_at, 2)):
             mine = np.flatnonzero(side == docnum)

@@ -24,6 +24,7 @@ from search.query.parser import parse
 from search.lang.resolutions import GENERAL_ASSEMBLY, SECURITY_COUNCIL, sort_key
 from search.results import Filters
 from search.views.view import View
+from search.exec.distinct import distinct
 
 DEFAULT_LIMIT = 50  # resolutions shown
 MAX_LIMIT = 1000
@@ -133,7 +134,7 @@ def resolutions(snap, req: ResolutionsRequest) -> Resolutions:
     matched = int(found.sum())
     return Resolutions(
         query=req.query, parsed=str(parsed), filters=filters, matched=matched,
-        citing=len(np.unique(docs)), total=len(cited), limit=req.limit, years=list(range(lo, hi + 1)),
+        citing=len(distinct(docs)), total=len(cited), limit=req.limit, years=list(range(lo, hi + 1)),
         matched_per_year=np.bincount(year[dated] - lo, minlength=size).tolist() if size else [],
         matched_undated=int((found & (year == 0)).sum()), resolutions=rows,
         took_ms=(time.perf_counter() - started) * 1000, notices=list(parsed.notices))
