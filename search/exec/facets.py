@@ -52,7 +52,9 @@ class MultiColumn:
         ids = np.searchsorted(self.values, np.asarray(list(wanted), dtype=kind))
         ids = ids[(ids < len(self.values))]
         ids = ids[np.isin(self.values[ids], list(wanted))]
-        return self._docs(np.isin(self.ids, ids))
+        chosen = np.zeros(len(self.values), dtype=bool)  # (a table by value id: np.isin sorts every entry)
+        chosen[ids] = True
+        return self._docs(chosen[self.ids])
 
     def docs_in_range(self, lo: int | None, hi: int | None) -> np.ndarray:
         ok = np.ones(len(self.values), dtype=bool)
