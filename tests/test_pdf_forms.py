@@ -83,3 +83,20 @@ def test_the_end_of_a_wrapped_line_stays_under_it():
         c.drawString(200, 684, "CEST")
     assert read_pdf(make_pdf([draw]))[0].text.split("\n") == [
         "IVAN", "PETROV", "Signed: PETROV", "Date: 2023-06-15 12:05:50", "CEST"]
+
+
+def test_the_upright_text_is_the_turn_most_characters_are_written_at():
+    """A drawing's title across the page, then more dimension labels turned up it
+    than there are upright lines: the title is the upright text, read first."""
+    def draw(c):
+        c.setFont("DejaVu", 10)
+        c.drawString(80, 760, "Housing bracket assembly")
+        c.drawString(80, 746, "Drawing No. 17-204")
+        for n, label in enumerate(["85", "240", "60", "35"]):
+            c.saveState()
+            c.translate(150 + 70 * n, 300 + 50 * n)
+            c.rotate(90)
+            c.drawString(0, 0, label)
+            c.restoreState()
+    text = read_pdf(make_pdf([draw]))[0].text  # (PDFium reads one label on with the line before it)
+    assert text.startswith("Housing bracket assembly\nDrawing No. 17-204") and sorted(text.split()[7:]) == ["240", "35", "60"]
