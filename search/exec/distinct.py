@@ -1,4 +1,5 @@
-"""The distinct values of an array, as np.unique gives them, by a sort and a
+"""The distinct values of an array of integers or strings, as np.unique gives
+them (floats' NaNs are not merged as np.unique merges them), by a sort and a
 comparison of neighbours: numpy 2's np.unique hashes the values first and
 took 1.5 ms for 13,000 document numbers here, this 0.1 ms (a search asks it
 for the union of a word's forms' statements)."""

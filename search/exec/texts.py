@@ -154,30 +154,31 @@ def _open(leaf, fieldname: str):
 def column_arrays(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(bytes, offsets, lengths) of a column of bytes for every statement of a reader,
     deleted ones included, end to end: each segment's values taken in one read
-    through its arrays file's offsets, or value by value from one without."""
-    parts, offsets, lengths, at = [], [], [], 0
+    through its arrays file's offsets, or value by value from one without; each
+    copied once into the whole (a column's size, and one segment's, held at most)."""
+    segments = []  # (each value's size, a function giving the segment's values end to end)
     for leaf, _offset in reader.leaf_readers():
         if not leaf.doc_count_all():
             continue
         found = segment_files.text_offsets(leaf)
         if found is not None and fieldname in found and leaf.has_column(fieldname):
-            starts, sizes = (np.asarray(a, np.int64) for a in found[fieldname])
+            sizes = np.asarray(found[fieldname][1], np.int64)
             perdoc = leaf._perdoc  # (Whoosh's per-document reader: it holds the column files open)
             if fieldname not in perdoc._colfiles:
                 perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
             colfile, basepos, _length = perdoc._colfiles[fieldname]
-            total = int(sizes.sum())
-            data = np.frombuffer(colfile.get(basepos, total), np.uint8) if total else np.zeros(0, np.uint8)
+            segments.append((sizes, lambda f=colfile, at=basepos, n=int(sizes.sum()): f.get(at, n) if n else b""))
         else:
             values = storage.read_column(leaf, fieldname)
             sizes = np.fromiter(map(len, values), np.int64, len(values))
-            starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-            data = np.frombuffer(b"".join(values), np.uint8)
-        parts.append(data)
-        offsets.append(starts + at)
-        lengths.append(sizes)
-        at += len(data)
-    if not parts:
-        return np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    join = (lambda arrays: arrays[0]) if len(parts) == 1 else np.concatenate
-    return join(parts), join(offsets), join(lengths)
+            segments.append((sizes, lambda values=values: b"".join(values)))
+    lengths = np.concatenate([sizes for sizes, _ in segments]) if segments else np.zeros(0, np.int64)
+    offsets = np.zeros(len(lengths), np.int64)
+    np.cumsum(lengths[:-1], out=offsets[1:])  # (a segment's values start where the one before ends)
+    data, at = np.empty(int(lengths.sum()), np.uint8), 0
+    for n, (sizes, values) in enumerate(segments):
+        size = int(sizes.sum())
+        data[at:at + size] = np.frombuffer(values(), np.uint8)
+        segments[n] = None  # (a segment's values let go once copied)
+        at += size
+    return data, offsets, lengths
