@@ -126,6 +126,11 @@ class _Mapped:
             return b""
         return self._dbfile.get(self._basepos + int(self._offsets[docnum]), length)
 
+    def whole(self) -> bytes:
+        """Every value end to end, in one read (a column's values are written back to back)."""
+        size = int(self._lengths.sum())
+        return self._dbfile.get(self._basepos, size) if size else b""
+
 
 def _mapped(leaf) -> dict:
     """Column name → its reader, for a segment whose arrays file holds its offsets ({} otherwise)."""
@@ -154,24 +159,19 @@ def _open(leaf, fieldname: str):
 def column_arrays(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(bytes, offsets, lengths) of a column of bytes for every statement of a reader,
     deleted ones included, end to end: each segment's values taken in one read
-    through its arrays file's offsets, or value by value from one without; each
-    copied once into the whole (a column's size, and one segment's, held at most)."""
+    through its arrays file's offsets, or value by value from one without (those
+    segments' values are all read first, then each copied into the whole)."""
     segments = []  # (each value's size, a function giving the segment's values end to end)
     for leaf, _offset in reader.leaf_readers():
         if not leaf.doc_count_all():
             continue
-        found = segment_files.text_offsets(leaf)
-        if found is not None and fieldname in found and leaf.has_column(fieldname):
-            sizes = np.asarray(found[fieldname][1], np.int64)
-            perdoc = leaf._perdoc  # (Whoosh's per-document reader: it holds the column files open)
-            if fieldname not in perdoc._colfiles:
-                perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
-            colfile, basepos, _length = perdoc._colfiles[fieldname]
-            segments.append((sizes, lambda f=colfile, at=basepos, n=int(sizes.sum()): f.get(at, n) if n else b""))
+        mapped = _mapped(leaf).get(fieldname)
+        if mapped is not None:
+            segments.append((np.asarray(mapped._lengths, np.int64), mapped.whole))
         else:
             values = storage.read_column(leaf, fieldname)
-            sizes = np.fromiter(map(len, values), np.int64, len(values))
-            segments.append((sizes, lambda values=values: b"".join(values)))
+            segments.append((np.fromiter(map(len, values), np.int64, len(values)),
+                             lambda values=values: b"".join(values)))
     lengths = np.concatenate([sizes for sizes, _ in segments]) if segments else np.zeros(0, np.int64)
     offsets = np.zeros(len(lengths), np.int64)
     np.cumsum(lengths[:-1], out=offsets[1:])  # (a segment's values start where the one before ends)
