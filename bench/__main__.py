@@ -50,9 +50,11 @@ def _phases(ctx, param, value):
     python -m bench --sizes 100k --resume            # finish an interrupted size
     python -m bench --sizes ungdc --redo search,server   # measure searches again
     python -m bench --quick --out /tmp/bench         # a tiny run, in seconds
+    python -m bench --sizes 1m-short --engines ours,sqlite,tantivy --skip incremental
 
-Sizes: shipped (corpus/), ungdc and news (real sets from ../shared), or a
-number of synthetic statements such as 20k or 100k. Results of every size
+Sizes: shipped (corpus/), ungdc and news (real sets from ../shared), a
+number of synthetic statements such as 20k or 100k, or of short synthetic
+items (a paragraph or two, as a news item) such as 1m-short. Results of every size
 measured in the work directory are combined into RESULTS.md.""")
 @click.option("--sizes", callback=_sizes, metavar="LIST",
               help=f"Comma-separated corpus sizes [default: {','.join(DEFAULT_SIZES)}; "
@@ -71,11 +73,13 @@ measured in the work directory are combined into RESULTS.md.""")
 @click.option("--resume", is_flag=True, help="Keep phases a previous run of the same size finished.")
 @click.option("--redo", callback=_phases, metavar="LIST",
               help=f"With --resume, measure these phases again ({', '.join(PHASES)}).")
+@click.option("--skip", callback=_phases, metavar="LIST",
+              help="Phases not to measure (as --redo); a skipped phase's earlier figures are kept.")
 @click.option("--no-server", is_flag=True, help="Do not start the web server.")
 @click.option("--no-parallel", is_flag=True, help="Skip our indexer's build with two processes.")
 @click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Concurrent clients of the web server.")
-def main(sizes, engines, repeat, build_repeat, quick, out, work, resume, redo, no_server,
+def main(sizes, engines, repeat, build_repeat, quick, out, work, resume, redo, skip, no_server,
          no_parallel, clients):
     """Benchmark our indexer and search against plain Whoosh, SQLite FTS5 and tantivy."""
     if out is None:
@@ -92,6 +96,7 @@ def main(sizes, engines, repeat, build_repeat, quick, out, work, resume, redo, n
         quick=quick,
         resume=resume or bool(redo),
         redo=redo,
+        skip=skip,
         server=not no_server,
         parallel=not no_parallel,
         clients=clients,

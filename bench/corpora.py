@@ -6,6 +6,8 @@ Sizes:
     ungdc     all 1,938 UN General Debate speeches of ../shared (with title sidecars)
     news      the 38,227 Channel One news items of ../shared, as JSON Lines by month
     20k, 100k, 30 …  that many synthetic statements of real paragraphs (bench.synthetic)
+    1m-short, 50k-short …  that many short synthetic items (a paragraph or two, as a
+              news item), as JSON Lines: a million at the cost of a few hundred MB of text
 
 The news set has no licence: it is read from ../shared at benchmark time and
 written only under the work directory, never into the project.
@@ -27,7 +29,7 @@ import click
 
 from bench import SHARED_RAW, SHIPPED_CORPUS
 from bench.ship import UNGDC_COLLECTION, copy_ungdc_session, ship, speakers, write_json
-from bench.synthetic import ParagraphPool, write_statements
+from bench.synthetic import ParagraphPool, write_items, write_statements
 from indexer.read import drafts, load
 from indexer.scan import scan
 
@@ -57,18 +59,23 @@ class Corpus:
         return {**asdict(self), "path": str(self.path)}
 
 
+SHORT = "-short"  # a size's suffix for short items
+MULTIPLIERS = {"": 1, "k": 1000, "m": 1_000_000}
+
+
 def synthetic_count(name: str) -> int | None:
-    """"100k" → 100000, "30" → 30; None for a named corpus."""
-    m = re.fullmatch(r"(\d+)(k?)", name.strip().lower())
+    """"100k" → 100000, "1m-short" → 1000000, "30" → 30; None for a named corpus."""
+    m = re.fullmatch(rf"(\d+)([km]?)(?:{SHORT})?", name.strip().lower())
     if not m:
         return None
-    return int(m.group(1)) * (1000 if m.group(2) else 1)
+    return int(m.group(1)) * MULTIPLIERS[m.group(2)]
 
 
 def check_size_name(name: str) -> str:
     if name in ("shipped", "ungdc", "news") or synthetic_count(name):
         return name
-    raise ValueError(f"unknown size {name!r}: use shipped, ungdc, news, or a count such as 20k")
+    raise ValueError(f"unknown size {name!r}: use shipped, ungdc, news, or a count such as 20k "
+                     f"(statements) or 1m{SHORT} (short items)")
 
 
 def shared_available() -> bool:
@@ -152,8 +159,9 @@ def prepare(name: str, work: Path, quick: bool = False, log=print) -> Corpus:
 def _recipe(name: str, quick: bool) -> dict:
     count = synthetic_count(name)
     if count:
-        return {"version": RECIPE_VERSION, "kind": "synthetic", "count": count,
-                "seed": SEED, "pool": pool_source(quick)}
+        recipe = {"version": RECIPE_VERSION, "kind": "synthetic", "count": count,
+                  "seed": SEED, "pool": pool_source(quick)}
+        return {**recipe, "short": True} if name.endswith(SHORT) else recipe
     if name != "shipped" and not shared_available():
         raise Unavailable(f"{name}: needs {SHARED_RAW}, which is not here")
     return {"version": RECIPE_VERSION, "kind": name}
@@ -162,8 +170,11 @@ def _recipe(name: str, quick: bool) -> dict:
 def _build(name: str, path: Path, recipe: dict) -> str:
     if recipe["kind"] == "synthetic":
         pool = paragraph_pool(recipe["pool"])
-        write_statements(pool, path, recipe["count"], f"{SEED}-{name}")
         where = "../shared" if recipe["pool"] == "shared" else "corpus/"
+        if recipe.get("short"):
+            write_items(pool, path, recipe["count"], f"{SEED}-{name}")
+            return f"short synthetic items (a paragraph or two) of real paragraphs from {where}"
+        write_statements(pool, path, recipe["count"], f"{SEED}-{name}")
         return f"synthetic statements of real paragraphs from {where}"
     if name == "shipped":
         shutil.copytree(SHIPPED_CORPUS, path)

@@ -46,6 +46,7 @@ class Options:
     quick: bool = False
     resume: bool = False
     redo: list[str] = field(default_factory=list)  # phases to measure again on --resume
+    skip: list[str] = field(default_factory=list)  # phases not measured in this run
     server: bool = True
     parallel: bool = True  # also build with our indexer's two processes
     clients: int = 8
@@ -162,6 +163,9 @@ class _SizeRun:
             for key, _ in phases:  # without the indexes, nothing saved can be kept
                 self.data.pop(key, None)
         for key, phase in phases:
+            if key in self.opts.skip:
+                self.log(f"{key}: skipped")
+                continue
             saved = self.data.get(key)
             if saved and "failed" not in saved and "skipped" not in saved:
                 self.log(f"{key}: kept from the previous run")

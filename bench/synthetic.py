@@ -10,6 +10,7 @@ one seeded generator: the same seed gives the same corpus, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from indexer.decode import normalize
 MIN_PARAGRAPH = 60  # characters: drops salutations ("Mr. President,")
 MAX_PARAGRAPH = 1500  # and overlong OCR blocks
 FILES_PER_DIR = 1000
+ITEMS_PER_FILE = 1000  # short items per JSON Lines file
 FIRST_DAY = dt.date(2015, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
 
@@ -147,5 +149,35 @@ def write_statements(pool: ParagraphPool, dest: Path, count: int, seed: str,
             folder.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
         (folder / f"{prefix}{n:06d}.txt").write_bytes(data)
+        written += len(data)
+    return written
+
+
+# --- short items -------------------------------------------------------------------------
+
+
+def item(pool: ParagraphPool, rng: random.Random, n: int) -> dict:
+    """One short item, as a news item is (a paragraph or two in one language, its
+    date and title given as fields): a record of a JSON Lines file."""
+    lang = rng.choices(("ru", "en"), weights=(60, 40))[0]
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    body = _body(getattr(pool, lang), lang, rng.choices((1, 2), weights=(70, 30))[0], rng)
+    return {"id": f"item-{n:07d}", "date": day.isoformat(), "title": _title(body[0], rng),
+            "lang": lang, "text": "\n\n".join(body)}
+
+
+def write_items(pool: ParagraphPool, dest: Path, count: int, seed: str) -> int:
+    """Writes `count` short items as JSON Lines, ITEMS_PER_FILE to a file and
+    FILES_PER_DIR files to a folder (a million items are a thousand files, not a
+    million); returns the bytes written."""
+    rng, written = random.Random(seed), 0
+    for first in range(0, count, ITEMS_PER_FILE):
+        number = first // ITEMS_PER_FILE
+        folder = dest / f"i{number // FILES_PER_DIR:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [json.dumps(item(pool, rng, n), ensure_ascii=False)
+                 for n in range(first, min(first + ITEMS_PER_FILE, count))]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        (folder / f"items-{number:04d}.jsonl").write_bytes(data)
         written += len(data)
     return written

@@ -107,3 +107,25 @@ def test_a_tree_that_is_no_folder_is_refused(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench.versus", "--size", "news", "--tree", "x=/no/such/tree"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "LABEL=PATH" in proc.stderr
+
+
+def test_short_items_are_a_corpus_of_records(tmp_path):
+    """`2500-short`: short synthetic items as JSON Lines of a thousand, each read
+    as one statement with the date, title and language its record gives."""
+    from bench.corpora import check_size_name, prepare, synthetic_count
+    from indexer.read import drafts, load
+    from indexer.scan import scan
+
+    assert synthetic_count("1m-short") == 1_000_000 and synthetic_count("20k") == 20_000
+    with pytest.raises(ValueError, match="1m-short"):
+        check_size_name("1x-short")
+    corpus = prepare("2500-short", tmp_path, quick=True, log=lambda line: None)
+    assert corpus.statements == 2500
+    files = sorted(p.name for p in corpus.path.rglob("*.jsonl"))
+    assert files == ["items-0000.jsonl", "items-0001.jsonl", "items-0002.jsonl"]
+    groups = scan(corpus.path).groups
+    found = [d for key in sorted(groups) for d in drafts(load(groups[key]))[0]]
+    assert len({d.id for d in found}) == 2500
+    first = found[0]
+    assert {"date", "title"} <= set(first.given) and first.lang_hint in ("en", "ru")
+    assert 60 <= len(first.text) < 4000  # a paragraph or two, as a news item
