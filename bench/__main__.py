@@ -54,7 +54,7 @@ def _phases(ctx, param, value):
 
 Sizes: shipped (corpus/), ungdc and news (real sets from ../shared), a
 number of synthetic statements such as 20k or 100k, or of short synthetic
-items (a paragraph or two, as a news item) such as 1m-short. Results of every size
+items (one to three paragraphs, as a news item) such as 1m-short. Results of every size
 measured in the work directory are combined into RESULTS.md.""")
 @click.option("--sizes", callback=_sizes, metavar="LIST",
               help=f"Comma-separated corpus sizes [default: {','.join(DEFAULT_SIZES)}; "

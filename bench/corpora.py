@@ -6,8 +6,9 @@ Sizes:
     ungdc     all 1,938 UN General Debate speeches of ../shared (with title sidecars)
     news      the 38,227 Channel One news items of ../shared, as JSON Lines by month
     20k, 100k, 30 …  that many synthetic statements of real paragraphs (bench.synthetic)
-    1m-short, 50k-short …  that many short synthetic items (a paragraph or two, as a
-              news item), as JSON Lines: a million at the cost of a few hundred MB of text
+    1m-short, 50k-short …  that many short synthetic items (one to three paragraphs, as a
+              news item, of new text from a chain of the real paragraphs' words), as
+              JSON Lines: a million at the cost of a few hundred MB of text
 
 The news set has no licence: it is read from ../shared at benchmark time and
 written only under the work directory, never into the project.
@@ -161,7 +162,7 @@ def _recipe(name: str, quick: bool) -> dict:
     if count:
         recipe = {"version": RECIPE_VERSION, "kind": "synthetic", "count": count,
                   "seed": SEED, "pool": pool_source(quick)}
-        return {**recipe, "short": True} if name.endswith(SHORT) else recipe
+        return {**recipe, "short": "word chain"} if name.endswith(SHORT) else recipe
     if name != "shipped" and not shared_available():
         raise Unavailable(f"{name}: needs {SHARED_RAW}, which is not here")
     return {"version": RECIPE_VERSION, "kind": name}
@@ -173,7 +174,7 @@ def _build(name: str, path: Path, recipe: dict) -> str:
         where = "../shared" if recipe["pool"] == "shared" else "corpus/"
         if recipe.get("short"):
             write_items(pool, path, recipe["count"], f"{SEED}-{name}")
-            return f"short synthetic items (a paragraph or two) of real paragraphs from {where}"
+            return f"short synthetic items (one to three paragraphs) of a word chain of real paragraphs from {where}"
         write_statements(pool, path, recipe["count"], f"{SEED}-{name}")
         return f"synthetic statements of real paragraphs from {where}"
     if name == "shipped":

@@ -156,12 +156,48 @@ def write_statements(pool: ParagraphPool, dest: Path, count: int, seed: str,
 # --- short items -------------------------------------------------------------------------
 
 
-def item(pool: ParagraphPool, rng: random.Random, n: int) -> dict:
-    """One short item, as a news item is (a paragraph or two in one language, its
+class WordChain:
+    """Each language's words and the words that follow them in the pool's
+    paragraphs (as often as they do), to write text that is new: a million
+    short items cut from some 100,000 real paragraphs would repeat each one in
+    a dozen items, as no real collection does, and text reuse would pair them
+    all. The chain's text has real word forms at their real frequencies."""
+
+    def __init__(self, pool: ParagraphPool):
+        self.follow: dict[str, dict[str, list[str]]] = {}
+        self.starts: dict[str, list[str]] = {}
+        self.lengths: dict[str, list[int]] = {}
+        for lang in ("en", "ru"):
+            follow: dict[str, list[str]] = {}
+            starts, lengths = [], []
+            for paragraph in getattr(pool, lang):
+                words = paragraph.split()
+                starts.append(words[0])
+                lengths.append(len(words))
+                for word, after in zip(words, words[1:]):
+                    follow.setdefault(word, []).append(after)
+            self.follow[lang], self.starts[lang], self.lengths[lang] = follow, starts, lengths
+
+    def paragraph(self, lang: str, rng: random.Random) -> str:
+        """About as many words as a pool paragraph has, each following the last
+        as some word of the pool follows it (a word nothing follows starts anew)."""
+        follow, starts = self.follow[lang], self.starts[lang]
+        words = [rng.choice(starts)]
+        for _ in range(rng.choice(self.lengths[lang]) - 1):
+            after = follow.get(words[-1])
+            words.append(rng.choice(after) if after else rng.choice(starts))
+        return " ".join(words)
+
+
+def item(chain: WordChain, rng: random.Random, n: int) -> dict:
+    """One short item, as a news item is (one to three paragraphs in one language, its
     date and title given as fields): a record of a JSON Lines file."""
     lang = rng.choices(("ru", "en"), weights=(60, 40))[0]
     day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
-    body = _body(getattr(pool, lang), lang, rng.choices((1, 2), weights=(70, 30))[0], rng)
+    paragraphs = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
+    body = [chain.paragraph(lang, rng) for _ in range(paragraphs)]
+    if rng.random() < 0.4:
+        body[-1] = f"{body[-1]} {_mention(lang, rng)}"
     return {"id": f"item-{n:07d}", "date": day.isoformat(), "title": _title(body[0], rng),
             "lang": lang, "text": "\n\n".join(body)}
 
@@ -170,12 +206,12 @@ def write_items(pool: ParagraphPool, dest: Path, count: int, seed: str) -> int:
     """Writes `count` short items as JSON Lines, ITEMS_PER_FILE to a file and
     FILES_PER_DIR files to a folder (a million items are a thousand files, not a
     million); returns the bytes written."""
-    rng, written = random.Random(seed), 0
+    chain, rng, written = WordChain(pool), random.Random(seed), 0
     for first in range(0, count, ITEMS_PER_FILE):
         number = first // ITEMS_PER_FILE
         folder = dest / f"i{number // FILES_PER_DIR:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        lines = [json.dumps(item(pool, rng, n), ensure_ascii=False)
+        lines = [json.dumps(item(chain, rng, n), ensure_ascii=False)
                  for n in range(first, min(first + ITEMS_PER_FILE, count))]
         data = ("\n".join(lines) + "\n").encode("utf-8")
         (folder / f"items-{number:04d}.jsonl").write_bytes(data)

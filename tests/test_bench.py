@@ -128,4 +128,4 @@ def test_short_items_are_a_corpus_of_records(tmp_path):
     assert len({d.id for d in found}) == 2500
     first = found[0]
     assert {"date", "title"} <= set(first.given) and first.lang_hint in ("en", "ru")
-    assert 60 <= len(first.text) < 4000  # a paragraph or two, as a news item
+    assert 60 <= len(first.text) < 4000  # one to three paragraphs, as a news item
