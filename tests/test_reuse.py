@@ -162,6 +162,41 @@ def test_passages_found_a_few_shingles_at_a_time_are_the_same_as_at_once(made):
                 assert getattr(tables[lang], name).dtype == getattr(t, name).dtype
 
 
+def test_a_paragraph_in_many_statements_is_one_passage_a_pair_however_long(tmp_path):
+    """Seven statements of 100 that share a 48-word paragraph (at different places,
+    once with a word changed in its middle): each two share it whole, except where
+    the changed word cuts it in two; four more share a paragraph and go on two
+    ways. The pairs are taken at the passages' starts only, and followed while the
+    same words go on."""
+    rng = random.Random(5)
+    shared = " ".join(rng.choice(EN_WORDS) for _ in range(48))
+    changed = shared.split()
+    changed[24] = "zeppelin"
+    files = {f"s{i:02d}.txt": statement(f"Statement {i}", f"{i % 28 + 1} April 2019",
+                                         filler(EN_WORDS, 500 + i, 20 + i), filler(EN_WORDS, 600 + i))
+             for i in range(100)}
+    for i in range(6):
+        files[f"s{i:02d}.txt"] = statement(f"Statement {i}", f"{i + 1} March 2019",
+                                           filler(EN_WORDS, 500 + i, 20 + i), shared, filler(EN_WORDS, 600 + i))
+    files["s06.txt"] = statement("Statement 6", "7 March 2019", filler(EN_WORDS, 506, 7), " ".join(changed))
+    # Four more share a 20-word paragraph, two going on with one 20-word text and two with another.
+    opening, then = filler(EN_WORDS, 700, 20), (filler(EN_WORDS, 701, 20), filler(EN_WORDS, 702, 20))
+    for i in range(7, 11):
+        files[f"s{i:02d}.txt"] = statement(f"Statement {i}", f"{i + 1} March 2019", filler(EN_WORDS, 500 + i, 9),
+                                           opening + " " + then[i % 2])
+    write(tmp_path / "corpus", files)
+    update_index(tmp_path / "corpus", tmp_path / "index")
+    with SearchIndex(tmp_path / "index") as index:
+        found = index.reuse("", limit=None)
+        words = {(p.earlier.id, p.later.id): sorted(x.words for x in p.passages) for p in found.pairs}
+    whole = {(f"s{i:02d}.txt", f"s{j:02d}.txt"): [48] for i in range(6) for j in range(i + 1, 6)}
+    halves = {(f"s{i:02d}.txt", "s06.txt"): [23, 24] for i in range(6)}  # (words 0–23 and 25–47)
+    going_on = {("s07.txt", "s09.txt"): [40], ("s08.txt", "s10.txt"): [40]}
+    going_on |= {pair: [20] for pair in (("s07.txt", "s08.txt"), ("s07.txt", "s10.txt"), ("s08.txt", "s09.txt"),
+                                         ("s09.txt", "s10.txt"))}
+    assert words == whole | halves | going_on
+
+
 def test_passages_read_through_the_arrays_files_are_those_read_value_by_value(tmp_path):
     """Each segment's columns are taken in one read through its arrays file's
     offsets; a segment without one (an older index) is read value by value, to the same tables."""

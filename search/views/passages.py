@@ -219,15 +219,17 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     np.putmask(part, ~candidate, _NO_PASS)
     del candidate
     # A text repeating a run of words is matched at its first occurrence (the pairs stay linear in it).
+    # Only the shingle pairs that start a passage are taken (the pair of the shingles
+    # before them is none), then followed shingle by shingle: memory grows with the
+    # passages, not with their shingles (a paragraph in 12 statements: 66 pairs, not 66 a word).
     found = []
     for k in range(passes):
         at, group, _ = s.grouped(np.flatnonzero(part == k))
-        docs, p = s.where(at)
-        found.append(_pairs(s.docnums[docs], p, group))
-        del at, group, docs, p
+        found.append(_starts(s, part, at, group))
+        del at, group
     statements = s.statements
+    found = _passages(s, part, *(np.concatenate(x) for x in zip(*found)))
     del s, part
-    found = _passages(*(np.concatenate(x) for x in zip(*found)))
     return Table(lang, *found, statements, limit, boiler, _chars(reader, lang, *found))
 
 
@@ -318,39 +320,48 @@ def _count_boilerplate(boiler: np.ndarray, d: np.ndarray, p: np.ndarray) -> None
     np.add.at(boiler, d[starts], 1)
 
 
-def _pairs(d: np.ndarray, p: np.ndarray, group: np.ndarray):
-    """Every (a, b, a_at, b_at) of two entries of one hash in different statements, a < b."""
+def _starts(s: _Shingles, part: np.ndarray, at: np.ndarray, group: np.ndarray):
+    """The (ea, eb) entries of every two candidate shingles of one hash in different
+    statements (ea's first: `at` is ascending within a group) whose shingles before
+    them are no such pair: where passages start."""
+    doc = np.searchsorted(s.starts, at, side="right") - 1
+    before = at - 1  # (the shingle before, when it is in the same statement and a candidate)
+    has_before = at > s.starts[doc]
+    has_before[has_before] = part[before[has_before]] != _NO_PASS
+    key = np.zeros(len(at), np.uint64)
+    key[has_before] = s.hashes(before[has_before])
     cut = np.flatnonzero(np.diff(group)) + 1
-    bounds = zip(np.concatenate(([0], cut)), np.concatenate((cut, [len(group)])))
-    out_a, out_b, out_pa, out_pb = [], [], [], []
-    for lo, hi in bounds:
-        if hi - lo == 2:  # (the commonest case: one shingle in two statements)
-            out_a.append(d[lo:lo + 1])
-            out_b.append(d[lo + 1:hi])
-            out_pa.append(p[lo:lo + 1])
-            out_pb.append(p[lo + 1:hi])
-            continue
-        gd, gp = d[lo:hi], p[lo:hi]
-        i, j = np.triu_indices(hi - lo, 1)
-        keep = gd[i] < gd[j]  # (entries are in document order: never gd[i] > gd[j])
-        out_a.append(gd[i[keep]])
-        out_b.append(gd[j[keep]])
-        out_pa.append(gp[i[keep]])
-        out_pb.append(gp[j[keep]])
-    if not out_a:
-        return (np.zeros(0, np.int32),) * 4
-    return tuple(np.concatenate(x) for x in (out_a, out_b, out_pa, out_pb))
+    lo, hi = np.concatenate(([0], cut)), np.concatenate((cut, [len(group)]))
+    two = lo[hi - lo == 2]  # (the commonest case, taken at once: one shingle in two statements)
+    i, j = two, two + 1
+    out_i, out_j = [i], [j]
+    for first, last in zip(lo[hi - lo > 2].tolist(), hi[hi - lo > 2].tolist()):
+        gi, gj = np.triu_indices(last - first, 1)
+        out_i.append(gi + first)
+        out_j.append(gj + first)
+    i, j = np.concatenate(out_i), np.concatenate(out_j)
+    start = (doc[i] != doc[j]) & ~(has_before[i] & has_before[j] & (key[i] == key[j]))
+    return at[i[start]], at[j[start]]
 
 
-def _passages(a, b, pa, pb):
-    """Shingle matches merged into maximal passages: consecutive matches on one diagonal."""
-    if not len(a):
-        return a, b, pa, pb, np.zeros(0, np.int32)
-    diag = pa.astype(np.int64) - pb
-    order = np.lexsort((pa, diag, b, a))
-    a, b, pa, pb, diag = a[order], b[order], pa[order], pb[order], diag[order]
-    starts = np.ones(len(a), bool)
-    starts[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] != pa[:-1] + 1)
-    first = np.flatnonzero(starts)
-    runs = np.diff(np.append(first, len(a)))
-    return a[first], b[first], pa[first], pb[first], (runs + PASSAGE_WORDS - 1).astype(np.int32)
+def _passages(s: _Shingles, part: np.ndarray, ea: np.ndarray, eb: np.ndarray):
+    """Each passage starting at the entries (ea, eb): its statements' docnums, its first
+    words in them and its length in words, followed while both texts' next shingles
+    are candidates of one hash; ordered by statements, diagonal and first word."""
+    da = np.searchsorted(s.starts, ea, side="right") - 1
+    db = np.searchsorted(s.starts, eb, side="right") - 1
+    end_a, end_b = s.starts[da + 1], s.starts[db + 1]
+    runs = np.ones(len(ea), np.int64)
+    going, k = np.arange(len(ea)), 1
+    while len(going):
+        xa, xb = ea[going] + k, eb[going] + k
+        ok = (xa < end_a[going]) & (xb < end_b[going])
+        ok[ok] = (part[xa[ok]] != _NO_PASS) & (part[xb[ok]] != _NO_PASS)
+        ok[ok] = s.hashes(xa[ok]) == s.hashes(xb[ok])
+        going = going[ok]
+        runs[going] += 1
+        k += 1
+    a, b = s.docnums[da], s.docnums[db]
+    pa, pb = (ea - s.starts[da]).astype(np.int32), (eb - s.starts[db]).astype(np.int32)
+    order = np.lexsort((pa, pa.astype(np.int64) - pb, b, a))
+    return a[order], b[order], pa[order], pb[order], (runs[order] + PASSAGE_WORDS - 1).astype(np.int32)
