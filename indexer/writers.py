@@ -4,10 +4,12 @@ and the vocabulary."""
 from __future__ import annotations
 
 import marshal
+import pickle
 import tempfile
 from pathlib import Path
 
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import random_name
 from whoosh.writing import PostingPool
 
 WRITER_MEMORY_MB = 256
@@ -70,7 +72,20 @@ class _SubWriterTask(SubWriterTask):
 
 class _MpWriter(MpWriter):
     """Whoosh's writer over several processes (each writes its own segment),
-    whose processes use `PostingRuns`."""
+    whose processes use `PostingRuns`, and whose job files are pickled with the
+    newest protocol, not Whoosh's protocol 2: a statement's byte columns (its
+    texts, word hashes, form terms) go as bytes, not as latin-1 text rebuilt on
+    load (35 µs a news item to write and read back, not 119)."""
+
+    def _enqueue(self):
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in self.docbuffer:
+                pickle.dump(item, f, pickle.HIGHEST_PROTOCOL)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.jobqueue.put((filename, len(self.docbuffer)))
+        self.docbuffer = []
 
     def _new_task(self):
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
