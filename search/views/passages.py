@@ -324,17 +324,16 @@ def _starts(s: _Shingles, part: np.ndarray, at: np.ndarray, group: np.ndarray):
     """The (ea, eb) entries of every two candidate shingles of one hash in different
     statements (ea's first: `at` is ascending within a group) whose shingles before
     them are no such pair: where passages start."""
-    doc = np.searchsorted(s.starts, at, side="right") - 1
+    doc, p = s.where(at)
     before = at - 1  # (the shingle before, when it is in the same statement and a candidate)
-    has_before = at > s.starts[doc]
+    has_before = p > 0
     has_before[has_before] = part[before[has_before]] != _NO_PASS
     key = np.zeros(len(at), np.uint64)
     key[has_before] = s.hashes(before[has_before])
     cut = np.flatnonzero(np.diff(group)) + 1
     lo, hi = np.concatenate(([0], cut)), np.concatenate((cut, [len(group)]))
     two = lo[hi - lo == 2]  # (the commonest case, taken at once: one shingle in two statements)
-    i, j = two, two + 1
-    out_i, out_j = [i], [j]
+    out_i, out_j = [two], [two + 1]
     for first, last in zip(lo[hi - lo > 2].tolist(), hi[hi - lo > 2].tolist()):
         gi, gj = np.triu_indices(last - first, 1)
         out_i.append(gi + first)
@@ -348,8 +347,8 @@ def _passages(s: _Shingles, part: np.ndarray, ea: np.ndarray, eb: np.ndarray):
     """Each passage starting at the entries (ea, eb): its statements' docnums, its first
     words in them and its length in words, followed while both texts' next shingles
     are candidates of one hash; ordered by statements, diagonal and first word."""
-    da = np.searchsorted(s.starts, ea, side="right") - 1
-    db = np.searchsorted(s.starts, eb, side="right") - 1
+    da, pa = s.where(ea)
+    db, pb = s.where(eb)
     end_a, end_b = s.starts[da + 1], s.starts[db + 1]
     runs = np.ones(len(ea), np.int64)
     going, k = np.arange(len(ea)), 1
@@ -362,6 +361,5 @@ def _passages(s: _Shingles, part: np.ndarray, ea: np.ndarray, eb: np.ndarray):
         runs[going] += 1
         k += 1
     a, b = s.docnums[da], s.docnums[db]
-    pa, pb = (ea - s.starts[da]).astype(np.int32), (eb - s.starts[db]).astype(np.int32)
     order = np.lexsort((pa, pa.astype(np.int64) - pb, b, a))
     return a[order], b[order], pa[order], pb[order], (runs[order] + PASSAGE_WORDS - 1).astype(np.int32)
