@@ -3,8 +3,10 @@
 A statement is English, Russian or both (like the seed press release), opens
 with a dated header and a document number ("Press release 31 March 2020",
 "No:064/20, …") and often mentions resolutions, years and amounts, so the
-date and number filters and facets have work to do. Everything is drawn from
-one seeded generator: the same seed gives the same corpus, byte for byte.
+date and number filters and facets have work to do. Short items (`write_items`,
+for a million statements) are news-sized records of new text from a chain of
+the paragraphs' words instead. Everything is drawn from one seeded generator:
+the same seed gives the same corpus, byte for byte.
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ def write_statements(pool: ParagraphPool, dest: Path, count: int, seed: str,
 class WordChain:
     """Each language's words and the words that follow them in the pool's
     paragraphs (as often as they do), to write text that is new: a million
-    short items cut from some 100,000 real paragraphs would repeat each one in
+    short items cut from the 86,000 paragraphs of ../shared would repeat each one in
     a dozen items, as no real collection does, and text reuse would pair them
     all. The chain's text has real word forms at their real frequencies."""
 
