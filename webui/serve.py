@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import socket
 import time
@@ -31,6 +32,7 @@ from webui.errors import REFUSED_BY_SERVER, is_api_path
 
 QUICK_DEATH_SECONDS = 10  # a worker that dies sooner failed to start
 MAX_QUICK_DEATHS = 3
+OPEN_FILES_WANTED = 65536  # when the hard limit is unlimited
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -45,6 +47,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 def serve(make_app: Callable[[], Flask], sock: socket.socket, threads: int, workers: int) -> None:
     """Serves until stopped (Ctrl+C or SIGTERM)."""
+    raise_open_files_limit()
     if workers <= 1:
         _serve_one(make_app, sock, threads)
         return
@@ -95,6 +98,25 @@ def serve(make_app: Callable[[], Flask], sock: socket.socket, threads: int, work
         start_worker()
 
 
+def raise_open_files_limit() -> int:
+    """Raises this process's limit of open files to what the system allows; returns it.
+
+    Each thread's snapshot holds every segment file of its commit open (a dozen
+    segments of some twenty files each), so 8 threads pass the soft limit of
+    1,024 many systems start a process with, and searches fail with "too many
+    open files" although the hard limit allows far more."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    unlimited = resource.RLIM_INFINITY
+    if soft == unlimited or (hard != unlimited and soft >= hard):
+        return soft
+    wanted = hard if hard != unlimited else max(soft, OPEN_FILES_WANTED)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):  # (a system that will not: the limit stays as it was)
+        return soft
+    return wanted
+
+
 def _serve_one(make_app: Callable[[], Flask], sock: socket.socket, threads: int) -> None:
     from waitress import create_server
 
@@ -105,6 +127,10 @@ def _serve_one(make_app: Callable[[], Flask], sock: socket.socket, threads: int)
         server = create_server(
             app, sockets=[sock], threads=threads, ident="statement-search",
             clear_untrusted_proxy_headers=True,
+            # poll(), not select(): select() fails ("filedescriptor out of range") on a
+            # connection whose descriptor is past 1,023, and kills the worker, when the
+            # snapshots' open files have taken the lower ones.
+            asyncore_use_poll=True,
             # The app takes no uploads: refuse a large body before spooling it to disk.
             max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
         )
