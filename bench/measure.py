@@ -60,18 +60,75 @@ def process_peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def process_tree_peak_rss_mb(pid: int) -> float | None:
-    """Peak RSS of a process and its children (the server's worker processes),
-    summed: an upper bound, as pages they share count once for each."""
-    total = process_peak_rss_mb(pid)
-    if total is None:
-        return None
+def process_tree(pid: int) -> list[int]:
+    """A process and its children (the server's worker processes)."""
     try:
         tasks = Path(f"/proc/{pid}/task").iterdir()
         children = {int(c) for t in tasks for c in (t / "children").read_text().split()}
     except OSError:
         children = set()
+    return [pid, *sorted(children)]
+
+
+def process_tree_peak_rss_mb(pid: int) -> float | None:
+    """Peak RSS of a process and its children (the server's worker processes),
+    summed: an upper bound, as pages they share count once for each."""
+    first, *children = process_tree(pid)
+    total = process_peak_rss_mb(first)
+    if total is None:
+        return None
     return total + sum(process_peak_rss_mb(c) or 0.0 for c in children)
+
+
+# What the kernel's smaps_rollup calls each kind of resident memory, and our names.
+MEMORY_KINDS = {"Rss": "rss_mb", "Pss": "pss_mb", "Anonymous": "anon_mb"}
+
+
+def tree_memory_mb(pid: int) -> dict[str, float] | None:
+    """A process tree's resident memory now, summed over its processes (Linux):
+    rss counts a page once for every process that maps it; pss divides a shared
+    page among them, so its sum is what the tree occupies; anon is the memory
+    the processes made themselves (no file pages the kernel may drop)."""
+    total = dict.fromkeys(MEMORY_KINDS.values(), 0.0)
+    found = False
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    key, _, rest = line.partition(":")
+                    if key in MEMORY_KINDS:
+                        total[MEMORY_KINDS[key]] += int(rest.split()[0]) / 1024
+            found = True
+        except (OSError, ValueError, IndexError):
+            continue
+    return total if found else None
+
+
+class PeakMemory:
+    """Samples a process tree's memory (`tree_memory_mb`) every `every` seconds
+    inside a `with` block; `peak` holds the highest sum of each kind."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every = pid, every
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            now = tree_memory_mb(self.pid)
+            for kind, value in (now or {}).items():
+                self.peak[kind] = max(self.peak.get(kind, 0.0), value)
+            if self._stop.wait(self.every):
+                return
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def dir_bytes(path: Path) -> int:

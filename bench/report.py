@@ -89,7 +89,7 @@ def server_table(sizes: list[dict]) -> str:
             continue
         library = search(size).get("ours", {}).get("p95")
         under_load = server.get("library_concurrent")
-        rss = _num(server.get("peak_rss_mb"), 0)
+        memory = [_num(server.get(key), 0) for key in ("peak_pss_mb", "peak_anon_mb", "peak_rss_mb")]
         runs = [("HTTP", server["single"], server_ratio(size, "single"), server_ratio(size, "single")),
                 ("HTTP", server["concurrent"], server_ratio(size), server_load_ratio(size))]
         if finished(under_load):
@@ -99,10 +99,11 @@ def server_table(sizes: list[dict]) -> str:
             rows.append([
                 size_label(size), caller, r["clients"], r["requests"], r["errors"], _num(r["rps"]),
                 _num(r["p50_ms"]), _num(r["p95_ms"]), as_ratio(one)[1], as_ratio(same)[1],
-                rss if caller == "HTTP" else "—",
+                *(memory if caller == "HTTP" else ["—"] * 3),
             ])
     return table(["size", "caller", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms",
-                  "p95 ÷ library, 1 caller", "p95 ÷ library, same load", "server peak RSS MB"], rows)
+                  "p95 ÷ library, 1 caller", "p95 ÷ library, same load", "server peak MB (PSS)",
+                  "its own (anonymous) MB", "summed RSS MB"], rows)
 
 
 def cold_table(sizes: list[dict]) -> str:
@@ -174,7 +175,11 @@ def markdown(sizes: list[dict], notes: list[str], command: str) -> str:
                   "searches taking turns as a worker's do, without HTTP. "
                   "A request that needs the CPU also waits for the other clients' requests: with "
                   "more clients than cores, each waits for about clients ÷ cores − 1 searches of "
-                  "average length, whatever the server, so the second ratio is the web layer's own cost.", "",
+                  "average length, whatever the server, so the second ratio is the web layer's own cost. "
+                  "The server's memory is its processes' peak while the clients run: PSS (a page "
+                  "they share divided among them: what the server occupies), the part of it the "
+                  "processes made themselves (not file pages the kernel may drop), and each "
+                  "process's peak RSS summed (an upper bound: a shared page counts once for each).", "",
                   server_table(sizes)]
     parts += ["", "## Latency by query (median ms) and statements found", "",
               "Engines without Russian morphology find fewer Russian statements: the counts show "

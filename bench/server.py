@@ -2,7 +2,10 @@
 
 Clients are threads with keep-alive `http.client` connections asking
 `GET /api/search` for the query mix, bounded by a request count and a time
-limit. The server's peak memory is read from the kernel (VmHWM).
+limit. The server's peak memory is read from the kernel: each process's
+VmHWM summed (an upper bound: a page its processes share counts once for
+each), and the highest sum of their PSS while the clients run (a shared page
+divided among them: what the server occupies) and of their own memory.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from bench import ROOT
 from bench.engines.base import HITS
 from bench.engines.ours import SAME_WORK_PARAMS, query_text
 from bench.library_load import measure_library_load
-from bench.measure import closed_loop, load_summary, process_tree_peak_rss_mb
+from bench.measure import PeakMemory, closed_loop, load_summary, process_tree_peak_rss_mb
 from bench.queries import Query
 from search.config import WORKERS
 
@@ -128,7 +131,7 @@ def measure_server(index: Path, queries: tuple[Query, ...], *, clients: int = 8,
     Raises ServerUnavailable when the server cannot be started.
     """
     paths = [api_path(q) for q in queries]
-    with running_server(index, start_timeout, workers) as (port, proc):
+    with running_server(index, start_timeout, workers) as (port, proc), PeakMemory(proc.pid) as memory:
         load(port, paths, 1, len(paths), max_seconds)  # warm-up: every query once
         single = load(port, paths, 1, 2 * len(paths), max_seconds)
         concurrent = load(port, paths, clients, max_requests, max_seconds)
@@ -139,4 +142,5 @@ def measure_server(index: Path, queries: tuple[Query, ...], *, clients: int = 8,
     except (RuntimeError, OSError, queue.Empty) as err:
         library = {"failed": str(err) or type(err).__name__}
     return {"workers": workers, "single": single, "concurrent": concurrent,
-            "library_concurrent": library, "peak_rss_mb": rss}
+            "library_concurrent": library, "peak_rss_mb": rss,
+            **{f"peak_{kind}": round(value, 1) for kind, value in memory.peak.items() if kind != "rss_mb"}}

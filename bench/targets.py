@@ -145,9 +145,15 @@ def as_percent(value: float | None) -> tuple[float | None, str]:
 
 
 def _server_memory(size: dict) -> tuple[float | None, str]:
+    """The server's peak PSS (its shared pages counted once), and the summed RSS
+    beside it; a run from before PSS was measured: the summed RSS alone."""
     server = size.get("server")
-    rss = server.get("peak_rss_mb") if finished(server) else None
-    return rss, "—" if rss is None else f"{rss:,.0f} MB"
+    if not finished(server):
+        return None, "—"
+    pss, rss = server.get("peak_pss_mb"), server.get("peak_rss_mb")
+    if pss is None:
+        return rss, "—" if rss is None else f"{rss:,.0f} MB (summed RSS)"
+    return pss, f"{pss:,.0f} MB PSS" + ("" if rss is None else f" (summed RSS {rss:,.0f} MB)")
 
 
 SERVER_RPS_BEFORE = 8.6  # requests/s at 100,000 statements before search ran on arrays

@@ -76,6 +76,10 @@ def test_quick_run_writes_a_results_table(tmp_path):
     for row in callers.values():
         assert row[web.index("errors")] == "0"
         assert int(row[web.index("requests")]) > 0 and float(row[web.index("p95 ms")]) > 0
+    # Its memory: what it occupies (PSS), never more than each process's peak summed.
+    http = callers["HTTP x8"]
+    pss, rss = (float(http[web.index(h)].replace(",", "")) for h in ("server peak MB (PSS)", "summed RSS MB"))
+    assert 0 < pss <= rss and float(http[web.index("its own (anonymous) MB")].replace(",", "")) > 0
 
     assert (tmp_path / "results.png").is_file() == _installed("matplotlib")
     # Generated corpora and indexes stay in the output's work directory.
