@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from indexer.build import update_index
+from indexer.build import COMMIT_EVERY, COMMIT_SECONDS, update_index
 from search import config
 from search.cli import option, reports_errors
 
@@ -62,7 +62,8 @@ Exit status: 0 when every file was indexed, 1 when some could not be,
 @option(config.MAX_FILE_MB)
 @option(config.MAX_STATEMENT_MB)
 @click.option("--commit-every", type=click.IntRange(1), default=None, metavar="N",
-              help="Commit after every N statements, so a long run keeps its progress.")
+              help="Commit after every N statements, so a long run keeps its progress "
+                   f"[default: every {COMMIT_EVERY:,}, at most once in {COMMIT_SECONDS:.0f} s].")
 @click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
               help="Read and analyse on a local Dask cluster of N processes, writing the analysed "
                    "corpus (Parquet) and the index from it; needs the [cluster] extra.")

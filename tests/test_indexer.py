@@ -139,6 +139,22 @@ def test_commit_every_keeps_progress(corpus, index):
     assert summary.commits == 3
 
 
+def test_a_run_commits_every_so_many_statements_but_not_sooner_than_a_minute_apart(
+        tmp_path, index, monkeypatch):
+    """Without --commit-every, commits come after COMMIT_EVERY statements and
+    COMMIT_SECONDS since the last: a first build of a large corpus does not
+    spend itself on commits (each merges segments)."""
+    from indexer import build
+
+    corpus = corpus_tools.small_corpus(tmp_path / "corpus", 12, chars=200)
+    monkeypatch.setattr(build, "COMMIT_EVERY", 2)
+    assert update_index(corpus, index).commits == 1  # (12 statements in well under a minute)
+    assert update_index(corpus, tmp_path / "given", commit_every=2).commits == 6
+    monkeypatch.setattr(build, "COMMIT_SECONDS", 0.0)
+    summary = update_index(corpus, tmp_path / "no floor")
+    assert summary.commits == 6 and summary.added == 12
+
+
 def test_two_processes_index_the_same(corpus, index, tmp_path):
     update_index(corpus, index, procs=2)
     single = tmp_path / "single"
