@@ -287,11 +287,14 @@ class _Shingles:
 
     def hashes(self, at: np.ndarray, k: np.ndarray | None = None) -> np.ndarray:
         """Entries' shingle hashes (as `shingles` makes them); `k`: their statements, when known."""
-        first = self.word_at(at, self.where(at)[0] if k is None else k)
+        word = self.word_at(at, self.where(at)[0] if k is None else k)  # (each shingle's first word)
         out = np.zeros(len(at), np.uint64)
+        taken = np.empty(len(at), np.uint32)
         with np.errstate(over="ignore"):
-            for k in range(PASSAGE_WORDS):
-                out = out * _MULT + self.words[first + k]
+            for _ in range(PASSAGE_WORDS):  # (in place: no new arrays a word)
+                np.multiply(out, _MULT, out=out)
+                np.add(out, np.take(self.words, word, out=taken), out=out)
+                word += 1
         return out
 
     def grouped(self, at: np.ndarray):
