@@ -234,7 +234,7 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
 
 def _by_pass(part: np.ndarray, passes: int, batch: int = 16):
     """Each pass's entries (where `part` is its number), ascending, pass by pass:
-    one scan of `part` finds a batch of passes' (a scan per pass was a fifth of
+    one scan of `part` finds a batch of passes' (a scan per pass was a tenth of
     the time at a million statements, some 250 passes of 90 million entries)."""
     for k0 in range(0, passes, batch):
         k1 = min(k0 + batch, passes)
