@@ -197,7 +197,7 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     boilerplate = np.zeros(len(part), bool)  # per shingle: its hash is in more than `limit` statements
     candidate = np.zeros(len(part), bool)  # the first of its hash in its statement, the hash in two or more
     for entries in _by_pass(part, passes):
-        at, group, first_in_doc = s.grouped(entries)
+        at, group, first_in_doc, _ = s.grouped(entries)
         in_docs = np.bincount(group, weights=first_in_doc).astype(np.int64)[group]  # (each entry's hash: its statements)
         boilerplate[at[in_docs > limit]] = True
         candidate[at[(in_docs >= 2) & (in_docs <= limit) & first_in_doc]] = True
@@ -223,9 +223,9 @@ def _build(reader, live: np.ndarray, lang: str, pass_shingles: int) -> Table:
     # passages, not with their shingles (a paragraph in 12 statements: 66 pairs, not 66 a word).
     found = []
     for entries in _by_pass(part, passes):
-        at, group, _ = s.grouped(entries)
-        found.append(_starts(s, part, at, group))
-        del at, group
+        at, group, _, k = s.grouped(entries)
+        found.append(_starts(s, part, at, group, k))
+        del at, group, k
     statements = s.statements
     found = _passages(s, part, *(np.concatenate(x) for x in zip(*found)))
     del s, part
@@ -276,9 +276,10 @@ class _Shingles:
             at += count
         return cls(words, docnums, starts, statements)
 
-    def where(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Entries' statements (indices into docnums) and their words' positions in them."""
-        k = np.searchsorted(self.starts, at, side="right") - 1
+    def where(self, at: np.ndarray, k: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Entries' statements (indices into docnums; `k`, when known) and their words' positions in them."""
+        if k is None:
+            k = np.searchsorted(self.starts, at, side="right") - 1
         return k, (at - self.starts[k]).astype(np.int32)
 
     def word_at(self, at: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -299,7 +300,8 @@ class _Shingles:
 
     def grouped(self, at: np.ndarray):
         """Entries (ascending) ordered by hash, then statement and word; each one's
-        group (its hash's number among them) and whether it is its statement's first of the hash."""
+        group (its hash's number among them), whether it is its statement's first
+        of the hash, and its statement."""
         k = self.where(at)[0]  # (found in ascending order: a search in hash order jumps about)
         h = self.hashes(at, k)
         order = np.argsort(h, kind="stable")
@@ -308,7 +310,7 @@ class _Shingles:
         new_hash[1:] = h[1:] != h[:-1]
         first_in_doc = new_hash.copy()
         first_in_doc[1:] |= k[1:] != k[:-1]
-        return at, np.cumsum(new_hash) - 1, first_in_doc
+        return at, np.cumsum(new_hash) - 1, first_in_doc, k
 
 
 def _chars(reader, lang: str, a, b, a_at, b_at, words) -> np.ndarray:
@@ -345,11 +347,11 @@ def _count_boilerplate(boiler: np.ndarray, d: np.ndarray, p: np.ndarray) -> None
     np.add.at(boiler, d[starts], 1)
 
 
-def _starts(s: _Shingles, part: np.ndarray, at: np.ndarray, group: np.ndarray):
+def _starts(s: _Shingles, part: np.ndarray, at: np.ndarray, group: np.ndarray, k: np.ndarray):
     """The (ea, eb) entries of every two candidate shingles of one hash in different
-    statements (ea's first: `at` is ascending within a group) whose shingles before
-    them are no such pair: where passages start."""
-    doc, p = s.where(at)
+    statements (ea's first: `at` is ascending within a group; `k`, their statements)
+    whose shingles before them are no such pair: where passages start."""
+    doc, p = s.where(at, k)
     before = at - 1  # (the shingle before, when it is in the same statement and a candidate)
     has_before = p > 0
     has_before[has_before] = part[before[has_before]] != _NO_PASS
