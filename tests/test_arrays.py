@@ -13,7 +13,7 @@ from whoosh import query as wq
 from indexer.build import update_index
 from search.lang.analysis import word_terms
 from search.exec.arrays import Executor, Unsupported
-from search.exec.distinct import distinct
+from search.exec.distinct import best_of, distinct
 from search.engine import SearchIndex
 from search.exec.matching import Match, _run, find, run_whoosh
 from search.query.phrases import Adjacent
@@ -305,3 +305,15 @@ def test_distinct_values_are_numpys_unique_ones(values):
     found, counts = distinct(values, counts=True)
     assert np.array_equal(distinct(values), want) and np.array_equal(found, want)
     assert np.array_equal(counts, want_counts) and found.dtype == want.dtype
+
+
+@pytest.mark.parametrize("sizes", [(), (0,), (4,), (0, 3), (5, 5, 1), (40,) * 12])
+def test_the_best_of_some_scored_statements_is_each_ones_highest_score(sizes):
+    rng = np.random.default_rng(len(sizes))
+    parts = [(np.sort(rng.choice(60, n, replace=False)).astype(np.int64), rng.random(n)) for n in sizes]
+    want: dict[int, float] = {}
+    for docs, scores in parts:  # (the reference: a running maximum per statement)
+        for doc, score in zip(docs.tolist(), scores.tolist()):
+            want[doc] = max(want.get(doc, -np.inf), score)
+    docs, best = best_of(parts)
+    assert docs.tolist() == sorted(want) and best.tolist() == [want[d] for d in sorted(want)]

@@ -23,7 +23,7 @@ from search.query.nodes import Alternatives, AndNot
 from search.query.phrases import Adjacent
 from search.exec.positions import adjacent_docs, concept_counts
 from search.exec.postings import PostingsCache, segment_id
-from search.exec.distinct import distinct
+from search.exec.distinct import best_of, distinct
 from search.exec.scoring import CachedBM25F, bm25_idf, segment_lengths
 
 
@@ -198,9 +198,11 @@ class Executor:
         return self._boosted(acc, boost)
 
     def _best_exact(self, subs, boost: float) -> Hits:
-        """Any of the sub-queries, each statement scored by the best of those that match it: one
-        sorted union of their matches, each's scores taken in by a binary search (a running maximum
-        over every statement was faster for one word, but its page faults slowed the searches after it)."""
+        """Any of the sub-queries, each statement scored by the best of those that match it: all
+        their matches sorted at once and the maximum taken over each statement's run (a word's
+        related forms are a dozen terms: a binary search per term cost more than the one sort;
+        a running maximum over every statement was faster for one word, but its page faults
+        slowed the searches after it)."""
         parts = []
         for sub in subs:
             if type(sub) is wq.Term:
@@ -211,14 +213,9 @@ class Executor:
                 parts.append((idx, hits.scores[idx]))
         hits = self._none()
         if parts:
-            union = distinct(np.concatenate([idx for idx, _ in parts]))
-            union = union[self.live[union]]  # (Whoosh's matchers skip deleted statements)
-            best = np.full(len(union), -np.inf)
-            for idx, scores in parts:
-                at = np.searchsorted(union, idx)
-                found = at < len(union)
-                found[found] = union[at[found]] == idx[found]
-                best[at[found]] = np.maximum(best[at[found]], scores[found])
+            union, best = best_of(parts)
+            live = self.live[union]  # (Whoosh's matchers skip deleted statements)
+            union, best = union[live], best[live]
             hits.mask[union] = True
             hits.scores[union] = best
         return self._boosted(hits, boost)
