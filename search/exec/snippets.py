@@ -60,7 +60,7 @@ class Marker:
     def __init__(self, highlights: Highlights):
         self.hl = highlights
         self._prefixes = tuple(sorted(highlights.prefixes))
-        self._memo: dict[str, dict[tuple, str | None]] = {}  # field → (form, in capitals) → what it matched
+        self._memo: dict[str, dict[str, str | None]] = {}  # field → a word as written → what it matched
 
     def _judge(self, word: str, fieldname: str, capitalised: bool = False) -> str | None:
         """What a word form (folded as a text is, written in capitals, or not)
@@ -91,23 +91,22 @@ class Marker:
         memo = self._memo.setdefault(fieldname, {})
         out: list[Mark] = self._phrase_marks(text, fieldname)
         for m in WORD_RE.finditer(fold_text(text)):  # same length: offsets carry over
-            form = m.group()
-            capitalised = is_capitalised(text[m.start():m.end()])
-            key = memo.get((form, capitalised), _UNSEEN)
+            start, end = m.span()
+            written = text[start:end]  # (the memo's key: folding and capitals follow from it)
+            key = memo.get(written, _UNSEEN)
             if key is _UNSEEN:
-                key = memo[form, capitalised] = self._judge(form, fieldname, capitalised)
+                key = memo[written] = self._judge(m.group(), fieldname, is_capitalised(written))
             if key is not None:
-                out.append(Mark(m.start(), m.end(), key))
-            elif "-" in form:
-                for part in PART_RE.finditer(form):
-                    start, end = m.start() + part.start(), m.start() + part.end()
-                    capitalised = is_capitalised(text[start:end])
-                    key = memo.get((part.group(), capitalised), _UNSEEN)
+                out.append(Mark(start, end, key))
+            elif "-" in m.group():
+                for part in PART_RE.finditer(m.group()):
+                    part_start, part_end = start + part.start(), start + part.end()
+                    written = text[part_start:part_end]
+                    key = memo.get(written, _UNSEEN)
                     if key is _UNSEEN:
-                        key = memo[part.group(), capitalised] = self._judge(
-                            part.group(), fieldname, capitalised)
+                        key = memo[written] = self._judge(part.group(), fieldname, is_capitalised(written))
                     if key is not None:
-                        out.append(Mark(m.start() + part.start(), m.start() + part.end(), key))
+                        out.append(Mark(part_start, part_end, key))
         return _without_overlaps(out) if self.hl.phrases.get(fieldname) else out
 
     def _phrase_marks(self, text: str, fieldname: str) -> list[Mark]:
