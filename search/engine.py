@@ -31,6 +31,7 @@ from search.exec.segment_files import ADVICE
 from search.exec.scoring import CachedBM25F, LengthNorms
 from search.exec.snapshots import Snapshot, Snapshots
 from search.exec.snippets import Marker, index_marks, mark_paragraphs, mark_title, snippets
+from search.exec.stored import stored_fields
 from search.exec.suggest import SUGGEST_BELOW, find_corrected, suggestion
 from search.exec.texts import Texts
 
@@ -195,16 +196,19 @@ class SearchIndex:
         """Hits for (score, docnum) pairs, with snippets when there are highlights."""
         searcher = snap.searcher
         if highlights is None or not shown:
-            return [self._hit(searcher, docnum, score) for score, docnum in shown]
+            return [self._hit(searcher, docnum, score, stored=stored_fields(searcher, snap.postings, docnum))
+                    for score, docnum in shown]
         marks = index_marks(searcher, [docnum for _, docnum in shown], highlights, snap.postings)
         marker, texts = Marker(highlights), Texts(searcher)
-        return [self._hit(searcher, docnum, score, marker, marks[docnum], texts)
+        return [self._hit(searcher, docnum, score, marker, marks[docnum], texts,
+                          stored_fields(searcher, snap.postings, docnum))
                 for score, docnum in shown]
 
     def _hit(self, searcher, docnum: int, score, marker: Marker | None = None,
-             marks: dict | None = None, texts: Texts | None = None) -> Hit:
-        """A hit; with `marks` and `texts`, its snippets (one texts reader for a page of hits)."""
-        stored = searcher.stored_fields(docnum)
+             marks: dict | None = None, texts: Texts | None = None, stored: dict | None = None) -> Hit:
+        """A hit; with `marks` and `texts`, its snippets (one texts reader for a page of hits);
+        `stored`: its stored fields, when read already."""
+        stored = searcher.stored_fields(docnum) if stored is None else stored
         return Hit(
             **_described(stored),
             title_html=mark_title(stored.get(S.TITLE, ""), marker),

@@ -313,3 +313,25 @@ def test_joined_multi_valued_columns_give_each_statement_its_own_values(tmp_path
             found[doc].add(value.item())
         assert found == expected[name], name
         assert any(len(v) > 1 for v in found), name
+
+
+def test_a_page_of_hits_is_read_once_and_a_changed_statement_shows_its_new_fields(tmp_path):
+    """A hit's stored fields are kept per segment: the page shown again reads
+    none, and a statement indexed again (a new segment) shows what it says now."""
+    corpus, index_dir = _corpus(tmp_path / "c", 2001, "alphamarker"), tmp_path / "index"
+    update_index(corpus, index_dir)
+    with SearchIndex(index_dir) as index:
+        for _ in range(2):  # (a term's offsets are kept from its second search on)
+            first = index.search("alphamarker", sort="date", per_page=N)
+        cache = index._snapshots.postings
+        reads = cache.reads
+        again = index.search("alphamarker", sort="date", per_page=N)
+        assert cache.reads == reads and sum(key[1] == "stored" for key in cache._entries) == N
+        assert [(h.id, h.title, h.date) for h in again.hits] == [(h.id, h.title, h.date) for h in first.hits]
+
+        (corpus / "s007.txt").write_text("Statement seven, retitled\n\n16 March 2001\n\nKeyword alphamarker.\n",
+                                         encoding="utf-8")
+        update_index(corpus, index_dir)
+        titles = {h.id: h.title for h in index.search("alphamarker", per_page=N).hits}
+        assert titles["s007.txt"] == "Statement seven, retitled" and titles["s006.txt"] == "Statement 6 of 2001"
+        assert index.document("s007.txt").title == "Statement seven, retitled"
