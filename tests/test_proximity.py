@@ -3,13 +3,16 @@ first, and the known-item queries made from corpus/ keep finding theirs."""
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 
 from bench.known_items import load, mrr
 from indexer.build import update_index
 from search.lang.analysis import word_terms
 from search.engine import SearchIndex
-from search.exec.proximity import query_words
+from search.exec.proximity import proximity_scores, query_words
 from search.query.parser import parse
 from tests.corpus_tools import write_statements
 
@@ -85,3 +88,25 @@ def test_known_items_keep_ranking_first(search_index, lang):
     items = load()
     assert sum(i["lang"] == lang for i in items) >= 40
     assert mrr(search_index, items, lang) >= MRR_FLOOR[lang]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_title_holding_every_word_counts_as_the_words_side_by_side(tmp_path, lang):
+    """Read from the postings a search keeps: a statement whose title (not in
+    its text, as a JSON record's) holds both words scores as one whose text
+    holds them together, above one that holds them as far apart but not in its title."""
+    (a, b), query = WORDS[lang]
+    filler, date = FILLER[lang].strip(), DATES[lang][0]
+    records = {"near": ("Statement", f"{a} {b} {filler}"), "titled": (f"{a.title()} {b}", f"{a} {filler} {b}"),
+               "far": ("Statement", f"{a} {filler} {b}")}
+    write_statements(tmp_path / "corpus", {"all.json": json.dumps(
+        [{"id": name, "title": title, "date": date, "text": text} for name, (title, text) in records.items()])})
+    assert update_index(tmp_path / "corpus", tmp_path / "index").problems == []
+    with SearchIndex(tmp_path / "index") as index:
+        snap = index._snapshots.current()
+        docnum = {name: snap.searcher.document_number(id=f"all.json#{name}") for name in records}
+        docnums = np.array(sorted(docnum.values()))
+        best, seen = proximity_scores(snap.searcher, docnums, query_words(parse(query)), snap.postings)
+        score = dict(zip(docnums.tolist(), best.tolist()))
+        assert seen.all()
+        assert score[docnum["titled"]] == score[docnum["near"]] > score[docnum["far"]] > 0

@@ -173,12 +173,15 @@ class PostingsCache:
         return self.get((segment_id(reader), "p", fieldname, btext),
                         lambda: read_postings(reader, fieldname, btext))
 
-    def occurrences(self, reader, fieldname: str, btext: bytes) -> Occurrences | None:
+    def occurrences(self, reader, fieldname: str, btext: bytes, ask: bool = True) -> Occurrences | None:
         """The term's occurrences in the segment, read whole the second time they
         are asked for (None the first time): a term searched once, as every term
-        of a freshly opened index is, costs only the statements a page shows."""
+        of a freshly opened index is, costs only the statements a page shows.
+        Not `ask`: those kept, if any, without counting as asked (a search asks once)."""
         key = (segment_id(reader), "c", fieldname, btext)
         with self._lock:
+            if not ask and key not in self._entries:
+                return None
             if key not in self._entries and key not in self._asked:
                 if len(self._asked) >= MAX_ASKED:
                     self._asked.clear()
@@ -219,10 +222,11 @@ class PostingsCache:
         return len(self._entries)
 
 
-def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wanted):
+def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wanted, ask: bool = True):
     """What `at_statements` reads, from the term's occurrences kept in `cache`
     (a field with character offsets): (docnum, [[position, start, end], ...])
-    for each statement of `wanted` (docnums, sorted) that holds the term."""
+    for each statement of `wanted` (docnums, sorted) that holds the term.
+    `ask`: whether this counts as the search's asking for them (PostingsCache.occurrences)."""
     try:
         btext = searcher.schema[fieldname].to_bytes(term)
     except ValueError:
@@ -233,7 +237,7 @@ def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wa
         lo, hi = np.searchsorted(wanted, (offset, offset + reader.doc_count_all()))
         if lo == hi:
             continue
-        kept = cache.occurrences(reader, fieldname, btext)
+        kept = cache.occurrences(reader, fieldname, btext, ask)
         if kept is not None:
             for doc, chars in kept.of(wanted[lo:hi] - offset):
                 yield doc + offset, chars
@@ -246,6 +250,26 @@ def occurrences_at(searcher, cache: PostingsCache, fieldname: str, term: str, wa
                     break
                 if m.id() == doc:
                     yield doc + offset, m.value_as("characters")
+
+
+def holding(searcher, cache: PostingsCache, fieldname: str, term: str, wanted: np.ndarray) -> np.ndarray:
+    """The statements of `wanted` (docnums, sorted) that hold the term, from its
+    postings kept per segment (a search of the term has read them)."""
+    try:
+        btext = searcher.schema[fieldname].to_bytes(term)
+    except ValueError:
+        return wanted[:0]
+    found = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        lo, hi = np.searchsorted(wanted, (offset, offset + reader.doc_count_all()))
+        if lo == hi or not cache.may_hold(reader, fieldname, btext):
+            continue
+        docs = cache.postings(reader, fieldname, btext).docs
+        local = wanted[lo:hi] - offset
+        at = np.minimum(np.searchsorted(docs, local), max(len(docs) - 1, 0))
+        found.append(local[docs[at] == local] + offset if len(docs) else local[:0])
+    return np.concatenate(found) if found else wanted[:0]
 
 
 def at_statements(searcher, fieldname: str, term: str, wanted):

@@ -10,7 +10,8 @@ score, 2006, with d for their d², which counts words a few places apart in one
 sentence for almost nothing), and a title holding every word counts as the
 words side by side; a word's total is saturated as BM25 saturates frequency,
 and the sum, times `WEIGHT`, is added to the statement's BM25F score. Positions
-are the index's own, read from one posting list per term. The BM25F scores
+are the index's own: the occurrences searches keep (search.exec.postings), or
+one posting list per term before they are kept. The BM25F scores
 themselves are not changed, nor is any order by date.
 """
 
@@ -19,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from search import schema as S
-from search.exec.postings import at_statements
+from search.exec.distinct import distinct
+from search.exec.postings import PostingsCache, holding, occurrences_at
 from search.query.build import field_positions
 from search.query.tree import Bool, ParsedQuery, Text
 from search.exec.scoring import CachedBM25F
@@ -44,7 +46,7 @@ def reranked(snap, parsed: ParsedQuery, order: np.ndarray, scores: np.ndarray | 
     # other means never push one out of the window.
     end = DEPTH
     while True:
-        bonus, seen = proximity_scores(snap.searcher, order[:end], groups)
+        bonus, seen = proximity_scores(snap.searcher, order[:end], groups, snap.postings)
         if seen.sum() >= DEPTH or end >= len(order):
             break
         end *= 2
@@ -162,9 +164,12 @@ def _alternatives(root) -> dict[int, int]:
     return found
 
 
-def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]]):
+def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[frozenset[str]]],
+                     cache: PostingsCache):
     """Each statement's proximity score (the best of its language sections), and
-    whether any of the query's words occur in it.
+    whether any of the query's words occur in it. Titles and positions are read
+    from the arrays searches keep in `cache` (positions from a posting list when
+    the term's occurrences are not kept yet).
 
     A statement whose title holds every word of the query, or in whose text
     none of them occur (it was found by its title), scores as if the words were
@@ -173,15 +178,15 @@ def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[froze
     best = np.zeros(len(docnums))
     seen = np.zeros(len(docnums), dtype=bool)
     adjacent = 0.0
-    wanted = sorted(set(int(d) for d in docnums))
+    wanted = distinct(np.asarray(docnums, dtype=np.int64))
     where = {d: i for i, d in enumerate(int(d) for d in docnums)}
     for fieldname, words in groups.items():
         if len(words) < 2:
             continue
-        occurrences, idf = _occurrences(searcher, fieldname, words, wanted)
+        occurrences, idf = _occurrences(searcher, fieldname, words, wanted, cache)
         n = len(words)
         adjacent = max(adjacent, _score(np.arange(n), np.arange(n), idf))
-        titled = _in_titles(searcher, words, wanted)
+        titled = _in_titles(searcher, words, wanted, cache)
         for docnum in titled:
             best[where[docnum]] = max(best[where[docnum]], _score(np.arange(n), np.arange(n), idf))
         for docnum, parts in occurrences.items():
@@ -196,18 +201,18 @@ def proximity_scores(searcher, docnums: np.ndarray, groups: dict[str, list[froze
     return best, seen
 
 
-def _in_titles(searcher, words, wanted) -> set[int]:
+def _in_titles(searcher, words, wanted: np.ndarray, cache: PostingsCache) -> set[int]:
     """The statements of `wanted` whose title holds every one of `words` (in any of its terms)."""
-    holding = None
+    holds = None
     for terms in words:
-        found = {docnum for term in sorted(terms) for docnum, _ in at_statements(searcher, S.TITLE, term, wanted)}
-        holding = found if holding is None else holding & found
-        if not holding:
+        found = {int(d) for term in terms for d in holding(searcher, cache, S.TITLE, term, wanted)}
+        holds = found if holds is None else holds & found
+        if not holds:
             return set()
-    return holding or set()
+    return holds or set()
 
 
-def _occurrences(searcher, fieldname, words, wanted):
+def _occurrences(searcher, fieldname, words, wanted: np.ndarray, cache: PostingsCache):
     """{docnum: [(positions, word number)]} for the statements `wanted` (sorted),
     and each word's idf (the highest of its terms')."""
     found: dict[int, list[tuple[np.ndarray, int]]] = {}
@@ -216,9 +221,9 @@ def _occurrences(searcher, fieldname, words, wanted):
         for term in sorted(terms):
             if (fieldname, term) in searcher.reader():
                 idf[w] = max(idf[w], CachedBM25F.idf(searcher, fieldname, term))
-            for docnum, postings in at_statements(searcher, fieldname, term, wanted):
-                positions = np.asarray(postings.value_as("positions"), dtype=np.int64)
-                found.setdefault(docnum, []).append((positions, w))
+            # (kept once the term's marks were read whole; else read from its posting list)
+            for docnum, chars in occurrences_at(searcher, cache, fieldname, term, wanted, ask=False):
+                found.setdefault(int(docnum), []).append((np.array([c[0] for c in chars], dtype=np.int64), w))
     return found, idf
 
 
