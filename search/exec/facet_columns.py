@@ -11,6 +11,7 @@ freshly opened index maps them instead of reading the columns value by value.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,18 @@ class Part:
     doc: np.ndarray  # the entry's document, within the segment
     values: np.ndarray  # the segment's distinct values, sorted
     ids: np.ndarray  # the entry's value, an index into `values`
+    by_value: np.ndarray | None = None  # the entries' documents ordered by value (int32; see `runs`)
+
+    @functools.cached_property
+    def runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the entries' documents ordered by value, where each value's run of them
+        starts, the value ids that have one): counting the documents of a mask is
+        then one gather and one sum per run, not a pass that writes every entry."""
+        if self.by_value is None:
+            self.by_value = self.doc[np.argsort(self.ids)].astype(np.int32)
+        n = np.bincount(self.ids, minlength=len(self.values))
+        has = np.flatnonzero(n)
+        return self.by_value, (np.cumsum(n) - n)[has], has
 
     @classmethod
     def of(cls, lengths: np.ndarray, values: np.ndarray) -> Part:
@@ -89,7 +102,8 @@ class SegmentFacets:
         """Every array, by a name `from_arrays` reads back."""
         out = {f"single.{name}": values for name, values in self.single.items()}
         for name, part in self._parts():
-            out.update({f"{name}.doc": part.doc, f"{name}.values": part.values, f"{name}.ids": part.ids})
+            out.update({f"{name}.doc": part.doc, f"{name}.values": part.values, f"{name}.ids": part.ids,
+                        f"{name}.by_value": part.runs[0]})
         for name, (lengths, values) in self._declared_lists().items():
             out[f"declared.{name}.lengths"], out[f"declared.{name}.values"] = lengths, values
         return out
@@ -104,10 +118,12 @@ class SegmentFacets:
     def from_arrays(cls, size: int, arrays: dict[str, np.ndarray]) -> SegmentFacets:
         """The facets `arrays()` gave; ValueError when they do not fit a segment of `size` documents."""
         def part(name: str) -> Part:
-            found = Part(*(arrays[f"{name}.{a}"] for a in ("doc", "values", "ids")))
-            if len(found.doc) != len(found.ids) or (len(found.doc) and (
+            found = Part(*(arrays[f"{name}.{a}"] for a in ("doc", "values", "ids")),
+                         by_value=arrays.get(f"{name}.by_value"))  # (none in a file written before it)
+            by_value = found.by_value if found.by_value is not None else found.doc
+            if len(found.doc) != len(found.ids) or len(by_value) != len(found.doc) or (len(found.doc) and (
                     found.doc[0] < 0 or found.doc[-1] >= size or found.ids.min() < 0
-                    or found.ids.max() >= len(found.values))):
+                    or found.ids.max() >= len(found.values) or by_value.min() < 0 or by_value.max() >= size)):
                 raise ValueError(f"{name} does not fit the segment")
             return found
 

@@ -25,8 +25,11 @@ from search.exec.facet_columns import SINGLE, Part, SegmentFacets, int_part, joi
 from search.exec.segment_files import facets as segment_facets
 
 # A multi-valued facet is counted document by document when the documents are
-# fewer than its entries divided by this; else in one pass over every entry.
-SPARSE = 4
+# fewer than its entries divided by this; else in one pass over every entry, in
+# value order (Part.runs). Measured at a million statements, the pass is the
+# cheaper from about 8 entries a document down (at 38,000, from about 3: both
+# take under 0.1 ms there).
+SPARSE = 8
 MONTHS = 13  # a year's month values: 0 (unknown) and 1 to 12
 
 
@@ -38,6 +41,7 @@ class MultiColumn:
         """From a packed int64 column (schema.pack_ints), one blob per document."""
         part = int_part(blobs)
         self.doc, self.values, self.ids, self.size = part.doc, part.values, part.ids, size
+        self._parts = [(part, 0, np.arange(len(part.values)))]
 
     @classmethod
     def joined(cls, parts: list[tuple[Part, int]], size: int, empty) -> MultiColumn:
@@ -45,6 +49,8 @@ class MultiColumn:
         column = cls.__new__(cls)
         column.doc, column.values, column.ids = joined(parts, empty)
         column.size = size
+        # (each part, its first document, and its value ids' in the joined column: for `counts`)
+        column._parts = [(p, offset, np.searchsorted(column.values, p.values)) for p, offset in parts]
         return column
 
     def docs_with_any(self, wanted) -> np.ndarray:
@@ -80,8 +86,12 @@ class MultiColumn:
             # Each document's run of entries, laid end to end.
             entries = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
             counts = np.bincount(self.ids[entries], minlength=len(self.values))
-        else:  # (value id + 1 where the document is in the mask, else 0: no selection's copy)
-            counts = np.bincount(self._ids_after_zero * mask[self.doc], minlength=len(self.values) + 1)[1:]
+        else:  # (per segment, the mask at its entries in value order, summed over each value's run)
+            counts = np.zeros(len(self.values), dtype=np.int64)
+            for part, offset, joined_ids in self._parts:
+                by_value, starts, has = part.runs
+                if len(has):
+                    counts[joined_ids[has]] += np.add.reduceat(mask[offset:][by_value], starts, dtype=np.int64)
         nonzero = np.flatnonzero(counts)
         return self.values[nonzero], counts[nonzero]
 
@@ -89,11 +99,6 @@ class MultiColumn:
     def _starts(self) -> np.ndarray:
         """Where each document's entries start (entries are in document order), and the end."""
         return np.concatenate([[0], np.cumsum(np.bincount(self.doc, minlength=self.size))])
-
-    @functools.cached_property
-    def _ids_after_zero(self) -> np.ndarray:
-        """Each entry's value id + 1 (0 then stands for an entry left out)."""
-        return self.ids + 1
 
     @functools.cached_property
     def _one_each(self) -> bool:
