@@ -3,8 +3,9 @@
 Whoosh finds and scores matches one posting at a time in Python; a search
 with facets needs every match, so that loop was most of a search's time.
 Here each term's postings come as arrays (search.exec.postings, read once per
-segment) and the query tree is computed over whole arrays of the snapshot's
-statements: the same formula, statistics and order of operations as
+segment) and the query tree is computed on the statements each node matches
+(search.exec.matches; over arrays of every statement only where a node needs
+them, and for the answer): the same formula, statistics and order of operations as
 search.exec.scoring and Whoosh's matchers (sums for AND and OR, the best lemma for
 a word's alternatives, boosts as factors). Phrases read positions only for
 the statements the intersection of their words leaves. A query class this
@@ -23,7 +24,9 @@ from search.query.nodes import Alternatives, AndNot
 from search.query.phrases import Adjacent
 from search.exec.positions import adjacent_docs, concept_counts
 from search.exec.postings import PostingsCache, segment_id
+from search.exec import matches
 from search.exec.distinct import best_of, distinct
+from search.exec.matches import Hits, Sparse
 from search.exec.scoring import CachedBM25F, bm25_idf, segment_lengths
 
 
@@ -31,6 +34,7 @@ class Unsupported(Exception):
     """A query (or a part of it) that only Whoosh's own matchers can run."""
 
 
+DENSE_FROM = 8  # a union or intersection of more matches than the statements / this is taken over all of them
 MAX_STATS = 100_000  # terms whose statistics a snapshot keeps (then it starts again)
 
 
@@ -46,15 +50,6 @@ class Scored(NamedTuple):
 
 
 NOT_HELD = Scored(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))  # a term a segment lacks
-
-class Hits:
-    """A query's matches over the snapshot: a mask and scores (0 elsewhere)."""
-
-    __slots__ = ("mask", "scores")
-
-    def __init__(self, mask: np.ndarray, scores: np.ndarray):
-        self.mask = mask
-        self.scores = scores
 
 
 class Executor:
@@ -78,15 +73,17 @@ class Executor:
 
     def run(self, q) -> Hits:
         """The statements `q` matches (live ones only) and their scores."""
-        hits = self._node(q)
+        hits = self._dense(self._node(q))
         hits.mask &= self.live
         return hits
 
     # --- nodes ------------------------------------------------------------------------
 
-    def _node(self, q) -> Hits:
+    def _node(self, q) -> Hits | Sparse:
+        """A node's matches: as Sparse where its sub-queries' are (terms, and what is made of
+        them), as Hits over every statement where one is (NOT alone, every statement, names)."""
         if isinstance(q, type(wq.NullQuery)):
-            return self._none()
+            return matches.empty()
         kind = type(q)
         if kind is wq.Term:
             return self._term(q.fieldname, q.text, q.boost)
@@ -97,7 +94,7 @@ class Executor:
         if kind in (wq.Or, wq.And, wq.DisjunctionMax, Alternatives):
             subs = q.subqueries
             if not subs:
-                return self._none()
+                return matches.empty()
             if len(subs) == 1:  # (Whoosh matches the one sub-query alone, unboosted)
                 return self._node(subs[0])
             if kind is wq.And:
@@ -111,15 +108,21 @@ class Executor:
             return self._or(subs, q.boost)
         if kind is wq.AndNot or kind is AndNot:  # (ours: whoosh3's, with its first match fixed)
             a, b = self._node(q.a), self._node(q.b)
+            if isinstance(a, Sparse):
+                return matches.without(a, b)
+            a, b = self._dense(a), self._dense(b)
             a.mask &= ~b.mask
             a.scores[~a.mask] = 0.0
             return a
         if kind is wq.AndMaybe:  # the first's matches, the second's score added where it matches too
             a, b = self._node(q.a), self._node(q.b)
+            if isinstance(a, Sparse):
+                return self._boosted(matches.plus_where(a, b), q.boost)
+            a, b = self._dense(a), self._dense(b)
             a.scores += np.where(a.mask & b.mask, b.scores, 0.0)
             return self._boosted(a, q.boost)
         if kind is wq.Not:  # Whoosh's inverse matcher: every other live statement, scored 1
-            inner = self._node(q.query)
+            inner = self._dense(self._node(q.query))
             mask = self.live & ~inner.mask
             return Hits(mask, mask.astype(np.float64))
         if kind is wq.Every and q.fieldname in (None, "", "*"):
@@ -128,33 +131,53 @@ class Executor:
             return self._per_segment(q)
         raise Unsupported(kind.__name__)
 
-    def _none(self) -> Hits:
-        return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64))
+    def _many(self, matched: int) -> bool:
+        """Whether so many matches are worked out faster over every statement (sorting
+        them for a union, or searching them for an intersection, costs more)."""
+        return matched * DENSE_FROM > self.size
 
-    def _boosted(self, hits: Hits, boost: float) -> Hits:
+    def _none(self) -> Hits:
+        return matches.no_hits(self.size)
+
+    def _dense(self, found: Hits | Sparse) -> Hits:
+        return matches.dense(found, self.size)
+
+    @staticmethod
+    def _boosted(hits, boost: float):
         if boost != 1.0:
             hits.scores *= boost
         return hits
 
-    def _or(self, subs, boost: float) -> Hits:
-        """Any of the sub-queries; the scores of those that match add up."""
-        acc = self._none()
+    def _or(self, subs, boost: float) -> Hits | Sparse:
+        """Any of the sub-queries; the scores of those that match add up, in their order."""
+        found = []  # per sub-query: its (docs, scores) parts, or its Hits over every statement
         for sub in subs:
-            if type(sub) is wq.Term:  # the common case, added without a dense copy
-                for idx, scores in self._term_parts(sub.fieldname, sub.text, sub.boost):
+            if type(sub) is wq.Term:  # (a term's segments as they are: no copy joined)
+                found.append(list(self._term_parts(sub.fieldname, sub.text, sub.boost)))
+            else:
+                node = self._node(sub)
+                found.append([(node.docs, node.scores)] if isinstance(node, Sparse) else node)
+        if all(type(f) is list for f in found) and not self._many(sum(len(d) for f in found for d, _ in f)):
+            return self._boosted(matches.union_sum(part for parts in found for part in parts), boost)
+        acc = self._none()
+        for f in found:
+            if type(f) is list:
+                for idx, scores in f:
                     acc.mask[idx] = True
                     acc.scores[idx] += scores
-                continue
-            hits = self._node(sub)
-            acc.mask |= hits.mask
-            acc.scores += hits.scores
+            else:
+                acc.mask |= f.mask
+                acc.scores += f.scores
         return self._boosted(acc, boost)
 
-    def _and(self, subs, boost: float) -> Hits:
-        """All the sub-queries; their scores add up."""
+    def _and(self, subs, boost: float) -> Hits | Sparse:
+        """All the sub-queries; their scores add up, in their order."""
+        nodes = [self._node(sub) for sub in subs]
+        if not self._many(min((len(n.docs) for n in nodes if isinstance(n, Sparse)), default=self.size)):
+            return self._boosted(matches.intersection_sum(nodes), boost)
         acc = None
-        for sub in subs:
-            hits = self._node(sub)
+        for node in nodes:
+            hits = self._dense(node)
             if acc is None:
                 acc = hits
             else:
@@ -171,7 +194,7 @@ class Executor:
         statement; for one that does not, that of the next statement it matches)."""
         if exact:
             return self._best_exact(subs, boost)
-        dense = {n: self._node(sub) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
+        dense = {n: self._dense(self._node(sub)) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
         acc = self._none()
         for leaf, offset, count in self.leaves:
             parts = []
@@ -197,7 +220,7 @@ class Executor:
             acc.scores[union] = best
         return self._boosted(acc, boost)
 
-    def _best_exact(self, subs, boost: float) -> Hits:
+    def _best_exact(self, subs, boost: float) -> Sparse:
         """Any of the sub-queries, each statement scored by the best of those that match it: all
         their matches sorted at once and the maximum taken over each statement's run (a word's
         related forms are a dozen terms: a binary search per term cost more than the one sort;
@@ -208,26 +231,18 @@ class Executor:
             if type(sub) is wq.Term:
                 parts.extend(self._term_parts(sub.fieldname, sub.text, sub.boost))
             else:
-                hits = self._node(sub)
-                idx = np.flatnonzero(hits.mask)
-                parts.append((idx, hits.scores[idx]))
-        hits = self._none()
-        if parts:
-            union, best = best_of(parts)
-            live = self.live[union]  # (Whoosh's matchers skip deleted statements)
-            union, best = union[live], best[live]
-            hits.mask[union] = True
-            hits.scores[union] = best
-        return self._boosted(hits, boost)
+                found = matches.as_sparse(self._node(sub))
+                parts.append((found.docs, found.scores))
+        if not parts:
+            return matches.empty()
+        union, best = best_of(parts)
+        live = self.live[union]  # (Whoosh's matchers skip deleted statements)
+        return self._boosted(Sparse(union[live], best[live]), boost)
 
     # --- terms ------------------------------------------------------------------------
 
-    def _term(self, fieldname: str, text, boost: float) -> Hits:
-        hits = self._none()
-        for idx, scores in self._term_parts(fieldname, text, boost):
-            hits.mask[idx] = True
-            hits.scores[idx] = scores
-        return hits
+    def _term(self, fieldname: str, text, boost: float) -> Sparse:
+        return matches.joined(self._term_parts(fieldname, text, boost))
 
     def _term_parts(self, fieldname: str, text, boost: float, only=None):
         """(global docnums, scores) of a term, segment by segment (or in the
@@ -345,11 +360,11 @@ class Executor:
         if len(subs) == 1:
             return self._node(subs[0])
         terms = [_position_terms(sub) for sub in subs]
-        hits = self._and(subs, 1.0)
-        hits.mask &= self.live
-        keep = np.zeros(self.size, dtype=bool)
+        hits = matches.kept(matches.as_sparse(self._and(subs, 1.0)), self.live)
+        keep = []
         for leaf, offset, count in self.leaves:
-            candidates = np.flatnonzero(hits.mask[offset:offset + count])
+            lo, hi = np.searchsorted(hits.docs, (offset, offset + count))
+            candidates = hits.docs[lo:hi] - offset
             if not len(candidates):
                 continue
             reader = leaf.reader()
@@ -358,17 +373,16 @@ class Executor:
                    tuple((f, tuple(texts)) for f, texts in terms))
             found = self.cache.get(key, lambda: np.asarray(
                 adjacent_docs(reader, terms, candidates.tolist(), self._bytes), dtype=np.int32))
-            keep[found.astype(np.int64) + offset] = True
-        hits.mask &= keep
-        hits.scores[~hits.mask] = 0.0
+            keep.append(found.astype(np.int64) + offset)
+        hits = matches.within(hits, np.sort(np.concatenate(keep)) if keep else hits.docs[:0])
         return self._boosted(hits, q.boost)
 
     # --- other queries, through Whoosh's own matcher ------------------------------------
 
-    def _per_segment(self, q) -> Hits:
+    def _per_segment(self, q) -> Sparse:
         """A query Whoosh runs segment by segment (a constant-score range), its
         results cached per segment: they depend on the segment alone."""
-        hits = self._none()
+        parts = []
         for leaf, offset, _ in self.leaves:
             def make(leaf=leaf):
                 m = q.matcher(leaf, leaf.context())
@@ -381,10 +395,8 @@ class Executor:
             segment = leaf.reader().segment()  # (the matcher leaves out its deletions)
             key = (segment_id(leaf.reader()), "q", segment.deleted_count() if segment else 0, q)
             found = self.cache.get(key, make)
-            idx = found[0].astype(np.int64) + offset
-            hits.mask[idx] = True
-            hits.scores[idx] = found[1]
-        return hits
+            parts.append((found[0].astype(np.int64) + offset, found[1]))
+        return matches.joined(parts)
 
 
 def _position_terms(sub) -> tuple[str, list]:
