@@ -30,6 +30,7 @@ def _same(found: Sparse, mask: np.ndarray, scores: np.ndarray) -> None:
 
 @pytest.mark.parametrize("sizes", [(0,), (5,), (0, 7), (30, 30, 30), (120, 3, 60, 1), (150, 160, 170, 180)])
 def test_any_and_all_add_up_as_over_every_statement(sizes):
+    """Both ways: on the statements matched, and over every statement (for many matches)."""
     rng = np.random.default_rng(sum(sizes) + len(sizes))
     nodes = [_random(rng, n) for n in sizes]
     mask, scores = np.zeros(SIZE, bool), np.zeros(SIZE)
@@ -38,6 +39,8 @@ def test_any_and_all_add_up_as_over_every_statement(sizes):
         mask |= m
         scores += s
     _same(matches.union_sum((n.docs, n.scores) for n in nodes), mask, scores)
+    _same(matches.as_sparse(matches.dense_union_sum(
+        [[(n.docs, n.scores)] if i % 2 else matches.dense(n, SIZE) for i, n in enumerate(nodes)], SIZE)), mask, scores)
     mask, scores = _whole(nodes[0])  # (its AND)
     for node in nodes[1:]:
         m, s = _whole(node)
@@ -47,6 +50,7 @@ def test_any_and_all_add_up_as_over_every_statement(sizes):
     # Nodes over every statement beside them (a union of many matches), the sparse ones leading:
     mixed = [matches.dense(n, SIZE) if i % 2 else n for i, n in enumerate(nodes)]
     _same(matches.intersection_sum(mixed), mask, np.where(mask, scores, 0.0))
+    _same(matches.as_sparse(matches.dense_intersection_sum(mixed, SIZE)), mask, np.where(mask, scores, 0.0))
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -159,32 +159,14 @@ class Executor:
                 found.append([(node.docs, node.scores)] if isinstance(node, Sparse) else node)
         if all(type(f) is list for f in found) and not self._many(sum(len(d) for f in found for d, _ in f)):
             return self._boosted(matches.union_sum(part for parts in found for part in parts), boost)
-        acc = self._none()
-        for f in found:
-            if type(f) is list:
-                for idx, scores in f:
-                    acc.mask[idx] = True
-                    acc.scores[idx] += scores
-            else:
-                acc.mask |= f.mask
-                acc.scores += f.scores
-        return self._boosted(acc, boost)
+        return self._boosted(matches.dense_union_sum(found, self.size), boost)
 
     def _and(self, subs, boost: float) -> Hits | Sparse:
         """All the sub-queries; their scores add up, in their order."""
         nodes = [self._node(sub) for sub in subs]
         if not self._many(min((len(n.docs) for n in nodes if isinstance(n, Sparse)), default=self.size)):
             return self._boosted(matches.intersection_sum(nodes), boost)
-        acc = None
-        for node in nodes:
-            hits = self._dense(node)
-            if acc is None:
-                acc = hits
-            else:
-                acc.mask &= hits.mask
-                acc.scores += hits.scores
-        acc.scores[~acc.mask] = 0.0
-        return self._boosted(acc, boost)
+        return self._boosted(matches.dense_intersection_sum(nodes, self.size), boost)
 
     def _best(self, subs, boost: float, exact: bool) -> Hits:
         """Any of the sub-queries (a word's lemmas), scored by the best of those

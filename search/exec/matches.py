@@ -100,6 +100,35 @@ def intersection_sum(nodes: list[Hits | Sparse]) -> Sparse:
     return Sparse(docs, scores)
 
 
+def dense_union_sum(found: list, size: int) -> Hits:
+    """union_sum over every statement (for many matches): `found` holds, per node in
+    order, its (docs, scores) parts or its Hits."""
+    acc = no_hits(size)
+    for f in found:
+        if type(f) is list:
+            for docs, scores in f:
+                acc.mask[docs] = True
+                acc.scores[docs] += scores
+        else:
+            acc.mask |= f.mask
+            acc.scores += f.scores
+    return acc
+
+
+def dense_intersection_sum(nodes: list[Hits | Sparse], size: int) -> Hits:
+    """intersection_sum over every statement (for many matches)."""
+    acc = None
+    for node in nodes:
+        hits = dense(node, size)
+        if acc is None:
+            acc = hits
+        else:
+            acc.mask &= hits.mask
+            acc.scores += hits.scores
+    acc.scores[~acc.mask] = 0.0
+    return acc
+
+
 def without(a: Sparse, b: Hits | Sparse) -> Sparse:
     """a's matches that b does not hold."""
     _, held = _held(b, a.docs)
