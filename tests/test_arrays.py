@@ -232,7 +232,8 @@ def test_postings_of_segments_no_snapshot_uses_are_dropped(tmp_path):
         update_index(corpus, index_dir, rebuild=True)  # every segment new
         new = index._snapshots.retrying(search)
         assert new.isdisjoint(old)
-        assert {key[0] for key in cache._entries} == new
+        assert {key[0] for key in cache._entries} == new == set(cache._by_segment)
+        assert cache.bytes == sum(cache._sizes.values())
 
 
 def test_the_cache_stays_within_its_bytes(segmented_index):
@@ -248,6 +249,7 @@ def test_the_cache_stays_within_its_bytes(segmented_index):
     small = segmented_index._snapshots.retrying(fill)
     assert small.reads > len(small) >= 1
     assert small.bytes <= max(small.max_bytes, max(small._sizes.values()))
+    assert sorted(k for keys in small._by_segment.values() for k in keys) == sorted(small._entries)  # (evicted: gone there too)
 
 
 @pytest.mark.parametrize("word", ["стали", "выборы"])

@@ -161,6 +161,7 @@ class PostingsCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, object] = OrderedDict()
         self._sizes: dict[tuple, int] = {}
+        self._by_segment: dict[str, set[tuple]] = {}  # segment id → its entries' keys (for `keep_only`)
         self.bytes = 0
         self.reads = 0  # entries made (misses), for tests and the bench
         self._asked: set[tuple] = set()  # occurrences asked for once (see `occurrences`)
@@ -204,19 +205,30 @@ class PostingsCache:
             if key not in self._entries:
                 self._entries[key] = found
                 self._sizes[key] = size
+                self._by_segment.setdefault(key[0], set()).add(key)
                 self.bytes += size
             while self.bytes > self.max_bytes and len(self._entries) > 1:
                 old, _ = self._entries.popitem(last=False)
-                self.bytes -= self._sizes.pop(old)
+                self._forget(old)
         return found
 
     def keep_only(self, segment_ids) -> None:
-        """Forgets every segment but these (those merged away, or of old commits)."""
+        """Forgets every segment but these (those merged away, or of old commits):
+        a commit's snapshot looks at its segments, not at every entry kept."""
         live = set(segment_ids)
         with self._lock:
-            for key in [k for k in self._entries if k[0] not in live]:
-                del self._entries[key]
-                self.bytes -= self._sizes.pop(key)
+            for segment in [s for s in self._by_segment if s not in live]:
+                for key in list(self._by_segment[segment]):
+                    del self._entries[key]
+                    self._forget(key)
+
+    def _forget(self, key: tuple) -> None:
+        """An entry's size and place by segment, once it is out of `_entries` (under the lock)."""
+        self.bytes -= self._sizes.pop(key)
+        keys = self._by_segment[key[0]]
+        keys.discard(key)
+        if not keys:
+            del self._by_segment[key[0]]
 
     def __len__(self) -> int:
         return len(self._entries)
