@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from trafilatura import bare_extraction, load_html
 
 from indexer.decode import Decoded, decode_text
 from indexer.formats.page_dates import DateLines, tree_blocks, visible_date
@@ -106,6 +105,8 @@ _PARAGRAPHS = {"head", "p", "item", "quote", "row", "list", "table", "div", "sec
 
 def parsed(html: str):
     """The page as an lxml tree, or None when lxml cannot make one of it."""
+    from trafilatura import load_html  # (here: it takes 0.1 s to import; a run that reads no page skips it)
+
     try:
         return load_html(html)
     except Exception:  # (lxml on odd markup; the visible-text reader still reads it)
@@ -136,6 +137,8 @@ def main_text(tree) -> Article | None:
 
 def _extraction(tree, with_metadata: bool):
     """trafilatura's reading of the page, None when it fails on odd markup."""
+    from trafilatura import bare_extraction
+
     try:
         return bare_extraction(
             tree, with_metadata=with_metadata, include_comments=False, include_tables=True,
