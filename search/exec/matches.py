@@ -15,8 +15,8 @@ import numpy as np
 
 from search.exec.distinct import distinct
 
-
 TABLE_FROM = 32  # wanted statements looked up in a table when more than 1 in this many of the numbers
+
 
 class Hits:
     """Matches over every statement: a mask and scores (0.0 where unmatched)."""
