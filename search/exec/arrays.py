@@ -72,10 +72,22 @@ class Executor:
         self.schema = searcher.schema
 
     def run(self, q) -> Hits:
-        """The statements `q` matches (live ones only) and their scores."""
-        hits = self._dense(self._node(q))
-        hits.mask &= self.live
-        return hits
+        """The statements `q` matches (live ones only) and their scores, over every statement."""
+        _, docs, scores = self.found(q)
+        return matches.dense(Sparse(docs, scores), self.size)
+
+    def found(self, q) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(a mask of the live statements `q` matches, their numbers ascending, their
+        scores): as `run` gives them, without a score array over every statement."""
+        node = self._node(q)
+        if not isinstance(node, Sparse):
+            node.mask &= self.live
+            docs = np.flatnonzero(node.mask)
+            return node.mask, docs, node.scores[docs]
+        node = matches.kept(node, self.live)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[node.docs] = True
+        return mask, node.docs, node.scores
 
     # --- nodes ------------------------------------------------------------------------
 
@@ -110,7 +122,7 @@ class Executor:
             a, b = self._node(q.a), self._node(q.b)
             if isinstance(a, Sparse):
                 return matches.without(a, b)
-            a, b = self._dense(a), self._dense(b)
+            a, b = matches.dense(a, self.size), matches.dense(b, self.size)
             a.mask &= ~b.mask
             a.scores[~a.mask] = 0.0
             return a
@@ -118,11 +130,11 @@ class Executor:
             a, b = self._node(q.a), self._node(q.b)
             if isinstance(a, Sparse):
                 return self._boosted(matches.plus_where(a, b), q.boost)
-            a, b = self._dense(a), self._dense(b)
+            a, b = matches.dense(a, self.size), matches.dense(b, self.size)
             a.scores += np.where(a.mask & b.mask, b.scores, 0.0)
             return self._boosted(a, q.boost)
         if kind is wq.Not:  # Whoosh's inverse matcher: every other live statement, scored 1
-            inner = self._dense(self._node(q.query))
+            inner = matches.dense(self._node(q.query), self.size)
             mask = self.live & ~inner.mask
             return Hits(mask, mask.astype(np.float64))
         if kind is wq.Every and q.fieldname in (None, "", "*"):
@@ -132,15 +144,11 @@ class Executor:
         raise Unsupported(kind.__name__)
 
     def _many(self, matched: int) -> bool:
-        """Whether a union of so many matches is worked out faster over every statement
-        (sorting them costs more; an intersection is led by its fewest, search.exec.matches)."""
+        """Whether a union of so many matches is faster over every statement (sorting them costs more)."""
         return matched * DENSE_FROM > self.size
 
     def _none(self) -> Hits:
         return matches.no_hits(self.size)
-
-    def _dense(self, found: Hits | Sparse) -> Hits:
-        return matches.dense(found, self.size)
 
     @staticmethod
     def _boosted(hits, boost: float):
@@ -176,7 +184,8 @@ class Executor:
         statement; for one that does not, that of the next statement it matches)."""
         if exact:
             return self._best_exact(subs, boost)
-        dense = {n: self._dense(self._node(sub)) for n, sub in enumerate(subs) if type(sub) is not wq.Term}
+        dense = {n: matches.dense(self._node(sub), self.size)
+                 for n, sub in enumerate(subs) if type(sub) is not wq.Term}
         acc = self._none()
         for leaf, offset, count in self.leaves:
             parts = []

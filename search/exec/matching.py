@@ -93,13 +93,10 @@ def _run(snap: Snapshot, parsed: ParsedQuery, wquery, scored: bool):
     if wquery is wq.NullQuery or not table.size:  # (Whoosh cannot score an empty index)
         return np.zeros(table.size, dtype=bool), None, None
     try:
-        hits = Executor(snap.searcher, table.live, snap.postings, snap.stats).run(wquery)
+        mask, docs, scores = Executor(snap.searcher, table.live, snap.postings, snap.stats).found(wquery)
     except Unsupported:
         return run_whoosh(snap, wquery, scored)
-    if not scored:
-        return hits.mask, None, None
-    docs = np.flatnonzero(hits.mask)
-    return hits.mask, docs, hits.scores[docs]
+    return (mask, docs, scores) if scored else (mask, None, None)
 
 
 def run_whoosh(snap: Snapshot, wquery, scored: bool):
