@@ -224,8 +224,6 @@ class Executor:
             else:
                 found = matches.as_sparse(self._node(sub))
                 parts.append((found.docs, found.scores))
-        if not parts:
-            return matches.empty()
         union, best = best_of(parts)
         live = self.live[union]  # (Whoosh's matchers skip deleted statements)
         return self._boosted(Sparse(union[live], best[live]), boost)

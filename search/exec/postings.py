@@ -21,6 +21,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from search.config import MB
+from search.exec.matches import found_in
 
 ENTRY_OVERHEAD = 200  # bytes a cached entry costs beyond its arrays (key, object, links)
 MAX_ASKED = 100_000  # terms whose occurrences were asked for once, remembered (then forgotten)
@@ -64,9 +65,7 @@ class Occurrences:
     def of(self, wanted: np.ndarray):
         """(local docnum, [[position, start, end], ...]) of the statements of
         `wanted` (local docnums, ascending) that hold the term."""
-        at = np.searchsorted(self.docs, wanted)
-        held = at < len(self.docs)
-        held[held] = self.docs[at[held]] == wanted[held]
+        at, held = found_in(self.docs, wanted)
         for i, doc in zip(at[held].tolist(), wanted[held].tolist()):
             yield doc, self.chars[self.first[i]:self.first[i + 1]].tolist()
 
@@ -277,10 +276,8 @@ def holding(searcher, cache: PostingsCache, fieldname: str, term: str, wanted: n
         lo, hi = np.searchsorted(wanted, (offset, offset + reader.doc_count_all()))
         if lo == hi or not cache.may_hold(reader, fieldname, btext):
             continue
-        docs = cache.postings(reader, fieldname, btext).docs
         local = wanted[lo:hi] - offset
-        at = np.minimum(np.searchsorted(docs, local), max(len(docs) - 1, 0))
-        found.append(local[docs[at] == local] + offset if len(docs) else local[:0])
+        found.append(local[found_in(cache.postings(reader, fieldname, btext).docs, local)[1]] + offset)
     return np.concatenate(found) if found else wanted[:0]
 
 
